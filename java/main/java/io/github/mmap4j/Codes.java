@@ -1,0 +1,90 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.internal.Platform;
+
+import java.util.Collection;
+import java.util.Objects;
+
+/**
+ * The one place that turns the public enums into the shim's portable codes
+ * (which the C side turns into platform values), and refuses what the running
+ * platform lacks with {@link UnsupportedOperationException}.
+ */
+final class Codes {
+
+    private Codes() {
+    }
+
+    static int protection(Collection<Protection> protections) {
+        int bits = 0;
+        for (Protection p : protections) {
+            switch (Objects.requireNonNull(p, "protection")) {
+                case READ:
+                    bits |= Native.PROT_READ;
+                    break;
+                case WRITE:
+                    bits |= Native.PROT_WRITE;
+                    break;
+                default:
+                    bits |= Native.PROT_EXEC;
+                    break;
+            }
+        }
+        return bits;
+    }
+
+    static int sharing(Sharing sharing, boolean anonymous) {
+        int code = Objects.requireNonNull(sharing, "sharing") == Sharing.PRIVATE ? Native.SHARE_PRIVATE
+                : Native.SHARE_SHARED;
+        return anonymous ? code | Native.SHARE_ANONYMOUS : code;
+    }
+
+    static int flags(Collection<MapFlag> flags) {
+        int bits = 0;
+        for (MapFlag flag : flags) {
+            if (!flag.isSupported()) {
+                throw unsupported("map flag", flag.name());
+            }
+            bits |= 1 << flag.code();
+        }
+        return bits;
+    }
+
+    static int advice(Advice advice) {
+        if (!Objects.requireNonNull(advice, "advice").isSupported()) {
+            throw unsupported("advice", advice.name());
+        }
+        return advice.code();
+    }
+
+    static int sync(SyncMode... modes) {
+        int bits = 0;
+        for (SyncMode mode : Objects.requireNonNull(modes, "modes")) {
+            switch (Objects.requireNonNull(mode, "mode")) {
+                case SYNC:
+                    bits |= Native.SYNC_SYNC;
+                    break;
+                case ASYNC:
+                    bits |= Native.SYNC_ASYNC;
+                    break;
+                default:
+                    bits |= Native.SYNC_INVALIDATE;
+                    break;
+            }
+        }
+        if ((bits & Native.SYNC_SYNC) != 0 && (bits & Native.SYNC_ASYNC) != 0) {
+            throw new IllegalArgumentException("sync: SYNC and ASYNC exclude each other");
+        }
+        return bits;
+    }
+
+    static UnsupportedOperationException unsupported(String what, String name) {
+        return new UnsupportedOperationException(what + " " + name + " is not available on " + Platform.name()
+                + " (its headers do not define it); check isSupported() first");
+    }
+}

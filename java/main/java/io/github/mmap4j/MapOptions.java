@@ -1,0 +1,219 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How to map: protection, sharing, extra flags, advice to give right after
+ * mapping, and, for mapping by path, whether to create or grow the file.
+ *
+ * <p>Immutable: each {@code with}-style method returns a new instance.
+ * <pre>{@code
+ * MapOptions options = MapOptions.of(MapMode.READ_ONLY).advice(Advice.SEQUENTIAL);
+ * MapOptions log = MapOptions.of(MapMode.READ_WRITE).createOrGrow().flags(MapFlag.POPULATE);
+ * }</pre>
+ */
+public final class MapOptions {
+
+    /** Mode for files mmap4j creates unless {@link #permissions(int)} says otherwise: {@code 0600}. */
+    public static final int DEFAULT_PERMISSIONS = 0600;
+
+    private final Set<Protection> protection;
+    private final Sharing sharing;
+    private final Set<MapFlag> flags;
+    private final Advice advice;
+    private final boolean createOrGrow;
+    private final int permissions;
+
+    private MapOptions(Set<Protection> protection, Sharing sharing, Set<MapFlag> flags, Advice advice,
+                       boolean createOrGrow, int permissions) {
+        this.protection = protection;
+        this.sharing = sharing;
+        this.flags = flags;
+        this.advice = advice;
+        this.createOrGrow = createOrGrow;
+        this.permissions = permissions;
+    }
+
+    /**
+     * Options for a {@link MapMode}: its protection and sharing, no flags, no advice.
+     *
+     * @param mode the mode.
+     * @return the options.
+     */
+    public static MapOptions of(MapMode mode) {
+        Objects.requireNonNull(mode, "mode");
+        switch (mode) {
+            case READ_ONLY:
+                return new MapOptions(EnumSet.of(Protection.READ), Sharing.SHARED, EnumSet.noneOf(MapFlag.class),
+                        null, false, DEFAULT_PERMISSIONS);
+            case READ_WRITE:
+                return new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE), Sharing.SHARED,
+                        EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+            default:
+                return new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE), Sharing.PRIVATE,
+                        EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+        }
+    }
+
+    /**
+     * The same options with another protection ({@code PROT_*}); none at all is {@code PROT_NONE}.
+     *
+     * @param protections the protection bits.
+     * @return new options.
+     */
+    public MapOptions protection(Protection... protections) {
+        Set<Protection> set = EnumSet.noneOf(Protection.class);
+        for (Protection p : Objects.requireNonNull(protections, "protections")) {
+            set.add(Objects.requireNonNull(p, "protection"));
+        }
+        return new MapOptions(set, sharing, flags, advice, createOrGrow, permissions);
+    }
+
+    /**
+     * The same options with another sharing ({@code MAP_SHARED} or {@code MAP_PRIVATE}).
+     *
+     * @param newSharing the sharing.
+     * @return new options.
+     */
+    public MapOptions sharing(Sharing newSharing) {
+        return new MapOptions(protection, Objects.requireNonNull(newSharing, "sharing"), flags, advice,
+                createOrGrow, permissions);
+    }
+
+    /**
+     * The same options with these extra {@code mmap} flags (replacing earlier ones).
+     *
+     * @param newFlags the flags; each must be {@link MapFlag#isSupported() supported} when mapping.
+     * @return new options.
+     */
+    public MapOptions flags(MapFlag... newFlags) {
+        Set<MapFlag> set = EnumSet.noneOf(MapFlag.class);
+        for (MapFlag f : Objects.requireNonNull(newFlags, "flags")) {
+            set.add(Objects.requireNonNull(f, "flag"));
+        }
+        return new MapOptions(protection, sharing, set, advice, createOrGrow, permissions);
+    }
+
+    /**
+     * The same options with advice given by {@code madvise} right after mapping
+     * (the seeds' optional {@code advise} argument).
+     *
+     * @param newAdvice the advice, or {@code null} for none.
+     * @return new options.
+     */
+    public MapOptions advice(Advice newAdvice) {
+        return new MapOptions(protection, sharing, flags, newAdvice, createOrGrow, permissions);
+    }
+
+    /**
+     * The same options, and when mapping by path, create the file if missing
+     * and grow it (never shrink it) to {@code offset + length}: the {@code mmap}
+     * 0.10 seed's behaviour for file names.
+     *
+     * @return new options.
+     */
+    public MapOptions createOrGrow() {
+        return new MapOptions(protection, sharing, flags, advice, true, permissions);
+    }
+
+    /**
+     * The same options with the mode for a file (or shared memory object) that
+     * mapping creates, as in {@code open(2)}; the process umask still applies.
+     *
+     * @param mode e.g. {@code 0640}; between {@code 0} and {@code 0777}.
+     * @return new options.
+     */
+    public MapOptions permissions(int mode) {
+        if (mode < 0 || mode > 0777) {
+            throw new IllegalArgumentException("permissions: " + Integer.toOctalString(mode)
+                    + " is not a file mode between 0 and 0777");
+        }
+        return new MapOptions(protection, sharing, flags, advice, createOrGrow, mode);
+    }
+
+    /**
+     * The protection.
+     *
+     * @return an unmodifiable set; empty means {@code PROT_NONE}.
+     */
+    public Set<Protection> protection() {
+        return Collections.unmodifiableSet(protection);
+    }
+
+    /**
+     * The sharing.
+     *
+     * @return shared or private.
+     */
+    public Sharing sharing() {
+        return sharing;
+    }
+
+    /**
+     * The extra flags.
+     *
+     * @return an unmodifiable set.
+     */
+    public Set<MapFlag> flags() {
+        return Collections.unmodifiableSet(flags);
+    }
+
+    /**
+     * The advice given right after mapping.
+     *
+     * @return the advice, or {@code null} for none.
+     */
+    public Advice advice() {
+        return advice;
+    }
+
+    /**
+     * Whether mapping by path creates or grows the file.
+     *
+     * @return {@code true} after {@link #createOrGrow()}.
+     */
+    public boolean isCreateOrGrow() {
+        return createOrGrow;
+    }
+
+    /**
+     * The mode for created files.
+     *
+     * @return e.g. {@code 0600}.
+     */
+    public int permissions() {
+        return permissions;
+    }
+
+    /**
+     * Whether the mapping may be written.
+     *
+     * @return {@code true} when the protection has {@link Protection#WRITE}.
+     */
+    public boolean isWritable() {
+        return protection.contains(Protection.WRITE);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(protection.isEmpty() ? "PROT_NONE" : protection.toString()).append(' ').append(sharing);
+        if (!flags.isEmpty()) {
+            sb.append(' ').append(flags);
+        }
+        if (advice != null) {
+            sb.append(" advice=").append(advice);
+        }
+        if (createOrGrow) {
+            sb.append(" createOrGrow mode=0").append(Integer.toOctalString(permissions));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,628 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.FileSource;
+import io.github.mmap4j.internal.Mapper;
+import io.github.mmap4j.internal.Mapping;
+import io.github.mmap4j.internal.Mappings;
+import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.internal.Ranges;
+import io.github.mmap4j.internal.Ranges.Rounding;
+
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Memory-mapped files for Java: {@code mmap(2)}, {@code munmap(2)},
+ * {@code msync(2)}, {@code madvise(2)}, {@code mincore(2)}, {@code mlock(2)} and
+ * {@code mprotect(2)} as static methods over direct {@link ByteBuffer}s.
+ *
+ * <pre>{@code
+ * ByteBuffer buf = Mmap.map(Paths.get("data.bin"), MapMode.READ_WRITE, 0, 4096);
+ * buf.putLong(0, 42L);
+ * Mmap.sync(buf);                       // msync(MS_SYNC): the file holds the bytes
+ * Mmap.advise(buf, Advice.SEQUENTIAL);  // madvise
+ * Residency r = Mmap.residency(buf);    // mincore
+ * Mmap.unmap(buf);                      // the file is released now
+ * }</pre>
+ *
+ * <p><b>Buffers are the handle</b>, as in the Node.js libraries mmap4j answers to:
+ * {@code map} returns a direct buffer, and the other calls take one. The calls
+ * that act on a range ({@code advise}, {@code sync}, {@code residency},
+ * {@code lock}, {@code protect}) accept <em>any</em> direct buffer, including the
+ * JDK's own {@link java.nio.MappedByteBuffer} and slices of either, and round the
+ * range to whole pages themselves. Offsets passed to them count from the
+ * buffer's index 0, not its position.
+ *
+ * <p><b>Offsets need not be page-aligned</b>: {@code map} aligns down internally
+ * and returns a buffer that starts at the byte asked for.
+ *
+ * <p><b>Lifetime.</b> {@link #unmap} releases the file at once and makes every
+ * later mmap4j call on the buffer throw {@link IllegalStateException}; the
+ * buffer gets {@code limit(0)}, and a stale view that still reads or writes gets
+ * {@link InternalError} instead of crashing the JVM. The address range goes back
+ * to the OS once no view of it is reachable. A buffer that is never unmapped is
+ * unmapped after it becomes unreachable.
+ *
+ * <p><b>Errors.</b> Bad arguments raise {@link IllegalArgumentException},
+ * {@link NullPointerException} or {@link IndexOutOfBoundsException} before any
+ * system call; a failed system call raises {@link MmapException} naming the call,
+ * the errno ({@code EACCES}), the arguments and a hint.
+ *
+ * <p>All methods are thread-safe.
+ */
+public final class Mmap {
+
+    private Mmap() {
+    }
+
+    /**
+     * The page size, from {@code sysconf(_SC_PAGESIZE)} at run time (16 KiB on Apple silicon).
+     *
+     * @return bytes per page.
+     */
+    public static long pageSize() {
+        return Platform.pageSize();
+    }
+
+    // ---------------------------------------------------------------- map by path
+
+    /**
+     * Maps the whole of a file ({@code open(2)}, {@code mmap(2)}).
+     *
+     * @param path the file; at most {@link Integer#MAX_VALUE} bytes and not empty.
+     * @param mode how to map it.
+     * @return a direct buffer over the file; read-only for {@link MapMode#READ_ONLY}.
+     * @throws MmapException when the file cannot be opened or mapped.
+     */
+    public static ByteBuffer map(Path path, MapMode mode) throws IOException {
+        MapOptions options = MapOptions.of(mode);
+        try (FileSource source = open(path, options, -1)) {
+            if (source.size() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("map: " + path + " has " + source.size() + " bytes, more than a "
+                        + "ByteBuffer holds; map a range of it");
+            }
+            if (source.size() == 0) {
+                throw new IllegalArgumentException("map: " + path + " is empty; there is nothing to map");
+            }
+            return mapSource(source, 0, (int) source.size(), options);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of a file from {@code offset} ({@code open(2)}, {@code mmap(2)}).
+     *
+     * @param path   the file.
+     * @param mode   how to map it.
+     * @param offset byte offset in the file; any value, not only page multiples.
+     * @param length bytes to map; positive.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when the file cannot be opened or mapped, or the range
+     *                       passes its end ({@code ENXIO}).
+     */
+    public static ByteBuffer map(Path path, MapMode mode, long offset, int length) throws IOException {
+        return map(path, offset, length, MapOptions.of(mode));
+    }
+
+    /**
+     * Maps {@code length} bytes of a file from {@code offset}, with full options
+     * ({@code open(2)}, {@code ftruncate(2)} with {@link MapOptions#createOrGrow()},
+     * {@code mmap(2)}, {@code madvise(2)} with {@link MapOptions#advice(Advice)}).
+     *
+     * @param path    the file.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice, create-or-grow.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        long end = Mapper.checkRange("map", offset, length);
+        try (FileSource source = open(path, options, options.isCreateOrGrow() ? end : -1)) {
+            return mapSource(source, offset, length, options);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of a file from {@code offset}.
+     *
+     * @param file   the file.
+     * @param mode   how to map it.
+     * @param offset byte offset in the file; any value.
+     * @param length bytes to map; positive.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     * @see #map(Path, MapMode, long, int)
+     */
+    public static ByteBuffer map(File file, MapMode mode, long offset, int length) throws IOException {
+        return map(Objects.requireNonNull(file, "file").toPath(), mode, offset, length);
+    }
+
+    /**
+     * Maps {@code length} bytes of a file from {@code offset}, with full options.
+     *
+     * @param file    the file.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice, create-or-grow.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     * @see #map(Path, long, int, MapOptions)
+     */
+    public static ByteBuffer map(File file, long offset, int length, MapOptions options) throws IOException {
+        return map(Objects.requireNonNull(file, "file").toPath(), offset, length, options);
+    }
+
+    // ---------------------------------------------------------------- map open files
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open JDK {@link FileChannel}
+     * ({@code mmap(2)} on its descriptor). The channel stays open and may be closed
+     * right after: the mapping keeps the file.
+     *
+     * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
+     * @param mode    how to map it; {@link MapMode#READ_WRITE} needs a channel open for writing.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static ByteBuffer map(FileChannel channel, MapMode mode, long offset, int length) throws IOException {
+        return map(channel, offset, length, MapOptions.of(mode));
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open JDK {@link FileChannel}, with full options.
+     *
+     * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("map", offset, length);
+        return mapSource(FileSource.of(channel), offset, length, options);
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}.
+     *
+     * @param file   an open file; {@code "rw"} for {@link MapMode#READ_WRITE}.
+     * @param mode   how to map it.
+     * @param offset byte offset in the file; any value.
+     * @param length bytes to map; positive.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(RandomAccessFile file, MapMode mode, long offset, int length) throws IOException {
+        return map(file, offset, length, MapOptions.of(mode));
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}, with full options.
+     *
+     * @param file    an open file.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(RandomAccessFile file, long offset, int length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("map", offset, length);
+        return mapSource(FileSource.of(file), offset, length, options);
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}
+     * (the seeds' {@code map(size, prot, flags, fd, offset)}).
+     *
+     * @param descriptor an open descriptor, e.g. {@code FileInputStream.getFD()}.
+     * @param mode       how to map it.
+     * @param offset     byte offset in the file; any value.
+     * @param length     bytes to map; positive.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(FileDescriptor descriptor, MapMode mode, long offset, int length)
+            throws IOException {
+        return map(descriptor, offset, length, MapOptions.of(mode));
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}, with full options.
+     *
+     * @param descriptor an open descriptor.
+     * @param offset     byte offset in the file; any value.
+     * @param length     bytes to map; positive.
+     * @param options    protection, sharing, flags, advice.
+     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails.
+     */
+    public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("map", offset, length);
+        return mapSource(FileSource.of(descriptor), offset, length, options);
+    }
+
+    // ---------------------------------------------------------------- anonymous memory
+
+    /**
+     * Maps anonymous memory, zero-filled ({@code mmap(MAP_ANONYMOUS)}). A
+     * {@link Sharing#SHARED} mapping is shared with children forked afterwards.
+     *
+     * @param length  bytes; positive.
+     * @param sharing shared or private.
+     * @return a writable direct buffer.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static ByteBuffer anonymous(int length, Sharing sharing) throws IOException {
+        return anonymous(length, MapOptions.of(MapMode.READ_WRITE).sharing(sharing));
+    }
+
+    /**
+     * Maps anonymous memory with full options (e.g. {@link MapFlag#HUGETLB},
+     * {@link MapFlag#NORESERVE}).
+     *
+     * @param length  bytes; positive.
+     * @param options protection, sharing, flags, advice.
+     * @return a direct buffer.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static ByteBuffer anonymous(int length, MapOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("anonymous", 0, length);
+        return mapSource(null, 0, length, options);
+    }
+
+    // ---------------------------------------------------------------- unmap
+
+    /**
+     * Closes the mapping a buffer belongs to ({@code munmap(2)}, made safe).
+     *
+     * <p>The file is released at once (it can be truncated, deleted or renamed).
+     * The buffer gets {@code limit(0)}; every later mmap4j call on it or its views
+     * throws {@link IllegalStateException}; a view that still reads or writes gets
+     * {@link InternalError}, never a JVM crash. The address range returns to the
+     * OS once no view of it is reachable. Unmapping twice does nothing.
+     *
+     * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one.
+     * @throws IllegalArgumentException when mmap4j did not map the buffer.
+     * @throws MmapException when the kernel refuses to replace the range.
+     */
+    public static void unmap(ByteBuffer buffer) throws MmapException {
+        Mappings.close(owner("unmap", buffer));
+    }
+
+    /**
+     * Whether a buffer belongs to an open mmap4j mapping.
+     *
+     * @param buffer any buffer.
+     * @return {@code true} when mmap4j mapped it and it was not unmapped.
+     */
+    public static boolean isMapped(ByteBuffer buffer) {
+        if (buffer == null || !buffer.isDirect()) {
+            return false;
+        }
+        Mapping mapping = Mappings.find(Native.address(buffer));
+        return mapping != null && !mapping.isClosed();
+    }
+
+    /**
+     * The address of a direct buffer's first byte (index 0), for other native code
+     * (po6-mmap's {@code mapping.address}).
+     *
+     * @param buffer a direct buffer.
+     * @return the address.
+     * @throws IllegalArgumentException for a heap buffer.
+     */
+    public static long address(ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("address: a heap buffer has no fixed address");
+        }
+        return Native.address(buffer);
+    }
+
+    // ---------------------------------------------------------------- madvise
+
+    /**
+     * Advises the kernel about the whole buffer ({@code madvise(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @param advice the advice; must be {@link Advice#isSupported() supported}.
+     * @throws UnsupportedOperationException when this platform lacks the advice.
+     * @throws MmapException when {@code madvise} fails.
+     */
+    public static void advise(ByteBuffer buffer, Advice advice) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        advise(buffer, 0, buffer.capacity(), advice);
+    }
+
+    /**
+     * Advises the kernel about bytes {@code offset .. offset+length} of the buffer
+     * ({@code madvise(2)}). The range is rounded out to whole pages, except that
+     * advice which can discard data ({@link Advice#discardsData()}) on a buffer
+     * mmap4j did not map uses only the pages wholly inside the range.
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @param advice the advice.
+     * @throws UnsupportedOperationException when this platform lacks the advice.
+     * @throws MmapException when {@code madvise} fails.
+     */
+    public static void advise(ByteBuffer buffer, long offset, long length, Advice advice) throws MmapException {
+        final int code = Codes.advice(advice);
+        Ranges.run("madvise(" + advice + ")", buffer, offset, length,
+                advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
+                (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
+    }
+
+    // ---------------------------------------------------------------- msync
+
+    /**
+     * Writes the whole buffer's changes to the file and waits ({@code msync(MS_SYNC)}).
+     *
+     * @param buffer any direct buffer.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer) throws MmapException {
+        sync(buffer, SyncMode.SYNC);
+    }
+
+    /**
+     * Writes the whole buffer's changes to the file (the seeds' {@code sync(buf, blocking)}).
+     *
+     * @param buffer   any direct buffer.
+     * @param blocking {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, boolean blocking) throws MmapException {
+        sync(buffer, blocking ? SyncMode.SYNC : SyncMode.ASYNC);
+    }
+
+    /**
+     * Writes the whole buffer's changes to the file ({@code msync(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
+     *               optionally with {@link SyncMode#INVALIDATE}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, SyncMode... modes) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        sync(buffer, 0, buffer.capacity(), modes);
+    }
+
+    /**
+     * Writes changes of bytes {@code offset .. offset+length} to the file and waits
+     * ({@code msync(MS_SYNC)}), rounded out to whole pages.
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, long offset, long length) throws MmapException {
+        sync(buffer, offset, length, SyncMode.SYNC);
+    }
+
+    /**
+     * Writes changes of a range to the file (the seeds'
+     * {@code sync(buf, offset, length, blocking, invalidate)}).
+     *
+     * @param buffer     any direct buffer.
+     * @param offset     first byte, from the buffer's index 0.
+     * @param length     bytes.
+     * @param blocking   {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
+     * @param invalidate add {@code MS_INVALIDATE}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, long offset, long length, boolean blocking, boolean invalidate)
+            throws MmapException {
+        SyncMode mode = blocking ? SyncMode.SYNC : SyncMode.ASYNC;
+        if (invalidate) {
+            sync(buffer, offset, length, mode, SyncMode.INVALIDATE);
+        } else {
+            sync(buffer, offset, length, mode);
+        }
+    }
+
+    /**
+     * Writes changes of a range to the file ({@code msync(2)}), rounded out to whole pages.
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
+     *               optionally with {@link SyncMode#INVALIDATE}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, long offset, long length, SyncMode... modes) throws MmapException {
+        final int bits = Codes.sync(modes);
+        Ranges.run("msync" + Arrays.toString(modes), buffer, offset, length, Rounding.OUTWARD,
+                (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
+    }
+
+    // ---------------------------------------------------------------- mincore
+
+    /**
+     * Counts the buffer's pages in memory ({@code mincore(2)}): the seeds' {@code incore}.
+     *
+     * @param buffer any direct buffer.
+     * @return the summary (no per-page detail).
+     * @throws MmapException when {@code mincore} fails.
+     */
+    public static Residency residency(ByteBuffer buffer) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        return residency(buffer, 0, buffer.capacity(), false);
+    }
+
+    /**
+     * Counts the pages of bytes {@code offset .. offset+length} in memory ({@code mincore(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @return the summary (no per-page detail).
+     * @throws MmapException when {@code mincore} fails.
+     */
+    public static Residency residency(ByteBuffer buffer, long offset, long length) throws MmapException {
+        return residency(buffer, offset, length, false);
+    }
+
+    /**
+     * Which pages of bytes {@code offset .. offset+length} are in memory ({@code mincore(2)}).
+     * The kernel is asked in bounded chunks; only {@code perPage} allocates
+     * anything in proportion to the range (one bit per page).
+     *
+     * @param buffer  any direct buffer.
+     * @param offset  first byte, from the buffer's index 0.
+     * @param length  bytes.
+     * @param perPage also record each page's answer ({@link Residency#isResident(long)}).
+     * @return the residency; page 0 is the page holding byte {@code offset}.
+     * @throws MmapException when {@code mincore} fails.
+     */
+    public static Residency residency(ByteBuffer buffer, long offset, long length, boolean perPage)
+            throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        long pages = 0;
+        if (length > 0 && buffer.isDirect()) {
+            long start = Native.address(buffer) + offset;
+            pages = (Platform.alignUp(start + length) - Platform.alignDown(start)) / Platform.pageSize();
+        }
+        final long[] bits = perPage ? new long[(int) ((pages + 63) >>> 6)] : null;
+        long resident = Ranges.run("mincore", buffer, offset, length, Rounding.OUTWARD,
+                (keep, address, bytes) -> Native.residency(keep, address, bytes, bits));
+        return new Residency(pages, resident, bits);
+    }
+
+    // ---------------------------------------------------------------- mlock
+
+    /**
+     * Locks the whole buffer's pages in memory ({@code mlock(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
+     */
+    public static void lock(ByteBuffer buffer) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        lock(buffer, 0, buffer.capacity());
+    }
+
+    /**
+     * Locks the pages of bytes {@code offset .. offset+length} in memory ({@code mlock(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
+     */
+    public static void lock(ByteBuffer buffer, long offset, long length) throws MmapException {
+        Ranges.run("mlock", buffer, offset, length, Rounding.OUTWARD, Native::lock);
+    }
+
+    /**
+     * Unlocks the whole buffer's pages ({@code munlock(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @throws MmapException when {@code munlock} fails.
+     */
+    public static void unlock(ByteBuffer buffer) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        unlock(buffer, 0, buffer.capacity());
+    }
+
+    /**
+     * Unlocks the pages of bytes {@code offset .. offset+length} ({@code munlock(2)}).
+     *
+     * @param buffer any direct buffer.
+     * @param offset first byte, from the buffer's index 0.
+     * @param length bytes.
+     * @throws MmapException when {@code munlock} fails.
+     */
+    public static void unlock(ByteBuffer buffer, long offset, long length) throws MmapException {
+        Ranges.run("munlock", buffer, offset, length, Rounding.OUTWARD, Native::unlock);
+    }
+
+    // ---------------------------------------------------------------- mprotect
+
+    /**
+     * Changes the protection of the whole buffer's pages ({@code mprotect(2)}).
+     *
+     * @param buffer      a direct buffer; one mmap4j did not map must cover whole pages.
+     * @param protections the new protection; none at all is {@code PROT_NONE}.
+     * @throws MmapException when {@code mprotect} fails.
+     */
+    public static void protect(ByteBuffer buffer, Protection... protections) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        protect(buffer, 0, buffer.capacity(), protections);
+    }
+
+    /**
+     * Changes the protection of the pages of bytes {@code offset .. offset+length} ({@code mprotect(2)}).
+     *
+     * @param buffer      a direct buffer; for one mmap4j did not map the range must be page-aligned.
+     * @param offset      first byte, from the buffer's index 0.
+     * @param length      bytes.
+     * @param protections the new protection; none at all is {@code PROT_NONE}.
+     * @throws MmapException when {@code mprotect} fails.
+     */
+    public static void protect(ByteBuffer buffer, long offset, long length, Protection... protections)
+            throws MmapException {
+        final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
+        Ranges.run("mprotect" + Arrays.toString(protections), buffer, offset, length, Rounding.EXACT,
+                (keep, address, bytes) -> Native.protect(keep, address, bytes, bits));
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private static FileSource open(Path path, MapOptions options, long growTo) throws IOException {
+        boolean shared = options.sharing() == Sharing.SHARED;
+        boolean write = options.isCreateOrGrow() || (options.isWritable() && shared);
+        return FileSource.open(path, write, options.isCreateOrGrow(), options.permissions(), growTo);
+    }
+
+    static ByteBuffer mapSource(FileSource source, long offset, int length, MapOptions options) throws IOException {
+        int prot = Codes.protection(options.protection());
+        int flags = Codes.flags(options.flags());
+        int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
+        String description = (source == null ? "anonymous" : source.description()) + ", offset=" + offset
+                + ", length=" + length + ", " + options;
+        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
+                flags, advice, description);
+        long delta = offset - Platform.alignDown(offset);
+        return Mapper.buffer(mapping, mapping.address() + delta, length);
+    }
+
+    private static Mapping owner(String call, ByteBuffer buffer) {
+        Objects.requireNonNull(buffer, "buffer");
+        Mapping mapping = buffer.isDirect() ? Mappings.find(Native.address(buffer)) : null;
+        if (mapping == null) {
+            throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "
+                    + "reclaimed); only buffers from Mmap.map/anonymous can be unmapped here");
+        }
+        return mapping;
+    }
+}

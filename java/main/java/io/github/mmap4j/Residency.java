@@ -1,0 +1,113 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import java.util.BitSet;
+
+/**
+ * Which pages of a range are in memory ({@code mincore(2)}): the seeds'
+ * {@code incore} pair (pages not resident, pages resident), and, when asked
+ * for, the answer page by page.
+ *
+ * <p>Page {@code 0} is the page holding the range's first byte; pages are
+ * {@link Mmap#pageSize()} bytes. A snapshot: the kernel may bring pages in or
+ * drop them at any moment.
+ */
+public final class Residency {
+
+    private final long pages;
+    private final long resident;
+    private final long[] bits;
+
+    Residency(long pages, long resident, long[] bits) {
+        this.pages = pages;
+        this.resident = resident;
+        this.bits = bits;
+    }
+
+    /**
+     * Pages in the range.
+     *
+     * @return the count, including partly covered first and last pages.
+     */
+    public long pages() {
+        return pages;
+    }
+
+    /**
+     * Pages in memory.
+     *
+     * @return the count.
+     */
+    public long resident() {
+        return resident;
+    }
+
+    /**
+     * Pages not in memory (the first number of the seeds' {@code incore}).
+     *
+     * @return {@code pages() - resident()}.
+     */
+    public long notResident() {
+        return pages - resident;
+    }
+
+    /**
+     * The resident share.
+     *
+     * @return {@code resident() / pages()} as a fraction from 0 to 1; 1 for an empty range.
+     */
+    public double fraction() {
+        return pages == 0 ? 1.0 : (double) resident / pages;
+    }
+
+    /**
+     * Whether the per-page answer was asked for.
+     *
+     * @return {@code true} when {@link #isResident(long)} and {@link #toBitSet()} work.
+     */
+    public boolean hasPageDetail() {
+        return bits != null;
+    }
+
+    /**
+     * Whether one page is in memory.
+     *
+     * @param page page index, from 0.
+     * @return {@code true} when it was resident.
+     * @throws IllegalStateException when the per-page answer was not asked for.
+     * @throws IndexOutOfBoundsException when {@code page} is outside the range.
+     */
+    public boolean isResident(long page) {
+        requireDetail();
+        if (page < 0 || page >= pages) {
+            throw new IndexOutOfBoundsException("page " + page + " of " + pages);
+        }
+        return (bits[(int) (page >>> 6)] & (1L << page)) != 0;
+    }
+
+    /**
+     * The per-page answer as a bit set (bit {@code i} set when page {@code i} is resident).
+     *
+     * @return a new {@link BitSet}.
+     * @throws IllegalStateException when the per-page answer was not asked for.
+     */
+    public BitSet toBitSet() {
+        requireDetail();
+        return BitSet.valueOf(bits);
+    }
+
+    private void requireDetail() {
+        if (bits == null) {
+            throw new IllegalStateException("this Residency is a summary: ask Mmap.residency(buffer, offset, length, "
+                    + "true) for the per-page answer");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Residency[" + resident + " of " + pages + " pages resident]";
+    }
+}

@@ -1,0 +1,183 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import io.github.mmap4j.MmapException;
+
+/**
+ * The one place where a failed system call becomes an exception: natives
+ * return {@code -errno}, {@link #check} turns that into an {@link MmapException}
+ * with the errno's symbolic name (from the shim, so it matches the platform's
+ * numbering), the system's description, the caller's arguments and a hint.
+ */
+public final class Errors {
+
+    private Errors() {
+    }
+
+    /**
+     * Passes a non-negative result through, or throws for {@code -errno}.
+     *
+     * @param result    what a native returned.
+     * @param call      the system call, e.g. {@code "msync"}.
+     * @param arguments the arguments that matter, for the message.
+     * @return {@code result} when it is not negative.
+     * @throws MmapException when {@code result} is negative.
+     */
+    public static long check(long result, String call, String arguments) throws MmapException {
+        if (result >= 0) {
+            return result;
+        }
+        throw exception((int) -result, call, arguments);
+    }
+
+    /**
+     * Builds the exception for an errno.
+     *
+     * @param errno     the errno value.
+     * @param call      the system call.
+     * @param arguments the arguments that matter.
+     * @return the exception, not thrown.
+     */
+    public static MmapException exception(int errno, String call, String arguments) {
+        String name = name(errno);
+        return new MmapException(call, errno, name, Native.strerror(errno), arguments, hint(call, name));
+    }
+
+    /**
+     * Builds the exception for an errno given by name, for failures mmap4j
+     * detects before the call (mapping past the end of a file is {@code ENXIO},
+     * as POSIX's {@code mmap} reports it).
+     *
+     * @param errnoName the symbolic name, e.g. {@code "ENXIO"}.
+     * @param call      the system call it stands for.
+     * @param arguments the arguments that matter.
+     * @param hint      what to do about it.
+     * @return the exception, not thrown.
+     */
+    public static MmapException exception(String errnoName, String call, String arguments, String hint) {
+        int errno = value(errnoName);
+        return new MmapException(call, errno, errnoName, errno > 0 ? Native.strerror(errno) : "", arguments,
+                hint);
+    }
+
+    /**
+     * The symbolic name of an errno value.
+     *
+     * @param errno the value.
+     * @return e.g. {@code "EACCES"}, or {@code "errno 123"} for a value the shim does not know.
+     */
+    public static String name(int errno) {
+        String[] names = Names.TABLE;
+        if (errno >= 0 && errno < names.length && names[errno] != null) {
+            return names[errno];
+        }
+        return "errno " + errno;
+    }
+
+    /**
+     * The platform's value of an errno name.
+     *
+     * @param name e.g. {@code "ENOENT"}.
+     * @return its value here, or {@code -1} when the platform has no such errno.
+     */
+    public static int value(String name) {
+        String[] names = Names.TABLE;
+        for (int i = 0; i < names.length; i++) {
+            if (name.equals(names[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Hints by call and errno name: what a user can do next. */
+    static String hint(String call, String name) {
+        switch (name) {
+            case "EACCES":
+                if (call.startsWith("shm_open")) {
+                    return "the shared memory object's permissions do not allow this access: check its mode "
+                            + "(ls -l /dev/shm on Linux) or open it READ_ONLY";
+                }
+                if (call.startsWith("open")) {
+                    return "the file's permissions do not allow this access: check its mode and owner, or map it "
+                            + "READ_ONLY";
+                }
+                if (call.startsWith("mprotect")) {
+                    return "a shared mapping of a file opened read-only cannot be made writable: map it "
+                            + "READ_WRITE from a file opened read-write";
+                }
+                return "the file was opened read-only or its file system is mounted noexec/read-only: open it "
+                        + "read-write, or map it READ_ONLY or PRIVATE";
+            case "EPERM":
+                if (call.startsWith("mlock") || call.startsWith("mmap")) {
+                    return "locking memory needs RLIMIT_MEMLOCK room or CAP_IPC_LOCK: raise `ulimit -l` (or "
+                            + "LimitMEMLOCK= in systemd, memlock in /etc/security/limits.conf)";
+                }
+                return "the operation is not permitted (a sealed file, an immutable file, or PROT_EXEC on a "
+                        + "noexec mount)";
+            case "EAGAIN":
+                if (call.startsWith("mlock") || call.startsWith("mmap")) {
+                    return "locking memory needs RLIMIT_MEMLOCK room: raise `ulimit -l`, or lock a smaller range";
+                }
+                return "the kernel is short of a resource right now: retry later";
+            case "ENOMEM":
+                if (call.startsWith("mlock")) {
+                    return "more than RLIMIT_MEMLOCK would be locked: raise `ulimit -l` (or LimitMEMLOCK= in "
+                            + "systemd), or lock a smaller range";
+                }
+                return "out of address space or too many mappings: close mappings you no longer need, check "
+                        + "`sysctl vm.max_map_count` (65530 by default) and `ulimit -v`";
+            case "ENXIO":
+                return "the range lies past the end of the file: grow the file first, map a shorter length, or "
+                        + "map with MapOptions.createOrGrow()";
+            case "ENOENT":
+                if (call.startsWith("shm_")) {
+                    return "no shared memory object has that name: create it first with SharedMemory.create";
+                }
+                return "the file does not exist: check the path, or map with MapOptions.createOrGrow()";
+            case "EEXIST":
+                return "an object with that name exists already: open it instead, or unlink it first";
+            case "EISDIR":
+            case "ENODEV":
+                return "only regular files (and block devices, shared memory) can be mapped, not directories, "
+                        + "pipes, sockets or most /proc files";
+            case "EBADF":
+                return "the descriptor is closed, or not open for the access asked (a write-only descriptor "
+                        + "cannot be mapped)";
+            case "EINVAL":
+                if (call.startsWith("madvise")) {
+                    return "the kernel does not accept this advice for this range (too old a kernel, or advice "
+                            + "that needs private/anonymous or shared memory)";
+                }
+                return "the kernel rejected the arguments (a length or offset it cannot map, or flags that do "
+                        + "not fit this kind of mapping)";
+            case "EOVERFLOW":
+            case "EFBIG":
+                return "the offset plus length is beyond what the file system allows";
+            case "ENAMETOOLONG":
+                return "the name is too long for this platform (31 characters for POSIX shared memory on macOS)";
+            case "EMFILE":
+            case "ENFILE":
+                return "too many open files: raise `ulimit -n` or close files (mmap4j closes its own right after "
+                        + "mapping)";
+            case "ENOSPC":
+                return "the file system is full (or out of inodes): free space and retry";
+            case "EROFS":
+                return "the file system is mounted read-only: map READ_ONLY or PRIVATE";
+            case "ETXTBSY":
+                return "the file is being executed or is a swap file: it cannot be opened for writing";
+            case "EIO":
+                return "an I/O error from the device: check dmesg";
+            default:
+                return "";
+        }
+    }
+
+    /** The errno name table, asked of the shim on the first failure only. */
+    private static final class Names {
+        static final String[] TABLE = Native.errnoNames();
+    }
+}

@@ -1,0 +1,192 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import io.github.mmap4j.MmapException;
+
+import java.io.Closeable;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A descriptor to map and the file's size: opened by mmap4j from a path (and
+ * closed right after mapping, since a mapping keeps the file by itself), or
+ * borrowed from a caller's channel, {@code RandomAccessFile} or
+ * {@code FileDescriptor} (never closed here).
+ */
+public final class FileSource implements Closeable {
+
+    private static final Charset PATH_CHARSET = pathCharset();
+
+    private final int fd;
+    private final long size;
+    private final boolean owned;
+    private final String description;
+
+    private FileSource(int fd, long size, boolean owned, String description) {
+        this.fd = fd;
+        this.size = size;
+        this.owned = owned;
+        this.description = description;
+    }
+
+    /**
+     * Opens a file by path with {@code open(2)}, creating and growing it when asked.
+     *
+     * @param path      the file; on the default file system.
+     * @param write     open read-write rather than read-only.
+     * @param create    create the file if missing ({@code O_CREAT}).
+     * @param mode      the mode of a created file.
+     * @param growTo    grow the file to at least this size ({@code ftruncate}); {@code -1} for no growth.
+     * @return the source, which closes the descriptor on {@link #close()}.
+     * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails.
+     */
+    public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
+            throws MmapException {
+        Objects.requireNonNull(path, "path");
+        if (path.getFileSystem() != FileSystems.getDefault()) {
+            throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
+                    + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
+        }
+        String name = path.toString();
+        if (name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("path: '" + name + "' is empty or holds a NUL character");
+        }
+        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
+        String what = "path=" + name;
+        int fd = (int) Errors.check(Native.open(cString(name), flags, mode), "open",
+                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
+        try {
+            long size = Errors.check(Native.fileSize(fd), "lseek", what);
+            if (growTo > size) {
+                Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
+                size = growTo;
+            }
+            return new FileSource(fd, size, true, what);
+        } catch (MmapException | RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Borrows the descriptor of a JDK {@link FileChannel}.
+     *
+     * @param channel an open channel from {@code FileChannel.open}, {@code RandomAccessFile}
+     *                or a file stream.
+     * @return the source; its {@link #close()} leaves the channel open.
+     * @throws IOException when the channel is closed or its size cannot be read.
+     */
+    public static FileSource of(FileChannel channel) throws IOException {
+        Objects.requireNonNull(channel, "channel");
+        if (!channel.isOpen()) {
+            throw new ClosedChannelException();
+        }
+        int fd = Native.descriptor(channel);
+        if (fd < 0) {
+            throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
+                    + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
+        }
+        return new FileSource(fd, channel.size(), false, "channel fd=" + fd);
+    }
+
+    /**
+     * Borrows the descriptor of a {@link RandomAccessFile}.
+     *
+     * @param file an open file.
+     * @return the source; its {@link #close()} leaves the file open.
+     * @throws IOException when the file is closed.
+     */
+    public static FileSource of(RandomAccessFile file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        return of(file.getFD(), "RandomAccessFile");
+    }
+
+    /**
+     * Borrows a {@link FileDescriptor}.
+     *
+     * @param descriptor an open descriptor.
+     * @return the source; its {@link #close()} leaves the descriptor open.
+     * @throws IOException when the descriptor is closed, or its size cannot be read.
+     */
+    public static FileSource of(FileDescriptor descriptor) throws IOException {
+        return of(descriptor, "FileDescriptor");
+    }
+
+    private static FileSource of(FileDescriptor descriptor, String kind) throws IOException {
+        Objects.requireNonNull(descriptor, "descriptor");
+        int fd = descriptor.valid() ? Native.descriptor(descriptor) : -1;
+        if (fd < 0) {
+            throw new ClosedChannelException();
+        }
+        String what = kind + " fd=" + fd;
+        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what);
+    }
+
+    /**
+     * The descriptor number.
+     *
+     * @return an open descriptor.
+     */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * The file's size when the source was made.
+     *
+     * @return bytes.
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * What the source is, for messages.
+     *
+     * @return e.g. {@code path=/data/x}.
+     */
+    public String description() {
+        return description;
+    }
+
+    /** Closes the descriptor if mmap4j opened it; borrowed ones stay open. */
+    @Override
+    public void close() {
+        if (owned) {
+            Native.close(fd);
+        }
+    }
+
+    /**
+     * A NUL-terminated byte string in the encoding the JDK uses for file names.
+     *
+     * @param s the string.
+     * @return its bytes plus a trailing NUL.
+     */
+    public static byte[] cString(String s) {
+        byte[] bytes = s.getBytes(PATH_CHARSET);
+        byte[] withNul = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, withNul, 0, bytes.length);
+        return withNul;
+    }
+
+    private static Charset pathCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name != null ? Charset.forName(name) : StandardCharsets.UTF_8;
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+}

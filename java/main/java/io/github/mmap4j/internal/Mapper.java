@@ -1,0 +1,109 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import io.github.mmap4j.MmapException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Makes mappings: checks arguments, aligns the offset down to a page, calls
+ * {@code mmap} (collecting unreachable closed ranges and retrying once on
+ * {@code ENOMEM}), registers the result, and hands out buffers that start at
+ * the byte the caller asked for.
+ */
+public final class Mapper {
+
+    private Mapper() {
+    }
+
+    /**
+     * Checks an offset and a length before any native call.
+     *
+     * @param call   the public method, for messages.
+     * @param offset a byte offset; not negative.
+     * @param length a byte count; positive.
+     * @return {@code offset + length}.
+     * @throws IllegalArgumentException when either is out of range or the sum overflows.
+     */
+    public static long checkRange(String call, long offset, long length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException(call + ": offset " + offset + " is negative");
+        }
+        if (length <= 0) {
+            throw new IllegalArgumentException(call + ": length " + length + " must be positive");
+        }
+        if (offset > Long.MAX_VALUE - length - Platform.pageSize()) {
+            throw new IllegalArgumentException(call + ": offset " + offset + " + length " + length + " overflows");
+        }
+        return offset + length;
+    }
+
+    /**
+     * Maps {@code length} bytes at {@code offset} of a file, or anonymous memory.
+     *
+     * @param source      the file, or {@code null} for anonymous memory.
+     * @param offset      byte offset in the file; any value, aligned down internally.
+     * @param length      bytes to map.
+     * @param prot        {@code Native.PROT_*} bits.
+     * @param sharing     {@code Native.SHARE_*} code.
+     * @param flagBits    {@code 1 << Native.FLAG_*} bits.
+     * @param advice      {@code Native.ADV_*} code to apply after mapping, or {@code -1}.
+     * @param description what is mapped, for messages.
+     * @return the registered mapping; the caller's bytes start at
+     *         {@code address() + (offset % pageSize)}.
+     * @throws MmapException when {@code mmap} or the advice fails, or the range is past the end of the file.
+     */
+    public static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
+                              int advice, String description) throws MmapException {
+        long end = checkRange("map", offset, length);
+        if (source != null && end > source.size()) {
+            throw Errors.exception("ENXIO", "mmap", description, "the range ends at byte " + end
+                    + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
+                    + "length, or map by path with MapOptions.createOrGrow()");
+        }
+        long delta = offset - Platform.alignDown(offset);
+        long mapLength = delta + length;
+        int fd = source == null ? -1 : source.fd();
+        Mappings.beforeMap();
+        long address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
+        if (address == -Errors.value("ENOMEM")) {
+            Mappings.relievePressure();
+            address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
+        }
+        Errors.check(address, "mmap", description);
+        if (advice >= 0) {
+            long rc = Native.advise(null, address, mapLength, advice);
+            if (rc < 0) {
+                // Nothing was handed out yet, so the range can go straight back.
+                Native.unmap(address, mapLength);
+                Errors.check(rc, "madvise", description);
+            }
+        }
+        Mapping mapping = new Mapping(address, mapLength, prot, description,
+                Mappings.leakDetection() ? new Throwable("mapped here") : null);
+        Mappings.register(mapping);
+        return mapping;
+    }
+
+    /**
+     * A buffer over {@code capacity} bytes at {@code address}, handed out and
+     * watched: read-only unless the mapping is writable.
+     *
+     * @param mapping  the mapping the bytes belong to.
+     * @param address  the first byte.
+     * @param capacity the buffer's capacity.
+     * @return the buffer for the user.
+     */
+    public static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
+        ByteBuffer root = Native.newBuffer(address, capacity);
+        if (root == null) {
+            throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
+        }
+        ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
+        Mappings.handOut(mapping, root, view);
+        return view;
+    }
+}

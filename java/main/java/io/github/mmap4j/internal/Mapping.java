@@ -1,0 +1,214 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.lang.ref.WeakReference;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One range mmap4j mapped, and its lifetime.
+ *
+ * <p>States: open, then closed (the range is covered by a zero-length file
+ * mapping: the file is released and stale views fault with SIGBUS, which the
+ * JVM turns into {@code InternalError}), then reclaimed (really unmapped, once
+ * no buffer that could reach the range is left; see {@link Mappings}).
+ *
+ * <p>Operations on the range ({@code msync}, {@code madvise}, ...) run between
+ * {@link #acquire} and {@link #release}; {@link #close} first marks the mapping
+ * closed, so no new operation starts, then waits for the running ones to
+ * finish before it retires the range. No native call ever runs on a range
+ * after it was retired.
+ */
+public final class Mapping {
+
+    private static final int CLOSED = 1 << 30;
+    private static final int IN_FLIGHT = CLOSED - 1;
+
+    private final long address;
+    private final long length;
+    private final int protection;
+    private final String description;
+    private final Throwable origin;
+    /** Bit 30: closed; bits 0-29: operations running now. */
+    private final AtomicInteger state = new AtomicInteger();
+    /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
+    private final List<WeakReference<ByteBuffer>> views = new ArrayList<>(1);
+    /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
+    private int trackers;
+
+    /**
+     * Records a new mapping.
+     *
+     * @param address     the page-aligned start {@code mmap} returned.
+     * @param length      the length given to {@code mmap}.
+     * @param protection  the {@code Native.PROT_*} bits it was mapped with.
+     * @param description what was mapped, for messages (path, offset, length, mode).
+     * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
+     */
+    public Mapping(long address, long length, int protection, String description, Throwable origin) {
+        this.address = address;
+        this.length = length;
+        this.protection = protection;
+        this.description = description;
+        this.origin = origin;
+    }
+
+    /**
+     * The page-aligned start address.
+     *
+     * @return the address {@code mmap} returned.
+     */
+    public long address() {
+        return address;
+    }
+
+    /**
+     * The mapped length.
+     *
+     * @return bytes, as given to {@code mmap}.
+     */
+    public long length() {
+        return length;
+    }
+
+    /**
+     * The protection the range was mapped with.
+     *
+     * @return {@code Native.PROT_*} bits.
+     */
+    public int protection() {
+        return protection;
+    }
+
+    /**
+     * What was mapped, for messages.
+     *
+     * @return e.g. {@code path=/data/x, offset=0, length=4096, READ_WRITE}.
+     */
+    public String description() {
+        return description;
+    }
+
+    Throwable origin() {
+        return origin;
+    }
+
+    /**
+     * Whether {@code address} lies inside the mapped range.
+     *
+     * @param at an address.
+     * @return {@code true} when {@code address() <= at < address() + length()}.
+     */
+    public boolean contains(long at) {
+        return at >= address && at - address < length;
+    }
+
+    /**
+     * Whether the mapping was closed.
+     *
+     * @return {@code true} after {@link #close()} began.
+     */
+    public boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Marks an operation on the range as running.
+     *
+     * @param call the operation, for the message.
+     * @throws IllegalStateException when the mapping is closed.
+     */
+    public void acquire(String call) {
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                throw closedError(call);
+            }
+            if ((s & IN_FLIGHT) == IN_FLIGHT) {
+                throw new IllegalStateException("mmap4j: too many concurrent operations on one mapping");
+            }
+            if (state.compareAndSet(s, s + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Marks an operation begun by {@link #acquire} as finished. */
+    public void release() {
+        state.decrementAndGet();
+    }
+
+    /**
+     * The error for an operation on a closed mapping.
+     *
+     * @param call the operation.
+     * @return the exception, not thrown.
+     */
+    public IllegalStateException closedError(String call) {
+        return new IllegalStateException("mmap4j: " + call + " on a closed mapping (" + description
+                + "); map it again to use it");
+    }
+
+    /**
+     * First half of closing (the rest is in {@link Mappings#close}): no new
+     * operation can start, and this waits for running ones to finish.
+     *
+     * @return {@code true} if this call closed it, {@code false} if it was closed already.
+     */
+    boolean markClosed() {
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(s, s | CLOSED)) {
+                break;
+            }
+        }
+        // Wait for operations that began before the close: they are short system calls.
+        for (int spins = 0; (state.get() & IN_FLIGHT) != 0; spins++) {
+            if (spins < 100) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(10_000L);
+            }
+        }
+        return true;
+    }
+
+    /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
+    synchronized void limitViews() {
+        for (WeakReference<ByteBuffer> ref : views) {
+            ByteBuffer view = ref.get();
+            if (view != null) {
+                view.limit(0);
+            }
+        }
+        views.clear();
+    }
+
+    synchronized void addView(ByteBuffer view) {
+        for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
+            if (it.next().get() == null) {
+                it.remove();
+            }
+        }
+        views.add(new WeakReference<>(view));
+    }
+
+    synchronized void track() {
+        trackers++;
+    }
+
+    /** @return {@code true} when the last tracked object is gone. */
+    synchronized boolean untrack() {
+        return --trackers == 0;
+    }
+}

@@ -1,0 +1,304 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import io.github.mmap4j.MmapException;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.ref.PhantomReference;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every live mmap4j mapping, by address, and the machinery that returns ranges
+ * to the OS.
+ *
+ * <p>Each buffer (or region) mmap4j hands out is watched by a
+ * {@link PhantomReference}. Views made from it ({@code duplicate}, {@code slice},
+ * {@code asReadOnlyBuffer}, {@code asLongBuffer}) keep it reachable, so when its
+ * reference is enqueued nothing can reach the range any more and it is safe to
+ * {@code munmap}. A daemon thread ({@code mmap4j-reclaimer}) does that; every
+ * {@code map} also drains the queue. A closed range waits for this while
+ * covered by a zero-length file mapping; when many wait (or {@code mmap} fails
+ * with {@code ENOMEM}), {@link #relievePressure} asks the JVM to collect, as the
+ * JDK does for direct memory.
+ */
+public final class Mappings {
+
+    /** System property: report mappings reclaimed by GC without being closed. */
+    public static final String LEAK_DETECTION_PROPERTY = "mmap4j.leakDetection";
+    /** System property: closed ranges allowed to wait for GC before mmap4j asks for one. */
+    public static final String MAX_RETIRED_PROPERTY = "mmap4j.maxRetired";
+
+    private static final Logger LOG = Logger.getLogger("io.github.mmap4j");
+    private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+    private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 8192L);
+
+    private static final ConcurrentSkipListMap<Long, Mapping> BY_ADDRESS = new ConcurrentSkipListMap<>();
+    private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
+    /** Keeps the phantom references themselves reachable until they are processed. */
+    private static final Set<Tracker> TRACKERS = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong RETIRED = new AtomicLong();
+    private static final AtomicLong RECLAIMED = new AtomicLong();
+    private static final AtomicLong LEAKED = new AtomicLong();
+    private static final Object PRESSURE_LOCK = new Object();
+
+    static {
+        Thread reclaimer = new Thread(Mappings::reclaimLoop, "mmap4j-reclaimer");
+        reclaimer.setDaemon(true);
+        reclaimer.start();
+    }
+
+    private Mappings() {
+    }
+
+    /** Watches an object (a buffer or a region) that can reach a mapping's range. */
+    private static final class Tracker extends PhantomReference<Object> {
+        final Mapping mapping;
+
+        Tracker(Object referent, Mapping mapping) {
+            super(referent, QUEUE);
+            this.mapping = mapping;
+        }
+    }
+
+    /**
+     * Whether leak detection is on ({@value #LEAK_DETECTION_PROPERTY}).
+     *
+     * @return {@code true} when mappings should record where they were made.
+     */
+    public static boolean leakDetection() {
+        return LEAK_DETECTION;
+    }
+
+    /**
+     * Adds a mapping to the table.
+     *
+     * @param mapping the new mapping.
+     */
+    public static void register(Mapping mapping) {
+        BY_ADDRESS.put(mapping.address(), mapping);
+    }
+
+    /**
+     * Watches an object that can reach the mapping's range; the range is
+     * reclaimed once every watched object is unreachable.
+     *
+     * @param mapping  the mapping.
+     * @param referent a buffer or region that reaches the range.
+     */
+    public static void track(Mapping mapping, Object referent) {
+        mapping.track();
+        TRACKERS.add(new Tracker(referent, mapping));
+    }
+
+    /**
+     * Records a buffer handed to the user: watched for reclaim, and given
+     * {@code limit(0)} on close.
+     *
+     * @param mapping the mapping.
+     * @param root    the buffer {@code NewDirectByteBuffer} made (views keep it reachable).
+     * @param view    the buffer the user got ({@code root} or a read-only view of it).
+     */
+    public static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
+        mapping.addView(view);
+        track(mapping, root);
+    }
+
+    /**
+     * The mapping whose range holds {@code address}, open or closed but not yet reclaimed.
+     *
+     * @param address any address.
+     * @return the mapping, or {@code null} when mmap4j did not map that address.
+     */
+    public static Mapping find(long address) {
+        Map.Entry<Long, Mapping> entry = BY_ADDRESS.floorEntry(address);
+        if (entry == null) {
+            return null;
+        }
+        Mapping mapping = entry.getValue();
+        return mapping.contains(address) ? mapping : null;
+    }
+
+    /**
+     * Closes a mapping: waits for running operations, covers the range with a
+     * zero-length file mapping (releasing the file at once), and limits handed-out
+     * buffers to 0. The range itself is unmapped when no buffer can reach it.
+     *
+     * @param mapping the mapping.
+     * @return {@code false} if it was closed already (closing twice is a no-op).
+     * @throws MmapException when the kernel refuses to cover the range (then the
+     *                       range stays mapped until it is reclaimed).
+     */
+    public static boolean close(Mapping mapping) throws MmapException {
+        if (!mapping.markClosed()) {
+            return false;
+        }
+        mapping.limitViews();
+        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
+        RETIRED.incrementAndGet();
+        Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+        return true;
+    }
+
+    /**
+     * How many closed ranges wait to be unmapped.
+     *
+     * @return the count.
+     */
+    public static long retiredWaiting() {
+        return RETIRED.get();
+    }
+
+    /**
+     * How many mappings are in the table (open, or closed and waiting).
+     *
+     * @return the count.
+     */
+    public static int size() {
+        return BY_ADDRESS.size();
+    }
+
+    /**
+     * How many ranges were unmapped since start.
+     *
+     * @return the count.
+     */
+    public static long reclaimed() {
+        return RECLAIMED.get();
+    }
+
+    /**
+     * How many mappings were reclaimed without being closed since start.
+     *
+     * @return the count.
+     */
+    public static long leaked() {
+        return LEAKED.get();
+    }
+
+    /**
+     * Called before each {@code mmap}: processes what the reclaimer has not yet,
+     * and asks for a collection when too many closed ranges wait.
+     */
+    public static void beforeMap() {
+        drain();
+        if (RETIRED.get() > MAX_RETIRED) {
+            relievePressure();
+        }
+    }
+
+    /**
+     * Asks the JVM to collect unreachable buffers and waits, bounded, for their
+     * ranges to be unmapped: {@code System.gc()} and a short exponential back-off,
+     * as {@code java.nio.Bits.reserveMemory} does for direct memory.
+     */
+    public static void relievePressure() {
+        synchronized (PRESSURE_LOCK) {
+            long before = RECLAIMED.get();
+            System.gc();
+            long sleep = 1;
+            for (int attempt = 0; attempt < 9; attempt++) {
+                drain();
+                if (RECLAIMED.get() > before && RETIRED.get() <= MAX_RETIRED / 2) {
+                    return;
+                }
+                try {
+                    Thread.sleep(sleep);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                sleep <<= 1;
+            }
+        }
+    }
+
+    private static void drain() {
+        Reference<?> ref;
+        while ((ref = QUEUE.poll()) != null) {
+            process((Tracker) ref);
+        }
+    }
+
+    private static void reclaimLoop() {
+        for (;;) {
+            try {
+                process((Tracker) QUEUE.remove());
+            } catch (InterruptedException e) {
+                // A daemon thread: nothing else to stop for.
+            } catch (Throwable t) {
+                LOG.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
+            }
+        }
+    }
+
+    private static void process(Tracker tracker) {
+        if (!TRACKERS.remove(tracker)) {
+            return;
+        }
+        Mapping mapping = tracker.mapping;
+        if (!mapping.untrack()) {
+            return;
+        }
+        if (!mapping.isClosed()) {
+            LEAKED.incrementAndGet();
+            if (LEAK_DETECTION) {
+                LOG.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
+                        + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
+                        mapping.origin());
+            }
+        } else {
+            RETIRED.decrementAndGet();
+        }
+        BY_ADDRESS.remove(mapping.address(), mapping);
+        long rc = Native.unmap(mapping.address(), mapping.length());
+        if (rc < 0) {
+            LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + mapping.description()
+                    + ")");
+        }
+        RECLAIMED.incrementAndGet();
+    }
+
+    /** The zero-length file closed ranges are covered with; made once, kept open for the JVM's life. */
+    private static final class ZeroFile {
+        /** Holds the fallback file open; {@code null} with memfd_create. */
+        private static RandomAccessFile fallback;
+        static final int FD = open();
+
+        private static int open() {
+            long fd = Native.zeroFd();
+            if (fd >= 0) {
+                return (int) fd;
+            }
+            // No memfd_create (macOS, old kernels): an unlinked empty temporary file.
+            try {
+                File file = File.createTempFile("mmap4j-retired", ".empty");
+                fallback = new RandomAccessFile(file, "rw");
+                if (!file.delete()) {
+                    file.deleteOnExit();
+                }
+                int descriptor = Native.descriptor(fallback.getFD());
+                if (descriptor < 0) {
+                    throw new IOException("no descriptor for " + file);
+                }
+                return descriptor;
+            } catch (IOException e) {
+                throw new IllegalStateException("mmap4j: cannot create the empty file that closed mappings are "
+                        + "covered with: " + e.getMessage() + "; set -Djava.io.tmpdir to a writable directory", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+
+/**
+ * The natives of the C shim, and the portable codes they take.
+ *
+ * <p>The {@code static final int} codes below are compiled into the C header
+ * {@code io_github_mmap4j_internal_Native.h} by {@code javac -h}, so Java and C
+ * share one definition; the shim's {@code mmap4j_codes.c} translates each code to
+ * the platform's {@code PROT_*}, {@code MAP_*}, {@code MADV_*}, {@code MS_*},
+ * {@code O_*} and {@code POSIX_FADV_*} value from the headers it was compiled
+ * against. No platform value is ever written in Java.
+ *
+ * <p>Calls that can fail return {@code 0} (or a non-negative result) on success
+ * and {@code -errno} on failure; {@link Errors} is the one place that turns a
+ * negative result into an exception. Range calls take the buffer that owns the
+ * range as {@code keepAlive}: a JNI argument stays reachable for the whole call,
+ * which Java 8 (no {@code Reference.reachabilityFence}) needs so the range cannot
+ * be reclaimed while the call runs.
+ *
+ * <p>The library is loaded by {@link NativeLibrary} from this class's static
+ * initialiser, so any use of a native below loads it first.
+ */
+public final class Native {
+
+    // Protection bits (PROT_*).
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int PROT_EXEC = 4;
+
+    // Sharing (MAP_SHARED / MAP_PRIVATE), plus the anonymous bit.
+    public static final int SHARE_SHARED = 0;
+    public static final int SHARE_PRIVATE = 1;
+    public static final int SHARE_ANONYMOUS = 2;
+
+    // Map flags: bit positions in the flags argument (MAP_*).
+    public static final int FLAG_NORESERVE = 0;
+    public static final int FLAG_POPULATE = 1;
+    public static final int FLAG_LOCKED = 2;
+    public static final int FLAG_HUGETLB = 3;
+    public static final int FLAG_HUGE_2MB = 4;
+    public static final int FLAG_HUGE_1GB = 5;
+    public static final int FLAG_32BIT = 6;
+    public static final int FLAG_NOCACHE = 7;
+    public static final int FLAG_JIT = 8;
+    public static final int FLAG_COUNT = 9;
+
+    // Advice (MADV_*).
+    public static final int ADV_NORMAL = 0;
+    public static final int ADV_RANDOM = 1;
+    public static final int ADV_SEQUENTIAL = 2;
+    public static final int ADV_WILLNEED = 3;
+    public static final int ADV_DONTNEED = 4;
+    public static final int ADV_FREE = 5;
+    public static final int ADV_REMOVE = 6;
+    public static final int ADV_DONTFORK = 7;
+    public static final int ADV_DOFORK = 8;
+    public static final int ADV_MERGEABLE = 9;
+    public static final int ADV_UNMERGEABLE = 10;
+    public static final int ADV_HUGEPAGE = 11;
+    public static final int ADV_NOHUGEPAGE = 12;
+    public static final int ADV_DONTDUMP = 13;
+    public static final int ADV_DODUMP = 14;
+    public static final int ADV_COLD = 15;
+    public static final int ADV_PAGEOUT = 16;
+    public static final int ADV_POPULATE_READ = 17;
+    public static final int ADV_POPULATE_WRITE = 18;
+    public static final int ADV_WIPEONFORK = 19;
+    public static final int ADV_KEEPONFORK = 20;
+    public static final int ADV_COLLAPSE = 21;
+    public static final int ADV_FREE_REUSABLE = 22;
+    public static final int ADV_FREE_REUSE = 23;
+    public static final int ADV_COUNT = 24;
+
+    // msync flags (MS_*): bits.
+    public static final int SYNC_SYNC = 1;
+    public static final int SYNC_ASYNC = 2;
+    public static final int SYNC_INVALIDATE = 4;
+
+    // open / shm_open flags (O_*): bits.
+    public static final int OPEN_READ_ONLY = 0;
+    public static final int OPEN_READ_WRITE = 1;
+    public static final int OPEN_CREATE = 2;
+    public static final int OPEN_EXCLUSIVE = 4;
+
+    // posix_fadvise advice (POSIX_FADV_*).
+    public static final int FADV_NORMAL = 0;
+    public static final int FADV_SEQUENTIAL = 1;
+    public static final int FADV_RANDOM = 2;
+    public static final int FADV_WILLNEED = 3;
+    public static final int FADV_DONTNEED = 4;
+    public static final int FADV_NOREUSE = 5;
+
+    static {
+        NativeLibrary.load();
+    }
+
+    private Native() {
+    }
+
+    // ---- platform facts, read once ----
+
+    /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
+    public static native long pageSize();
+
+    /** The platform the library was compiled for, e.g. {@code linux-x86_64}. */
+    public static native String platform();
+
+    /** Bit {@code ADV_x} set when the headers define that advice. */
+    public static native long supportedAdvice();
+
+    /** Bit {@code FLAG_x} set when the headers define that map flag. */
+    public static native long supportedMapFlags();
+
+    /** Whether the platform has {@code posix_fadvise}. */
+    public static native boolean hasFadvise();
+
+    /** Symbolic errno names indexed by errno value ({@code null} where none). */
+    public static native String[] errnoNames();
+
+    /** {@code strerror(errno)}. */
+    public static native String strerror(int errno);
+
+    // ---- files ----
+
+    /** {@code open(2)}; path is NUL-terminated bytes in the platform encoding. */
+    public static native long open(byte[] path, int openFlags, int mode);
+
+    /** {@code close(2)}. */
+    public static native long close(int fd);
+
+    /** File size through {@code lseek(SEEK_END)}. */
+    public static native long fileSize(int fd);
+
+    /** {@code ftruncate(2)}. */
+    public static native long truncate(int fd, long size);
+
+    /** {@code posix_fadvise(2)}. */
+    public static native long fadvise(int fd, long offset, long length, int fadvice);
+
+    /**
+     * The descriptor number behind a {@code java.io.FileDescriptor} or a JDK
+     * {@code FileChannel}; {@code -1} when the object has none (closed or a
+     * channel of another implementation).
+     */
+    public static native int descriptor(Object fileDescriptorOrChannel);
+
+    // ---- mappings ----
+
+    /** {@code mmap(2)}; returns the address or {@code -errno}. */
+    public static native long map(long length, int prot, int sharing, int flags, int fd, long offset);
+
+    /** {@code NewDirectByteBuffer(address, capacity)}. */
+    public static native ByteBuffer newBuffer(long address, int capacity);
+
+    /** {@code GetDirectBufferAddress}: the buffer's start address, {@code 0} for a heap buffer. */
+    public static native long address(Buffer buffer);
+
+    /** {@code munmap(2)}. */
+    public static native long unmap(long address, long length);
+
+    /** Covers a range with a zero-length file mapping: see {@code mm4j_retire}. */
+    public static native long retire(long address, long length, int zeroFd);
+
+    /** A descriptor of a zero-length anonymous file ({@code memfd_create}), or {@code -errno}. */
+    public static native long zeroFd();
+
+    /** {@code msync(2)}. */
+    public static native long sync(Object keepAlive, long address, long length, int syncFlags);
+
+    /** {@code madvise(2)}. */
+    public static native long advise(Object keepAlive, long address, long length, int advice);
+
+    /** {@code mincore(2)}: resident pages, with per-page bits when {@code bits} is not null. */
+    public static native long residency(Object keepAlive, long address, long length, long[] bits);
+
+    /** {@code mlock(2)}. */
+    public static native long lock(Object keepAlive, long address, long length);
+
+    /** {@code munlock(2)}. */
+    public static native long unlock(Object keepAlive, long address, long length);
+
+    /** {@code mprotect(2)}. */
+    public static native long protect(Object keepAlive, long address, long length, int prot);
+
+    // ---- POSIX shared memory ----
+
+    /** {@code shm_open(3)}. */
+    public static native long shmOpen(byte[] name, int openFlags, int mode);
+
+    /** {@code shm_unlink(3)}. */
+    public static native long shmUnlink(byte[] name);
+}

@@ -1,0 +1,271 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.scijava.nativelib.NativeLibraryUtil;
+
+/**
+ * The one place that loads {@code libmmap4j}: once per class loader, from
+ * {@link Native}'s static initialiser.
+ *
+ * <p>Order: the file named by {@value #LIBRARY_PATH_PROPERTY} if set; otherwise
+ * the copy inside the jar that native-lib-loader picks for this platform
+ * ({@code natives/linux_64/libmmap4j.so}, ...), extracted to a directory only
+ * the current user can write ({@value #TMPDIR_PROPERTY}, else
+ * {@code ${java.io.tmpdir}/mmap4j-<user>}), checked against the size and
+ * SHA-256 recorded in the jar at build time, and reused by later JVMs when it
+ * still matches. Writes go to a private temporary file renamed into place, so
+ * JVMs starting together never see a half-written library.
+ */
+final class NativeLibrary {
+
+    /** System property naming a library file to load instead of the jar's copy. */
+    static final String LIBRARY_PATH_PROPERTY = "mmap4j.library.path";
+    /** System property naming the directory to extract the jar's copy into. */
+    static final String TMPDIR_PROPERTY = "mmap4j.tmpdir";
+
+    private static final String NAME = "mmap4j";
+    private static final List<NativeLibraryUtil.Architecture> SUPPORTED = Arrays.asList(
+            NativeLibraryUtil.Architecture.LINUX_64, NativeLibraryUtil.Architecture.LINUX_ARM64,
+            NativeLibraryUtil.Architecture.OSX_64, NativeLibraryUtil.Architecture.OSX_ARM64);
+    private static final String SUPPORTED_TEXT = "linux-x86_64, linux-aarch64 (glibc), macos-x86_64, macos-aarch64";
+    private static final String OVERRIDES = "-D" + LIBRARY_PATH_PROPERTY + "=/path/to/libmmap4j.so (a library you "
+            + "built) or -D" + TMPDIR_PROPERTY + "=/a/directory/mounted/exec (where to extract)";
+
+    private static String loadedFrom;
+
+    private NativeLibrary() {
+    }
+
+    static synchronized void load() {
+        if (loadedFrom != null) {
+            return;
+        }
+        String explicit = System.getProperty(LIBRARY_PATH_PROPERTY);
+        if (explicit != null && !explicit.isEmpty()) {
+            File file = new File(explicit).getAbsoluteFile();
+            try {
+                System.load(file.getPath());
+            } catch (UnsatisfiedLinkError e) {
+                throw failure("could not load " + file + " named by -D" + LIBRARY_PATH_PROPERTY + ": " + e.getMessage()
+                        + "\n  hint: point it at a libmmap4j built for " + describeHost() + ", or remove the "
+                        + "property to use the jar's copy", e);
+            }
+            loadedFrom = file.getPath();
+            return;
+        }
+        NativeLibraryUtil.Architecture arch = NativeLibraryUtil.getArchitecture();
+        if (!SUPPORTED.contains(arch) || isMusl()) {
+            throw failure("no native library for this platform (" + describeHost() + (isMusl() ? ", musl libc" : "")
+                    + "); the jar carries " + SUPPORTED_TEXT + "\n  hint: build libmmap4j for it (see README, "
+                    + "'Build from source') and pass " + OVERRIDES, null);
+        }
+        String resource = NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH)
+                + NativeLibraryUtil.getPlatformLibraryName(NAME);
+        Path directory = extractionDirectory();
+        Path library;
+        try {
+            library = extract(resource, directory);
+        } catch (IOException e) {
+            throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
+                    + "\n  hint: " + OVERRIDES, e);
+        }
+        try {
+            System.load(library.toString());
+        } catch (UnsatisfiedLinkError e) {
+            throw failure("could not load " + resource + " extracted to " + library + " (platform " + describeHost()
+                    + "): " + e.getMessage() + "\n  hint: if " + directory + " is on a file system mounted noexec "
+                    + "(common for /tmp), pass " + OVERRIDES, e);
+        }
+        loadedFrom = library.toString();
+    }
+
+    static synchronized String loadedFrom() {
+        return loadedFrom;
+    }
+
+    private static UnsatisfiedLinkError failure(String message, Throwable cause) {
+        UnsatisfiedLinkError error = new UnsatisfiedLinkError("mmap4j: " + message);
+        if (cause != null) {
+            error.initCause(cause);
+        }
+        return error;
+    }
+
+    private static String describeHost() {
+        return System.getProperty("os.name") + " " + System.getProperty("os.arch");
+    }
+
+    /** A musl JVM has the musl loader mapped; a glibc build would not load there. */
+    private static boolean isMusl() {
+        File maps = new File("/proc/self/maps");
+        if (!maps.canRead()) {
+            return false;
+        }
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
+                Files.newInputStream(maps.toPath()), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.contains("ld-musl-") || line.contains("libc.musl-")) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static Path extractionDirectory() {
+        String configured = System.getProperty(TMPDIR_PROPERTY);
+        if (configured != null && !configured.isEmpty()) {
+            return Paths.get(configured).toAbsolutePath();
+        }
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + user).toAbsolutePath();
+    }
+
+    /** Extracts (or reuses) the checked copy of {@code resource} in {@code directory}. */
+    private static Path extract(String resource, Path directory) throws IOException {
+        String[] recorded = readRecord(resource);
+        String sha256 = recorded[0];
+        long size = Long.parseLong(recorded[1]);
+        privateDirectory(directory);
+        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
+        int dot = fileName.lastIndexOf('.');
+        Path target = directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16)
+                + fileName.substring(dot));
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
+                && sha256.equals(digest(target))) {
+            return target;
+        }
+        Path temporary = Files.createTempFile(directory, ".extract-", ".tmp");
+        try {
+            try (InputStream in = open(resource); OutputStream out = Files.newOutputStream(temporary)) {
+                byte[] chunk = new byte[64 * 1024];
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    out.write(chunk, 0, n);
+                }
+            }
+            String actual = digest(temporary);
+            if (!sha256.equals(actual) || Files.size(temporary) != size) {
+                throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
+                        + " bytes for " + resource + ", the extracted copy has " + actual + " and "
+                        + Files.size(temporary) + " bytes; the jar is damaged or was altered");
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        return target;
+    }
+
+    private static String[] readRecord(String resource) throws IOException {
+        try (InputStream in = open(resource + ".sha256")) {
+            byte[] bytes = new byte[256];
+            int length = 0;
+            int n;
+            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
+                length += n;
+            }
+            String[] fields = new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+            if (fields.length != 2 || fields[0].length() != 64) {
+                throw new IOException("malformed checksum record " + resource + ".sha256");
+            }
+            return new String[] {fields[0].toLowerCase(Locale.ROOT), fields[1]};
+        }
+    }
+
+    private static InputStream open(String resource) throws IOException {
+        InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw new IOException("the jar has no resource " + resource + " (a jar built for other platforms only; "
+                    + "build with -Pall-platforms for all four)");
+        }
+        return in;
+    }
+
+    /** Creates the directory 0700, or checks an existing one is ours and 0700. */
+    private static void privateDirectory(Path directory) throws IOException {
+        Set<PosixFilePermission> owner = EnumSet.of(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = directory.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            try {
+                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(owner));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Another JVM created it first: checked below like any existing directory.
+            }
+            // The umask may have taken bits away, never added them; make it exact.
+            Files.setPosixFilePermissions(directory, owner);
+        }
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException(directory + " exists and is not a directory");
+        }
+        String me = System.getProperty("user.name");
+        String ownerName = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName();
+        if (me != null && !me.equals(ownerName)) {
+            throw new IOException(directory + " belongs to " + ownerName + ", not " + me
+                    + "; refusing to load code from a directory another user controls");
+        }
+        Set<PosixFilePermission> actual = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
+        if (!actual.equals(owner)) {
+            throw new IOException(directory + " has permissions " + PosixFilePermissions.toString(actual)
+                    + ", expected rwx------; fix with chmod 700 or choose another -D" + TMPDIR_PROPERTY);
+        }
+    }
+
+    private static String digest(Path file) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException("no SHA-256 in this JVM", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] chunk = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                sha.update(chunk, 0, n);
+            }
+        }
+        StringBuilder hex = new StringBuilder(64);
+        for (byte b : sha.digest()) {
+            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        }
+        return hex.toString();
+    }
+}

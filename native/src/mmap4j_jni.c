@@ -1,0 +1,287 @@
+/*
+ * JNI glue: converts arguments, calls the POSIX layer (mmap4j_os.c) with
+ * platform values from mmap4j_codes.c, and hands results back.
+ *
+ * Failures of the system calls come back as -errno (netty's pattern), so the
+ * Java side can name the arguments the user passed and add a hint in one
+ * place (io.github.mmap4j.internal.Errors). The glue itself raises only JNI
+ * level exceptions (out of memory, a buffer the JVM refuses).
+ *
+ * Every function is static and bound with RegisterNatives from JNI_OnLoad, the
+ * library's only exported symbol (with JNI_OnUnload if ever needed).
+ */
+#include <jni.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mmap4j_codes.h"
+#include "mmap4j_os.h"
+#include "io_github_mmap4j_internal_Native.h"
+
+#define NATIVE_CLASS "io/github/mmap4j/internal/Native"
+
+static jclass file_descriptor_class;  /* java.io.FileDescriptor */
+static jfieldID file_descriptor_fd;   /* java.io.FileDescriptor.fd (int) */
+static jclass file_channel_impl;      /* sun.nio.ch.FileChannelImpl, or NULL */
+static jfieldID file_channel_impl_fd; /* sun.nio.ch.FileChannelImpl.fd (FileDescriptor) */
+
+#define ADDR(a) ((uintptr_t) (a))
+
+/* An unsupported code reaching C means Java skipped its check: refuse it. */
+#define REFUSE_UNSUPPORTED(v) do { if ((v) == MM4J_UNSUPPORTED) return -ENOTSUP; } while (0)
+
+// JNI Registered Methods Begin
+
+static jlong mm_pageSize(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_page_size();
+}
+
+static jstring mm_platform(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, mm4j_platform());
+}
+
+static jlong mm_supportedAdvice(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return (jlong) mm4j_supported_advice();
+}
+
+static jlong mm_supportedMapFlags(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return (jlong) mm4j_supported_map_flags();
+}
+
+static jboolean mm_hasFadvise(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_fadvice_of(io_github_mmap4j_internal_Native_FADV_NORMAL) != MM4J_UNSUPPORTED;
+}
+
+static jobjectArray mm_errnoNames(JNIEnv *env, jclass cls) {
+    (void) cls;
+    int limit = mm4j_errno_limit();
+    jclass string_class = (*env)->FindClass(env, "java/lang/String");
+    if (string_class == NULL) return NULL;
+    jobjectArray names = (*env)->NewObjectArray(env, limit, string_class, NULL);
+    for (int err = 0; names != NULL && err < limit; err++) {
+        const char *name = mm4j_errno_name(err);
+        if (name == NULL) continue;
+        jstring s = (*env)->NewStringUTF(env, name);
+        if (s == NULL) return NULL;
+        (*env)->SetObjectArrayElement(env, names, err, s);
+        (*env)->DeleteLocalRef(env, s);
+    }
+    return names;
+}
+
+static jstring mm_strerror(JNIEnv *env, jclass cls, jint err) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, strerror(err));
+}
+
+static jlong mm_open(JNIEnv *env, jclass cls, jbyteArray path, jint flags, jint mode) {
+    (void) cls;
+    jbyte *p = (*env)->GetByteArrayElements(env, path, NULL);
+    if (p == NULL) return -ENOMEM;
+    jlong rc = mm4j_open((const char *) p, mm4j_open_flags_of(flags), mode);
+    (*env)->ReleaseByteArrayElements(env, path, p, JNI_ABORT);
+    return rc;
+}
+
+static jlong mm_close(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_close(fd);
+}
+
+static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_file_size(fd);
+}
+
+static jlong mm_truncate(JNIEnv *env, jclass cls, jint fd, jlong size) {
+    (void) env; (void) cls;
+    return mm4j_truncate(fd, size);
+}
+
+static jlong mm_fadvise(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length, jint code) {
+    (void) env; (void) cls;
+    int advice = mm4j_fadvice_of(code);
+    if (advice == MM4J_UNSUPPORTED) return -ENOSYS;
+    return mm4j_fadvise(fd, offset, length, advice);
+}
+
+static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source) {
+    (void) cls;
+    if (source == NULL) return -1;
+    jobject fdo = source;
+    /* JNI field access is not subject to module encapsulation, so this reads
+     * FileChannelImpl.fd on every JDK from 8 to 25 without --add-opens. */
+    if (file_channel_impl != NULL && (*env)->IsInstanceOf(env, source, file_channel_impl)) {
+        fdo = (*env)->GetObjectField(env, source, file_channel_impl_fd);
+        if (fdo == NULL) return -1;
+    }
+    if (!(*env)->IsInstanceOf(env, fdo, file_descriptor_class)) return -1;
+    return (*env)->GetIntField(env, fdo, file_descriptor_fd);
+}
+
+static jlong mm_map(JNIEnv *env, jclass cls, jlong length, jint prot, jint sharing, jint flag_bits,
+                    jint fd, jlong offset) {
+    (void) env; (void) cls;
+    int flags = mm4j_map_flags_of(sharing, flag_bits);
+    REFUSE_UNSUPPORTED(flags);
+    return mm4j_map(length, mm4j_prot_of(prot), flags, fd, offset);
+}
+
+static jobject mm_newBuffer(JNIEnv *env, jclass cls, jlong address, jint capacity) {
+    (void) cls;
+    return (*env)->NewDirectByteBuffer(env, (void *) ADDR(address), capacity);
+}
+
+static jlong mm_address(JNIEnv *env, jclass cls, jobject buffer) {
+    (void) cls;
+    return (jlong) ADDR((*env)->GetDirectBufferAddress(env, buffer));
+}
+
+static jlong mm_unmap(JNIEnv *env, jclass cls, jlong address, jlong length) {
+    (void) env; (void) cls;
+    return mm4j_unmap(ADDR(address), length);
+}
+
+static jlong mm_retire(JNIEnv *env, jclass cls, jlong address, jlong length, jint zero_fd) {
+    (void) env; (void) cls;
+    return mm4j_retire(ADDR(address), length, zero_fd);
+}
+
+static jlong mm_zeroFd(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_zero_fd();
+}
+
+static jlong mm_sync(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint bits) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_sync(ADDR(address), length, mm4j_sync_flags_of(bits));
+}
+
+static jlong mm_advise(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint code) {
+    (void) env; (void) cls; (void) keep;
+    int advice = mm4j_advice_of(code);
+    REFUSE_UNSUPPORTED(advice);
+    return mm4j_advise(ADDR(address), length, advice);
+}
+
+static jlong mm_residency(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length,
+                          jlongArray bits) {
+    (void) cls; (void) keep;
+    int64_t page = mm4j_page_size();
+    if (page <= 0) return page;
+    if (bits == NULL) return mm4j_residency(ADDR(address), length, page, NULL);
+    /* Critical access: mincore is a plain system call, nothing here calls back into the JVM. */
+    jlong *words = (*env)->GetPrimitiveArrayCritical(env, bits, NULL);
+    if (words == NULL) return -ENOMEM;
+    jlong rc = mm4j_residency(ADDR(address), length, page, (uint64_t *) words);
+    (*env)->ReleasePrimitiveArrayCritical(env, bits, words, 0);
+    return rc;
+}
+
+static jlong mm_lock(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_lock(ADDR(address), length);
+}
+
+static jlong mm_unlock(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_unlock(ADDR(address), length);
+}
+
+static jlong mm_protect(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint prot) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_protect(ADDR(address), length, mm4j_prot_of(prot));
+}
+
+static jlong mm_shmOpen(JNIEnv *env, jclass cls, jbyteArray name, jint flags, jint mode) {
+    (void) cls;
+    jbyte *n = (*env)->GetByteArrayElements(env, name, NULL);
+    if (n == NULL) return -ENOMEM;
+    jlong rc = mm4j_shm_open((const char *) n, mm4j_open_flags_of(flags), mode);
+    (*env)->ReleaseByteArrayElements(env, name, n, JNI_ABORT);
+    return rc;
+}
+
+static jlong mm_shmUnlink(JNIEnv *env, jclass cls, jbyteArray name) {
+    (void) cls;
+    jbyte *n = (*env)->GetByteArrayElements(env, name, NULL);
+    if (n == NULL) return -ENOMEM;
+    jlong rc = mm4j_shm_unlink((const char *) n);
+    (*env)->ReleaseByteArrayElements(env, name, n, JNI_ABORT);
+    return rc;
+}
+
+// JNI Registered Methods End
+
+// JNI Method Registration Table Begin
+static const JNINativeMethod method_table[] = {
+    {"pageSize", "()J", (void *) mm_pageSize},
+    {"platform", "()Ljava/lang/String;", (void *) mm_platform},
+    {"supportedAdvice", "()J", (void *) mm_supportedAdvice},
+    {"supportedMapFlags", "()J", (void *) mm_supportedMapFlags},
+    {"hasFadvise", "()Z", (void *) mm_hasFadvise},
+    {"errnoNames", "()[Ljava/lang/String;", (void *) mm_errnoNames},
+    {"strerror", "(I)Ljava/lang/String;", (void *) mm_strerror},
+    {"open", "([BII)J", (void *) mm_open},
+    {"close", "(I)J", (void *) mm_close},
+    {"fileSize", "(I)J", (void *) mm_fileSize},
+    {"truncate", "(IJ)J", (void *) mm_truncate},
+    {"fadvise", "(IJJI)J", (void *) mm_fadvise},
+    {"descriptor", "(Ljava/lang/Object;)I", (void *) mm_descriptor},
+    {"map", "(JIIIIJ)J", (void *) mm_map},
+    {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
+    {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
+    {"unmap", "(JJ)J", (void *) mm_unmap},
+    {"retire", "(JJI)J", (void *) mm_retire},
+    {"zeroFd", "()J", (void *) mm_zeroFd},
+    {"sync", "(Ljava/lang/Object;JJI)J", (void *) mm_sync},
+    {"advise", "(Ljava/lang/Object;JJI)J", (void *) mm_advise},
+    {"residency", "(Ljava/lang/Object;JJ[J)J", (void *) mm_residency},
+    {"lock", "(Ljava/lang/Object;JJ)J", (void *) mm_lock},
+    {"unlock", "(Ljava/lang/Object;JJ)J", (void *) mm_unlock},
+    {"protect", "(Ljava/lang/Object;JJI)J", (void *) mm_protect},
+    {"shmOpen", "([BII)J", (void *) mm_shmOpen},
+    {"shmUnlink", "([B)J", (void *) mm_shmUnlink},
+};
+// JNI Method Registration Table End
+
+/* Caches the field IDs the glue needs; FileChannelImpl is optional (a JDK
+ * without it only loses mapping straight from a FileChannel). */
+static int cache_ids(JNIEnv *env) {
+    jclass fd_class = (*env)->FindClass(env, "java/io/FileDescriptor");
+    if (fd_class == NULL) return -1;
+    file_descriptor_fd = (*env)->GetFieldID(env, fd_class, "fd", "I");
+    if (file_descriptor_fd == NULL) return -1;
+    file_descriptor_class = (*env)->NewGlobalRef(env, fd_class);
+    if (file_descriptor_class == NULL) return -1;
+    jclass fci = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    if (fci == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    file_channel_impl_fd = (*env)->GetFieldID(env, fci, "fd", "Ljava/io/FileDescriptor;");
+    if (file_channel_impl_fd == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    file_channel_impl = (*env)->NewGlobalRef(env, fci);
+    return file_channel_impl == NULL ? -1 : 0;
+}
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
+    (void) reserved;
+    JNIEnv *env;
+    if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_6) != JNI_OK) return JNI_ERR;
+    if (cache_ids(env) != 0) return JNI_ERR;
+    jclass native_class = (*env)->FindClass(env, NATIVE_CLASS);
+    if (native_class == NULL) return JNI_ERR;
+    jint count = (jint) (sizeof(method_table) / sizeof(method_table[0]));
+    if ((*env)->RegisterNatives(env, native_class, method_table, count) != 0) return JNI_ERR;
+    return JNI_VERSION_1_6;
+}

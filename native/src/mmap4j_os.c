@@ -1,0 +1,166 @@
+/* POSIX layer: see mmap4j_os.h. No JNI here, so test_os.c can test it alone. */
+#define _GNU_SOURCE 1
+#include "mmap4j_os.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#endif
+
+/* mincore's vector is unsigned char * on Linux and char * on BSD/macOS. */
+#ifdef __APPLE__
+typedef char mincore_vec_t;
+#else
+typedef unsigned char mincore_vec_t;
+#endif
+
+/* Pages asked of mincore per call: bounds the stack vector, whatever the range. */
+#define RESIDENCY_CHUNK_PAGES 8192
+
+#define RETURN_ERRNO_IF(cond) do { if (cond) return -(int64_t) errno; } while (0)
+
+int64_t mm4j_page_size(void) {
+    long size = sysconf(_SC_PAGESIZE);
+    RETURN_ERRNO_IF(size <= 0);
+    return size;
+}
+
+int64_t mm4j_open(const char *path, int flags, int mode) {
+    int fd;
+    do {
+        fd = open(path, flags | O_CLOEXEC, (mode_t) mode);
+    } while (fd < 0 && errno == EINTR);
+    RETURN_ERRNO_IF(fd < 0);
+    return fd;
+}
+
+int64_t mm4j_close(int fd) {
+    /* No retry on EINTR: the descriptor is released either way on Linux and macOS. */
+    RETURN_ERRNO_IF(close(fd) != 0);
+    return 0;
+}
+
+int64_t mm4j_file_size(int fd) {
+    off_t here = lseek(fd, 0, SEEK_CUR);
+    RETURN_ERRNO_IF(here < 0);
+    off_t end = lseek(fd, 0, SEEK_END);
+    RETURN_ERRNO_IF(end < 0);
+    RETURN_ERRNO_IF(lseek(fd, here, SEEK_SET) < 0);
+    return (int64_t) end;
+}
+
+int64_t mm4j_truncate(int fd, int64_t size) {
+    int rc;
+    do {
+        rc = ftruncate(fd, (off_t) size);
+    } while (rc != 0 && errno == EINTR);
+    RETURN_ERRNO_IF(rc != 0);
+    return 0;
+}
+
+int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice) {
+#if defined(__linux__)
+    /* posix_fadvise returns the error number instead of setting errno. */
+    int rc = posix_fadvise(fd, (off_t) offset, (off_t) length, advice);
+    return rc == 0 ? 0 : -(int64_t) rc;
+#else
+    (void) fd; (void) offset; (void) length; (void) advice;
+    return -ENOSYS;
+#endif
+}
+
+int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset) {
+    void *p = mmap(NULL, (size_t) length, prot, flags, fd, (off_t) offset);
+    RETURN_ERRNO_IF(p == MAP_FAILED);
+    return (int64_t) (uintptr_t) p;
+}
+
+int64_t mm4j_unmap(uintptr_t address, int64_t length) {
+    RETURN_ERRNO_IF(munmap((void *) address, (size_t) length) != 0);
+    return 0;
+}
+
+int64_t mm4j_retire(uintptr_t address, int64_t length, int zero_fd) {
+    /* PROT_WRITE matters: a write to a read-only page is SIGSEGV, not SIGBUS. */
+    void *p = mmap((void *) address, (size_t) length, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_FIXED, zero_fd, 0);
+    RETURN_ERRNO_IF(p == MAP_FAILED);
+    return 0;
+}
+
+int64_t mm4j_zero_fd(void) {
+#if defined(__linux__) && defined(SYS_memfd_create)
+    /* The raw syscall: glibc 2.17 (our floor) has no memfd_create wrapper. */
+    long fd = syscall(SYS_memfd_create, "mmap4j-retired", 1u /* MFD_CLOEXEC */);
+    RETURN_ERRNO_IF(fd < 0);
+    return fd;
+#else
+    return -ENOSYS;
+#endif
+}
+
+int64_t mm4j_sync(uintptr_t address, int64_t length, int flags) {
+    RETURN_ERRNO_IF(msync((void *) address, (size_t) length, flags) != 0);
+    return 0;
+}
+
+int64_t mm4j_advise(uintptr_t address, int64_t length, int advice) {
+    RETURN_ERRNO_IF(madvise((void *) address, (size_t) length, advice) != 0);
+    return 0;
+}
+
+int64_t mm4j_lock(uintptr_t address, int64_t length) {
+    RETURN_ERRNO_IF(mlock((void *) address, (size_t) length) != 0);
+    return 0;
+}
+
+int64_t mm4j_unlock(uintptr_t address, int64_t length) {
+    RETURN_ERRNO_IF(munlock((void *) address, (size_t) length) != 0);
+    return 0;
+}
+
+int64_t mm4j_protect(uintptr_t address, int64_t length, int prot) {
+    RETURN_ERRNO_IF(mprotect((void *) address, (size_t) length, prot) != 0);
+    return 0;
+}
+
+int64_t mm4j_residency(uintptr_t address, int64_t length, int64_t page_size, uint64_t *bits) {
+    mincore_vec_t vec[RESIDENCY_CHUNK_PAGES];
+    int64_t pages = (length + page_size - 1) / page_size;
+    int64_t resident = 0;
+    for (int64_t done = 0; done < pages; ) {
+        int64_t n = pages - done < RESIDENCY_CHUNK_PAGES ? pages - done : RESIDENCY_CHUNK_PAGES;
+        uintptr_t start = address + (uintptr_t) (done * page_size);
+        RETURN_ERRNO_IF(mincore((void *) start, (size_t) (n * page_size), vec) != 0);
+        for (int64_t i = 0; i < n; i++) {
+            if (vec[i] & 1) {
+                resident++;
+                if (bits != NULL) {
+                    int64_t page = done + i;
+                    bits[page >> 6] |= (uint64_t) 1 << (page & 63);
+                }
+            }
+        }
+        done += n;
+    }
+    return resident;
+}
+
+int64_t mm4j_shm_open(const char *name, int flags, int mode) {
+    int fd;
+    do {
+        /* glibc adds O_CLOEXEC itself; macOS rejects flags beyond the POSIX set. */
+        fd = shm_open(name, flags, (mode_t) mode);
+    } while (fd < 0 && errno == EINTR);
+    RETURN_ERRNO_IF(fd < 0);
+    return fd;
+}
+
+int64_t mm4j_shm_unlink(const char *name) {
+    RETURN_ERRNO_IF(shm_unlink(name) != 0);
+    return 0;
+}

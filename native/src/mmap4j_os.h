@@ -1,0 +1,54 @@
+/*
+ * POSIX layer of the mmap4j shim: plain C, no JNI types.
+ *
+ * Every function returns a non-negative result on success or -errno on
+ * failure. errno is read straight after the system call, before anything else
+ * can overwrite it, so callers never need a separate "what was errno" call.
+ * Arguments here are already platform values (PROT_*, MAP_*, MADV_*): the
+ * translation from mmap4j's portable codes lives in mmap4j_codes.c.
+ */
+#ifndef MMAP4J_OS_H
+#define MMAP4J_OS_H
+
+#include <stdint.h>
+
+/* sysconf(_SC_PAGESIZE): 4 KiB on most hosts, 16 KiB on Apple silicon. */
+int64_t mm4j_page_size(void);
+
+/* open(2) with O_CLOEXEC added; returns the descriptor. */
+int64_t mm4j_open(const char *path, int flags, int mode);
+int64_t mm4j_close(int fd);
+/* File size by lseek(SEEK_END), restoring the position: the shim avoids fstat
+ * (zig 0.11 links a private fstat for glibc < 2.33 targets). */
+int64_t mm4j_file_size(int fd);
+/* ftruncate(2) to size; callers only ever grow. */
+int64_t mm4j_truncate(int fd, int64_t size);
+/* posix_fadvise(2); -ENOSYS where the platform has none (macOS). */
+int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice);
+
+/* mmap(2) with a NULL hint; returns the address. */
+int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset);
+int64_t mm4j_unmap(uintptr_t address, int64_t length);
+/* Covers [address, address+length) with a shared mapping of the zero-length
+ * file zero_fd (MAP_FIXED). Any later access there raises SIGBUS, which the
+ * JVM turns into InternalError, instead of SIGSEGV, which would kill it. */
+int64_t mm4j_retire(uintptr_t address, int64_t length, int zero_fd);
+/* A zero-length anonymous file for mm4j_retire: memfd_create on Linux,
+ * -ENOSYS elsewhere (the caller then uses an unlinked temporary file). */
+int64_t mm4j_zero_fd(void);
+
+int64_t mm4j_sync(uintptr_t address, int64_t length, int flags);
+int64_t mm4j_advise(uintptr_t address, int64_t length, int advice);
+int64_t mm4j_lock(uintptr_t address, int64_t length);
+int64_t mm4j_unlock(uintptr_t address, int64_t length);
+int64_t mm4j_protect(uintptr_t address, int64_t length, int prot);
+
+/* mincore(2) over a page-aligned range, walked in bounded chunks. Returns the
+ * number of resident pages; when bits is not NULL, page i's residency is
+ * written to bit (i % 64) of bits[i / 64] (the layout of BitSet.valueOf). */
+int64_t mm4j_residency(uintptr_t address, int64_t length, int64_t page_size, uint64_t *bits);
+
+int64_t mm4j_shm_open(const char *name, int flags, int mode);
+int64_t mm4j_shm_unlink(const char *name);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * Tests of the POSIX layer (mmap4j_os.c) and the code translation
+ * (mmap4j_codes.c), without a JVM. Real files in a temporary directory, real
+ * mappings; the SIGBUS check runs in a forked child. Run by ctest.
+ */
+#define _GNU_SOURCE 1
+#include "mmap4j_codes.h"
+#include "mmap4j_os.h"
+#include "io_github_mmap4j_internal_Native.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int passed, failed;
+static char dir[256];
+
+#define CHECK(cond) do { \
+    if (cond) { passed++; } \
+    else { failed++; fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, #cond); } \
+} while (0)
+
+#define CODE(name) io_github_mmap4j_internal_Native_##name
+
+static int make_file(const char *name, int64_t size, char *path_out) {
+    snprintf(path_out, 512, "%s/%s", dir, name);
+    int64_t fd = mm4j_open(path_out, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) { fprintf(stderr, "open %s: %s\n", path_out, strerror((int) -fd)); exit(2); }
+    if (size > 0 && mm4j_truncate((int) fd, size) != 0) exit(2);
+    return (int) fd;
+}
+
+static void test_page_size(void) {
+    int64_t page = mm4j_page_size();
+    CHECK(page >= 4096);
+    CHECK((page & (page - 1)) == 0);
+}
+
+static void test_shared_write_reaches_file(void) {
+    char path[512];
+    int64_t page = mm4j_page_size();
+    int fd = make_file("shared", 2 * page, path);
+    CHECK(mm4j_file_size(fd) == 2 * page);
+    int64_t addr = mm4j_map(2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(addr > 0);
+    memcpy((char *) (uintptr_t) addr + page + 3, "mmap4j", 6);
+    CHECK(mm4j_sync((uintptr_t) addr, 2 * page, MS_SYNC) == 0);
+    char back[6];
+    CHECK(pread(fd, back, 6, page + 3) == 6);
+    CHECK(memcmp(back, "mmap4j", 6) == 0);
+    CHECK(mm4j_unmap((uintptr_t) addr, 2 * page) == 0);
+    mm4j_close(fd);
+}
+
+static void test_private_write_stays_private(void) {
+    char path[512];
+    int64_t page = mm4j_page_size();
+    int fd = make_file("private", page, path);
+    int64_t addr = mm4j_map(page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    CHECK(addr > 0);
+    *(char *) (uintptr_t) addr = 'x';
+    char back = 1;
+    CHECK(pread(fd, &back, 1, 0) == 1);
+    CHECK(back == 0);
+    mm4j_unmap((uintptr_t) addr, page);
+    mm4j_close(fd);
+}
+
+static void test_errno_comes_back(void) {
+    int64_t page = mm4j_page_size();
+    CHECK(mm4j_open("/nonexistent-mmap4j/x", O_RDONLY, 0) == -ENOENT);
+    CHECK(mm4j_map(page, PROT_READ, MAP_SHARED, 987654, 0) == -EBADF);
+    char path[512];
+    int fd = make_file("errno", page, path);
+    int64_t addr = mm4j_map(page, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(addr > 0);
+    /* msync needs a page-aligned start. */
+    CHECK(mm4j_sync((uintptr_t) addr + 1, 1, MS_SYNC) == -EINVAL);
+    mm4j_unmap((uintptr_t) addr, page);
+    mm4j_close(fd);
+    /* A read-only descriptor cannot back a shared writable mapping. */
+    int64_t ro = mm4j_open(path, O_RDONLY, 0);
+    CHECK(ro >= 0);
+    CHECK(mm4j_map(page, PROT_READ | PROT_WRITE, MAP_SHARED, (int) ro, 0) == -EACCES);
+    mm4j_close((int) ro);
+    CHECK(mm4j_close(987654) == -EBADF);
+}
+
+static void test_residency_counts_pages(void) {
+    int64_t page = mm4j_page_size();
+    int64_t pages = 20000; /* more than one mincore chunk */
+    int64_t addr = mm4j_map(pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(addr > 0);
+    CHECK(mm4j_residency((uintptr_t) addr, pages * page, page, NULL) == 0);
+    for (int64_t i = 0; i < pages; i += 2) ((char *) (uintptr_t) addr)[i * page] = 1;
+    uint64_t *bits = calloc((size_t) (pages + 63) / 64, 8);
+    CHECK(mm4j_residency((uintptr_t) addr, pages * page, page, bits) == pages / 2);
+    CHECK((bits[0] & 0x3) == 0x1);
+    CHECK((bits[(pages - 2) / 64] >> ((pages - 2) % 64) & 1) == 1);
+    CHECK(mm4j_advise((uintptr_t) addr, pages * page, MADV_DONTNEED) == 0);
+    CHECK(mm4j_residency((uintptr_t) addr, pages * page, page, NULL) == 0);
+    CHECK(((char *) (uintptr_t) addr)[0] == 0);
+    free(bits);
+    mm4j_unmap((uintptr_t) addr, pages * page);
+}
+
+static void test_lock_and_protect(void) {
+    int64_t page = mm4j_page_size();
+    int64_t addr = mm4j_map(page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(mm4j_lock((uintptr_t) addr, page) == 0);
+    CHECK(mm4j_unlock((uintptr_t) addr, page) == 0);
+    CHECK(mm4j_protect((uintptr_t) addr, page, PROT_READ) == 0);
+    CHECK(mm4j_protect((uintptr_t) addr + 1, page, PROT_READ) == -EINVAL);
+    mm4j_unmap((uintptr_t) addr, page);
+}
+
+static void test_retired_range_raises_sigbus(void) {
+    char path[512];
+    int64_t page = mm4j_page_size();
+    int fd = make_file("retire", page, path);
+    int64_t addr = mm4j_map(page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    int64_t zero = mm4j_zero_fd();
+    if (zero == -ENOSYS) {
+        char zpath[512];
+        zero = make_file("zero", 0, zpath);
+        unlink(zpath);
+    }
+    CHECK(zero >= 0);
+    CHECK(mm4j_retire((uintptr_t) addr, page, (int) zero) == 0);
+    /* The file is released: truncating it cannot affect the range any more. */
+    mm4j_close(fd);
+    CHECK(truncate(path, 0) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        volatile char c = *(volatile char *) (uintptr_t) addr;
+        (void) c;
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+    mm4j_unmap((uintptr_t) addr, page);
+    mm4j_close((int) zero);
+}
+
+static void test_shared_memory(void) {
+    char name[64];
+    snprintf(name, sizeof name, "/mmap4j-test-%d", (int) getpid());
+    int64_t page = mm4j_page_size();
+    int64_t fd = mm4j_shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+    CHECK(fd >= 0);
+    CHECK(mm4j_truncate((int) fd, page) == 0);
+    CHECK(mm4j_shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600) == -EEXIST);
+    CHECK(mm4j_shm_unlink(name) == 0);
+    CHECK(mm4j_shm_open(name, O_RDWR, 0600) == -ENOENT);
+    CHECK(mm4j_shm_unlink(name) == -ENOENT);
+    mm4j_close((int) fd);
+}
+
+static void test_fadvise(void) {
+    char path[512];
+    int fd = make_file("fadvise", 4096, path);
+#ifdef __linux__
+    CHECK(mm4j_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0);
+    CHECK(mm4j_fadvise(987654, 0, 0, POSIX_FADV_DONTNEED) == -EBADF);
+#else
+    CHECK(mm4j_fadvise(fd, 0, 0, 0) == -ENOSYS);
+#endif
+    mm4j_close(fd);
+}
+
+static void test_codes_match_headers(void) {
+    CHECK(mm4j_prot_of(CODE(PROT_READ) | CODE(PROT_WRITE)) == (PROT_READ | PROT_WRITE));
+    CHECK(mm4j_prot_of(0) == PROT_NONE);
+    CHECK(mm4j_map_flags_of(CODE(SHARE_SHARED), 0) == MAP_SHARED);
+    CHECK(mm4j_map_flags_of(CODE(SHARE_PRIVATE) | CODE(SHARE_ANONYMOUS), 0) == (MAP_PRIVATE | MAP_ANONYMOUS));
+    CHECK(mm4j_advice_of(CODE(ADV_DONTNEED)) == MADV_DONTNEED);
+    CHECK(mm4j_advice_of(CODE(ADV_COUNT)) == MM4J_UNSUPPORTED);
+    CHECK(mm4j_sync_flags_of(CODE(SYNC_ASYNC) | CODE(SYNC_INVALIDATE)) == (MS_ASYNC | MS_INVALIDATE));
+    CHECK(mm4j_open_flags_of(CODE(OPEN_READ_WRITE) | CODE(OPEN_CREATE)) == (O_RDWR | O_CREAT));
+    CHECK(strcmp(mm4j_errno_name(EACCES), "EACCES") == 0);
+    CHECK(strcmp(mm4j_errno_name(ENOMEM), "ENOMEM") == 0);
+    CHECK(mm4j_errno_limit() > EACCES);
+    CHECK(mm4j_errno_name(0) == NULL);
+    /* Basic advice exists everywhere. */
+    CHECK((mm4j_supported_advice() & 0x1f) == 0x1f);
+}
+
+int main(void) {
+    snprintf(dir, sizeof dir, "%s/mmap4j-ctest-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (mkdtemp(dir) == NULL) { perror("mkdtemp"); return 2; }
+    test_page_size();
+    test_shared_write_reaches_file();
+    test_private_write_stays_private();
+    test_errno_comes_back();
+    test_residency_counts_pages();
+    test_lock_and_protect();
+    test_retired_range_raises_sigbus();
+    test_shared_memory();
+    test_fadvise();
+    test_codes_match_headers();
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
