@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments fail in Java before any system call; failed system calls name errno, call, arguments, hint. */
+class MapErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file(int size) throws IOException {
+        Path p = dir.resolve("f" + size + ".bin");
+        Files.write(p, new byte[size]);
+        return p;
+    }
+
+    @Test
+    void invalidArgumentsAreRejectedBeforeAnySystemCall() throws Exception {
+        Path p = file(4096);
+        IllegalArgumentException e;
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, -1, 10));
+        assertTrue(e.getMessage().contains("offset -1 is negative"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 0, 0));
+        assertTrue(e.getMessage().contains("length 0 must be positive"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 0, -5));
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, Long.MAX_VALUE - 3, 10));
+        assertTrue(e.getMessage().contains("overflows"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> Mmap.map((Path) null, MapMode.READ_ONLY, 0, 10));
+        assertThrows(NullPointerException.class, () -> Mmap.map(p, (MapMode) null, 0, 10));
+        assertThrows(NullPointerException.class, () -> Mmap.map(p, 0, 10, null));
+        assertThrows(NullPointerException.class, () -> Mmap.map((FileChannel) null, MapMode.READ_ONLY, 0, 10));
+        assertThrows(NullPointerException.class, () -> Mmap.map((FileDescriptor) null, MapMode.READ_ONLY, 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> Mmap.anonymous(0, Sharing.PRIVATE));
+        assertThrows(IllegalArgumentException.class, () -> MapOptions.of(MapMode.READ_WRITE).permissions(01000));
+        assertThrows(IllegalArgumentException.class, () -> Mmap.map(dir.resolve("a\0b"), MapMode.READ_ONLY, 0, 1));
+    }
+
+    @Test
+    void readOnlyChannelMappedForWriteIsEacces() throws Exception {
+        Path p = file(4096);
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            MmapException e = assertThrows(MmapException.class, () -> Mmap.map(ch, MapMode.READ_WRITE, 0, 4096));
+            assertEquals("EACCES", e.errnoName());
+            assertEquals("mmap", e.call());
+            assertTrue(e.errno() > 0);
+            assertTrue(e.hint().contains("open it read-write"), e.hint());
+            assertTrue(e.getMessage().startsWith("mmap failed: EACCES (Permission denied) [channel fd="),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("length=4096"), e.getMessage());
+        }
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r")) {
+            assertEquals("EACCES", assertThrows(MmapException.class,
+                    () -> Mmap.map(raf, MapMode.READ_WRITE, 0, 10)).errnoName());
+            // A private writable mapping of a read-only file is fine: writes never reach it.
+            ByteBuffer priv = Mmap.map(raf, MapMode.PRIVATE, 0, 10);
+            priv.put(0, (byte) 1);
+            Mmap.unmap(priv);
+        }
+    }
+
+    @Test
+    void rangePastTheEndOfTheFileIsEnxio() throws Exception {
+        Path p = file(1000);
+        MmapException e = assertThrows(MmapException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 900, 200));
+        assertEquals("ENXIO", e.errnoName());
+        assertTrue(e.hint().contains("ends at byte 1100 but the file has 1000 bytes"), e.hint());
+        assertEquals("ENXIO", assertThrows(MmapException.class,
+                () -> Mmap.map(p, MapMode.READ_ONLY, 5000, 1)).errnoName());
+    }
+
+    @Test
+    void missingFileIsEnoent() {
+        MmapException e = assertThrows(MmapException.class,
+                () -> Mmap.map(dir.resolve("missing"), MapMode.READ_ONLY, 0, 10));
+        assertEquals("ENOENT", e.errnoName());
+        assertEquals("open", e.call());
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        assertTrue(e.hint().contains("createOrGrow"), e.hint());
+    }
+
+    @Test
+    void directoriesCannotBeMapped() {
+        MmapException ro = assertThrows(MmapException.class, () -> Mmap.map(dir, MapMode.READ_ONLY, 0, 10));
+        // open(O_RDONLY) of a directory works, so the size check or mmap refuses it.
+        assertTrue(ro.errnoName().equals("ENODEV") || ro.errnoName().equals("ENXIO")
+                || ro.errnoName().equals("EISDIR"), ro.getMessage());
+        MmapException rw = assertThrows(MmapException.class, () -> Mmap.map(dir, MapMode.READ_WRITE, 0, 10));
+        assertEquals("EISDIR", rw.errnoName());
+        assertTrue(rw.hint().contains("directories"), rw.hint());
+    }
+
+    @Test
+    void closedChannelsAndDescriptorsAreReported() throws Exception {
+        Path p = file(4096);
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
+        ch.close();
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(ch, MapMode.READ_ONLY, 0, 10));
+        RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r");
+        FileDescriptor fd = raf.getFD();
+        raf.close();
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(fd, MapMode.READ_ONLY, 0, 10));
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(raf, MapMode.READ_ONLY, 0, 10));
+    }
+
+    @Test
+    void heapBuffersAreRejectedWithAReason() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Mmap.sync(ByteBuffer.allocate(10)));
+        assertTrue(e.getMessage().contains("needs a direct ByteBuffer"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Mmap.address(ByteBuffer.allocate(1)));
+    }
+
+    @Test
+    void rangesOutsideTheBufferAreRejected() throws Exception {
+        ByteBuffer buf = Mmap.anonymous(100, Sharing.PRIVATE);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                () -> Mmap.sync(buf, 50, 51));
+        assertTrue(e.getMessage().contains("offset=50 length=51 capacity=100"), e.getMessage());
+        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.advise(buf, -1, 10, Advice.NORMAL));
+        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.lock(buf, 0, Long.MAX_VALUE));
+        Mmap.unmap(buf);
+    }
+
+    @Test
+    void foreignBuffersNeedPageAlignedRangesForProtect() {
+        ByteBuffer direct = ByteBuffer.allocateDirect(3 * (int) Mmap.pageSize());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Mmap.protect(direct, 1, 10, Protection.READ));
+        assertTrue(e.getMessage().contains("page boundaries"), e.getMessage());
+    }
+
+    @Test
+    void kernelRefusalsCarryErrnoAndHint() throws Exception {
+        // MADV_REMOVE needs shared memory: the kernel refuses it on a private mapping.
+        ByteBuffer buf = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+        MmapException e = assertThrows(MmapException.class, () -> Mmap.advise(buf, Advice.REMOVE));
+        assertEquals("EINVAL", e.errnoName());
+        assertTrue(e.call().startsWith("madvise(REMOVE)"), e.call());
+        assertTrue(e.getMessage().contains("anonymous"), e.getMessage());
+        assertTrue(e.hint().contains("advice"), e.hint());
+        Mmap.unmap(buf);
+    }
+}
