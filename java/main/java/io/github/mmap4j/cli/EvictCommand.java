@@ -17,8 +17,7 @@ final class EvictCommand extends FileCommand {
     EvictCommand() {
         super("evict", Collections.<String>emptyList(),
                 "Drop files from the page cache (fdatasync + posix_fadvise DONTNEED; msync INVALIDATE on macOS)",
-                new Report.Column[] {Report.SIZE, Report.PAGES, new Report.Column("resident_pages_before", "BEFORE"),
-                    new Report.Column("resident_pages", "AFTER")},
+                Report.BEFORE_AFTER,
                 "Columns: size, pages, resident pages before and after. Pages that another process has",
                 "locked or keeps using may stay resident: eviction is advice to the kernel.");
     }

@@ -21,8 +21,7 @@ final class LoadCommand extends FileCommand {
     LoadCommand() {
         super("load", Collections.singletonList("touch"),
                 "Bring files into the page cache (madvise WILLNEED, then read one byte of every page)",
-                new Report.Column[] {Report.SIZE, Report.PAGES, new Report.Column("resident_pages_before", "BEFORE"),
-                    new Report.Column("resident_pages", "AFTER")},
+                Report.BEFORE_AFTER,
                 "Columns: size, pages, resident pages before and after. When standard error is a terminal",
                 "and the work lasts over a second, a progress line is drawn there.");
     }

@@ -33,6 +33,10 @@ final class Report {
     static final Column SIZE = new Column("size_bytes", "SIZE");
     static final Column PAGES = new Column("pages", "PAGES");
 
+    /** The columns of a command that changes residency ({@code load}, {@code evict}). */
+    static final Column[] BEFORE_AFTER = {SIZE, PAGES, new Column("resident_pages_before", "BEFORE"),
+        new Column("resident_pages", "AFTER")};
+
     private final PrintStream out;
     private final Options options;
     private final List<Column> columns;
