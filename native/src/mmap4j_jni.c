@@ -111,6 +111,11 @@ static jlong mm_fadvise(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong le
     return mm4j_fadvise(fd, offset, length, advice);
 }
 
+static jboolean mm_isatty(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_isatty(fd) == 1 ? JNI_TRUE : JNI_FALSE;
+}
+
 static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source) {
     (void) cls;
     if (source == NULL) return -1;
@@ -233,6 +238,7 @@ static const JNINativeMethod method_table[] = {
     {"fileSize", "(I)J", (void *) mm_fileSize},
     {"truncate", "(IJ)J", (void *) mm_truncate},
     {"fadvise", "(IJJI)J", (void *) mm_fadvise},
+    {"isatty", "(I)Z", (void *) mm_isatty},
     {"descriptor", "(Ljava/lang/Object;)I", (void *) mm_descriptor},
     {"map", "(JIIIIJ)J", (void *) mm_map},
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},

@@ -73,6 +73,10 @@ int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice) {
 #endif
 }
 
+int64_t mm4j_isatty(int fd) {
+    return isatty(fd) ? 1 : 0;
+}
+
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset) {
     void *p = mmap(NULL, (size_t) length, prot, flags, fd, (off_t) offset);
     RETURN_ERRNO_IF(p == MAP_FAILED);

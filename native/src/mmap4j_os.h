@@ -26,6 +26,9 @@ int64_t mm4j_truncate(int fd, int64_t size);
 /* posix_fadvise(2); -ENOSYS where the platform has none (macOS). */
 int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice);
 
+/* isatty(3): 1 when fd is a terminal, 0 when it is not (any errno, e.g. ENOTTY or EBADF). */
+int64_t mm4j_isatty(int fd);
+
 /* mmap(2) with a NULL hint; returns the address. */
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset);
 int64_t mm4j_unmap(uintptr_t address, int64_t length);

@@ -92,6 +92,15 @@ static void test_errno_comes_back(void) {
     CHECK(mm4j_close(987654) == -EBADF);
 }
 
+static void test_isatty(void) {
+    /* A regular file and a closed descriptor are not terminals. */
+    char path[512];
+    int fd = make_file("isatty", 1, path);
+    CHECK(mm4j_isatty(fd) == 0);
+    CHECK(mm4j_isatty(987654) == 0);
+    mm4j_close(fd);
+}
+
 static void test_residency_counts_pages(void) {
     int64_t page = mm4j_page_size();
     int64_t pages = 20000; /* more than one mincore chunk */
@@ -199,6 +208,7 @@ int main(void) {
     test_shared_write_reaches_file();
     test_private_write_stays_private();
     test_errno_comes_back();
+    test_isatty();
     test_residency_counts_pages();
     test_lock_and_protect();
     test_retired_range_raises_sigbus();

@@ -4,90 +4,109 @@
  */
 package io.github.mmap4j.cli;
 
-import io.github.mmap4j.Advice;
-import io.github.mmap4j.MapFlag;
-import io.github.mmap4j.Mmap;
 import io.github.mmap4j.Version;
-import io.github.mmap4j.internal.Platform;
 
 import java.io.PrintStream;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code java -jar mmap4j.jar}: the command-line tool.
+ * {@code java -jar mmap4j.jar}: the command-line tool, a page-cache tool in the
+ * spirit of {@code vmtouch}: {@code info}, {@code residency}, {@code load},
+ * {@code evict}, {@code lock}.
  *
  * <p>Exit codes: 0 success, 1 some paths failed, 2 the command line was wrong.
  */
 public final class Main {
 
+    private static final List<Command> COMMANDS = Arrays.asList(new InfoCommand(), new ResidencyCommand(),
+            new LoadCommand(), new EvictCommand(), new LockCommand());
+
     private Main() {
     }
 
     /**
-     * Runs the tool.
+     * Runs the tool and exits with its exit code.
      *
      * @param args the command line.
      */
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
     }
 
     /**
-     * Runs the tool without exiting, for tests and embedding.
+     * Runs the tool without exiting, for tests and embedding. ({@code lock} holds
+     * its files until the JVM is interrupted, so it returns only when it locked nothing.)
      *
      * @param args the command line.
      * @param out  standard output.
      * @param err  standard error.
-     * @return the exit code.
+     * @return the exit code: 0 success, 1 some paths failed, 2 the command line was wrong.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
-            usage(args.length == 0 ? err : out);
-            return args.length == 0 ? 2 : 0;
+        if (args.length == 0) {
+            usage(err);
+            return 2;
         }
-        switch (args[0]) {
-            case "info":
-                info(out);
-                return 0;
-            case "--version":
-                out.println("mmap4j " + Version.VERSION);
-                return 0;
-            default:
-                err.println("mmap4j: unknown command '" + args[0] + "'");
-                usage(err);
-                return 2;
+        String first = args[0];
+        if (first.equals("--help") || first.equals("-h") || first.equals("help")) {
+            Command command = args.length > 1 ? find(args[1]) : null;
+            if (command != null) {
+                command.help(out);
+            } else {
+                usage(out);
+            }
+            return 0;
         }
+        if (first.equals("--version")) {
+            out.println("mmap4j " + Version.VERSION);
+            return 0;
+        }
+        Command command = find(first);
+        if (command == null) {
+            err.println("mmap4j: unknown command '" + first + "'");
+            usage(err);
+            return 2;
+        }
+        try {
+            Options options = Options.parse(Arrays.asList(args).subList(1, args.length));
+            if (options.help) {
+                command.help(out);
+                return 0;
+            }
+            return command.run(options, out, err);
+        } catch (Options.UsageException e) {
+            err.println("mmap4j " + command.name + ": " + e.getMessage());
+            err.println("try: java -jar mmap4j.jar " + command.name + " --help");
+            return 2;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static Command find(String word) {
+        for (Command command : COMMANDS) {
+            if (command.isCalled(word)) {
+                return command;
+            }
+        }
+        return null;
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: java -jar mmap4j.jar <command> [options]");
+        out.println("usage: java -jar mmap4j.jar <command> [options] [PATH...]");
         out.println();
         out.println("commands:");
-        out.println("  info       version, platform, page size, native library, supported advice and flags");
+        for (Command command : COMMANDS) {
+            String names = command.name + (command.aliases.isEmpty() ? "" : ", " + String.join(", ",
+                    command.aliases));
+            out.println(String.format("  %-20s %s", names, command.summary));
+        }
         out.println();
-        out.println("  --help     this text;  --version  the version");
-    }
-
-    private static void info(PrintStream out) {
-        out.println("mmap4j " + Version.VERSION);
-        out.println("platform:       " + Platform.name() + " (Java " + System.getProperty("java.version") + ", "
-                + System.getProperty("java.vm.name") + ")");
-        out.println("page size:      " + Mmap.pageSize());
-        out.println("native library: " + Platform.libraryPath());
-        List<String> advice = new ArrayList<>();
-        for (Advice a : Advice.values()) {
-            if (a.isSupported()) {
-                advice.add(a.name());
-            }
-        }
-        List<String> flags = new ArrayList<>();
-        for (MapFlag f : MapFlag.values()) {
-            if (f.isSupported()) {
-                flags.add(f.name());
-            }
-        }
-        out.println("advice:         " + String.join(" ", advice));
-        out.println("map flags:      " + String.join(" ", flags));
+        out.println("  --help, help [command]  this text, or a command's;  --version  the version");
+        out.println("exit status: 0 all paths done, 1 some paths failed (reasons on stderr), 2 bad command line");
     }
 }

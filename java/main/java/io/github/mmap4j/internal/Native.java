@@ -144,6 +144,9 @@ public final class Native {
     /** {@code posix_fadvise(2)}. */
     public static native long fadvise(int fd, long offset, long length, int fadvice);
 
+    /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
+    public static native boolean isatty(int fd);
+
     /**
      * The descriptor number behind a {@code java.io.FileDescriptor} or a JDK
      * {@code FileChannel}; {@code -1} when the object has none (closed or a

@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A command over files: walks the paths, runs {@link #process} on each regular
+ * file in turn (map, work, unmap), streams a row per file, and reports each path
+ * that fails on standard error while the rest still run.
+ */
+abstract class FileCommand extends Command {
+
+    /** Cells in a {@code -v} bar. */
+    static final int BAR_CELLS = 60;
+
+    private final Report.Column[] columns;
+
+    FileCommand(String name, List<String> aliases, String summary, Report.Column[] columns, String... description) {
+        super(name, aliases, summary, "[options] PATH...", description);
+        this.columns = columns;
+    }
+
+    /** One file's work. */
+    abstract static class Work {
+        final Options options;
+        final PrintStream err;
+        final Progress progress;
+
+        Work(Options options, PrintStream err) {
+            this.options = options;
+            this.err = err;
+            this.progress = new Progress(err, Terminal.stderrIsTerminal());
+        }
+
+        /**
+         * Does the command's work on one regular file.
+         *
+         * @return the row's values, one per column, column 0 the size and column 1 the pages.
+         */
+        abstract long[] process(Path path, long size) throws IOException;
+
+        /** The {@code -v} bar of the file just processed, or {@code null}. */
+        Measure bar(Path path, long size) throws IOException {
+            return options.verbose ? Measure.of(path, size, BAR_CELLS) : null;
+        }
+
+        /** After the walk: 0, or the exit code with which the command already finished. */
+        int finish(int exitCode, PrintStream out) {
+            return exitCode;
+        }
+    }
+
+    abstract Work work(Options options, PrintStream err);
+
+    @Override
+    final int run(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
+        if (options.paths.isEmpty()) {
+            throw new Options.UsageException("no PATH given");
+        }
+        Report report = new Report(out, options, columns);
+        Work work = work(options, err);
+        long[] failed = {0};
+        FileWalker walker = new FileWalker(options.followSymlinks, new FileWalker.Visitor() {
+            @Override
+            public void file(Path path, long size) {
+                try {
+                    long[] row = work.process(path, size);
+                    report.file(path, row, work.bar(path, size));
+                } catch (IOException | RuntimeException e) {
+                    work.progress.clear();
+                    failed(path, e instanceof IOException ? FileWalker.reason((IOException) e) : e.toString());
+                }
+            }
+
+            @Override
+            public void failed(Path path, String reason) {
+                failed[0]++;
+                out.flush();
+                err.println("mmap4j " + name + ": " + path + ": " + reason);
+                err.flush();
+            }
+        });
+        for (Path path : options.paths) {
+            walker.walk(path);
+        }
+        report.totals(failed[0]);
+        return work.finish(failed[0] == 0 ? 0 : 1, out);
+    }
+}

@@ -1,0 +1,147 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the tool in-process or as a child command, and reads its JSON lines. */
+final class Cli {
+
+    final int exit;
+    final String out;
+    final String err;
+
+    private Cli(int exit, String out, String err) {
+        this.exit = exit;
+        this.out = out;
+        this.err = err;
+    }
+
+    static Cli run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, "UTF-8"); PrintStream e = new PrintStream(err, true, "UTF-8")) {
+            exit = Main.run(args, o, e);
+        } catch (IOException ex) {
+            throw new AssertionError(ex);
+        }
+        return new Cli(exit, new String(out.toByteArray(), StandardCharsets.UTF_8),
+                new String(err.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /** Runs a command line as a child process, bounded in time. */
+    static Cli exec(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        java.io.File errFile = java.io.File.createTempFile("mmap4j-cli", ".err");
+        try {
+            pb.redirectError(errFile);
+            Process p = pb.start();
+            p.getOutputStream().close();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Thread pump = new Thread(() -> {
+                byte[] chunk = new byte[8192];
+                int n;
+                try {
+                    while ((n = p.getInputStream().read(chunk)) > 0) {
+                        out.write(chunk, 0, n);
+                    }
+                } catch (IOException e) {
+                    // child gone
+                }
+            });
+            pump.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            pump.join(5000);
+            return new Cli(p.exitValue(), new String(out.toByteArray(), StandardCharsets.UTF_8),
+                    new String(java.nio.file.Files.readAllBytes(errFile.toPath()), StandardCharsets.UTF_8));
+        } finally {
+            errFile.delete();
+        }
+    }
+
+    /** The JSON objects of the output, one per line, flat (strings, integers, booleans). */
+    List<Map<String, Object>> json() {
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (!line.isEmpty()) {
+                objects.add(parse(line));
+            }
+        }
+        return objects;
+    }
+
+    static Map<String, Object> parse(String line) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        int[] at = {0};
+        expect(line, at, '{');
+        while (line.charAt(at[0]) != '}') {
+            if (!object.isEmpty()) {
+                expect(line, at, ',');
+            }
+            String key = string(line, at);
+            expect(line, at, ':');
+            char c = line.charAt(at[0]);
+            if (c == '"') {
+                object.put(key, string(line, at));
+            } else {
+                int start = at[0];
+                while ("}, ".indexOf(line.charAt(at[0])) < 0) {
+                    at[0]++;
+                }
+                String word = line.substring(start, at[0]);
+                object.put(key, word.equals("true") || word.equals("false") ? (Object) Boolean.valueOf(word)
+                        : (Object) Long.valueOf(word));
+            }
+        }
+        if (at[0] != line.length() - 1) {
+            throw new AssertionError("trailing text in " + line);
+        }
+        return object;
+    }
+
+    private static void expect(String s, int[] at, char c) {
+        if (s.charAt(at[0]) != c) {
+            throw new AssertionError("expected '" + c + "' at " + at[0] + " in " + s);
+        }
+        at[0]++;
+    }
+
+    private static String string(String s, int[] at) {
+        expect(s, at, '"');
+        StringBuilder b = new StringBuilder();
+        for (char c = s.charAt(at[0]++); c != '"'; c = s.charAt(at[0]++)) {
+            if (c == '\\') {
+                char e = s.charAt(at[0]++);
+                switch (e) {
+                    case 'n': b.append('\n'); break;
+                    case 'r': b.append('\r'); break;
+                    case 't': b.append('\t'); break;
+                    case 'u': b.append((char) Integer.parseInt(s.substring(at[0], at[0] + 4), 16)); at[0] += 4; break;
+                    default: b.append(e);
+                }
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+    }
+}
