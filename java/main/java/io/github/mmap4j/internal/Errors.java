@@ -163,6 +163,10 @@ public final class Errors {
                 return "the descriptor is closed, or not open for the access asked (a write-only descriptor "
                         + "cannot be mapped)";
             case "EINVAL":
+                if (call.startsWith("madvise(COLLAPSE")) {
+                    return "MADV_COLLAPSE needs a range covering at least one whole, huge-page-aligned huge page "
+                            + "(2 MiB on x86_64) of memory that allows huge pages";
+                }
                 if (call.startsWith("madvise")) {
                     return "the kernel does not accept this advice for this range (too old a kernel, or advice "
                             + "that needs private/anonymous or shared memory)";
