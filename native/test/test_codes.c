@@ -37,7 +37,8 @@ static int failed, passed;
 
 #define CHECK(cond, ...) do { \
     if (cond) { passed++; } \
-    else { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } \
+    else { failed++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); fprintf(stderr, __VA_ARGS__); \
+           fputc('\n', stderr); } \
 } while (0)
 
 #define ROW(code, macro, value) { CODE(code), #code, #macro, value }

@@ -158,7 +158,8 @@ public final class SharedMemory {
         Objects.requireNonNull(options, "options");
         checkName("map", name);
         long end = Mapper.checkRange("map", offset, length);
-        try (FileSource source = open(name, options, options.isCreateOrGrow(), options.isCreateOrGrow() ? end : -1)) {
+        boolean create = options.isCreateOrGrow();
+        try (FileSource source = open(name, options, create, create ? end : -1)) {
             return Mmap.mapSource(source, offset, length, options);
         }
     }
