@@ -205,8 +205,8 @@ public final class SharedMemory {
     /**
      * The longest name this platform's {@code shm_open} accepts.
      *
-     * @return bytes (in the platform's file name encoding), the leading {@code '/'} included: 31 on macOS ({@code PSHMNAMLEN}),
-     *         {@code NAME_MAX + 1} = 256 on Linux.
+     * @return bytes (in the platform's file name encoding), the leading {@code '/'} included:
+     *         31 on macOS ({@code PSHMNAMLEN}), {@code NAME_MAX + 1} = 256 on Linux.
      */
     public static int maxNameLength() {
         return Platform.shmNameMax();
