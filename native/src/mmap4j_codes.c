@@ -5,8 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#ifdef __linux__
+/* The kernel's UAPI header: advice newer than the C library's sys/mman.h
+ * (glibc 2.36 lacks MADV_COLLAPSE; the 2.17 floor lacks much more). */
+#include <linux/mman.h>
+#endif
 
 /* Older BSD headers spell it MAP_ANON. */
 #if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
@@ -140,6 +146,9 @@ int mm4j_advice_of(int code) {
 #ifdef MADV_FREE_REUSE
     case CODE(ADV_FREE_REUSE): return MADV_FREE_REUSE;
 #endif
+#ifdef MADV_ZERO_WIRED_PAGES
+    case CODE(ADV_ZERO_WIRED_PAGES): return MADV_ZERO_WIRED_PAGES;
+#endif
     default: return MM4J_UNSUPPORTED;
     }
 }
@@ -179,6 +188,19 @@ int mm4j_fadvice_of(int code) {
 #else
     (void) code;
     return MM4J_UNSUPPORTED;
+#endif
+}
+
+int mm4j_shm_name_max(void) {
+#if defined(PSHMNAMLEN)
+    return PSHMNAMLEN;
+#elif defined(__APPLE__)
+    /* xnu's PSHMNAMLEN (bsd/sys/posix_shm_internal.h, not in the SDK): the whole
+     * name, leading slash included; longer names fail with ENAMETOOLONG. */
+    return 31;
+#else
+    /* glibc strips the leading slash and opens /dev/shm/<rest>: one file name. */
+    return NAME_MAX + 1;
 #endif
 }
 

@@ -23,6 +23,8 @@ int mm4j_fadvice_of(int code);
 uint64_t mm4j_supported_advice(void);
 uint64_t mm4j_supported_map_flags(void);
 const char *mm4j_platform(void);
+/* Longest POSIX shared memory name shm_open accepts, in bytes, leading '/' included. */
+int mm4j_shm_name_max(void);
 
 /* Symbolic name of an errno value ("EACCES"), NULL when unknown. */
 const char *mm4j_errno_name(int err);

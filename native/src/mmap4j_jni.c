@@ -222,6 +222,11 @@ static jlong mm_shmUnlink(JNIEnv *env, jclass cls, jbyteArray name) {
     return rc;
 }
 
+static jint mm_shmNameMax(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_shm_name_max();
+}
+
 // JNI Registered Methods End
 
 // JNI Method Registration Table Begin
@@ -254,6 +259,7 @@ static const JNINativeMethod method_table[] = {
     {"protect", "(Ljava/lang/Object;JJI)J", (void *) mm_protect},
     {"shmOpen", "([BII)J", (void *) mm_shmOpen},
     {"shmUnlink", "([B)J", (void *) mm_shmUnlink},
+    {"shmNameMax", "()I", (void *) mm_shmNameMax},
 };
 // JNI Method Registration Table End
 

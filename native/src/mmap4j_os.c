@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#ifdef __APPLE__
+#include <sys/stat.h>
+#endif
 #ifdef __linux__
 #include <sys/syscall.h>
 #endif
@@ -45,12 +48,20 @@ int64_t mm4j_close(int fd) {
 }
 
 int64_t mm4j_file_size(int fd) {
+#ifdef __APPLE__
+    /* macOS cannot lseek a POSIX shared memory descriptor (ESPIPE); fstat works
+     * there, and the zig/old-glibc fstat concern is Linux only. */
+    struct stat st;
+    RETURN_ERRNO_IF(fstat(fd, &st) != 0);
+    return (int64_t) st.st_size;
+#else
     off_t here = lseek(fd, 0, SEEK_CUR);
     RETURN_ERRNO_IF(here < 0);
     off_t end = lseek(fd, 0, SEEK_END);
     RETURN_ERRNO_IF(end < 0);
     RETURN_ERRNO_IF(lseek(fd, here, SEEK_SET) < 0);
     return (int64_t) end;
+#endif
 }
 
 int64_t mm4j_truncate(int fd, int64_t size) {

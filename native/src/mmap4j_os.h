@@ -19,7 +19,8 @@ int64_t mm4j_page_size(void);
 int64_t mm4j_open(const char *path, int flags, int mode);
 int64_t mm4j_close(int fd);
 /* File size by lseek(SEEK_END), restoring the position: the shim avoids fstat
- * (zig 0.11 links a private fstat for glibc < 2.33 targets). */
+ * on Linux (zig 0.11 links a private fstat for glibc < 2.33 targets). macOS
+ * uses fstat: it cannot lseek a shared memory object. */
 int64_t mm4j_file_size(int fd);
 /* ftruncate(2) to size; callers only ever grow. */
 int64_t mm4j_truncate(int fd, int64_t size);

@@ -68,7 +68,9 @@ public enum Advice {
     /** {@code MADV_FREE_REUSABLE}: the pages may be reused; account them free (macOS). */
     FREE_REUSABLE(Native.ADV_FREE_REUSABLE),
     /** {@code MADV_FREE_REUSE}: the pages are in use again after {@link #FREE_REUSABLE} (macOS). */
-    FREE_REUSE(Native.ADV_FREE_REUSE);
+    FREE_REUSE(Native.ADV_FREE_REUSE),
+    /** {@code MADV_ZERO_WIRED_PAGES}: zero pages still wired (locked) when the range is unmapped (macOS). */
+    ZERO_WIRED_PAGES(Native.ADV_ZERO_WIRED_PAGES);
 
     private final int code;
 

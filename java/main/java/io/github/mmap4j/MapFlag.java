@@ -27,7 +27,7 @@ public enum MapFlag {
     HUGE_2MB(Native.FLAG_HUGE_2MB),
     /** {@code MAP_HUGETLB | MAP_HUGE_1GB}: 1 GiB huge pages (Linux). */
     HUGE_1GB(Native.FLAG_HUGE_1GB),
-    /** {@code MAP_32BIT}: place the mapping in the first 2 GiB of the address space (Linux x86_64). */
+    /** {@code MAP_32BIT}: place the mapping in the first 2 GiB (Linux x86_64) or 4 GiB (macOS) of the address space. */
     MAP_32BIT(Native.FLAG_32BIT),
     /** {@code MAP_NOCACHE}: pages of this mapping are the first to be reclaimed (macOS). */
     NOCACHE(Native.FLAG_NOCACHE),

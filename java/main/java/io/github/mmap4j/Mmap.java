@@ -403,6 +403,34 @@ public final class Mmap {
     }
 
     /**
+     * Writes the whole buffer's changes to the file (the seeds'
+     * {@code sync(buf, blocking, invalidate)}; {@code msync(2)}).
+     *
+     * @param buffer     any direct buffer.
+     * @param blocking   {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
+     * @param invalidate add {@code MS_INVALIDATE}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, boolean blocking, boolean invalidate) throws MmapException {
+        Objects.requireNonNull(buffer, "buffer");
+        sync(buffer, 0, buffer.capacity(), blocking, invalidate);
+    }
+
+    /**
+     * Writes changes of a range to the file (the seeds' {@code sync(buf, offset, length, blocking)};
+     * {@code msync(2)}), rounded out to whole pages.
+     *
+     * @param buffer   any direct buffer.
+     * @param offset   first byte, from the buffer's index 0.
+     * @param length   bytes.
+     * @param blocking {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public static void sync(ByteBuffer buffer, long offset, long length, boolean blocking) throws MmapException {
+        sync(buffer, offset, length, blocking, false);
+    }
+
+    /**
      * Writes the whole buffer's changes to the file ({@code msync(2)}).
      *
      * @param buffer any direct buffer.

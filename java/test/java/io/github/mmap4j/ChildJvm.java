@@ -69,7 +69,23 @@ final class ChildJvm {
     }
 
     static Process start(Path workDir, List<String> jvmOptions, Class<?> main, String... args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, main, args));
+        return start(workDir, new ArrayList<>(), jvmOptions, main, args);
+    }
+
+    /**
+     * Runs the child under a wrapper command, e.g. {@code prlimit --memlock=65536:65536} or
+     * {@code setpriv --bounding-set=-ipc_lock}, to change its limits or capabilities.
+     */
+    static Result runWrapped(Path workDir, long timeoutSeconds, List<String> wrapper, List<String> jvmOptions,
+                             Class<?> main, String... args) throws IOException, InterruptedException {
+        return finish(start(workDir, wrapper, jvmOptions, main, args), workDir, timeoutSeconds);
+    }
+
+    private static Process start(Path workDir, List<String> wrapper, List<String> jvmOptions, Class<?> main,
+                                 String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(command(jvmOptions, main, args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.directory(workDir.toFile());
         pb.redirectError(workDir.resolve("child-" + System.nanoTime() + ".err").toFile());
         return pb.start();

@@ -43,7 +43,7 @@ public final class Errors {
      */
     public static MmapException exception(int errno, String call, String arguments) {
         String name = name(errno);
-        return new MmapException(call, errno, name, Native.strerror(errno), arguments, hint(call, name));
+        return new MmapException(call, errno, name, Native.strerror(errno), arguments, hint(call, name, arguments));
     }
 
     /**
@@ -93,8 +93,19 @@ public final class Errors {
         return -1;
     }
 
-    /** Hints by call and errno name: what a user can do next. */
-    static String hint(String call, String name) {
+    /** Hints by call, errno name and (rarely) arguments: what a user can do next. */
+    static String hint(String call, String name, String arguments) {
+        if (call.startsWith("mmap") && arguments != null && arguments.contains("HUGE")
+                && (name.equals("ENOMEM") || name.equals("EINVAL"))) {
+            return "no free huge pages of that size are reserved: reserve them first (sysctl vm.nr_hugepages=N, or "
+                    + "/sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages), and use a length that is a "
+                    + "multiple of the huge page size; or map without HUGETLB and use Advice.HUGEPAGE";
+        }
+        if (call.startsWith("ftruncate") && name.equals("EINVAL") && arguments != null
+                && arguments.startsWith("shared memory")) {
+            return "macOS sets a shared memory object's size once only: open it at its size, or unlink and create "
+                    + "it again";
+        }
         switch (name) {
             case "EACCES":
                 if (call.startsWith("shm_open")) {
@@ -139,6 +150,10 @@ public final class Errors {
                 }
                 return "the file does not exist: check the path, or map with MapOptions.createOrGrow()";
             case "EEXIST":
+                if (call.startsWith("shm_")) {
+                    return "a shared memory object with that name exists already: SharedMemory.open or openOrCreate "
+                            + "it, or SharedMemory.unlink it first";
+                }
                 return "an object with that name exists already: open it instead, or unlink it first";
             case "EISDIR":
             case "ENODEV":
@@ -148,6 +163,10 @@ public final class Errors {
                 return "the descriptor is closed, or not open for the access asked (a write-only descriptor "
                         + "cannot be mapped)";
             case "EINVAL":
+                if (call.startsWith("madvise(COLLAPSE")) {
+                    return "MADV_COLLAPSE needs a range covering at least one whole, huge-page-aligned huge page "
+                            + "(2 MiB on x86_64) of memory that allows huge pages";
+                }
                 if (call.startsWith("madvise")) {
                     return "the kernel does not accept this advice for this range (too old a kernel, or advice "
                             + "that needs private/anonymous or shared memory)";

@@ -66,6 +66,35 @@ public final class FileSource implements Closeable {
         String what = "path=" + name;
         int fd = (int) Errors.check(Native.open(cString(name), flags, mode), "open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
+        return owned(fd, what, growTo);
+    }
+
+    /**
+     * Opens a POSIX shared memory object with {@code shm_open(3)}, creating and
+     * growing it when asked.
+     *
+     * @param name      a valid name (checked by the caller): {@code /} and up to the platform's limit.
+     * @param write     open read-write rather than read-only.
+     * @param create    create the object if missing ({@code O_CREAT}).
+     * @param exclusive fail with {@code EEXIST} when it exists ({@code O_EXCL}).
+     * @param mode      the mode of a created object.
+     * @param growTo    grow it to at least this size ({@code ftruncate}); {@code -1} for no growth.
+     * @return the source, which closes the descriptor on {@link #close()}.
+     * @throws MmapException when {@code shm_open}, {@code lseek} or {@code ftruncate} fails.
+     */
+    public static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
+                                        long growTo) throws MmapException {
+        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
+                | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
+        String what = "name=" + name;
+        int fd = (int) Errors.check(Native.shmOpen(cString(name), flags, mode), "shm_open",
+                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
+                        + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
+        return owned(fd, "shared memory " + what, growTo);
+    }
+
+    /** Reads the size of a descriptor mmap4j opened, grows it if asked, and closes it on failure. */
+    private static FileSource owned(int fd, String what, long growTo) throws MmapException {
         try {
             long size = Errors.check(Native.fileSize(fd), "lseek", what);
             if (growTo > size) {

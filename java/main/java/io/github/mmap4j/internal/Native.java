@@ -76,7 +76,8 @@ public final class Native {
     public static final int ADV_COLLAPSE = 21;
     public static final int ADV_FREE_REUSABLE = 22;
     public static final int ADV_FREE_REUSE = 23;
-    public static final int ADV_COUNT = 24;
+    public static final int ADV_ZERO_WIRED_PAGES = 24;
+    public static final int ADV_COUNT = 25;
 
     // msync flags (MS_*): bits.
     public static final int SYNC_SYNC = 1;
@@ -199,4 +200,7 @@ public final class Native {
 
     /** {@code shm_unlink(3)}. */
     public static native long shmUnlink(byte[] name);
+
+    /** The longest name {@code shm_open} accepts, in bytes, leading {@code '/'} included. */
+    public static native int shmNameMax();
 }

@@ -15,6 +15,7 @@ public final class Platform {
     private static final long ADVICE = Native.supportedAdvice();
     private static final long MAP_FLAGS = Native.supportedMapFlags();
     private static final boolean FADVISE = Native.hasFadvise();
+    private static final int SHM_NAME_MAX = Native.shmNameMax();
 
     static {
         if (PAGE_SIZE <= 0 || (PAGE_SIZE & (PAGE_SIZE - 1)) != 0) {
@@ -68,6 +69,15 @@ public final class Platform {
      */
     public static boolean hasFadvise() {
         return FADVISE;
+    }
+
+    /**
+     * The longest POSIX shared memory name {@code shm_open} accepts here.
+     *
+     * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.
+     */
+    public static int shmNameMax() {
+        return SHM_NAME_MAX;
     }
 
     /**

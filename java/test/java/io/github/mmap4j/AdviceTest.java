@@ -1,0 +1,184 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** madvise: every advice this platform defines is exercised, every other one is refused as promised. */
+class AdviceTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * What the kernel may legitimately answer for a defined advice, besides success:
+     * a kernel older than the headers (EINVAL), a feature compiled out (EINVAL), or
+     * advice that does not fit the mapping (EINVAL, e.g. REMOVE on private memory).
+     */
+    private static final Map<Advice, Set<String>> ALLOWED_ERRORS = new EnumMap<>(Advice.class);
+
+    static {
+        for (Advice a : Advice.values()) {
+            ALLOWED_ERRORS.put(a, new HashSet<>(Arrays.asList("EINVAL")));
+        }
+        // Collapsing needs free huge pages and may be refused by policy.
+        ALLOWED_ERRORS.get(Advice.COLLAPSE).addAll(Arrays.asList("EAGAIN", "ENOMEM", "EPERM"));
+        // Without swap, anonymous pages cannot be paged out; some kernels say so.
+        ALLOWED_ERRORS.get(Advice.PAGEOUT).add("EAGAIN");
+        ALLOWED_ERRORS.get(Advice.MERGEABLE).add("ENOMEM");
+    }
+
+    private static ByteBuffer touchedAnonymous(int pages) throws Exception {
+        ByteBuffer buf = Mmap.anonymous((int) (pages * Mmap.pageSize()), Sharing.PRIVATE);
+        for (int i = 0; i < buf.capacity(); i += (int) Mmap.pageSize()) {
+            buf.put(i, (byte) 1);
+        }
+        return buf;
+    }
+
+    @Test
+    void everyDefinedAdviceIsAcceptedOrRefusedWithADocumentedErrno() throws Exception {
+        StringBuilder report = new StringBuilder("madvise on " + io.github.mmap4j.internal.Platform.name() + ":\n");
+        int exercised = 0;
+        for (Advice advice : Advice.values()) {
+            if (!advice.isSupported()) {
+                continue;
+            }
+            exercised++;
+            // REMOVE punches a hole in a shared object; everything else runs on private anonymous memory.
+            ByteBuffer buf = advice == Advice.REMOVE ? Mmap.anonymous((int) (4 * Mmap.pageSize()), Sharing.SHARED)
+                    : touchedAnonymous(4);
+            try {
+                Mmap.advise(buf, advice);
+                Mmap.advise(buf, 1, Mmap.pageSize(), advice); // a range, unaligned: rounded to pages
+                report.append(String.format("  %-16s ok%n", advice));
+            } catch (MmapException e) {
+                assertTrue(ALLOWED_ERRORS.get(advice).contains(e.errnoName()), advice + ": " + e.getMessage());
+                assertFalse(e.hint().isEmpty(), e.getMessage());
+                assertTrue(e.call().startsWith("madvise(" + advice + ")"), e.call());
+                report.append(String.format("  %-16s %s (%s)%n", advice, e.errnoName(), e.hint()));
+            } finally {
+                Mmap.unmap(buf);
+            }
+        }
+        System.out.print(report);
+        assertTrue(exercised >= 5, "the five POSIX ones at least");
+    }
+
+    @Test
+    void everyUndefinedAdviceRaisesUnsupportedOperation() throws Exception {
+        ByteBuffer buf = touchedAnonymous(1);
+        for (Advice advice : Advice.values()) {
+            if (advice.isSupported()) {
+                continue;
+            }
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> Mmap.advise(buf, advice));
+            assertTrue(e.getMessage().contains(advice.name())
+                    && e.getMessage().contains(io.github.mmap4j.internal.Platform.name()), e.getMessage());
+            assertThrows(UnsupportedOperationException.class,
+                    () -> Mmap.anonymous(4096 * 4, MapOptions.of(MapMode.READ_WRITE).advice(advice)),
+                    "also at map time");
+        }
+        Mmap.unmap(buf);
+        // The POSIX five exist everywhere.
+        for (Advice a : new Advice[] {Advice.NORMAL, Advice.RANDOM, Advice.SEQUENTIAL, Advice.WILLNEED,
+                Advice.DONTNEED}) {
+            assertTrue(a.isSupported(), a.name());
+        }
+    }
+
+    @Test
+    void dontneedOnPrivateAnonymousMemoryReadsBackZeros() throws Exception {
+        long page = Mmap.pageSize();
+        ByteBuffer buf = Mmap.anonymous((int) (8 * page), Sharing.PRIVATE);
+        for (int i = 0; i < buf.capacity(); i++) {
+            buf.put(i, (byte) 0x5a);
+        }
+        assertEquals(8, Mmap.residency(buf).resident());
+        Mmap.advise(buf, 2 * page, 3 * page, Advice.DONTNEED);
+        for (int i = 0; i < buf.capacity(); i++) {
+            boolean dropped = i >= 2 * page && i < 5 * page;
+            assertEquals(dropped ? 0 : 0x5a, buf.get(i), "byte " + i);
+        }
+        Mmap.unmap(buf);
+    }
+
+    @Test
+    void dontneedOnAPrivateFileMappingDropsTheCopyAndShowsTheFileAgain() throws Exception {
+        long page = Mmap.pageSize();
+        Path p = dir.resolve("cow.bin");
+        byte[] bytes = new byte[(int) (2 * page)];
+        Arrays.fill(bytes, (byte) 'f');
+        Files.write(p, bytes);
+        ByteBuffer buf = Mmap.map(p, MapMode.PRIVATE, 0, bytes.length);
+        buf.put(10, (byte) 'x');
+        Mmap.advise(buf, Advice.DONTNEED);
+        assertEquals('f', buf.get(10), "the private copy is gone; the file's byte shows through");
+        Mmap.unmap(buf);
+    }
+
+    @Test
+    void adviceAtMapTimeIsGiven() throws Exception {
+        long page = Mmap.pageSize();
+        Path p = dir.resolve("advised.bin");
+        Files.write(p, new byte[(int) (16 * page)]);
+        ByteBuffer plain = Mmap.map(p, 0, (int) (16 * page), MapOptions.of(MapMode.READ_ONLY)
+                .advice(Advice.SEQUENTIAL));
+        assertEquals(16 * page, plain.capacity());
+        Mmap.unmap(plain);
+        if (Advice.POPULATE_WRITE.isSupported()) {
+            ByteBuffer anon = Mmap.anonymous((int) (16 * page),
+                    MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).advice(Advice.POPULATE_WRITE));
+            assertEquals(16, Mmap.residency(anon).resident(), "POPULATE_WRITE at map time faulted every page in");
+            Mmap.unmap(anon);
+        }
+        // A failing advice at map time leaves nothing mapped and says which call failed.
+        if (Advice.REMOVE.isSupported()) {
+            try {
+                ByteBuffer b = Mmap.anonymous((int) page,
+                        MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).advice(Advice.REMOVE));
+                Mmap.unmap(b);
+                fail("MADV_REMOVE on private memory should fail");
+            } catch (MmapException e) {
+                assertEquals("madvise", e.call());
+                assertEquals("EINVAL", e.errnoName());
+            }
+        }
+    }
+
+    @Test
+    void removePunchesAHoleInSharedMemory() throws Exception {
+        if (!Advice.REMOVE.isSupported()) {
+            return;
+        }
+        long page = Mmap.pageSize();
+        ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.SHARED);
+        for (int i = 0; i < buf.capacity(); i++) {
+            buf.put(i, (byte) 3);
+        }
+        Mmap.advise(buf, page, page, Advice.REMOVE);
+        assertEquals(0, buf.get((int) page));
+        assertEquals(3, buf.get(0));
+        assertEquals(3, buf.get((int) (2 * page)));
+        Mmap.unmap(buf);
+    }
+}

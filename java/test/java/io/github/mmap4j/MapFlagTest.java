@@ -1,0 +1,117 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.internal.Platform;
+
+import java.nio.ByteBuffer;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** mmap flags and anonymous memory: each defined flag is used once, each undefined one refused. */
+class MapFlagTest {
+
+    private static MapOptions anon(MapFlag... flags) {
+        return MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).flags(flags);
+    }
+
+    @Test
+    void enumsCoverEveryNativeCodeOnce() {
+        Set<Integer> codes = new HashSet<>();
+        for (Advice a : Advice.values()) {
+            assertTrue(codes.add(a.code()), a.name());
+        }
+        assertEquals(Native.ADV_COUNT, codes.size());
+        codes.clear();
+        for (MapFlag f : MapFlag.values()) {
+            assertTrue(codes.add(f.code()), f.name());
+        }
+        assertEquals(Native.FLAG_COUNT, codes.size());
+    }
+
+    @Test
+    void everyUndefinedFlagRaisesUnsupportedOperation() {
+        for (MapFlag flag : MapFlag.values()) {
+            if (flag.isSupported()) {
+                continue;
+            }
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> Mmap.anonymous(4096, anon(flag)));
+            assertTrue(e.getMessage().contains(flag.name()) && e.getMessage().contains(Platform.name()),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void noreserveMapsMoreThanItTouches() throws Exception {
+        if (!MapFlag.NORESERVE.isSupported()) {
+            return;
+        }
+        ByteBuffer buf = Mmap.anonymous(256 << 20, anon(MapFlag.NORESERVE));
+        buf.put(0, (byte) 1).put(buf.capacity() - 1, (byte) 2);
+        assertEquals(2, Mmap.residency(buf).resident(), "only the touched pages use memory");
+        Mmap.unmap(buf);
+    }
+
+    @Test
+    void map32BitLandsInTheFirstTwoGigabytes() throws Exception {
+        if (!MapFlag.MAP_32BIT.isSupported()) {
+            return;
+        }
+        ByteBuffer buf = Mmap.anonymous((int) Mmap.pageSize(), anon(MapFlag.MAP_32BIT));
+        long address = Mmap.address(buf);
+        assertTrue(address > 0 && address + buf.capacity() <= 1L << 31, "0x" + Long.toHexString(address));
+        Mmap.unmap(buf);
+    }
+
+    @Test
+    void hugePagesMapOrFailWithTheReserveHint() throws Exception {
+        for (MapFlag flag : new MapFlag[] {MapFlag.HUGETLB, MapFlag.HUGE_2MB, MapFlag.HUGE_1GB}) {
+            if (!flag.isSupported()) {
+                continue;
+            }
+            int length = flag == MapFlag.HUGE_1GB ? 1 << 30 : 2 << 20;
+            try {
+                ByteBuffer buf = Mmap.anonymous(length, anon(flag));
+                buf.put(0, (byte) 1);
+                Mmap.unmap(buf);
+                System.out.println(flag + ": mapped");
+            } catch (MmapException e) {
+                // No huge pages reserved (vm.nr_hugepages=0) gives ENOMEM; a size the CPU lacks gives EINVAL.
+                assertTrue(e.errnoName().equals("ENOMEM") || e.errnoName().equals("EINVAL"), e.getMessage());
+                assertTrue(e.hint().contains("nr_hugepages"), e.getMessage());
+                System.out.println(flag + ": " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void anonymousMemorySharedOrPrivateWithProtections() throws Exception {
+        long page = Mmap.pageSize();
+        ByteBuffer shared = Mmap.anonymous((int) (3 * page), Sharing.SHARED);
+        ByteBuffer priv = Mmap.anonymous((int) (3 * page) + 5, Sharing.PRIVATE);
+        assertEquals(3 * page + 5, priv.capacity(), "any size, not only whole pages");
+        assertEquals(0, shared.getLong(0));
+        priv.put((int) (3 * page) + 4, (byte) 1);
+        ByteBuffer readOnly = Mmap.anonymous((int) page,
+                MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).protection(Protection.READ));
+        assertTrue(readOnly.isReadOnly(), "no PROT_WRITE: a read-only buffer, never a fault");
+        assertEquals(0, readOnly.get(0));
+        ByteBuffer none = Mmap.anonymous((int) page,
+                MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).protection(new Protection[0]));
+        assertFalse(Mmap.residency(none).resident() > 0);
+        for (ByteBuffer b : new ByteBuffer[] {shared, priv, readOnly, none}) {
+            Mmap.unmap(b);
+        }
+    }
+}
