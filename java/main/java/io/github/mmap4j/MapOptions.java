@@ -77,6 +77,17 @@ public final class MapOptions {
     }
 
     /**
+     * The same options with no access at all ({@code PROT_NONE}): a reserved range, for
+     * example, to be opened up later with {@link Mmap#protect}. Equivalent to
+     * {@code protection()} with no arguments, which reads as the getter.
+     *
+     * @return new options.
+     */
+    public MapOptions noAccess() {
+        return new MapOptions(EnumSet.noneOf(Protection.class), sharing, flags, advice, createOrGrow, permissions);
+    }
+
+    /**
      * The same options with another sharing ({@code MAP_SHARED} or {@code MAP_PRIVATE}).
      *
      * @param newSharing the sharing.

@@ -108,7 +108,7 @@ class MapFlagTest {
         assertTrue(readOnly.isReadOnly(), "no PROT_WRITE: a read-only buffer, never a fault");
         assertEquals(0, readOnly.get(0));
         ByteBuffer none = Mmap.anonymous((int) page,
-                MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).protection(new Protection[0]));
+                MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).noAccess());
         assertFalse(Mmap.residency(none).resident() > 0);
         for (ByteBuffer b : new ByteBuffer[] {shared, priv, readOnly, none}) {
             Mmap.unmap(b);
