@@ -98,9 +98,13 @@ final class NativeLibrary {
         try {
             System.load(library.toString());
         } catch (UnsatisfiedLinkError e) {
+            String noexec = noexecMount(directory);
+            String hint = noexec != null
+                    ? directory + " is on a file system mounted noexec (" + noexec + "), where no library can be "
+                            + "loaded from; pass " + OVERRIDES
+                    : "if " + directory + " is on a file system mounted noexec (common for /tmp), pass " + OVERRIDES;
             throw failure("could not load " + resource + " extracted to " + library + " (platform " + describeHost()
-                    + "): " + e.getMessage() + "\n  hint: if " + directory + " is on a file system mounted noexec "
-                    + "(common for /tmp), pass " + OVERRIDES, e);
+                    + "): " + e.getMessage() + "\n  hint: " + hint, e);
         }
         loadedFrom = library.toString();
     }
@@ -139,6 +143,40 @@ final class NativeLibrary {
             return false;
         }
         return false;
+    }
+
+    /**
+     * The mount point of {@code directory} when that file system is mounted noexec (Linux
+     * {@code /proc/self/mounts}), else null: the usual reason an extracted library will not load.
+     */
+    private static String noexecMount(Path directory) {
+        File mounts = new File("/proc/self/mounts");
+        if (!mounts.canRead()) {
+            return null;
+        }
+        String best = null;
+        boolean bestNoexec = false;
+        try {
+            String path = directory.toRealPath().toString();
+            for (String line : Files.readAllLines(mounts.toPath(), StandardCharsets.UTF_8)) {
+                String[] fields = line.split(" ");
+                if (fields.length < 4) {
+                    continue;
+                }
+                // Spaces and the like are octal escapes (\040) in the mount point.
+                String point = fields[1].replace("\\040", " ").replace("\\011", "\t").replace("\\134", "\\");
+                boolean inside = path.equals(point) || point.equals("/")
+                        || path.startsWith(point.endsWith("/") ? point : point + "/");
+                // Later lines are mounted over earlier ones: the last longest match wins.
+                if (inside && (best == null || point.length() >= best.length())) {
+                    best = point;
+                    bestNoexec = Arrays.asList(fields[3].split(",")).contains("noexec");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return bestNoexec ? best : null;
     }
 
     private static Path extractionDirectory() {

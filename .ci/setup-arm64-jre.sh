@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Provides an arm64 (aarch64) Java 17 runtime that runs on this x86_64 Linux
+# host under qemu user-mode emulation, to load and smoke-test the
+# linux-aarch64 JNI library for real.
+#
+#   bash .ci/setup-arm64-jre.sh   # last stdout line: command prefix that runs arm64 java
+#   $(bash .ci/setup-arm64-jre.sh | tail -n1) -cp classes Main
+#
+# Env: MMAP4J_TOOLS  tool cache root (default $HOME/.cache/mmap4j-tools)
+#
+# Debian hosts only (uses the host's apt sources; Ubuntu's main archive has no
+# arm64). Installing openjdk-17-jre-headless:arm64 through dpkg multiarch would
+# upgrade the host JDK and dozens of system packages, so instead the arm64
+# .debs are fetched with a private apt state (no dpkg --add-architecture, no
+# change to the host's package database) and unpacked into a private root.
+# Only qemu-user-static is installed on the host.
+set -euo pipefail
+
+# Enough for the JVM to start and for java.base/NIO/JNI. Left out on purpose:
+# freetype, harfbuzz, jpeg, lcms2, alsa, pcsclite (only AWT fonts/imaging,
+# sound and smart cards need them).
+PKGS=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g gcc-12-base)
+JVM_REL=usr/lib/jvm/java-17-openjdk-arm64
+
+if [ -n "${MMAP4J_TOOLS:-}" ]; then
+  TOOLS=$MMAP4J_TOOLS
+elif [ -n "${HOME:-}" ]; then
+  TOOLS=$HOME/.cache/mmap4j-tools
+else
+  TOOLS=${TMPDIR:-/tmp}/mmap4j-tools-$(id -u)
+fi
+ROOT=$TOOLS/arm64-jre
+STAMP=$ROOT/.mmap4j-ready
+WANT="${PKGS[*]}"
+
+print_cmd() {
+  printf '%s\n' "$(command -v qemu-aarch64-static) -L $ROOT $ROOT/$JVM_REL/bin/java"
+}
+
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64-static >/dev/null 2>&1; then
+  print_cmd
+  exit 0
+fi
+
+if [ "$(uname -s)/$(uname -m)" != Linux/x86_64 ]; then
+  echo "setup-arm64-jre.sh: meant for Linux x86_64 hosts (on arm64, use a native JDK)." >&2
+  exit 1
+fi
+if ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then
+  echo "setup-arm64-jre.sh: needs a Debian host (its apt sources must carry arm64)." >&2
+  exit 1
+fi
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+  SUDO=sudo
+fi
+
+mkdir -p "$TOOLS"
+# One installer at a time; the others wait and then take the fast path.
+exec 9>"$TOOLS/.arm64-jre.lock"
+flock 9
+if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64-static >/dev/null 2>&1; then
+  print_cmd
+  exit 0
+fi
+
+start=$(date +%s)
+if ! command -v qemu-aarch64-static >/dev/null 2>&1; then
+  echo "setup-arm64-jre.sh: installing qemu-user-static" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  # A fresh machine may have no package lists yet: update only if needed.
+  $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2 \
+    || { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2; }
+fi
+
+STAGE=$(mktemp -d "$TOOLS/.arm64-jre-stage.XXXXXX")
+trap 'rm -rf "$STAGE"' EXIT
+chmod 755 "$STAGE"
+APTDIR=$STAGE/apt
+mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/debs" "$STAGE/root"
+: > "$APTDIR/status"
+# Private lists/cache/status with arm64 as the only architecture: the host's
+# sources and keyrings are used, nothing of the host's apt/dpkg state is touched,
+# and no root is needed for this part.
+APT=(apt-get -q
+  -o APT::Architecture=arm64 -o APT::Architectures::=arm64
+  -o Dir::State::Lists="$APTDIR/lists" -o Dir::State::status="$APTDIR/status"
+  -o Dir::Cache="$APTDIR/cache" -o Debug::NoLocking=true
+  -o APT::Sandbox::User="$(id -un)")
+echo "setup-arm64-jre.sh: fetching arm64 packages: $WANT" >&2
+"${APT[@]}" update >&2
+(cd "$APTDIR/debs" && "${APT[@]}" download "${PKGS[@]/%/:arm64}" >&2)
+for deb in "$APTDIR"/debs/*.deb; do
+  dpkg-deb -x "$deb" "$STAGE/root"
+done
+
+# The JDK's config files are absolute symlinks into /etc/java-17-openjdk, which
+# the kernel would resolve on the host (amd64 config, or nothing). Make every
+# absolute link whose target was unpacked relative, so the root can move.
+# (lib/security/cacerts -> /etc/ssl/certs/java/cacerts is left: arch-independent,
+# present on hosts with a Debian JDK, and only TLS needs it.)
+while IFS= read -r -d '' link; do
+  target=$(readlink "$link")
+  if [ -e "$STAGE/root$target" ]; then
+    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$STAGE/root$target")" "$link"
+  fi
+done < <(find "$STAGE/root" -type l -lname '/*' -print0)
+
+# Smoke test before publishing the root.
+if ! qemu-aarch64-static -L "$STAGE/root" "$STAGE/root/$JVM_REL/bin/java" -version >/dev/null 2>&1; then
+  echo "setup-arm64-jre.sh: the unpacked arm64 JVM does not start under qemu:" >&2
+  qemu-aarch64-static -L "$STAGE/root" "$STAGE/root/$JVM_REL/bin/java" -version >&2 || true
+  exit 1
+fi
+
+rm -rf "$ROOT"
+mv "$STAGE/root" "$ROOT"
+printf '%s\n' "$WANT" > "$STAMP"
+echo "setup-arm64-jre.sh: ready in $(( $(date +%s) - start )) s ($(du -sh "$ROOT" | cut -f1)); JVM start under qemu is ~1 s, add -XX:TieredStopAtLevel=1 for short runs" >&2
+print_cmd

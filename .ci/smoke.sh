@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The smoke suite (java/test/java/io/github/mmap4j/SmokeMain.java) against the four-platform jar,
+# once on the host JVM (loads natives/linux_64) and once on an arm64 JVM under qemu-user
+# (loads natives/linux_arm64, through the normal loader path), then the two outputs compared
+# line for line (the '#' lines carry platform facts and are compared separately).
+#
+#   bash .ci/smoke.sh [JAR [TEST_CLASSES]]   # after ./mvnw -B -Pall-platforms verify
+#
+# Env: JAVA_HOME (host JVM), MMAP4J_TOOLS (tool cache, see setup-arm64-jre.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jar=${1:-}
+if [ -z "$jar" ]; then
+  for f in target/mmap4j-*.jar; do
+    case "$f" in *-sources.jar|*-javadoc.jar|*-tests.jar) ;; *) jar=$f ;; esac
+  done
+fi
+classes=${2:-target/test-classes}
+[ -f "$jar" ] || { echo "smoke.sh: no jar (build with ./mvnw -B -Pall-platforms verify)" >&2; exit 2; }
+[ -f "$classes/io/github/mmap4j/SmokeMain.class" ] || { echo "smoke.sh: no SmokeMain.class in $classes" >&2; exit 2; }
+if ! python3 -c 'import sys, zipfile; sys.exit("natives/linux_arm64/libmmap4j.so" not in zipfile.ZipFile(sys.argv[1]).namelist())' "$jar"; then
+  echo "smoke.sh: $jar has no natives/linux_arm64/libmmap4j.so: build it with -Pall-platforms" >&2
+  exit 2
+fi
+
+host_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+arm_java=$(bash .ci/setup-arm64-jre.sh | tail -n1)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp=$jar:$classes
+main=io.github.mmap4j.SmokeMain
+
+run() { # name, output file, java command...
+  local name=$1 out=$2 start end rc=0
+  shift 2
+  start=$(date +%s%N)
+  "$@" -cp "$cp" "$main" "$work/$name" > "$out" 2> "$out.err" || rc=$?
+  end=$(date +%s%N)
+  echo "== smoke on $name: exit $rc, $(( (end - start) / 1000000 )) ms"
+  sed 's/^/   /' "$out"
+  if [ "$rc" -ne 0 ]; then
+    sed 's/^/   stderr: /' "$out.err"
+  fi
+  return "$rc"
+}
+
+status=0
+# shellcheck disable=SC2086 # arm_java is a command prefix (qemu, -L root, java)
+run host "$work/host.out" $host_java || status=1
+# C1 only: the suite is short, and C2 compiling under emulation costs more than it saves.
+# shellcheck disable=SC2086
+run qemu-arm64 "$work/arm.out" $arm_java -XX:TieredStopAtLevel=1 || status=1
+
+grep -q '^# native natives/linux_64/' "$work/host.out" || { echo "smoke.sh: the host run did not load natives/linux_64" >&2; status=1; }
+grep -q '^# native natives/linux_arm64/libmmap4j.so, ELF machine aarch64' "$work/arm.out" \
+  || { echo "smoke.sh: the qemu run did not load natives/linux_arm64" >&2; status=1; }
+if diff -u --label host <(grep -v '^#' "$work/host.out") --label qemu-arm64 <(grep -v '^#' "$work/arm.out"); then
+  echo "== smoke: host and qemu-arm64 outputs identical ($(grep -c '^ok ' "$work/host.out") checks each)"
+else
+  echo "smoke.sh: host and qemu-arm64 outputs differ (diff above)" >&2
+  status=1
+fi
+exit "$status"

@@ -1,0 +1,278 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loader in the packaged jar, in child JVMs as users start them: unsupported platforms,
+ * checksum mismatches, many JVMs extracting at once, a noexec temp dir.
+ */
+class LoaderIT {
+
+    private static File jar;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void findJar() {
+        jar = new File(System.getProperty("mmap4j.jar", "target/mmap4j.jar"));
+        assertTrue(jar.isFile(), "the packaged jar " + jar + " (run through failsafe after package)");
+    }
+
+    private static final class Run {
+        final int exit;
+        final String out;
+        final String err;
+
+        Run(int exit, String out, String err) {
+            this.exit = exit;
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+
+    private Process start(String name, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ChildJvm.javaBinary());
+        cmd.addAll(Arrays.asList(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile())
+                .redirectOutput(dir.resolve(name + ".out").toFile())
+                .redirectError(dir.resolve(name + ".err").toFile()).start();
+    }
+
+    private Run finish(String name, Process p) throws Exception {
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Run(p.waitFor(), read(dir.resolve(name + ".out")), read(dir.resolve(name + ".err")));
+    }
+
+    private Run java(String... args) throws Exception {
+        return finish("run", start("run", args));
+    }
+
+    private static String read(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+
+    /** native-lib-loader's folder for this host (the tests run on one of the four). */
+    private static String hostResource() {
+        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+        boolean mac = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac");
+        return "natives/" + (mac ? "osx_" : "linux_") + (arch.equals("aarch64") ? "arm64" : "64")
+                + "/libmmap4j." + (mac ? "dylib" : "so");
+    }
+
+    private static void assertNamesSupportAndOverrides(Run r) {
+        assertNotEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("mmap4j: no native library for this platform"), r.toString());
+        assertTrue(r.err.contains("linux-x86_64, linux-aarch64 (glibc), macos-x86_64, macos-aarch64"), r.toString());
+        assertTrue(r.err.contains("-Dmmap4j.library.path="), r.toString());
+        assertTrue(r.err.contains("-Dmmap4j.tmpdir="), r.toString());
+    }
+
+    /** -Pall-platforms: the four libraries, each with its checksum record, at native-lib-loader's paths. */
+    @Test
+    void theFourPlatformJarCarriesAllFourWithChecksums() throws Exception {
+        Assumptions.assumeTrue(Boolean.getBoolean("mmap4j.allPlatforms"), "a host-only build (no -Pall-platforms)");
+        try (ZipFile z = new ZipFile(jar)) {
+            for (String lib : new String[] {"natives/linux_64/libmmap4j.so", "natives/linux_arm64/libmmap4j.so",
+                    "natives/osx_64/libmmap4j.dylib", "natives/osx_arm64/libmmap4j.dylib"}) {
+                ZipEntry library = z.getEntry(lib);
+                assertTrue(library != null, jar + " lacks " + lib);
+                ZipEntry record = z.getEntry(lib + ".sha256");
+                assertTrue(record != null, jar + " lacks " + lib + ".sha256");
+                String[] fields;
+                try (InputStream in = z.getInputStream(record)) {
+                    fields = new String(readAll(in), StandardCharsets.US_ASCII).trim().split("\\s+");
+                }
+                assertEquals(64, fields[0].length(), lib + ".sha256");
+                assertEquals(library.getSize(), Long.parseLong(fields[1]), lib + " size recorded");
+            }
+        }
+    }
+
+    @Test
+    void anUnsupportedArchitectureNamesTheSupportedListAndBothProperties() throws Exception {
+        Run r = java("-Dos.arch=sparc", "-Dmmap4j.tmpdir=" + dir.resolve("x"), "-jar", jar.getPath(), "info");
+        assertNamesSupportAndOverrides(r);
+        assertTrue(r.err.contains("sparc"), r.toString());
+        assertTrue(!Files.exists(dir.resolve("x")), "nothing extracted for an unsupported platform");
+    }
+
+    @Test
+    void anUnsupportedOperatingSystemNamesTheSupportedListAndBothProperties() throws Exception {
+        Run r = java("-Dos.name=FreeBSD", "-jar", jar.getPath(), "info");
+        assertNamesSupportAndOverrides(r);
+        assertTrue(r.err.contains("FreeBSD"), r.toString());
+    }
+
+    /** A jar whose recorded checksum for this host's library is wrong: refused, never loaded. */
+    @Test
+    void aChecksumMismatchIsAnErrorThatSaysSo() throws Exception {
+        String record = hostResource() + ".sha256";
+        Path altered = dir.resolve("altered.jar");
+        copyJar(jar.toPath(), altered, record, original -> {
+            String[] fields = new String(original, StandardCharsets.US_ASCII).trim().split("\\s+");
+            char first = fields[0].charAt(0) == '0' ? '1' : '0';
+            return (first + fields[0].substring(1) + " " + fields[1] + "\n").getBytes(StandardCharsets.US_ASCII);
+        });
+        Path extractTo = dir.resolve("extract");
+        Run r = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", altered.toString(), "info");
+        assertNotEquals(0, r.exit, r.toString());
+        assertTrue(r.err.contains("checksum mismatch"), r.toString());
+        assertTrue(r.err.contains("the jar is damaged or was altered"), r.toString());
+        try (Stream<Path> files = Files.list(extractTo)) {
+            assertEquals("[]", files.map(p -> p.getFileName().toString()).collect(Collectors.toList()).toString(),
+                    "nothing left behind, nothing loadable");
+        }
+    }
+
+    /** A previously extracted copy that was changed on disk is replaced, not loaded. */
+    @Test
+    void aTamperedExtractedCopyIsReplaced() throws Exception {
+        Path extractTo = dir.resolve("extract");
+        Run first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, first.exit, first.toString());
+        Path library;
+        try (Stream<Path> files = Files.list(extractTo)) {
+            library = files.findFirst().get();
+        }
+        byte[] good = Files.readAllBytes(library);
+        Files.write(library, new byte[] {0}, StandardOpenOption.APPEND);
+        Run again = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, again.exit, again.toString());
+        assertTrue(Arrays.equals(good, Files.readAllBytes(library)), "the tampered copy was re-extracted");
+    }
+
+    @Test
+    void eightJvmsStartingTogetherOnAFreshDirectoryAllLoad() throws Exception {
+        Path extractTo = dir.resolve("fresh");
+        List<Process> processes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            processes.add(start("jvm" + i, "-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info"));
+        }
+        for (int i = 0; i < 8; i++) {
+            Run r = finish("jvm" + i, processes.get(i));
+            assertEquals(0, r.exit, "JVM " + i + ": " + r);
+            assertTrue(r.out.contains("native library: " + extractTo), "JVM " + i + ": " + r);
+        }
+        try (Stream<Path> files = Files.list(extractTo)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).collect(Collectors.toList());
+            assertEquals(1, names.size(), "one library, no temporary files left: " + names);
+        }
+    }
+
+    /**
+     * A temp dir on a real noexec mount gives the clear error; -Dmmap4j.tmpdir elsewhere fixes it.
+     * Needs root (mount); skipped with the reason where mounting is not allowed.
+     */
+    @Test
+    void aNoexecTempDirGivesTheClearErrorAndTheTmpdirPropertyFixesIt() throws Exception {
+        Path mountPoint = Files.createDirectory(dir.resolve("noexec"));
+        Run mount = command("mount", "-t", "tmpfs", "-o", "noexec,nosuid,size=16m", "tmpfs", mountPoint.toString());
+        Assumptions.assumeTrue(mount.exit == 0, "cannot mount a noexec tmpfs here (needs root): " + mount.err);
+        try {
+            Run broken = java("-Djava.io.tmpdir=" + mountPoint, "-jar", jar.getPath(), "info");
+            assertNotEquals(0, broken.exit, broken.toString());
+            assertTrue(broken.err.contains("mmap4j: could not load " + hostResource()), broken.toString());
+            assertTrue(broken.err.contains(mountPoint.resolve("mmap4j-" + System.getProperty("user.name"))
+                    + " is on a file system mounted noexec (" + mountPoint + ")"), broken.toString());
+            assertTrue(broken.err.contains("-Dmmap4j.tmpdir="), broken.toString());
+
+            Path elsewhere = dir.resolve("exec-ok");
+            Run fixed = java("-Djava.io.tmpdir=" + mountPoint, "-Dmmap4j.tmpdir=" + elsewhere, "-jar", jar.getPath(),
+                    "info");
+            assertEquals(0, fixed.exit, fixed.toString());
+            assertTrue(fixed.out.contains("native library: " + elsewhere), fixed.toString());
+        } finally {
+            Run umount = command("umount", mountPoint.toString());
+            assertEquals(0, umount.exit, "umount " + mountPoint + ": " + umount);
+        }
+    }
+
+    private Run command(String... cmd) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("cmd.out").toFile())
+                    .redirectError(dir.resolve("cmd.err").toFile()).start();
+        } catch (IOException e) {
+            return new Run(127, "", e.toString());
+        }
+        return finish("cmd", p);
+    }
+
+    interface Rewrite {
+        byte[] apply(byte[] original);
+    }
+
+    /** Copies a jar, rewriting one entry. */
+    private static void copyJar(Path from, Path to, String entry, Rewrite rewrite) throws IOException {
+        boolean found = false;
+        try (ZipFile in = new ZipFile(from.toFile());
+                OutputStream file = Files.newOutputStream(to);
+                ZipOutputStream out = new ZipOutputStream(file)) {
+            for (Enumeration<? extends ZipEntry> e = in.entries(); e.hasMoreElements();) {
+                ZipEntry z = e.nextElement();
+                byte[] bytes;
+                try (InputStream s = in.getInputStream(z)) {
+                    bytes = readAll(s);
+                }
+                if (z.getName().equals(entry)) {
+                    bytes = rewrite.apply(bytes);
+                    found = true;
+                }
+                out.putNextEntry(new ZipEntry(z.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        assertTrue(found, from + " has no entry " + entry);
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[64 * 1024];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            out.write(chunk, 0, n);
+        }
+        return out.toByteArray();
+    }
+}
