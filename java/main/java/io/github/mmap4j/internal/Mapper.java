@@ -85,6 +85,15 @@ public final class Mapper {
         Mapping mapping = new Mapping(address, mapLength, prot, description,
                 Mappings.leakDetection() ? new Throwable("mapped here") : null);
         Mappings.register(mapping);
+        if (Guard.needed(prot)) {
+            // Mapped without READ or WRITE: the first access may fault with SIGSEGV.
+            try {
+                Guard.cover(mapping);
+            } catch (RuntimeException e) {
+                Mappings.discard(mapping);
+                throw e;
+            }
+        }
         return mapping;
     }
 
@@ -102,6 +111,8 @@ public final class Mapper {
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
         }
+        // A view keeps its root reachable (DirectByteBuffer.att), so tracking the root covers every
+        // duplicate, slice and asReadOnlyBuffer made from what the user gets.
         ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
         Mappings.handOut(mapping, root, view);
         return view;

@@ -40,6 +40,10 @@ public final class Mapping {
     private final AtomicInteger state = new AtomicInteger();
     /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
     private final List<WeakReference<ByteBuffer>> views = new ArrayList<>(1);
+    /** Live entries in {@link #views} at the last purge. Guarded by this. */
+    private int viewsLive;
+    /** Slot in the native SIGSEGV forwarder's table while registered, else -1; written under Guard's lock. */
+    private volatile int guardSlot = -1;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
     private int trackers;
 
@@ -192,15 +196,43 @@ public final class Mapping {
             }
         }
         views.clear();
+        viewsLive = 0;
     }
 
+    /**
+     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references
+     * are purged when the list has doubled since the last purge, so a region
+     * that hands out many views costs amortized O(1) per view and the list stays
+     * within twice the number of views still reachable.
+     */
     synchronized void addView(ByteBuffer view) {
-        for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
-            if (it.next().get() == null) {
-                it.remove();
+        if (isClosed()) {
+            // Closed while the view was being made: it must not be usable either.
+            view.limit(0);
+            return;
+        }
+        if (views.size() >= 2 * viewsLive + 8) {
+            for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
+                if (it.next().get() == null) {
+                    it.remove();
+                }
             }
+            viewsLive = views.size();
         }
         views.add(new WeakReference<>(view));
+    }
+
+    /**
+     * The slot of this range in the native SIGSEGV forwarder's table, or -1.
+     *
+     * @return the slot.
+     */
+    int guardSlot() {
+        return guardSlot;
+    }
+
+    void guardSlot(int slot) {
+        guardSlot = slot;
     }
 
     synchronized void track() {

@@ -147,10 +147,29 @@ public final class Mappings {
             return false;
         }
         mapping.limitViews();
-        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
         RETIRED.incrementAndGet();
+        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
+        if (rc >= 0) {
+            // The range is readable and writable again (past the end of an empty file: SIGBUS, not
+            // SIGSEGV), so the SIGSEGV forwarder has nothing left to do for it.
+            Guard.uncover(mapping);
+        }
+        // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
+        // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
         Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
         return true;
+    }
+
+    /**
+     * Forgets a mapping that was never handed out (making its buffer failed)
+     * and returns its range at once.
+     *
+     * @param mapping a mapping with nothing tracked.
+     */
+    public static void discard(Mapping mapping) {
+        BY_ADDRESS.remove(mapping.address(), mapping);
+        Guard.uncover(mapping);
+        Native.unmap(mapping.address(), mapping.length());
     }
 
     /**
@@ -196,7 +215,12 @@ public final class Mappings {
     public static void beforeMap() {
         drain();
         if (RETIRED.get() > MAX_RETIRED) {
-            relievePressure();
+            synchronized (PRESSURE_LOCK) {
+                // Another thread may have relieved it while this one waited for the lock.
+                if (RETIRED.get() > MAX_RETIRED) {
+                    relievePressure();
+                }
+            }
         }
     }
 
@@ -264,6 +288,8 @@ public final class Mappings {
             RETIRED.decrementAndGet();
         }
         BY_ADDRESS.remove(mapping.address(), mapping);
+        // Out of the forwarder's table before the address can be reused by another mapping.
+        Guard.uncover(mapping);
         long rc = Native.unmap(mapping.address(), mapping.length());
         if (rc < 0) {
             LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + mapping.description()

@@ -196,4 +196,15 @@ public final class Native {
 
     /** {@code shm_unlink(3)}. */
     public static native long shmUnlink(byte[] name);
+
+    // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
+
+    /** Installs the forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
+    public static native long guardInstall();
+
+    /** Registers {@code [start, end)} with the forwarder; the slot, or {@code -ENOSPC}. */
+    public static native long guardAdd(long start, long end);
+
+    /** Unregisters a slot from {@link #guardAdd}. */
+    public static native void guardRemove(int slot);
 }
