@@ -44,7 +44,15 @@ public final class Mappings {
 
     private static final Logger LOG = Logger.getLogger("io.github.mmap4j");
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+    /** System property: mappings (open or waiting) in the table before mmap4j asks for a collection. */
+    public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
     private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 8192L);
+    /**
+     * Mappings nobody closed still count against {@code vm.max_map_count} (65530 by default) until
+     * GC finds them: above this many in the table, {@code map} asks for a collection first, and
+     * then not again until the table grew by a quarter more (so many live mappings stay cheap).
+     */
+    private static final long MAX_MAPPINGS = Long.getLong(MAX_MAPPINGS_PROPERTY, 16384L);
 
     private static final ConcurrentSkipListMap<Long, Mapping> BY_ADDRESS = new ConcurrentSkipListMap<>();
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
@@ -54,6 +62,10 @@ public final class Mappings {
     private static final AtomicLong RECLAIMED = new AtomicLong();
     private static final AtomicLong LEAKED = new AtomicLong();
     private static final Object PRESSURE_LOCK = new Object();
+    /** BY_ADDRESS's size (ConcurrentSkipListMap.size() walks the whole map). */
+    private static final AtomicLong TABLE = new AtomicLong();
+    /** Table size at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
+    private static volatile long pressureMark = MAX_MAPPINGS;
 
     static {
         Thread reclaimer = new Thread(Mappings::reclaimLoop, "mmap4j-reclaimer");
@@ -90,6 +102,7 @@ public final class Mappings {
      */
     public static void register(Mapping mapping) {
         BY_ADDRESS.put(mapping.address(), mapping);
+        TABLE.incrementAndGet();
     }
 
     /**
@@ -167,7 +180,9 @@ public final class Mappings {
      * @param mapping a mapping with nothing tracked.
      */
     public static void discard(Mapping mapping) {
-        BY_ADDRESS.remove(mapping.address(), mapping);
+        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
+            TABLE.decrementAndGet();
+        }
         Guard.uncover(mapping);
         Native.unmap(mapping.address(), mapping.length());
     }
@@ -186,8 +201,8 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static int size() {
-        return BY_ADDRESS.size();
+    public static long size() {
+        return TABLE.get();
     }
 
     /**
@@ -214,11 +229,12 @@ public final class Mappings {
      */
     public static void beforeMap() {
         drain();
-        if (RETIRED.get() > MAX_RETIRED) {
+        if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
             synchronized (PRESSURE_LOCK) {
                 // Another thread may have relieved it while this one waited for the lock.
-                if (RETIRED.get() > MAX_RETIRED) {
+                if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
                     relievePressure();
+                    pressureMark = Math.max(MAX_MAPPINGS, TABLE.get() + MAX_MAPPINGS / 4);
                 }
             }
         }
@@ -287,7 +303,9 @@ public final class Mappings {
         } else {
             RETIRED.decrementAndGet();
         }
-        BY_ADDRESS.remove(mapping.address(), mapping);
+        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
+            TABLE.decrementAndGet();
+        }
         // Out of the forwarder's table before the address can be reused by another mapping.
         Guard.uncover(mapping);
         long rc = Native.unmap(mapping.address(), mapping.length());
