@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* How many ranges can be registered at once. */
-#define MM4J_GUARD_SLOTS 4096
+#define MM4J_GUARD_SLOTS (1 << 12)
 
 /* Installs the handler once (later calls return the first result); 0 or -errno:
  * -ENOSYS off Linux or when the JVM does not export JVM_handle_linux_signal. */

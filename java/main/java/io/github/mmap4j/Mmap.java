@@ -567,6 +567,10 @@ public final class Mmap {
     /**
      * Changes the protection of the pages of bytes {@code offset .. offset+length} ({@code mprotect(2)}).
      *
+     * <p>On Linux, when this takes READ or WRITE away from memory mmap4j mapped, an access the new
+     * protection forbids throws {@link InternalError} instead of crashing the JVM: mmap4j installs
+     * its SIGSEGV forwarder the first time (off with {@code -Dmmap4j.segvForwarder=false}).
+     *
      * @param buffer      a direct buffer; for one mmap4j did not map the range must be page-aligned.
      * @param offset      first byte, from the buffer's index 0.
      * @param length      bytes.
@@ -718,8 +722,13 @@ public final class Mmap {
         int prot = Codes.protection(options.protection());
         int flags = Codes.flags(options.flags());
         int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        String description = (source == null ? "anonymous" : source.description()) + ", offset=" + offset
-                + ", length=" + length + ", " + options;
+        final String from = source == null ? "anonymous" : source.description();
+        Object description = new Object() { // built only for a message: the map/close path stays cheap
+            @Override
+            public String toString() {
+                return from + ", offset=" + offset + ", length=" + length + ", " + options;
+            }
+        };
         return Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
                 flags, advice, description);
     }

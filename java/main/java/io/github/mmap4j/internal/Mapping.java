@@ -34,7 +34,8 @@ public final class Mapping {
     private final long address;
     private final long length;
     private final int protection;
-    private final String description;
+    /** Built into a string only when a message needs it: most mappings never fail. */
+    private final Object description;
     private final Throwable origin;
     /** Bit 30: closed; bits 0-29: operations running now. */
     private final AtomicInteger state = new AtomicInteger();
@@ -53,10 +54,11 @@ public final class Mapping {
      * @param address     the page-aligned start {@code mmap} returned.
      * @param length      the length given to {@code mmap}.
      * @param protection  the {@code Native.PROT_*} bits it was mapped with.
-     * @param description what was mapped, for messages (path, offset, length, mode).
+     * @param description what was mapped, for messages (path, offset, length, mode); its
+     *                    {@code toString()} is called only when a message needs it.
      * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
      */
-    public Mapping(long address, long length, int protection, String description, Throwable origin) {
+    public Mapping(long address, long length, int protection, Object description, Throwable origin) {
         this.address = address;
         this.length = length;
         this.protection = protection;
@@ -97,7 +99,7 @@ public final class Mapping {
      * @return e.g. {@code path=/data/x, offset=0, length=4096, READ_WRITE}.
      */
     public String description() {
-        return description;
+        return description.toString();
     }
 
     Throwable origin() {

@@ -62,6 +62,8 @@ public final class Mappings {
     private static final AtomicLong RECLAIMED = new AtomicLong();
     private static final AtomicLong LEAKED = new AtomicLong();
     private static final Object PRESSURE_LOCK = new Object();
+    /** How long the reclaimer lets enqueued references collect before it unmaps them as a batch. */
+    private static final long RECLAIM_BATCH_MILLIS = 20;
     /** BY_ADDRESS's size (ConcurrentSkipListMap.size() walks the whole map). */
     private static final AtomicLong TABLE = new AtomicLong();
     /** Table size at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
@@ -169,7 +171,9 @@ public final class Mappings {
         }
         // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
         // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
-        Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+        if (rc < 0) {
+            Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+        }
         return true;
     }
 
@@ -276,7 +280,13 @@ public final class Mappings {
     private static void reclaimLoop() {
         for (;;) {
             try {
+                // Wait for the first reference, then leave the rest a moment to pile up: threads that
+                // map drain the queue themselves (beforeMap), and one wake-up per reference would put
+                // this thread's munmap (a TLB shoot-down on the mapping thread's CPU) and a context
+                // switch into every map/close cycle.
                 process((Tracker) QUEUE.remove());
+                Thread.sleep(RECLAIM_BATCH_MILLIS);
+                drain();
             } catch (InterruptedException e) {
                 // A daemon thread: nothing else to stop for.
             } catch (Throwable t) {

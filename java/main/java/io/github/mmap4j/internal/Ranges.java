@@ -156,7 +156,8 @@ public final class Ranges {
             if (length == 0) {
                 return 0;
             }
-            return Errors.check(call.run(span.owner, from, to - from), name, mapping.description() + ", bytes "
+            long rc = call.run(span.owner, from, to - from);
+            return rc >= 0 ? rc : Errors.check(rc, name, mapping.description() + ", bytes "
                     + (start - mapping.address()) + ".." + (end - mapping.address()) + " of the mapping");
         } finally {
             mapping.release();
