@@ -71,6 +71,35 @@ final class Children {
     /** Writes a PROT_READ page ("write") or reads a PROT_NONE page ("read"): must end in InternalError. */
     private static void protect(String what) throws Exception {
         long page = Mmap.pageSize();
+        if (what.equals("cycles")) {
+            // Close frees the forwarder's slot: more protect/close cycles than the table has slots.
+            for (int i = 0; i < 10_000; i++) {
+                ByteBuffer b = Mmap.anonymous((int) page, Sharing.PRIVATE);
+                Mmap.protect(b, Protection.READ);
+                if ((i & 1) == 0) {
+                    Mmap.unmap(b);
+                } // the other half is reclaimed by GC, which frees the slot too
+            }
+            OUT.println("10000 protected mappings closed or collected");
+            OUT.println("done");
+            return;
+        }
+        if (what.equals("none")) {
+            // Mapped with no access at all: registered at map time, before any protect call.
+            MappedRegion region = Mmap.anonymousRegion(2 * page, MapOptions.of(MapMode.READ_WRITE).protection(new Protection[0]));
+            ByteBuffer view = region.view(page, 8);
+            try {
+                long v = view.getLong(0);
+                Thread.sleep(10);
+                OUT.println("no error (" + v + ")");
+                System.exit(3);
+            } catch (InternalError e) {
+                OUT.println("caught InternalError: " + e.getMessage());
+            }
+            region.close();
+            OUT.println("done");
+            return;
+        }
         ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.PRIVATE);
         buf.put(0, (byte) 1);
         if (what.equals("write")) {

@@ -77,4 +77,22 @@ class SegvForwarderTest {
         assertTrue(r.out.contains("SIGSEGV") && r.err.contains("hs_err"), "of SIGSEGV, with a crash report:\n" + r);
         assertTrue(!r.out.contains("caught InternalError"), r.toString());
     }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void readOfARegionMappedWithoutAccessThrowsInternalError() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("none");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("caught InternalError") && r.out.contains("done"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void closedAndCollectedMappingsLeaveTheForwardersTable() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("cycles", "-Xmx64m");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("10000 protected mappings closed or collected"), r.toString());
+    }
 }

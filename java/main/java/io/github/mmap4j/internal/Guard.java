@@ -55,23 +55,38 @@ public final class Guard {
         if (!ENABLED || mapping.guardSlot() >= 0) {
             return;
         }
+        long rc = tryCover(mapping);
+        if (rc < 0) {
+            // Full: protected mappings nobody closed may be waiting for GC; collect them, as
+            // map does when mmap fails with ENOMEM (outside LOCK: reclaiming takes it).
+            Mappings.relievePressure();
+            rc = tryCover(mapping);
+        }
+        if (rc < 0) {
+            throw new IllegalStateException("mmap4j: mprotect: too many mappings have reduced protection at "
+                    + "once; the SIGSEGV forwarder's table is full (" + Errors.name((int) -rc) + ") and cannot "
+                    + "watch " + mapping.description() + "; close some protected mappings first");
+        }
+    }
+
+    /** @return 0 when covered (or nothing to do), {@code -ENOSPC} when the table is full. */
+    private static long tryCover(Mapping mapping) {
         synchronized (LOCK) {
             if (mapping.guardSlot() >= 0 || mapping.isClosed()) {
-                return;
+                return 0;
             }
             if (installed == 1) {
                 installed = Native.guardInstall();
             }
             if (installed != 0) {
-                return;
+                return 0;
             }
             long slot = Native.guardAdd(mapping.address(), mapping.address() + mapping.length());
-            if (slot < 0) {
-                throw new IllegalStateException("mmap4j: mprotect: too many mappings have reduced protection at "
-                        + "once; the SIGSEGV forwarder's table is full (" + Errors.name((int) -slot) + ") and cannot "
-                        + "watch " + mapping.description() + "; close some protected mappings first");
+            if (slot >= 0) {
+                mapping.guardSlot((int) slot);
+                return 0;
             }
-            mapping.guardSlot((int) slot);
+            return slot;
         }
     }
 
