@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mmap4j_codes.h"
+#include "mmap4j_guard.h"
 #include "mmap4j_os.h"
 #include "io_github_mmap4j_internal_Native.h"
 
@@ -227,6 +228,21 @@ static jint mm_shmNameMax(JNIEnv *env, jclass cls) {
     return mm4j_shm_name_max();
 }
 
+static jlong mm_guardInstall(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_guard_install();
+}
+
+static jlong mm_guardAdd(JNIEnv *env, jclass cls, jlong start, jlong end) {
+    (void) env; (void) cls;
+    return mm4j_guard_add(ADDR(start), ADDR(end));
+}
+
+static void mm_guardRemove(JNIEnv *env, jclass cls, jint slot) {
+    (void) env; (void) cls;
+    mm4j_guard_remove(slot);
+}
+
 // JNI Registered Methods End
 
 // JNI Method Registration Table Begin
@@ -260,6 +276,9 @@ static const JNINativeMethod method_table[] = {
     {"shmOpen", "([BII)J", (void *) mm_shmOpen},
     {"shmUnlink", "([B)J", (void *) mm_shmUnlink},
     {"shmNameMax", "()I", (void *) mm_shmNameMax},
+    {"guardInstall", "()J", (void *) mm_guardInstall},
+    {"guardAdd", "(JJ)J", (void *) mm_guardAdd},
+    {"guardRemove", "(I)V", (void *) mm_guardRemove},
 };
 // JNI Method Registration Table End
 

@@ -10,8 +10,7 @@ import io.github.mmap4j.internal.Mapping;
 import io.github.mmap4j.internal.Mappings;
 import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
-import io.github.mmap4j.internal.Ranges;
-import io.github.mmap4j.internal.Ranges.Rounding;
+import io.github.mmap4j.internal.Ranges.Span;
 
 import java.io.File;
 import java.io.FileDescriptor;
@@ -20,7 +19,6 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -373,10 +371,7 @@ public final class Mmap {
      * @throws MmapException when {@code madvise} fails.
      */
     public static void advise(ByteBuffer buffer, long offset, long length, Advice advice) throws MmapException {
-        final int code = Codes.advice(advice);
-        Ranges.run("madvise(" + advice + ")", buffer, offset, length,
-                advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
-                (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
+        RangeOps.advise(Span.of(buffer, offset, length), advice);
     }
 
     // ---------------------------------------------------------------- msync
@@ -488,9 +483,7 @@ public final class Mmap {
      * @throws MmapException when {@code msync} fails.
      */
     public static void sync(ByteBuffer buffer, long offset, long length, SyncMode... modes) throws MmapException {
-        final int bits = Codes.sync(modes);
-        Ranges.run("msync" + Arrays.toString(modes), buffer, offset, length, Rounding.OUTWARD,
-                (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
+        RangeOps.sync(Span.of(buffer, offset, length), modes);
     }
 
     // ---------------------------------------------------------------- mincore
@@ -534,16 +527,7 @@ public final class Mmap {
      */
     public static Residency residency(ByteBuffer buffer, long offset, long length, boolean perPage)
             throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        long pages = 0;
-        if (length > 0 && buffer.isDirect()) {
-            long start = Native.address(buffer) + offset;
-            pages = (Platform.alignUp(start + length) - Platform.alignDown(start)) / Platform.pageSize();
-        }
-        final long[] bits = perPage ? new long[(int) ((pages + 63) >>> 6)] : null;
-        long resident = Ranges.run("mincore", buffer, offset, length, Rounding.OUTWARD,
-                (keep, address, bytes) -> Native.residency(keep, address, bytes, bits));
-        return new Residency(pages, resident, bits);
+        return RangeOps.residency(Span.of(buffer, offset, length), perPage);
     }
 
     // ---------------------------------------------------------------- mlock
@@ -568,7 +552,7 @@ public final class Mmap {
      * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
      */
     public static void lock(ByteBuffer buffer, long offset, long length) throws MmapException {
-        Ranges.run("mlock", buffer, offset, length, Rounding.OUTWARD, Native::lock);
+        RangeOps.lock(Span.of(buffer, offset, length));
     }
 
     /**
@@ -591,7 +575,7 @@ public final class Mmap {
      * @throws MmapException when {@code munlock} fails.
      */
     public static void unlock(ByteBuffer buffer, long offset, long length) throws MmapException {
-        Ranges.run("munlock", buffer, offset, length, Rounding.OUTWARD, Native::unlock);
+        RangeOps.unlock(Span.of(buffer, offset, length));
     }
 
     // ---------------------------------------------------------------- mprotect
@@ -611,6 +595,10 @@ public final class Mmap {
     /**
      * Changes the protection of the pages of bytes {@code offset .. offset+length} ({@code mprotect(2)}).
      *
+     * <p>On Linux, when this takes READ or WRITE away from memory mmap4j mapped, an access the new
+     * protection forbids throws {@link InternalError} instead of crashing the JVM: mmap4j installs
+     * its SIGSEGV forwarder the first time (off with {@code -Dmmap4j.segvForwarder=false}).
+     *
      * @param buffer      a direct buffer; for one mmap4j did not map the range must be page-aligned.
      * @param offset      first byte, from the buffer's index 0.
      * @param length      bytes.
@@ -619,9 +607,125 @@ public final class Mmap {
      */
     public static void protect(ByteBuffer buffer, long offset, long length, Protection... protections)
             throws MmapException {
-        final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
-        Ranges.run("mprotect" + Arrays.toString(protections), buffer, offset, length, Rounding.EXACT,
-                (keep, address, bytes) -> Native.protect(keep, address, bytes, bits));
+        RangeOps.protect(Span.of(buffer, offset, length), protections);
+    }
+
+    // ---------------------------------------------------------------- regions: mappings of any size
+
+    /**
+     * Maps the whole of a file as a {@link MappedRegion}, which may be larger
+     * than a {@code ByteBuffer} can be ({@code open(2)}, {@code mmap(2)}).
+     *
+     * @param path the file; not empty.
+     * @param mode how to map it.
+     * @return the region; close it when done.
+     * @throws MmapException when the file cannot be opened or mapped.
+     */
+    public static MappedRegion mapRegion(Path path, MapMode mode) throws IOException {
+        MapOptions options = MapOptions.of(mode);
+        try (FileSource source = open(path, options, -1)) {
+            if (source.size() == 0) {
+                throw new IllegalArgumentException("mapRegion: " + path + " is empty; there is nothing to map");
+            }
+            return region(source, 0, source.size(), options);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes of a file from {@code offset} as a {@link MappedRegion}
+     * ({@code open(2)}, {@code ftruncate(2)} with {@link MapOptions#createOrGrow()}, {@code mmap(2)}).
+     *
+     * @param path    the file.
+     * @param offset  byte offset in the file; any value, not only page multiples.
+     * @param length  bytes to map; positive, any size the address space allows.
+     * @param options protection, sharing, flags, advice, create-or-grow.
+     * @return the region; its byte 0 is byte {@code offset} of the file.
+     * @throws MmapException when a system call fails, or the range passes the end of the file ({@code ENXIO}).
+     */
+    public static MappedRegion mapRegion(Path path, long offset, long length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        long end = Mapper.checkRange("mapRegion", offset, length);
+        try (FileSource source = open(path, options, options.isCreateOrGrow() ? end : -1)) {
+            return region(source, offset, length, options);
+        }
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link FileChannel}
+     * as a {@link MappedRegion} ({@code mmap(2)} on its descriptor).
+     *
+     * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice.
+     * @return the region; its byte 0 is byte {@code offset} of the file.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("mapRegion", offset, length);
+        return region(FileSource.of(channel), offset, length, options);
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}
+     * as a {@link MappedRegion} ({@code mmap(2)}).
+     *
+     * @param file    an open file; {@code "rw"} for a writable shared mapping.
+     * @param offset  byte offset in the file; any value.
+     * @param length  bytes to map; positive.
+     * @param options protection, sharing, flags, advice.
+     * @return the region; its byte 0 is byte {@code offset} of the file.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static MappedRegion mapRegion(RandomAccessFile file, long offset, long length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("mapRegion", offset, length);
+        return region(FileSource.of(file), offset, length, options);
+    }
+
+    /**
+     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}
+     * as a {@link MappedRegion} ({@code mmap(2)}).
+     *
+     * @param descriptor an open descriptor.
+     * @param offset     byte offset in the file; any value.
+     * @param length     bytes to map; positive.
+     * @param options    protection, sharing, flags, advice.
+     * @return the region; its byte 0 is byte {@code offset} of the file.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("mapRegion", offset, length);
+        return region(FileSource.of(descriptor), offset, length, options);
+    }
+
+    /**
+     * Maps anonymous memory, zero-filled, as a {@link MappedRegion}
+     * ({@code mmap(MAP_ANONYMOUS)}); {@link MapFlag#NORESERVE} makes very large
+     * regions cheap until touched.
+     *
+     * @param length  bytes; positive.
+     * @param options protection, sharing, flags, advice.
+     * @return the region.
+     * @throws MmapException when {@code mmap} fails.
+     */
+    public static MappedRegion anonymousRegion(long length, MapOptions options) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Mapper.checkRange("anonymousRegion", 0, length);
+        return region(null, 0, length, options);
+    }
+
+    private static MappedRegion region(FileSource source, long offset, long length, MapOptions options)
+            throws IOException {
+        Mapping mapping = mapping(source, offset, length, options);
+        return new MappedRegion(mapping, mapping.address() + (offset - Platform.alignDown(offset)), length);
     }
 
     // ---------------------------------------------------------------- internals
@@ -633,15 +737,28 @@ public final class Mmap {
     }
 
     static ByteBuffer mapSource(FileSource source, long offset, int length, MapOptions options) throws IOException {
+        Mapping mapping = mapping(source, offset, length, options);
+        try {
+            return Mapper.buffer(mapping, mapping.address() + (offset - Platform.alignDown(offset)), length);
+        } catch (RuntimeException | Error e) {
+            Mappings.discard(mapping); // nothing was handed out: the range can go straight back
+            throw e;
+        }
+    }
+
+    static Mapping mapping(FileSource source, long offset, long length, MapOptions options) throws IOException {
         int prot = Codes.protection(options.protection());
         int flags = Codes.flags(options.flags());
         int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        String description = (source == null ? "anonymous" : source.description()) + ", offset=" + offset
-                + ", length=" + length + ", " + options;
-        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
+        final String from = source == null ? "anonymous" : source.description();
+        Object description = new Object() { // built only for a message: the map/close path stays cheap
+            @Override
+            public String toString() {
+                return from + ", offset=" + offset + ", length=" + length + ", " + options;
+            }
+        };
+        return Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
                 flags, advice, description);
-        long delta = offset - Platform.alignDown(offset);
-        return Mapper.buffer(mapping, mapping.address() + delta, length);
     }
 
     private static Mapping owner(String call, ByteBuffer buffer) {

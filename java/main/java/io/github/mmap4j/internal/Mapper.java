@@ -51,16 +51,16 @@ public final class Mapper {
      * @param sharing     {@code Native.SHARE_*} code.
      * @param flagBits    {@code 1 << Native.FLAG_*} bits.
      * @param advice      {@code Native.ADV_*} code to apply after mapping, or {@code -1}.
-     * @param description what is mapped, for messages.
+     * @param description what is mapped, for messages (its {@code toString()}, called only when needed).
      * @return the registered mapping; the caller's bytes start at
      *         {@code address() + (offset % pageSize)}.
      * @throws MmapException when {@code mmap} or the advice fails, or the range is past the end of the file.
      */
     public static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
-                              int advice, String description) throws MmapException {
+                              int advice, Object description) throws MmapException {
         long end = checkRange("map", offset, length);
         if (source != null && end > source.size()) {
-            throw Errors.exception("ENXIO", "mmap", description, "the range ends at byte " + end
+            throw Errors.exception("ENXIO", "mmap", description.toString(), "the range ends at byte " + end
                     + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
                     + "length, or map by path with MapOptions.createOrGrow()");
         }
@@ -73,18 +73,29 @@ public final class Mapper {
             Mappings.relievePressure();
             address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
         }
-        Errors.check(address, "mmap", description);
+        if (address < 0) {
+            Errors.check(address, "mmap", description.toString());
+        }
         if (advice >= 0) {
             long rc = Native.advise(null, address, mapLength, advice);
             if (rc < 0) {
                 // Nothing was handed out yet, so the range can go straight back.
                 Native.unmap(address, mapLength);
-                Errors.check(rc, "madvise", description);
+                Errors.check(rc, "madvise", description.toString());
             }
         }
         Mapping mapping = new Mapping(address, mapLength, prot, description,
                 Mappings.leakDetection() ? new Throwable("mapped here") : null);
         Mappings.register(mapping);
+        if (Guard.needed(prot)) {
+            // Mapped without READ or WRITE: the first access may fault with SIGSEGV.
+            try {
+                Guard.cover(mapping);
+            } catch (RuntimeException e) {
+                Mappings.discard(mapping);
+                throw e;
+            }
+        }
         return mapping;
     }
 
@@ -102,6 +113,8 @@ public final class Mapper {
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
         }
+        // A view keeps its root reachable (DirectByteBuffer.att), so tracking the root covers every
+        // duplicate, slice and asReadOnlyBuffer made from what the user gets.
         ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
         Mappings.handOut(mapping, root, view);
         return view;

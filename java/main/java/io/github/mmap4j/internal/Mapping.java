@@ -34,12 +34,17 @@ public final class Mapping {
     private final long address;
     private final long length;
     private final int protection;
-    private final String description;
+    /** Built into a string only when a message needs it: most mappings never fail. */
+    private final Object description;
     private final Throwable origin;
     /** Bit 30: closed; bits 0-29: operations running now. */
     private final AtomicInteger state = new AtomicInteger();
     /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
     private final List<WeakReference<ByteBuffer>> views = new ArrayList<>(1);
+    /** Live entries in {@link #views} at the last purge. Guarded by this. */
+    private int viewsLive;
+    /** Slot in the native SIGSEGV forwarder's table while registered, else -1; written under Guard's lock. */
+    private volatile int guardSlot = -1;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
     private int trackers;
 
@@ -49,10 +54,11 @@ public final class Mapping {
      * @param address     the page-aligned start {@code mmap} returned.
      * @param length      the length given to {@code mmap}.
      * @param protection  the {@code Native.PROT_*} bits it was mapped with.
-     * @param description what was mapped, for messages (path, offset, length, mode).
+     * @param description what was mapped, for messages (path, offset, length, mode); its
+     *                    {@code toString()} is called only when a message needs it.
      * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
      */
-    public Mapping(long address, long length, int protection, String description, Throwable origin) {
+    public Mapping(long address, long length, int protection, Object description, Throwable origin) {
         this.address = address;
         this.length = length;
         this.protection = protection;
@@ -93,7 +99,7 @@ public final class Mapping {
      * @return e.g. {@code path=/data/x, offset=0, length=4096, READ_WRITE}.
      */
     public String description() {
-        return description;
+        return description.toString();
     }
 
     Throwable origin() {
@@ -192,15 +198,43 @@ public final class Mapping {
             }
         }
         views.clear();
+        viewsLive = 0;
     }
 
+    /**
+     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references
+     * are purged when the list has doubled since the last purge, so a region
+     * that hands out many views costs amortized O(1) per view and the list stays
+     * within twice the number of views still reachable.
+     */
     synchronized void addView(ByteBuffer view) {
-        for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
-            if (it.next().get() == null) {
-                it.remove();
+        if (isClosed()) {
+            // Closed while the view was being made: it must not be usable either.
+            view.limit(0);
+            return;
+        }
+        if (views.size() >= 2 * viewsLive + 8) {
+            for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
+                if (it.next().get() == null) {
+                    it.remove();
+                }
             }
+            viewsLive = views.size();
         }
         views.add(new WeakReference<>(view));
+    }
+
+    /**
+     * The slot of this range in the native SIGSEGV forwarder's table, or -1.
+     *
+     * @return the slot.
+     */
+    int guardSlot() {
+        return guardSlot;
+    }
+
+    void guardSlot(int slot) {
+        guardSlot = slot;
     }
 
     synchronized void track() {

@@ -44,7 +44,15 @@ public final class Mappings {
 
     private static final Logger LOG = Logger.getLogger("io.github.mmap4j");
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+    /** System property: mappings (open or waiting) in the table before mmap4j asks for a collection. */
+    public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
     private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 8192L);
+    /**
+     * Mappings nobody closed still count against {@code vm.max_map_count} (65530 by default) until
+     * GC finds them: above this many in the table, {@code map} asks for a collection first, and
+     * then not again until the table grew by a quarter more (so many live mappings stay cheap).
+     */
+    private static final long MAX_MAPPINGS = Long.getLong(MAX_MAPPINGS_PROPERTY, 16384L);
 
     private static final ConcurrentSkipListMap<Long, Mapping> BY_ADDRESS = new ConcurrentSkipListMap<>();
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
@@ -54,6 +62,12 @@ public final class Mappings {
     private static final AtomicLong RECLAIMED = new AtomicLong();
     private static final AtomicLong LEAKED = new AtomicLong();
     private static final Object PRESSURE_LOCK = new Object();
+    /** How long the reclaimer lets enqueued references collect before it unmaps them as a batch. */
+    private static final long RECLAIM_BATCH_MILLIS = 20;
+    /** BY_ADDRESS's size (ConcurrentSkipListMap.size() walks the whole map). */
+    private static final AtomicLong TABLE = new AtomicLong();
+    /** Table size at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
+    private static volatile long pressureMark = MAX_MAPPINGS;
 
     static {
         Thread reclaimer = new Thread(Mappings::reclaimLoop, "mmap4j-reclaimer");
@@ -90,6 +104,7 @@ public final class Mappings {
      */
     public static void register(Mapping mapping) {
         BY_ADDRESS.put(mapping.address(), mapping);
+        TABLE.incrementAndGet();
     }
 
     /**
@@ -147,10 +162,33 @@ public final class Mappings {
             return false;
         }
         mapping.limitViews();
-        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
         RETIRED.incrementAndGet();
-        Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
+        if (rc >= 0) {
+            // The range is readable and writable again (past the end of an empty file: SIGBUS, not
+            // SIGSEGV), so the SIGSEGV forwarder has nothing left to do for it.
+            Guard.uncover(mapping);
+        }
+        // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
+        // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
+        if (rc < 0) {
+            Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+        }
         return true;
+    }
+
+    /**
+     * Forgets a mapping that was never handed out (making its buffer failed)
+     * and returns its range at once.
+     *
+     * @param mapping a mapping with nothing tracked.
+     */
+    public static void discard(Mapping mapping) {
+        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
+            TABLE.decrementAndGet();
+        }
+        Guard.uncover(mapping);
+        Native.unmap(mapping.address(), mapping.length());
     }
 
     /**
@@ -167,8 +205,8 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static int size() {
-        return BY_ADDRESS.size();
+    public static long size() {
+        return TABLE.get();
     }
 
     /**
@@ -195,8 +233,14 @@ public final class Mappings {
      */
     public static void beforeMap() {
         drain();
-        if (RETIRED.get() > MAX_RETIRED) {
-            relievePressure();
+        if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
+            synchronized (PRESSURE_LOCK) {
+                // Another thread may have relieved it while this one waited for the lock.
+                if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
+                    relievePressure();
+                    pressureMark = Math.max(MAX_MAPPINGS, TABLE.get() + MAX_MAPPINGS / 4);
+                }
+            }
         }
     }
 
@@ -236,7 +280,13 @@ public final class Mappings {
     private static void reclaimLoop() {
         for (;;) {
             try {
+                // Wait for the first reference, then leave the rest a moment to pile up: threads that
+                // map drain the queue themselves (beforeMap), and one wake-up per reference would put
+                // this thread's munmap (a TLB shoot-down on the mapping thread's CPU) and a context
+                // switch into every map/close cycle.
                 process((Tracker) QUEUE.remove());
+                Thread.sleep(RECLAIM_BATCH_MILLIS);
+                drain();
             } catch (InterruptedException e) {
                 // A daemon thread: nothing else to stop for.
             } catch (Throwable t) {
@@ -263,7 +313,11 @@ public final class Mappings {
         } else {
             RETIRED.decrementAndGet();
         }
-        BY_ADDRESS.remove(mapping.address(), mapping);
+        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
+            TABLE.decrementAndGet();
+        }
+        // Out of the forwarder's table before the address can be reused by another mapping.
+        Guard.uncover(mapping);
         long rc = Native.unmap(mapping.address(), mapping.length());
         if (rc < 0) {
             LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + mapping.description()

@@ -203,4 +203,15 @@ public final class Native {
 
     /** The longest name {@code shm_open} accepts, in bytes, leading {@code '/'} included. */
     public static native int shmNameMax();
+
+    // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
+
+    /** Installs the forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
+    public static native long guardInstall();
+
+    /** Registers {@code [start, end)} with the forwarder; the slot, or {@code -ENOSPC}. */
+    public static native long guardAdd(long start, long end);
+
+    /** Unregisters a slot from {@link #guardAdd}. */
+    public static native void guardRemove(int slot);
 }

@@ -46,48 +46,96 @@ public final class Ranges {
         long run(Object keepAlive, long address, long length);
     }
 
+    /**
+     * Bytes a range call acts on: part of a direct buffer, or part of a
+     * region mmap4j mapped (which may be larger than a buffer can be).
+     * Checked only when run, so messages can name the call.
+     */
+    public static final class Span {
+        final Object owner;
+        final Mapping mapping;
+        final long base;
+        final long size;
+        final long offset;
+        final long length;
+
+        private Span(Object owner, Mapping mapping, long base, long size, long offset, long length) {
+            this.owner = owner;
+            this.mapping = mapping;
+            this.base = base;
+            this.size = size;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /**
+         * Bytes {@code offset .. offset+length} of a buffer (checked when run).
+         *
+         * @param buffer a direct buffer, any kind.
+         * @param offset first byte, from the buffer's index 0.
+         * @param length bytes.
+         * @return the span.
+         */
+        public static Span of(ByteBuffer buffer, long offset, long length) {
+            return new Span(buffer, null, 0, 0, offset, length);
+        }
+
+        /**
+         * Bytes {@code offset .. offset+length} of a region (checked when run).
+         *
+         * @param region  the region object, kept reachable through the call.
+         * @param mapping the region's mapping.
+         * @param base    the address of the region's byte 0.
+         * @param size    the region's size.
+         * @param offset  first byte, from the region's byte 0.
+         * @param length  bytes.
+         * @return the span.
+         */
+        public static Span of(Object region, Mapping mapping, long base, long size, long offset, long length) {
+            return new Span(Objects.requireNonNull(region, "region"), mapping, base, size, offset, length);
+        }
+    }
+
     private Ranges() {
     }
 
     /**
-     * The page-aligned start of the range {@link #run} would use, for
-     * numbering pages (residency).
-     *
-     * @param buffer a direct buffer.
-     * @param offset offset in the buffer.
-     * @return the start address rounded down to a page.
-     */
-    public static long alignedStart(ByteBuffer buffer, long offset) {
-        return Platform.alignDown(Native.address(buffer) + offset);
-    }
-
-    /**
-     * Checks the buffer and range, rounds it, and runs {@code call} on it.
+     * Checks the span, rounds it to pages, and runs {@code call} on it while
+     * the mapping it belongs to cannot close.
      *
      * @param name     the public method, for messages (e.g. {@code "madvise(DONTNEED)"}).
-     * @param buffer   a direct buffer.
-     * @param offset   first byte, relative to the buffer's start (index 0, not its position).
-     * @param length   bytes; {@code 0} does nothing.
+     * @param span     the bytes.
      * @param rounding how to round to pages.
      * @param call     the system call.
      * @return the call's result; {@code 0} for an empty range.
      * @throws MmapException when the call fails.
      */
-    public static long run(String name, ByteBuffer buffer, long offset, long length, Rounding rounding, Call call)
-            throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        if (!buffer.isDirect()) {
-            throw new IllegalArgumentException(name + ": needs a direct ByteBuffer (from Mmap.map, FileChannel.map "
-                    + "or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
+    public static long run(String name, Span span, Rounding rounding, Call call) throws MmapException {
+        long offset = span.offset;
+        long length = span.length;
+        long start;
+        Mapping mapping = span.mapping;
+        if (mapping != null) {
+            if (offset < 0 || length < 0 || offset > span.size - length) {
+                throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length + " size="
+                        + span.size + " of the region");
+            }
+            start = span.base + offset;
+        } else {
+            ByteBuffer buffer = (ByteBuffer) Objects.requireNonNull(span.owner, "buffer");
+            if (!buffer.isDirect()) {
+                throw new IllegalArgumentException(name + ": needs a direct ByteBuffer (from Mmap.map, "
+                        + "FileChannel.map or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
+            }
+            int capacity = buffer.capacity();
+            if (offset < 0 || length < 0 || offset > capacity - length) {
+                throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length
+                        + " capacity=" + capacity);
+            }
+            start = Native.address(buffer) + offset;
+            mapping = Mappings.find(start);
         }
-        int capacity = buffer.capacity();
-        if (offset < 0 || length < 0 || offset > capacity - length) {
-            throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length + " capacity="
-                    + capacity);
-        }
-        long start = Native.address(buffer) + offset;
         long end = start + length;
-        Mapping mapping = Mappings.find(start);
         long from = Platform.alignDown(start);
         long to = Platform.alignUp(end);
         if (mapping == null && rounding == Rounding.INWARD) {
@@ -100,7 +148,7 @@ public final class Ranges {
                     + " bytes)");
         }
         if (mapping == null) {
-            return length == 0 || to <= from ? 0 : Errors.check(call.run(buffer, from, to - from), name,
+            return length == 0 || to <= from ? 0 : Errors.check(call.run(span.owner, from, to - from), name,
                     describe(start, length));
         }
         mapping.acquire(name);
@@ -108,7 +156,8 @@ public final class Ranges {
             if (length == 0) {
                 return 0;
             }
-            return Errors.check(call.run(buffer, from, to - from), name, mapping.description() + ", bytes "
+            long rc = call.run(span.owner, from, to - from);
+            return rc >= 0 ? rc : Errors.check(rc, name, mapping.description() + ", bytes "
                     + (start - mapping.address()) + ".." + (end - mapping.address()) + " of the mapping");
         } finally {
             mapping.release();

@@ -1,0 +1,242 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Mapper;
+import io.github.mmap4j.internal.Mapping;
+import io.github.mmap4j.internal.Mappings;
+import io.github.mmap4j.internal.Ranges.Span;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A mapping of any size the address space allows ({@code mmap(2)}), with
+ * {@code long} sizes and offsets, from {@link Mmap#mapRegion} or
+ * {@link Mmap#anonymousRegion}.
+ *
+ * <pre>{@code
+ * try (MappedRegion r = Mmap.mapRegion(path, 0, 8L << 30, MapOptions.of(MapMode.READ_WRITE))) {
+ *     ByteBuffer at5g = r.view(5L << 30, 1 << 20);   // any long offset, up to 2 GiB per view
+ *     at5g.putLong(0, 42L);
+ *     r.sync(5L << 30, 8);                            // msync on a long range
+ * }
+ * }</pre>
+ *
+ * <p><b>Lifetime.</b> {@link #close()} works as {@link Mmap#unmap}: the file is
+ * released at once, every view gets {@code limit(0)}, every later call on the
+ * region throws {@link IllegalStateException}, and a stale view that still
+ * reads or writes gets {@link InternalError} instead of crashing the JVM. The
+ * address range goes back to the OS once neither the region nor any view of
+ * it is reachable; a region never closed is unmapped then too.
+ *
+ * <p>All methods are thread-safe; closing while another thread runs a call on
+ * the region waits for that call to finish.
+ */
+public final class MappedRegion implements AutoCloseable {
+
+    private final Mapping mapping;
+    private final long base;
+    private final long size;
+
+    MappedRegion(Mapping mapping, long base, long size) {
+        this.mapping = mapping;
+        this.base = base;
+        this.size = size;
+        Mappings.track(mapping, this);
+    }
+
+    /**
+     * The region's size.
+     *
+     * @return bytes, as asked of {@code mmap}.
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * The address of the region's byte 0, for other native code (valid while open).
+     *
+     * @return the address.
+     */
+    public long address() {
+        return base;
+    }
+
+    /**
+     * Whether the region is still open.
+     *
+     * @return {@code false} once {@link #close()} began.
+     */
+    public boolean isOpen() {
+        return !mapping.isClosed();
+    }
+
+    /**
+     * A direct buffer over bytes {@code offset .. offset+length} of the region
+     * (a view of the {@code mmap(2)} range; no system call). Read-only when the
+     * region is not writable. Each view is tracked on its own: the range stays
+     * mapped while any view is reachable.
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes; up to {@link Integer#MAX_VALUE}.
+     * @return the view; its index 0 is byte {@code offset} of the region.
+     * @throws IllegalArgumentException when {@code length} is negative.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     */
+    public ByteBuffer view(long offset, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("view: length " + length + " is negative");
+        }
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + size
+                    + " of the region");
+        }
+        mapping.acquire("view");
+        try {
+            return Mapper.buffer(mapping, base + offset, length);
+        } finally {
+            mapping.release();
+        }
+    }
+
+    /**
+     * Advises the kernel about the whole region ({@code madvise(2)}).
+     *
+     * @param advice the advice; must be {@link Advice#isSupported() supported}.
+     * @throws UnsupportedOperationException when this platform lacks the advice.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code madvise} fails.
+     */
+    public void advise(Advice advice) throws MmapException {
+        advise(0, size, advice);
+    }
+
+    /**
+     * Advises the kernel about bytes {@code offset .. offset+length} ({@code madvise(2)}),
+     * rounded out to whole pages.
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @param advice the advice.
+     * @throws UnsupportedOperationException when this platform lacks the advice.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code madvise} fails.
+     */
+    public void advise(long offset, long length, Advice advice) throws MmapException {
+        RangeOps.advise(span(offset, length), advice);
+    }
+
+    /**
+     * Writes the whole region's changes to the file and waits ({@code msync(MS_SYNC)}).
+     *
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public void sync() throws MmapException {
+        sync(0, size, SyncMode.SYNC);
+    }
+
+    /**
+     * Writes changes of bytes {@code offset .. offset+length} to the file ({@code msync(2)}),
+     * rounded out to whole pages.
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
+     *               optionally with {@link SyncMode#INVALIDATE}.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code msync} fails.
+     */
+    public void sync(long offset, long length, SyncMode... modes) throws MmapException {
+        RangeOps.sync(span(offset, length), modes);
+    }
+
+    /**
+     * Which pages of bytes {@code offset .. offset+length} are in memory ({@code mincore(2)}).
+     *
+     * @param offset  first byte, from the region's byte 0.
+     * @param length  bytes.
+     * @param perPage also record each page's answer.
+     * @return the residency; page 0 is the page holding byte {@code offset}.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code mincore} fails.
+     */
+    public Residency residency(long offset, long length, boolean perPage) throws MmapException {
+        return RangeOps.residency(span(offset, length), perPage);
+    }
+
+    /**
+     * Locks the pages of bytes {@code offset .. offset+length} in memory ({@code mlock(2)}).
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
+     */
+    public void lock(long offset, long length) throws MmapException {
+        RangeOps.lock(span(offset, length));
+    }
+
+    /**
+     * Unlocks the pages of bytes {@code offset .. offset+length} ({@code munlock(2)}).
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code munlock} fails.
+     */
+    public void unlock(long offset, long length) throws MmapException {
+        RangeOps.unlock(span(offset, length));
+    }
+
+    /**
+     * Changes the protection of the pages of bytes {@code offset .. offset+length}
+     * ({@code mprotect(2)}), rounded out to whole pages. On Linux a view access
+     * the new protection forbids throws {@link InternalError} (see
+     * {@link Mmap#protect(ByteBuffer, long, long, Protection...)}).
+     *
+     * @param offset      first byte, from the region's byte 0.
+     * @param length      bytes.
+     * @param protections the new protection; none at all is {@code PROT_NONE}.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException when {@code mprotect} fails.
+     */
+    public void protect(long offset, long length, Protection... protections) throws MmapException {
+        RangeOps.protect(span(offset, length), protections);
+    }
+
+    /**
+     * Closes the region ({@code munmap(2)}, made safe as in {@link Mmap#unmap}).
+     * Closing twice does nothing.
+     *
+     * @throws MmapException when the kernel refuses to replace the range.
+     */
+    @Override
+    public void close() throws MmapException {
+        Mappings.close(mapping);
+    }
+
+    /**
+     * What is mapped, and whether it is open.
+     *
+     * @return e.g. {@code MappedRegion[path=/data/x, offset=0, length=8589934592, READ_WRITE, open]}.
+     */
+    @Override
+    public String toString() {
+        return "MappedRegion[" + mapping.description() + (isOpen() ? ", open]" : ", closed]");
+    }
+
+    private Span span(long offset, long length) {
+        return Span.of(this, mapping, base, size, offset, length);
+    }
+}

@@ -1,0 +1,385 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Mappings;
+import io.github.mmap4j.internal.Native;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The programs the reliability tests run in a child JVM, so that a crash is a
+ * failed test instead of a dead test run. {@code main(scenario, args...)};
+ * exit status 0 means the scenario's own checks passed.
+ */
+final class Children {
+
+    private static final PrintStream OUT = System.out;
+
+    private Children() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "protect":
+                protect(args[1]);
+                break;
+            case "close-while-reading":
+                closeWhileReading(Integer.parseInt(args[1]));
+                break;
+            case "truncated":
+                truncated(Paths.get(args[1]));
+                break;
+            case "writer":
+                writer(Paths.get(args[1]), Integer.parseInt(args[2]));
+                break;
+            case "cycles-close":
+                cycles(Paths.get(args[1]), Integer.parseInt(args[2]), true);
+                break;
+            case "cycles-gc":
+                cycles(Paths.get(args[1]), Integer.parseInt(args[2]), false);
+                break;
+            case "leak":
+                leak();
+                break;
+            default:
+                throw new IllegalArgumentException(args[0]);
+        }
+        System.exit(0);
+    }
+
+    /** Value the writer stores at int index i, and the parent expects. */
+    static int pattern(int i) {
+        return i * 0x9E3779B1 ^ 0x5A5A5A5A;
+    }
+
+    // ---------------------------------------------------------------- protect + SIGSEGV forwarder
+
+    /** Writes a PROT_READ page ("write") or reads a PROT_NONE page ("read"): must end in InternalError. */
+    private static void protect(String what) throws Exception {
+        long page = Mmap.pageSize();
+        if (what.equals("cycles")) {
+            // Close frees the forwarder's slot: more protect/close cycles than the table has slots.
+            for (int i = 0; i < 10_000; i++) {
+                ByteBuffer b = Mmap.anonymous((int) page, Sharing.PRIVATE);
+                Mmap.protect(b, Protection.READ);
+                if ((i & 1) == 0) {
+                    Mmap.unmap(b);
+                } // the other half is reclaimed by GC, which frees the slot too
+            }
+            OUT.println("10000 protected mappings closed or collected");
+            OUT.println("done");
+            return;
+        }
+        if (what.equals("none")) {
+            // Mapped with no access at all: registered at map time, before any protect call.
+            MappedRegion region = Mmap.anonymousRegion(2 * page, MapOptions.of(MapMode.READ_WRITE).protection(new Protection[0]));
+            ByteBuffer view = region.view(page, 8);
+            try {
+                long v = view.getLong(0);
+                Thread.sleep(10);
+                OUT.println("no error (" + v + ")");
+                System.exit(3);
+            } catch (InternalError e) {
+                OUT.println("caught InternalError: " + e.getMessage());
+            }
+            region.close();
+            OUT.println("done");
+            return;
+        }
+        ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.PRIVATE);
+        buf.put(0, (byte) 1);
+        if (what.equals("write")) {
+            Mmap.protect(buf, page, page, Protection.READ);
+        } else {
+            Mmap.protect(buf, page, page);
+        }
+        OUT.println("protected; forwarder installed=" + io.github.mmap4j.internal.Guard.installed());
+        OUT.flush();
+        long sink = 0;
+        try {
+            if (what.equals("write")) {
+                buf.put((int) page, (byte) 7);
+            } else {
+                sink += buf.get((int) page + 5);
+            }
+            // JDK 17 may deliver the InternalError a little later (at the next safepoint poll or
+            // native transition): give it those chances before concluding it never came.
+            for (int i = 0; i < 1_000_000; i++) {
+                sink += i;
+            }
+            Thread.sleep(10);
+            OUT.println("no error (sink " + sink + ")");
+            System.exit(3);
+        } catch (InternalError e) {
+            OUT.println("caught InternalError: " + e.getMessage());
+        }
+        // The JVM goes on: the rest of the mapping still works, and so do null checks.
+        buf.put(0, (byte) 2);
+        Object nothing = sink < 0 ? new Object() : null;
+        try {
+            nothing.hashCode();
+        } catch (NullPointerException e) {
+            OUT.println("NPE still works");
+        }
+        Mmap.unmap(buf);
+        OUT.println("done");
+    }
+
+    // ---------------------------------------------------------------- close while reading
+
+    private static void closeWhileReading(int rounds) throws Exception {
+        final int threads = 8;
+        final int size = (int) (16 * Mmap.pageSize());
+        final long[] phases = new long[3]; // ns: readers starting, close, readers ending
+        final int[] counts = new int[5]; // out of bounds, internal, illegal state, normal, late InternalError
+        final List<String> unexpected = new ArrayList<>();
+        Path file = Files.createTempFile(Paths.get("."), "cwr", ".bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size);
+            for (int round = 0; round < rounds; round++) {
+                final ByteBuffer buf = Mmap.map(raf, MapMode.READ_WRITE, 0, size);
+                final CountDownLatch running = new CountDownLatch(threads);
+                final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                final int[] outcome = new int[threads];
+                Arrays.fill(outcome, -1);
+                Thread[] readers = new Thread[threads];
+                for (int t = 0; t < threads; t++) {
+                    final int id = t;
+                    readers[t] = new Thread(() -> outcome[id] = read(buf, id, size, running, stop), "reader-" + t);
+                    // JDK 17 can deliver the InternalError of a fault late, into whatever code runs next
+                    // (a catch block, the end of the thread): that lands here, and counts as the outcome.
+                    readers[t].setUncaughtExceptionHandler((thread, e) -> {
+                        synchronized (counts) {
+                            if (e instanceof InternalError) {
+                                counts[4]++;
+                                if (outcome[id] < 0) {
+                                    outcome[id] = 1;
+                                }
+                            } else {
+                                unexpected.add(e.toString());
+                            }
+                        }
+                    });
+                    readers[t].start();
+                }
+                // Bounded: a reader that failed before it got going must not hang the round.
+                long t0 = System.nanoTime();
+                running.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                long t1 = System.nanoTime();
+                Mmap.unmap(buf);
+                long t2 = System.nanoTime();
+                stop.set(true);
+                for (Thread reader : readers) {
+                    reader.join();
+                }
+                phases[0] += t1 - t0;
+                phases[1] += t2 - t1;
+                phases[2] += System.nanoTime() - t2;
+                synchronized (counts) {
+                    for (int t = 0; t < threads; t++) {
+                        if (outcome[t] >= 0 && outcome[t] < 4) {
+                            counts[outcome[t]]++;
+                        } else if (outcome[t] >= 4) {
+                            unexpected.add("reader " + t + ": " + outcome[t]);
+                        } else {
+                            unexpected.add("reader " + t + " recorded no outcome");
+                        }
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+        OUT.println("rounds=" + rounds + " outOfBounds=" + counts[0] + " internal=" + counts[1]
+                + " illegalState=" + counts[2] + " normal=" + counts[3] + " lateInternal=" + counts[4]
+                + " unexpected=" + unexpected);
+        OUT.println("ms starting=" + phases[0] / 1_000_000 + " closing=" + phases[1] / 1_000_000 + " ending="
+                + phases[2] / 1_000_000);
+        if (!unexpected.isEmpty()) {
+            System.exit(2);
+        }
+    }
+
+    /** One reader: 0 IndexOutOfBounds, 1 InternalError, 2 IllegalState, 3 normal end, 4 anything else. */
+    private static int read(ByteBuffer buf, int id, int size, CountDownLatch running,
+                            java.util.concurrent.atomic.AtomicBoolean stop) {
+        try {
+            // Half use the handed-out buffer (limit(0) on close), half a duplicate (keeps its own
+            // limit, so it reaches the retired range: SIGBUS, InternalError).
+            ByteBuffer view = id % 2 == 0 ? buf : buf.duplicate();
+            long sum = 0;
+            int afterStop = 0;
+            for (int i = 0;; i++) {
+                int at = (i * 64 + id * 8) & (size - 8);
+                view.putLong(at, i);
+                sum += view.getLong((at + size / 2) & (size - 8));
+                if (id % 4 == 1 && (i & 1023) == 0) {
+                    Mmap.advise(view, 0, size, Advice.WILLNEED); // IllegalStateException after close
+                }
+                if (i == 1) {
+                    running.countDown(); // in the loop: the close can come
+                }
+                if ((i & 63) == 0) {
+                    Thread.yield(); // 8 readers on few cores: let the others and the closer run
+                }
+                if (stop.get() && ++afterStop > 100) {
+                    return sum == 42 ? 3 : 3; // ends normally: possible when every access raced the close
+                }
+            }
+        } catch (IndexOutOfBoundsException e) {
+            return 0;
+        } catch (InternalError e) {
+            return 1;
+        } catch (IllegalStateException e) {
+            return 2;
+        } catch (Throwable e) {
+            return 4;
+        }
+    }
+
+    // ---------------------------------------------------------------- truncated under the mapping
+
+    private static void truncated(Path file) throws Exception {
+        long page = Mmap.pageSize();
+        ByteBuffer buf = Mmap.map(file, MapMode.READ_WRITE, 0, (int) (16 * page));
+        buf.put((int) (8 * page), (byte) 1);
+        Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
+        if (truncate.waitFor() != 0) {
+            OUT.println("truncate failed");
+            System.exit(4);
+        }
+        OUT.println("file size now " + Files.size(file));
+        long sink = 0;
+        try {
+            sink += buf.get((int) (8 * page));
+            for (int i = 0; i < 1_000_000; i++) {
+                sink += i;
+            }
+            Thread.sleep(10);
+            OUT.println("no error (sink " + sink + ")");
+            System.exit(3);
+        } catch (InternalError e) {
+            OUT.println("caught InternalError: " + e.getMessage());
+        }
+        Mmap.unmap(buf);
+        OUT.println("done");
+    }
+
+    // ---------------------------------------------------------------- killed writer
+
+    private static void writer(Path file, int ints) throws Exception {
+        ByteBuffer buf = Mmap.map(file, 0, ints * 4, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
+        for (int i = 0; i < ints; i++) {
+            buf.putInt(i * 4, pattern(i));
+            OUT.println(i);
+            OUT.flush();
+        }
+        OUT.println("finished");
+        Thread.sleep(60_000); // the parent kills us before this ends
+    }
+
+    // ---------------------------------------------------------------- no leaks
+
+    static long mapsLines() throws IOException {
+        return Files.readAllLines(Paths.get("/proc/self/maps")).size();
+    }
+
+    static long openFds() {
+        String[] fds = new File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    static String state() throws IOException {
+        return "maps=" + mapsLines() + " fds=" + openFds() + " table=" + Mappings.size() + " retired="
+                + Mappings.retiredWaiting();
+    }
+
+    /** Collects until the table is back to {@code table} entries, at most ~10 s. */
+    static void settle(long table) throws InterruptedException {
+        for (int i = 0; i < 100 && (Mappings.size() > table || Mappings.retiredWaiting() > 0); i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+    }
+
+    private static void cycles(Path file, int n, boolean close) throws Exception {
+        int page = (int) Mmap.pageSize();
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(page);
+            // Warm up (JIT, the reclaimer, the zero-length file) before the baseline.
+            for (int i = 0; i < 20_000; i++) {
+                Mmap.unmap(Mmap.map(raf, MapMode.READ_WRITE, 0, page));
+                long a = Native.map(page, Native.PROT_READ | Native.PROT_WRITE, Native.SHARE_SHARED, 0,
+                        Native.descriptor(raf.getFD()), 0);
+                Native.unmap(a, page);
+            }
+            settle(0);
+            long maps0 = mapsLines();
+            long fds0 = openFds();
+            long table0 = Mappings.size();
+            OUT.println("before: " + state());
+            int fd = Native.descriptor(raf.getFD());
+            long t0 = System.nanoTime();
+            for (int i = 0; i < Math.min(n, 200_000); i++) {
+                long a = Native.map(page, Native.PROT_READ | Native.PROT_WRITE, Native.SHARE_SHARED, 0, fd, 0);
+                Native.unmap(a, page);
+            }
+            long baseline = (System.nanoTime() - t0) / Math.min(n, 200_000);
+            t0 = System.nanoTime();
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                ByteBuffer buf = Mmap.map(raf, MapMode.READ_WRITE, 0, page);
+                buf.put(0, (byte) i);
+                sum += buf.get(0);
+                if (close) {
+                    Mmap.unmap(buf);
+                }
+            }
+            long elapsed = System.nanoTime() - t0;
+            OUT.println("cycles=" + n + " close=" + close + " ms=" + elapsed / 1_000_000 + " perSecond="
+                    + (long) (n / (elapsed / 1e9)) + " nsPerCycle=" + elapsed / n + " jniMmapMunmapNs=" + baseline
+                    + " ratio=" + String.format("%.2f", (double) elapsed / n / baseline) + " (sum " + sum + ")");
+            OUT.println("end of loop: " + state() + " reclaimed=" + Mappings.reclaimed());
+            settle(table0);
+            OUT.println("after: " + state());
+            long maps = mapsLines();
+            long fds = openFds();
+            boolean ok = maps <= maps0 + 16 && fds <= fds0 + 4 && Mappings.size() <= table0
+                    && Mappings.retiredWaiting() == 0;
+            OUT.println(ok ? "no leak" : "LEAK");
+            if (!ok) {
+                System.exit(5);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- leak detection
+
+    private static void mapAndForget() throws IOException {
+        Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE).put(0, (byte) 1);
+    }
+
+    private static void leak() throws Exception {
+        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE)); // closed: must not be reported
+        mapAndForget();
+        for (int i = 0; i < 100 && (Mappings.leaked() < 1 || Mappings.size() > 0); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        OUT.println("leaked=" + Mappings.leaked() + " table=" + Mappings.size());
+    }
+}

@@ -1,0 +1,53 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** -Dmmap4j.leakDetection=true: a mapping collected without close is reported once, with where it was mapped. */
+class LeakDetectionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void unclosedMappingIsReportedOnceWithItsOrigin() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-Dmmap4j.leakDetection=true",
+                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")), Children.class, "leak");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("leaked=1 table=0"), r.toString());
+        Matcher m = Pattern.compile("garbage collected without being closed").matcher(r.err);
+        int reports = 0;
+        while (m.find()) {
+            reports++;
+        }
+        assertEquals(1, reports, "exactly one report (the closed mapping is not one):\n" + r);
+        assertTrue(r.err.contains("mapped here"), r.toString());
+        assertTrue(r.err.contains("Children.mapAndForget"), "the stack names where it was mapped:\n" + r);
+        assertTrue(r.err.contains("anonymous, offset=0"), "the report says what was mapped:\n" + r);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void offByDefault() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")),
+                Children.class, "leak");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("leaked=1"), "still counted: " + r);
+        assertTrue(!r.err.contains("without being closed"), "but not logged:\n" + r);
+    }
+}

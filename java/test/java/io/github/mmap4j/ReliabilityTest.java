@@ -1,0 +1,232 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.mmap4j.internal.Mappings;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reliability suite: close racing with readers, a file truncated under a
+ * mapping, a writer killed mid-stream, a million map/close cycles without a
+ * leak, and many threads at once. Every scenario that could crash runs in a
+ * child JVM; a crash fails the test with the child's hs_err excerpt.
+ */
+class ReliabilityTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> options(String... extra) {
+        List<String> opts = new ArrayList<>();
+        opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+        opts.add("-XX:-CreateCoredumpOnCrash");
+        opts.addAll(Arrays.asList(extra));
+        return opts;
+    }
+
+    private ChildJvm.Result child(long timeoutSeconds, List<String> jvmOptions, String... args) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, timeoutSeconds, jvmOptions, Children.class, args);
+        System.out.println("[" + String.join(" ", args) + " " + jvmOptions + "]\n" + r.out.trim());
+        assertEquals(0, r.exit, "the child must end normally:\n" + r);
+        assertFalse(r.err.contains("hs_err"), "the child crashed:\n" + r);
+        return r;
+    }
+
+    // 2. Close while reading
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void closeWhileReadingCompiled() throws Exception {
+        closeWhileReading(options());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void closeWhileReadingInterpreted() throws Exception {
+        closeWhileReading(options("-Xint"));
+    }
+
+    private void closeWhileReading(List<String> opts) throws Exception {
+        ChildJvm.Result r = child(110, opts, "close-while-reading", "1000");
+        Matcher m = Pattern.compile("rounds=(\\d+) outOfBounds=(\\d+) internal=(\\d+) illegalState=(\\d+) "
+                + "normal=(\\d+) lateInternal=(\\d+)").matcher(r.out);
+        assertTrue(m.find(), r.toString());
+        assertEquals(1000, Integer.parseInt(m.group(1)));
+        long[] n = new long[7];
+        for (int g = 1; g <= 6; g++) {
+            n[g] = Long.parseLong(m.group(g));
+        }
+        assertEquals(1000, n[1]);
+        assertEquals(8 * 1000, n[2] + n[3] + n[4] + n[5], "every reader ended one way or the other: " + r.out);
+        // A reader can end normally when its faults' InternalError is delivered late (JDK 17 holds it
+        // until a later VM transition, then it reaches the thread's uncaught-exception handler).
+        assertTrue(n[2] + n[3] + n[4] + n[6] > 0, "some readers saw the close: " + r.out);
+    }
+
+    // 3. Truncated under the mapping
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void truncatedFileGivesInternalErrorNotACrash() throws Exception {
+        Path file = dir.resolve("truncated.bin");
+        Files.write(file, new byte[(int) (16 * Mmap.pageSize())]);
+        ChildJvm.Result r = child(50, options(), "truncated", file.toString());
+        assertTrue(r.out.contains("file size now 0"), r.toString());
+        assertTrue(r.out.contains("caught InternalError"), r.toString());
+        assertTrue(r.out.contains("done"), r.toString());
+    }
+
+    // 4. Killed writer loses nothing
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void killedWriterLosesNothing() throws Exception {
+        Path file = dir.resolve("writer.bin");
+        int ints = 4_000_000;
+        Process p = ChildJvm.start(dir, options(), Children.class, "writer", file.toString(), "" + ints);
+        AtomicLong last = new AtomicLong(-1);
+        Thread pump = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.US_ASCII))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!line.isEmpty() && Character.isDigit(line.charAt(0))) {
+                        last.set(Long.parseLong(line));
+                    }
+                }
+            } catch (Exception e) {
+                // the child was killed: a half line is simply not counted
+            }
+        });
+        pump.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (last.get() < 50_000 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.isAlive(), "the writer is still writing when killed (wrote " + last + ")");
+        p.destroyForcibly(); // SIGKILL
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        pump.join(10_000);
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        long reported = last.get();
+        assertTrue(reported >= 50_000 && reported < ints - 1, "killed mid-stream at " + reported);
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)); // big-endian, as the writer's buffer
+        for (int i = 0; i <= reported; i++) {
+            if (bytes.getInt(i * 4) != Children.pattern(i)) {
+                fail("int " + i + " of " + reported + " reported written is missing from the file");
+            }
+        }
+        System.out.println("killed writer: " + (reported + 1) + " ints reported, all in the file");
+    }
+
+    // 5. No leaks
+
+    @Test
+    @Timeout(value = 170, unit = TimeUnit.SECONDS)
+    void millionMapCloseCyclesLeakNothing() throws Exception {
+        ChildJvm.Result r = child(160, options("-Xmx4g"), "cycles-close", dir.resolve("c.bin").toString(),
+                "1000000");
+        assertTrue(r.out.contains("no leak"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void hundredThousandUnclosedMappingsAreReclaimedByGc() throws Exception {
+        ChildJvm.Result r = child(110, options("-Xmx4g"), "cycles-gc", dir.resolve("g.bin").toString(), "100000");
+        assertTrue(r.out.contains("no leak"), r.toString());
+    }
+
+    // 6. Many threads, many mappings
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void manyThreadsManyMappings() throws Exception {
+        long table0 = Mappings.size();
+        long fds0 = Children.openFds();
+        int page = (int) Mmap.pageSize();
+        Path file = dir.resolve("many.bin");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(64L * page);
+            List<Throwable> errors = new ArrayList<>();
+            AtomicLong cycles = new AtomicLong();
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            Thread[] threads = new Thread[8];
+            for (int t = 0; t < threads.length; t++) {
+                final int id = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        for (int i = 0; System.nanoTime() < end; i++) {
+                            int at = (id * 8 + i % 8) * page;
+                            ByteBuffer buf = i % 3 == 0 ? Mmap.anonymous(page * 2, Sharing.PRIVATE)
+                                    : Mmap.map(raf, MapMode.READ_WRITE, at, page);
+                            buf.putLong(0, ((long) id << 32) | i);
+                            assertEquals(((long) id << 32) | i, buf.getLong(0));
+                            Mmap.advise(buf, Advice.WILLNEED);
+                            assertTrue(Mmap.residency(buf).pages() >= 1);
+                            if (i % 3 != 0) {
+                                Mmap.sync(buf);
+                            }
+                            if (i % 5 == 0) {
+                                try (MappedRegion region = Mmap.mapRegion(raf, at, page,
+                                        MapOptions.of(MapMode.READ_WRITE))) {
+                                    ByteBuffer view = region.view(0, 8);
+                                    if (i % 3 != 0) { // buf mapped the same file bytes
+                                        assertEquals(((long) id << 32) | i, view.getLong(0));
+                                    }
+                                    view.putLong(0, i);
+                                }
+                            }
+                            if (i % 7 != 0) { // the rest is left to GC
+                                Mmap.unmap(buf);
+                            }
+                            cycles.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        synchronized (errors) {
+                            errors.add(e);
+                        }
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            if (!errors.isEmpty()) {
+                AssertionError failure = new AssertionError(errors.size() + " threads failed");
+                errors.forEach(failure::addSuppressed);
+                throw failure;
+            }
+            Children.settle(table0);
+            System.out.println("many threads: " + cycles + " map/use/close cycles in 3 s; " + Children.state());
+            assertTrue(cycles.get() > 100, "made progress");
+        }
+        assertTrue(Mappings.size() <= table0, "table back to " + table0 + ": " + Mappings.size());
+        assertTrue(Children.openFds() <= fds0 + 4, "fds back to " + fds0 + ": " + Children.openFds());
+    }
+}

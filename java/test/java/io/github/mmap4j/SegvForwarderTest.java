@@ -1,0 +1,98 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash safety of {@code protect}: with the SIGSEGV forwarder (Linux), a write
+ * to a page made read-only and a read of a page made PROT_NONE throw
+ * {@link InternalError} and the JVM lives; without it the same program dies of
+ * SIGSEGV, which proves the test can fail. General protect behaviour is tested
+ * elsewhere.
+ */
+class SegvForwarderTest {
+
+    @TempDir
+    Path dir;
+
+    private ChildJvm.Result run(String what, String... jvmOptions) throws Exception {
+        List<String> opts = new ArrayList<>();
+        opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+        opts.add("-XX:-CreateCoredumpOnCrash");
+        opts.addAll(Arrays.asList(jvmOptions));
+        ChildJvm.Result r = ChildJvm.run(dir, 60, opts, Children.class, "protect", what);
+        System.out.println("[protect " + what + " " + opts + "] exit " + r.exit + "\n" + r.out.trim());
+        return r;
+    }
+
+    private static void assumeLinux() {
+        assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"),
+                "the forwarder is Linux only (on macOS the fault is expected as SIGBUS; to confirm on a Mac)");
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void writeToReadOnlyPageThrowsInternalError() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("write");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("forwarder installed=true"), r.toString());
+        assertTrue(r.out.contains("caught InternalError"), r.toString());
+        assertTrue(r.out.contains("NPE still works"), r.toString());
+        assertTrue(r.out.contains("done"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void readOfProtNonePageThrowsInternalErrorInterpreted() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("read", "-Xint");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("caught InternalError"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void withoutTheForwarderTheSameWriteKillsTheJvm() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("write", "-Dmmap4j.segvForwarder=false");
+        assertTrue(r.out.contains("forwarder installed=false"), r.toString());
+        // HotSpot's fatal-error path: exit 134 (abort) with core dumps on, 1 with -XX:-CreateCoredumpOnCrash.
+        assertTrue(r.exit == 134 || r.exit == 1, "the JVM died:\n" + r);
+        assertTrue(r.out.contains("SIGSEGV") && r.err.contains("hs_err"), "of SIGSEGV, with a crash report:\n" + r);
+        assertTrue(!r.out.contains("caught InternalError"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void readOfARegionMappedWithoutAccessThrowsInternalError() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("none");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("caught InternalError") && r.out.contains("done"), r.toString());
+    }
+
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void closedAndCollectedMappingsLeaveTheForwardersTable() throws Exception {
+        assumeLinux();
+        ChildJvm.Result r = run("cycles", "-Xmx64m");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("10000 protected mappings closed or collected"), r.toString());
+    }
+}
