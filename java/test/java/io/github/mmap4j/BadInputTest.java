@@ -255,8 +255,21 @@ class BadInputTest {
         c.add(new Case("region.sync: closed", ise, null, () -> closedRegion.sync()));
         c.add(new Case("region.protect: closed", ise, null, () -> closedRegion.protect(0, 1, Protection.READ)));
         c.add(new Case("region.close: twice is a no-op", null, null, () -> closedRegion.close()));
-        // ---- SharedMemory: arrives with the POSIX-surface work (issue 4); add its bad-name cases
-        // (empty, no leading '/', a second '/', NAME_MAX + 1, missing object) here once it exists.
+        // ---- SharedMemory
+        String tooLong = "/" + new String(new char[SharedMemory.maxNameLength()]).replace('\0', 'x');
+        String missingShm = "/mmap4j-bad-input-missing-" + System.nanoTime();
+        c.add(new Case("SharedMemory.create: empty name", iae, null, () -> SharedMemory.create("", page)));
+        c.add(new Case("SharedMemory.create: no leading '/'", iae, null, () -> SharedMemory.create("x", page)));
+        c.add(new Case("SharedMemory.create: a second '/'", iae, null, () -> SharedMemory.create("/a/b", page)));
+        c.add(new Case("SharedMemory.create: name too long", iae, null, () -> SharedMemory.create(tooLong, page)));
+        c.add(new Case("SharedMemory.create: null name", npe, null, () -> SharedMemory.create(null, page)));
+        c.add(new Case("SharedMemory.create: zero size", iae, null, () -> SharedMemory.create("/mmap4j-z", 0)));
+        c.add(new Case("SharedMemory.create: size over 2 GiB", iae, null,
+                () -> SharedMemory.create("/mmap4j-big", 1L << 32)));
+        c.add(new Case("SharedMemory.open: missing object", sys, "ENOENT",
+                () -> SharedMemory.open(missingShm, MapMode.READ_ONLY)));
+        c.add(new Case("SharedMemory.unlink: missing object", sys, "ENOENT", () -> SharedMemory.unlink(missingShm)));
+        c.add(new Case("SharedMemory.open: null mode", npe, null, () -> SharedMemory.open("/mmap4j-x", null)));
         return c;
     }
 

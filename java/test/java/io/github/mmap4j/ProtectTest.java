@@ -12,9 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Collections;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,29 +98,6 @@ class ProtectTest {
      * HotSpot does not turn into an exception: today the JVM dies (hs_err, exit 134).
      * This asserts the outcome wanted once mmap4j forwards that fault as an exception.
      */
-    @Test
-    @Disabled("needs the SIGSEGV forwarder (issue 5): today the child JVM crashes with SIGSEGV")
-    void aWriteAfterProtectReadDoesNotKillTheJvm() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, 60, Collections.<String>emptyList(), WriteAfterProtect.class);
-        System.out.println(r);
-        assertEquals(0, r.exit, r.toString());
-        assertTrue(r.out.contains("write failed with"), r.toString());
-    }
 
-    /** Protects a page read-only and writes to it. */
-    static final class WriteAfterProtect {
-        public static void main(String[] args) throws Exception {
-            ByteBuffer buf = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
-            Mmap.protect(buf, Protection.READ);
-            System.out.println("protected; writing");
-            System.out.flush();
-            try {
-                buf.put(0, (byte) 1);
-                System.out.println("write succeeded?!");
-                System.exit(2);
-            } catch (Throwable t) {
-                System.out.println("write failed with " + t);
-            }
-        }
-    }
+    // A write after protect(READ) is SegvForwarderTest's: it needs a child JVM and the forwarder.
 }
