@@ -374,7 +374,7 @@ public final class Mmap {
      */
     public static void advise(ByteBuffer buffer, long offset, long length, Advice advice) throws MmapException {
         final int code = Codes.advice(advice);
-        Ranges.run("madvise(" + advice + ")", buffer, offset, length,
+        Ranges.run("madvise", advice, buffer, offset, length,
                 advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
     }
@@ -461,7 +461,7 @@ public final class Mmap {
      */
     public static void sync(ByteBuffer buffer, long offset, long length, SyncMode... modes) throws MmapException {
         final int bits = Codes.sync(modes);
-        Ranges.run("msync" + Arrays.toString(modes), buffer, offset, length, Rounding.OUTWARD,
+        Ranges.run("msync", modes, buffer, offset, length, Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
@@ -592,7 +592,7 @@ public final class Mmap {
     public static void protect(ByteBuffer buffer, long offset, long length, Protection... protections)
             throws MmapException {
         final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
-        Ranges.run("mprotect" + Arrays.toString(protections), buffer, offset, length, Rounding.EXACT,
+        Ranges.run("mprotect", protections, buffer, offset, length, Rounding.EXACT,
                 (keep, address, bytes) -> Native.protect(keep, address, bytes, bits));
     }
 

@@ -7,6 +7,7 @@ package io.github.mmap4j.internal;
 import io.github.mmap4j.MmapException;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -75,15 +76,35 @@ public final class Ranges {
      */
     public static long run(String name, ByteBuffer buffer, long offset, long length, Rounding rounding, Call call)
             throws MmapException {
+        return run(name, null, buffer, offset, length, rounding, call);
+    }
+
+    /**
+     * As {@link #run(String, ByteBuffer, long, long, Rounding, Call)}, with the
+     * method's name given in two parts that are joined only for a message: the
+     * success path builds no string (it is the hot path of {@code advise}/{@code sync}).
+     *
+     * @param call     the system call, e.g. {@code "madvise"}.
+     * @param detail   {@code null}; an array, shown as {@code call[a, b]}; or a value, shown as {@code call(v)}.
+     * @param buffer   a direct buffer.
+     * @param offset   first byte, relative to the buffer's start (index 0, not its position).
+     * @param length   bytes; {@code 0} does nothing.
+     * @param rounding how to round to pages.
+     * @param run      the system call.
+     * @return the call's result; {@code 0} for an empty range.
+     * @throws MmapException when the call fails.
+     */
+    public static long run(String call, Object detail, ByteBuffer buffer, long offset, long length,
+                           Rounding rounding, Call run) throws MmapException {
         Objects.requireNonNull(buffer, "buffer");
         if (!buffer.isDirect()) {
-            throw new IllegalArgumentException(name + ": needs a direct ByteBuffer (from Mmap.map, FileChannel.map "
-                    + "or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
+            throw new IllegalArgumentException(name(call, detail) + ": needs a direct ByteBuffer (from Mmap.map, "
+                    + "FileChannel.map or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
         }
         int capacity = buffer.capacity();
         if (offset < 0 || length < 0 || offset > capacity - length) {
-            throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length + " capacity="
-                    + capacity);
+            throw new IndexOutOfBoundsException(name(call, detail) + ": offset=" + offset + " length=" + length
+                    + " capacity=" + capacity);
         }
         long start = Native.address(buffer) + offset;
         long end = start + length;
@@ -94,25 +115,39 @@ public final class Ranges {
             from = Platform.alignUp(start);
             to = Platform.alignDown(end);
         } else if (mapping == null && rounding == Rounding.EXACT && (from != start || to != end)) {
-            throw new IllegalArgumentException(name + ": this buffer was not mapped by mmap4j, so the pages around "
-                    + "it may hold other data: the range must start and end on page boundaries (page size "
+            throw new IllegalArgumentException(name(call, detail) + ": this buffer was not mapped by mmap4j, so the "
+                    + "pages around it may hold other data: the range must start and end on page boundaries (page size "
                     + Platform.pageSize() + ", range starts at 0x" + Long.toHexString(start) + ", " + length
                     + " bytes)");
         }
         if (mapping == null) {
-            return length == 0 || to <= from ? 0 : Errors.check(call.run(buffer, from, to - from), name,
-                    describe(start, length));
+            if (length == 0 || to <= from) {
+                return 0;
+            }
+            long rc = run.run(buffer, from, to - from);
+            return rc >= 0 ? rc : Errors.check(rc, name(call, detail), describe(start, length));
         }
-        mapping.acquire(name);
+        if (mapping.isClosed()) {
+            throw mapping.closedError(name(call, detail));
+        }
+        mapping.acquire(call);
         try {
             if (length == 0) {
                 return 0;
             }
-            return Errors.check(call.run(buffer, from, to - from), name, mapping.description() + ", bytes "
+            long rc = run.run(buffer, from, to - from);
+            return rc >= 0 ? rc : Errors.check(rc, name(call, detail), mapping.description() + ", bytes "
                     + (start - mapping.address()) + ".." + (end - mapping.address()) + " of the mapping");
         } finally {
             mapping.release();
         }
+    }
+
+    private static String name(String call, Object detail) {
+        if (detail == null) {
+            return call;
+        }
+        return detail instanceof Object[] ? call + Arrays.toString((Object[]) detail) : call + "(" + detail + ")";
     }
 
     private static String describe(long start, long length) {
