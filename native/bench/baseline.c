@@ -64,7 +64,7 @@ static void load(void) {
     if (vec == NULL || mincore(p, file_size, vec) != 0) die("mincore");
     size_t resident = 0;
     for (size_t i = 0; i < pages; i++) resident += vec[i] & 1;
-    if (resident != pages)
+    if (resident < pages - pages / 100)
         fprintf(stderr, "baseline: WARNING: only %zu of %zu pages of %s stay in the page cache\n", resident, pages,
                 file_path);
     free(vec);
@@ -81,7 +81,7 @@ static double t999(int df) {
 typedef uint64_t (*op_fn)(void *ctx);
 
 /* Runs op in JMH-like iterations; ops_per_call as JMH's OperationsPerInvocation. */
-static void measure(const char *name, const char *size_param, op_fn op, void *ctx, int ops_per_call) {
+static void measure(const char *name, const char *size_param, op_fn op, void *ctx, int ops_per_call, int hot) {
     int64_t batch = 1;
     /* Batch calls between clock reads so that reading the clock costs < 1%. */
     for (;;) {
@@ -93,6 +93,7 @@ static void measure(const char *name, const char *size_param, op_fn op, void *ct
     double *scores = calloc((size_t) measured_its, sizeof *scores);
     if (scores == NULL) die("calloc");
     for (int it = 0; it < warmup_its + measured_its; it++) {
+        if (hot) load(); /* as Fixture.Hot: this machine reclaims idle page cache within seconds */
         int64_t start = now_ns(), end, calls = 0;
         do {
             for (int64_t i = 0; i < batch; i++) sink += op(ctx);
@@ -204,7 +205,7 @@ int main(int argc, char **argv) {
     for (char *s = strtok(sizes, ","); s != NULL; s = strtok(NULL, ",")) {
         size_t size = (size_t) strtoull(s, NULL, 10);
         load();
-        measure("MapCycle.c", s, map_cycle, &size, 1);
+        measure("MapCycle.c", s, map_cycle, &size, 1, 0);
     }
     free(sizes);
 
@@ -216,10 +217,10 @@ int main(int argc, char **argv) {
     w.vec = malloc((file_size + (size_t) page_size - 1) / (size_t) page_size);
     if (w.vec == NULL) die("malloc");
     load();
-    measure("SeqRead.c", "", seq_read, &w, 1);
+    measure("SeqRead.c", "", seq_read, &w, 1, 1);
     load();
     w.x = SEED;
-    measure("RandomRead.c", "", random_read, &w, RANDOM_BATCH);
+    measure("RandomRead.c", "", random_read, &w, RANDOM_BATCH, 1);
     munmap(p, file_size);
     /* Residency asks about a fresh mapping whose pages were never touched, as the Java cases
      * do (mincore then finds each page in the page cache, not through a page-table entry). */
@@ -227,15 +228,15 @@ int main(int argc, char **argv) {
     if (p == MAP_FAILED) die("mmap");
     w.words = p;
     load();
-    measure("Residency.c", "", residency, &w, 1);
+    measure("Residency.c", "", residency, &w, 1, 1);
     munmap(p, file_size);
     free(w.vec);
 
     load();
     void *page = mmap(NULL, (size_t) page_size, PROT_READ, MAP_SHARED, fd, 0);
     if (page == MAP_FAILED) die("mmap");
-    measure("CallOverhead.cAdvise", "", advise_normal, page, 1);
-    measure("CallOverhead.cSync", "", sync_async, page, 1);
+    measure("CallOverhead.cAdvise", "", advise_normal, page, 1, 0);
+    measure("CallOverhead.cSync", "", sync_async, page, 1, 0);
     munmap(page, (size_t) page_size);
 
     fclose(csv);

@@ -91,7 +91,7 @@ public class Ffm {
     }
 
     @Benchmark
-    public long seqRead(Whole w) {
+    public long seqRead(Whole w, Fixture.Hot hot) {
         MemorySegment segment = w.segment;
         long sum = 0;
         for (long i = 0, n = segment.byteSize() - 7; i < n; i += 8) {
@@ -102,7 +102,7 @@ public class Ffm {
 
     @Benchmark
     @OperationsPerInvocation(Fixture.RANDOM_BATCH)
-    public long randomRead(Whole w, RandomRead.Sequence s) {
+    public long randomRead(Whole w, RandomRead.Sequence s, Fixture.Hot hot) {
         MemorySegment segment = w.segment;
         long mask = (segment.byteSize() - 1) & ~7L;
         long x = s.x;

@@ -54,13 +54,13 @@ public class RandomRead {
 
     @Benchmark
     @OperationsPerInvocation(Fixture.RANDOM_BATCH)
-    public long mmap4j(SeqRead.Mmap4jMapping m, Sequence s) {
+    public long mmap4j(SeqRead.Mmap4jMapping m, Sequence s, Fixture.Hot hot) {
         return reads(m.buffer, s);
     }
 
     @Benchmark
     @OperationsPerInvocation(Fixture.RANDOM_BATCH)
-    public long jdk(SeqRead.JdkMapping m, Sequence s) {
+    public long jdk(SeqRead.JdkMapping m, Sequence s, Fixture.Hot hot) {
         return reads(m.buffer, s);
     }
 }

@@ -24,19 +24,19 @@ public class Residency {
 
     /** The count of resident pages only. */
     @Benchmark
-    public long mmap4jSummary(SeqRead.Mmap4jMapping m) throws Exception {
+    public long mmap4jSummary(SeqRead.Mmap4jMapping m, Fixture.Hot hot) throws Exception {
         return Mmap.residency(m.buffer).resident();
     }
 
     /** The count and one bit per page ({@code Residency.isResident(page)}). */
     @Benchmark
-    public io.github.mmap4j.Residency mmap4jPerPage(SeqRead.Mmap4jMapping m) throws Exception {
+    public io.github.mmap4j.Residency mmap4jPerPage(SeqRead.Mmap4jMapping m, Fixture.Hot hot) throws Exception {
         return Mmap.residency(m.buffer, 0, m.buffer.capacity(), true);
     }
 
     /** The JDK's {@code MappedByteBuffer.isLoaded()}: mincore, then "all resident?". */
     @Benchmark
-    public boolean jdkIsLoaded(SeqRead.JdkMapping m) {
+    public boolean jdkIsLoaded(SeqRead.JdkMapping m, Fixture.Hot hot) {
         return ((MappedByteBuffer) m.buffer).isLoaded();
     }
 }

@@ -74,12 +74,12 @@ public class SeqRead {
     }
 
     @Benchmark
-    public long mmap4j(Mmap4jMapping m) {
+    public long mmap4j(Mmap4jMapping m, Fixture.Hot hot) {
         return sum(m.buffer);
     }
 
     @Benchmark
-    public long jdk(JdkMapping m) {
+    public long jdk(JdkMapping m, Fixture.Hot hot) {
         return sum(m.buffer);
     }
 }
