@@ -27,7 +27,7 @@ fi
 SIZES=4096,1048576,268435456
 
 OUT=$ROOT/target/bench
-DATA=$OUT/data/bench.bin
+DATA=$OUT/data/bench-$FILE_SIZE.bin
 mkdir -p "$OUT"
 rm -f "$OUT"/*.csv "$OUT"/results.md
 

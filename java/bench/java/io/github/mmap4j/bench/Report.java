@@ -189,9 +189,9 @@ public final class Report {
         }
         md.append("\nRatios are of the figure shown (for GB/s above 1 is faster, for times above 1 is slower). "
                 + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
-                + "FileChannel.map / MappedByteBuffer row on the same JVM. All files are page-cached "
-                + "(read through and checked with mincore before each case) on "
-                + machine.get("filesystem") + ".\n");
+                + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
+                + " data file (on " + machine.get("filesystem") + ") is read through and checked with mincore "
+                + "before each trial, and again before every iteration of cases 2-4, in Java and in C alike.\n");
 
         targets();
         md.append("\n## Targets\n\n| target | where it stands | |\n| --- | --- | --- |\n");
@@ -211,8 +211,8 @@ public final class Report {
         if (count == null || time == null) {
             return "";
         }
-        return String.format(Locale.ROOT, " [GC: %.0f collections, %.0f ms per measured iteration]", count.score,
-                time.score);
+        return String.format(Locale.ROOT, " [GC in all measured iterations: %.0f collections, %.0f ms]",
+                count.score, time.score);
     }
 
     private void row(String c, String contender, String benchmark, String size, String jvm, Figure figure,
@@ -237,6 +237,8 @@ public final class Report {
             vsC = String.format(Locale.ROOT, "C %+.0f ns", r.score - score(cMinus, size, "C"));
         } else if ("C".equals(jvm)) {
             vsC = "1";
+        } else if (benchmark.startsWith("LoadTime.")) {
+            vsC = "";
         } else {
             vsC = ratio(value / cValue);
         }
