@@ -39,7 +39,7 @@ JAR=$(ls "$ROOT"/target/mmap4j-*.jar | grep -v -e sources -e javadoc | head -1)
 DEPS=$(cat "$OUT/classpath.txt")
 CP17=$ROOT/target/bench-classes:$JAR:$DEPS
 CP25=$ROOT/target/bench-ffm-classes:$JAR:$DEPS
-BASELINE=$ROOT/target/native/host/mmap4j_baseline
+BASELINE=$ROOT/target/native/bench/mmap4j_baseline
 
 echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
 "$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.Fixture create "$FILE_SIZE"
