@@ -145,7 +145,8 @@ public final class Report {
             Figure us = ns -> ns / 1000;
             row(c, "C mmap+munmap", "MapCycle.c", size, "C", us, false, null);
             for (String jvm : new String[] {"17", "25"}) {
-                row(c, "mmap4j map+unmap", "MapCycle.mmap4j", size, jvm, us, false, "MapCycle.jdkMapDrop");
+                row(c, "mmap4j map+unmap" + gc("MapCycle.mmap4j", size, jvm), "MapCycle.mmap4j", size, jvm, us,
+                        false, "MapCycle.jdkMapDrop");
                 row(c, "JDK FileChannel.map, drop (GC unmaps)" + gc("MapCycle.jdkMapDrop", size, jvm),
                         "MapCycle.jdkMapDrop", size, jvm, us, false, "MapCycle.jdkMapDrop");
             }
@@ -211,7 +212,7 @@ public final class Report {
         if (count == null || time == null) {
             return "";
         }
-        return String.format(Locale.ROOT, " [GC in all measured iterations: %.0f collections, %.0f ms]",
+        return String.format(Locale.ROOT, " [GC while measured: %.0f collections, %.0f ms]",
                 count.score, time.score);
     }
 
