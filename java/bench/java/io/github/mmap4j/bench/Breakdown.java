@@ -1,0 +1,101 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.bench;
+
+import io.github.mmap4j.Advice;
+import io.github.mmap4j.MapMode;
+import io.github.mmap4j.Mmap;
+import io.github.mmap4j.internal.Native;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Diagnostics, not part of the table (run.sh does not select them): where
+ * mmap4j's time goes in cases 1 and 5, by calling the shim's natives
+ * ({@code internal.Native}) directly, one layer below the public API.
+ *
+ * <pre>
+ * java -cp ... org.openjdk.jmh.Main -prof gc 'Breakdown|MapCycle.mmap4j|CallOverhead' -p size=4096
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class Breakdown {
+
+    static final int SIZE = 4096;
+
+    FileChannel channel;
+    int fd;
+    int zeroFd;
+    ByteBuffer page;
+    long pageAddress;
+
+    @Setup(Level.Trial)
+    public void setUp() throws IOException {
+        Fixture.load();
+        channel = Fixture.open();
+        fd = Native.descriptor(channel);
+        zeroFd = (int) Native.zeroFd();
+        page = Mmap.map(channel, MapMode.READ_ONLY, 0, (int) Mmap.pageSize());
+        pageAddress = Mmap.address(page);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        Mmap.unmap(page);
+        channel.close();
+    }
+
+    /** The system calls of a plain cycle over JNI: fstat (channel.size), mmap, munmap (= C + FFM confined). */
+    @Benchmark
+    public long syscallsPlain() throws IOException {
+        long size = channel.size();
+        long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
+        Native.unmap(address, SIZE);
+        return address + size;
+    }
+
+    /** mmap4j's system calls, all on this thread: fstat, mmap, mmap(MAP_FIXED) of the empty memfd, munmap. */
+    @Benchmark
+    public long syscallsSafeClose() throws IOException {
+        long size = channel.size();
+        long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
+        Native.retire(address, SIZE, zeroFd);
+        Native.unmap(address, SIZE);
+        return address + size;
+    }
+
+    /** madvise over JNI without mmap4j's checks, lookup and acquire/release. */
+    @Benchmark
+    public long adviseNative() {
+        return Native.advise(page, pageAddress, SIZE, Native.ADV_NORMAL);
+    }
+
+    /** Mmap.advise on an empty range: every step but the system call and its JNI transition. */
+    @Benchmark
+    public void adviseNoSyscall() throws IOException {
+        Mmap.advise(page, 0, 0, Advice.NORMAL);
+    }
+
+    /** One JNI transition that does nothing but read the buffer's address (GetDirectBufferAddress). */
+    @Benchmark
+    public long address() {
+        return Native.address(page);
+    }
+}

@@ -1,0 +1,316 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the CSVs of one run ({@code c.csv} from the C baseline, {@code jdk17.csv} and
+ * {@code jdk25.csv} from JMH, {@code load.csv} from {@link LoadTime}) and
+ * {@code machine.txt}, and writes {@code results.md}: every case, every contender,
+ * the figure, its ratio to C and to the JDK on the same JVM, and where each target stands.
+ */
+public final class Report {
+
+    private static final String PREFIX = "io.github.mmap4j.bench.";
+
+    /** One JMH-style result. */
+    private static final class Result {
+        final double score;
+        final double error;
+
+        Result(double score, double error) {
+            this.score = score;
+            this.error = error;
+        }
+    }
+
+    private final Map<String, Result> results = new HashMap<>();
+    private final Map<String, String> machine = new LinkedHashMap<>();
+    private final StringBuilder md = new StringBuilder();
+    private final List<String> targets = new ArrayList<>();
+    private long fileSize;
+
+    private Report() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Paths.get(args.length > 0 ? args[0] : "target/bench");
+        Report r = new Report();
+        for (String line : Files.readAllLines(dir.resolve("machine.txt"), StandardCharsets.UTF_8)) {
+            int eq = line.indexOf('=');
+            if (eq > 0) {
+                r.machine.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        r.fileSize = Long.parseLong(r.machine.get("file_size"));
+        r.read(dir.resolve("c.csv"), "C");
+        r.read(dir.resolve("jdk17.csv"), "17");
+        r.read(dir.resolve("jdk25.csv"), "25");
+        r.read(dir.resolve("load.csv"), null);
+        r.write();
+        Files.write(dir.resolve("results.md"), r.md.toString().getBytes(StandardCharsets.UTF_8));
+        System.out.print(r.md);
+    }
+
+    // ------------------------------------------------------------------ input
+
+    private void read(Path csv, String jvm) throws IOException {
+        if (!Files.exists(csv)) {
+            System.err.println("report: missing " + csv);
+            return;
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> header = split(lines.get(0));
+        int name = header.indexOf("Benchmark");
+        int score = header.indexOf("Score");
+        int error = header.indexOf("Score Error (99.9%)");
+        int size = header.indexOf("Param: size");
+        int jvmColumn = header.indexOf("Param: jvm");
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> f = split(line);
+            String benchmark = f.get(name).replace(PREFIX, "").replace('\u00b7', ':').replace("::", ":");
+            String param = size >= 0 && size < f.size() ? f.get(size) : "";
+            String on = jvm != null ? jvm : f.get(jvmColumn).replace("jdk", "");
+            results.put(key(benchmark, param, on), new Result(number(f.get(score)), number(f.get(error))));
+        }
+    }
+
+    private static double number(String s) {
+        try {
+            return Double.parseDouble(s.replace(',', '.'));
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static List<String> split(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+
+    private static String key(String benchmark, String size, String jvm) {
+        return benchmark + "|" + size + "|" + jvm;
+    }
+
+    private Result get(String benchmark, String size, String jvm) {
+        return results.get(key(benchmark, size, jvm));
+    }
+
+    private double score(String benchmark, String size, String jvm) {
+        Result r = get(benchmark, size, jvm);
+        return r == null ? Double.NaN : r.score;
+    }
+
+    // ------------------------------------------------------------------ output
+
+    /** How a case turns ns/op into its figure. */
+    private interface Figure {
+        double of(double nsPerOp);
+    }
+
+    private void write() {
+        boolean quick = "1".equals(machine.get("quick"));
+        md.append("# mmap4j benchmarks").append(quick ? " (QUICK MODE: figures are not meaningful)" : "")
+                .append("\n\n");
+        md.append("| case | contender | JVM | figure | vs C | vs JDK |\n| --- | --- | --- | ---: | ---: | ---: |\n");
+        String mib = size(fileSize);
+        for (String size : new String[] {"4096", "1048576", "268435456"}) {
+            String c = "1. map+unmap " + size(Long.parseLong(size)) + " (µs/cycle, lower is better)";
+            Figure us = ns -> ns / 1000;
+            row(c, "C mmap+munmap", "MapCycle.c", size, "C", us, false, null);
+            for (String jvm : new String[] {"17", "25"}) {
+                row(c, "mmap4j map+unmap" + gc("MapCycle.mmap4j", size, jvm), "MapCycle.mmap4j", size, jvm, us,
+                        false, "MapCycle.jdkMapDrop");
+                row(c, "JDK FileChannel.map, drop (GC unmaps)" + gc("MapCycle.jdkMapDrop", size, jvm),
+                        "MapCycle.jdkMapDrop", size, jvm, us, false, "MapCycle.jdkMapDrop");
+            }
+            row(c, "FFM map, confined arena close", "Ffm.mapCycleConfined", size, "25", us, false,
+                    "MapCycle.jdkMapDrop");
+            row(c, "FFM map, shared arena close", "Ffm.mapCycleShared", size, "25", us, false,
+                    "MapCycle.jdkMapDrop");
+        }
+        Figure gbs = ns -> fileSize / ns;
+        String c2 = "2. sequential getLong over " + mib + " (GB/s, higher is better)";
+        row(c2, "C loop", "SeqRead.c", "", "C", gbs, true, null);
+        for (String jvm : new String[] {"17", "25"}) {
+            row(c2, "mmap4j buffer", "SeqRead.mmap4j", "", jvm, gbs, true, "SeqRead.jdk");
+            row(c2, "JDK MappedByteBuffer", "SeqRead.jdk", "", jvm, gbs, true, "SeqRead.jdk");
+        }
+        row(c2, "FFM MemorySegment", "Ffm.seqRead", "", "25", gbs, true, "SeqRead.jdk");
+        Figure ns = x -> x;
+        String c3 = "3. random 8-byte reads over " + mib + " (ns/read, lower is better)";
+        row(c3, "C", "RandomRead.c", "", "C", ns, false, null);
+        for (String jvm : new String[] {"17", "25"}) {
+            row(c3, "mmap4j buffer", "RandomRead.mmap4j", "", jvm, ns, false, "RandomRead.jdk");
+            row(c3, "JDK MappedByteBuffer", "RandomRead.jdk", "", jvm, ns, false, "RandomRead.jdk");
+        }
+        row(c3, "FFM MemorySegment", "Ffm.randomRead", "", "25", ns, false, "RandomRead.jdk");
+        Figure us = x -> x / 1000;
+        String c4 = "4. residency of " + mib + " (µs/call, lower is better)";
+        row(c4, "C mincore + count", "Residency.c", "", "C", us, false, null);
+        row(c4, "mmap4j summary", "Residency.mmap4jSummary", "", "17", us, false, "Residency.jdkIsLoaded");
+        row(c4, "mmap4j per page", "Residency.mmap4jPerPage", "", "17", us, false, "Residency.jdkIsLoaded");
+        row(c4, "JDK isLoaded()", "Residency.jdkIsLoaded", "", "17", us, false, "Residency.jdkIsLoaded");
+        String c5 = "5. call on one page (ns/call, lower is better)";
+        row(c5, "C madvise(NORMAL)", "CallOverhead.cAdvise", "", "C", ns, false, null);
+        row(c5, "mmap4j advise(NORMAL)", "CallOverhead.mmap4jAdvise", "", "17", ns, false, null,
+                "CallOverhead.cAdvise");
+        row(c5, "C msync(MS_ASYNC)", "CallOverhead.cSync", "", "C", ns, false, null);
+        row(c5, "mmap4j sync(ASYNC)", "CallOverhead.mmap4jSync", "", "17", ns, false, null, "CallOverhead.cSync");
+        String c6 = "6. first touch to first map, fresh JVM (ms, median)";
+        for (String jvm : new String[] {"17", "25"}) {
+            row(c6, "mmap4j, natives extracted fresh", "LoadTime.fresh", "", jvm, x -> x, false, null);
+            row(c6, "mmap4j, natives cached", "LoadTime.cached", "", jvm, x -> x, false, null);
+        }
+        md.append("\nRatios are of the figure shown (for GB/s above 1 is faster, for times above 1 is slower). "
+                + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
+                + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
+                + " data file (on " + machine.get("filesystem") + ") is read through and checked with mincore "
+                + "before each trial, and again before every iteration of cases 2-4, in Java and in C alike.\n");
+
+        targets();
+        md.append("\n## Targets\n\n| target | where it stands | |\n| --- | --- | --- |\n");
+        for (String t : targets) {
+            md.append(t).append('\n');
+        }
+
+        md.append("\n## Machine and parameters\n\n");
+        for (Map.Entry<String, String> e : machine.entrySet()) {
+            md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+        }
+    }
+
+    private String gc(String benchmark, String size, String jvm) {
+        Result count = get(benchmark + ":gc.count", size, jvm);
+        Result time = get(benchmark + ":gc.time", size, jvm);
+        if (count == null || time == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " [GC while measured: %.0f collections, %.0f ms]",
+                count.score, time.score);
+    }
+
+    private void row(String c, String contender, String benchmark, String size, String jvm, Figure figure,
+                     boolean higherBetter, String jdk) {
+        row(c, contender, benchmark, size, jvm, figure, higherBetter, jdk, null);
+    }
+
+    private void row(String c, String contender, String benchmark, String size, String jvm, Figure figure,
+                     boolean higherBetter, String jdk, String cMinus) {
+        Result r = get(benchmark, size, jvm);
+        if (r == null) {
+            md.append("| ").append(c).append(" | ").append(contender).append(" | ").append(jvmName(jvm))
+                    .append(" | (no result) | | |\n");
+            return;
+        }
+        double value = figure.of(r.score);
+        String benchmarkC = benchmark.startsWith("Ffm.seq") ? "SeqRead.c" : benchmark.startsWith("Ffm.random")
+                ? "RandomRead.c" : benchmark.startsWith("Ffm.map") ? "MapCycle.c" : benchmark.replaceAll("\\.[^.]*$", ".c");
+        double cValue = figure.of(score(benchmarkC, size, "C"));
+        String vsC;
+        if (cMinus != null) {
+            vsC = String.format(Locale.ROOT, "C %+.0f ns", r.score - score(cMinus, size, "C"));
+        } else if ("C".equals(jvm)) {
+            vsC = "1";
+        } else if (benchmark.startsWith("LoadTime.")) {
+            vsC = "";
+        } else {
+            vsC = ratio(value / cValue);
+        }
+        String vsJdk = jdk == null ? "" : ratio(value / figure.of(score(jdk, size, jvm)));
+        String err = Double.isNaN(r.error) ? "" : " ± " + fmt(Math.abs(figure.of(r.score + r.error) - value));
+        md.append("| ").append(c).append(" | ").append(contender).append(" | ").append(jvmName(jvm)).append(" | ")
+                .append(fmt(value)).append(err).append(" | ").append(vsC).append(" | ").append(vsJdk).append(" |\n");
+    }
+
+    private void targets() {
+        for (String size : new String[] {"4096", "1048576", "268435456"}) {
+            String s = size(Long.parseLong(size));
+            double c = score("MapCycle.c", size, "C");
+            for (String jvm : new String[] {"17", "25"}) {
+                double m = score("MapCycle.mmap4j", size, jvm);
+                target("map+unmap " + s + " ≤ 1.6× C (JDK " + jvm + ")", m / c <= 1.6, ratio(m / c) + " × C");
+            }
+            double m25 = score("MapCycle.mmap4j", size, "25");
+            double confined = score("Ffm.mapCycleConfined", size, "25");
+            double shared = score("Ffm.mapCycleShared", size, "25");
+            target("map+unmap " + s + " faster than FFM confined (JDK 25)", m25 < confined,
+                    ratio(m25 / confined) + " × confined");
+            target("map+unmap " + s + " ≥ 20× faster than FFM shared (JDK 25)", shared / m25 >= 20,
+                    ratio(shared / m25) + "× faster");
+        }
+        for (String jvm : new String[] {"17", "25"}) {
+            double seq = score("SeqRead.jdk", "", jvm) / score("SeqRead.mmap4j", "", jvm);
+            target("sequential ≥ 0.97× MappedByteBuffer (JDK " + jvm + ")", seq >= 0.97, ratio(seq) + "×");
+            double rnd = score("RandomRead.jdk", "", jvm) / score("RandomRead.mmap4j", "", jvm);
+            target("random ≥ 0.97× MappedByteBuffer (JDK " + jvm + ")", rnd >= 0.97, ratio(rnd) + "×");
+        }
+        double c = score("Residency.c", "", "C");
+        double summary = score("Residency.mmap4jSummary", "", "17") / c;
+        double perPage = score("Residency.mmap4jPerPage", "", "17") / c;
+        target("residency summary ≤ 1.2× C", summary <= 1.2, ratio(summary) + " × C");
+        target("residency per page ≤ 2× C", perPage <= 2, ratio(perPage) + " × C");
+        double advise = score("CallOverhead.mmap4jAdvise", "", "17") - score("CallOverhead.cAdvise", "", "C");
+        double sync = score("CallOverhead.mmap4jSync", "", "17") - score("CallOverhead.cSync", "", "C");
+        target("advise ≤ C + 60 ns", advise <= 60, String.format(Locale.ROOT, "C %+.0f ns", advise));
+        target("sync ≤ C + 60 ns", sync <= 60, String.format(Locale.ROOT, "C %+.0f ns", sync));
+        for (String jvm : new String[] {"17", "25"}) {
+            for (String mode : new String[] {"fresh", "cached"}) {
+                double ms = score("LoadTime." + mode, "", jvm);
+                target("load < 50 ms, " + mode + " (JDK " + jvm + ")", ms < 50, fmt(ms) + " ms");
+            }
+        }
+    }
+
+    private void target(String what, boolean met, String where) {
+        boolean unknown = where.contains("NaN") || where.contains("n/a");
+        targets.add("| " + what + " | " + where + " | " + (unknown ? "no data" : met ? "met" : "**missed**") + " |");
+    }
+
+    private static String jvmName(String jvm) {
+        return "C".equals(jvm) ? "—" : "JDK " + jvm;
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    private static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1 << 30 ? (bytes >> 30) + " GiB" : bytes >= 1 << 20 ? (bytes >> 20) + " MiB"
+                : (bytes >> 10) + " KiB";
+    }
+}

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds and runs mmap4j's benchmarks (issue 7) and writes target/bench/results.md.
+#
+#   java/bench/run.sh           the full run (about 12 minutes on 2 cores)
+#   java/bench/run.sh --quick   every case once, briefly: proves the benchmarks build and run (CI)
+#
+# Environment: JAVA_HOME (default JDK 17) runs the JDK 17 rows, MMAP4J_SECOND_JDK (default
+# Temurin 25) the JDK 25 and FFM rows. Nothing here judges the numbers.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
+JDK25=${MMAP4J_SECOND_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+
+QUICK=0
+[[ "${1:-}" == "--quick" ]] && QUICK=1
+
+# Recorded parameters (they go into the report).
+if (( QUICK )); then
+  FILE_SIZE=$((256 << 20)); FORKS=1; WARMUPS=1; WARMUP_TIME=100ms; ITERATIONS=1; ITERATION_TIME=100ms
+  C_ITERATION_MS=100; LOAD_SAMPLES=3
+else
+  FILE_SIZE=$((1 << 30)); FORKS=2; WARMUPS=2; WARMUP_TIME=1s; ITERATIONS=3; ITERATION_TIME=1s
+  C_ITERATION_MS=1000; LOAD_SAMPLES=11
+fi
+SIZES=4096,1048576,268435456
+
+OUT=$ROOT/target/bench
+DATA=$OUT/data/bench-$FILE_SIZE.bin
+mkdir -p "$OUT"
+rm -f "$OUT"/*.csv "$OUT"/results.md
+
+echo "== build (./mvnw -Pbench): library jar, C baseline, JMH classes for JDK 17 and JDK 25"
+./mvnw -B -q -Pbench -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+  -Dmmap4j.jdk25="$JDK25" package
+
+JAR=$(ls "$ROOT"/target/mmap4j-*.jar | grep -v -e sources -e javadoc | head -1)
+DEPS=$(cat "$OUT/classpath.txt")
+CP17=$ROOT/target/bench-classes:$JAR:$DEPS
+CP25=$ROOT/target/bench-ffm-classes:$JAR:$DEPS
+BASELINE=$ROOT/target/native/bench/mmap4j_baseline
+
+echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
+"$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.Fixture create "$FILE_SIZE"
+
+{
+  echo "quick=$QUICK"
+  echo "cores=$(nproc)"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+  echo "kernel=$(uname -sr)"
+  echo "memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+  echo "jdk17=$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
+  echo "jdk25=$("$JDK25/bin/java" -version 2>&1 | sed -n 2p)"
+  echo "cc=$(cc --version | head -1)"
+  echo "filesystem=$(findmnt -n -o FSTYPE -T "$OUT")"
+  echo "file_size=$FILE_SIZE"
+  echo "jmh=-f $FORKS -wi $WARMUPS -w $WARMUP_TIME -i $ITERATIONS -r $ITERATION_TIME -prof gc"
+  echo "c=$WARMUPS warm-up and $((FORKS * ITERATIONS)) measured iterations of $C_ITERATION_MS ms"
+  echo "load_samples=$LOAD_SAMPLES"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/machine.txt"
+
+JMH_ARGS=(-f "$FORKS" -wi "$WARMUPS" -w "$WARMUP_TIME" -i "$ITERATIONS" -r "$ITERATION_TIME" -prof gc -foe true)
+
+echo "== C baseline"
+"$BASELINE" "$DATA" "$OUT/c.csv" "$WARMUPS" $((FORKS * ITERATIONS)) "$C_ITERATION_MS" "$SIZES" 2> "$OUT/c.log"
+
+echo "== JMH on JDK 17"
+"$JAVA_HOME/bin/java" -cp "$CP17" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \
+  -jvmArgsAppend "-Dbench.file=$DATA" -rf csv -rff "$OUT/jdk17.csv" \
+  '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Residency|CallOverhead)\.' > "$OUT/jdk17.log"
+tail -n 40 "$OUT/jdk17.log"
+
+echo "== JMH on JDK 25 (FFM, and mmap4j / MappedByteBuffer again on the same JVM)"
+"$JDK25/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP25" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \
+  -jvmArgsAppend "-Dbench.file=$DATA --enable-native-access=ALL-UNNAMED" -rf csv -rff "$OUT/jdk25.csv" \
+  '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Ffm)\.' > "$OUT/jdk25.log"
+tail -n 40 "$OUT/jdk25.log"
+
+echo "== library load (fresh JVMs)"
+rm -rf "$OUT/load"
+mkdir -p "$OUT/load"
+"$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.LoadTime \
+  "$OUT/load.csv" "$LOAD_SAMPLES" "$OUT/load" "$JAVA_HOME/bin/java" "$JDK25/bin/java"
+
+echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+"$JAVA_HOME/bin/java" -cp "$CP17" io.github.mmap4j.bench.Report "$OUT"
+echo "== wrote $OUT/results.md"

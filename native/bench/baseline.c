@@ -1,0 +1,245 @@
+/*
+ * The C baseline of mmap4j's benchmarks (java/bench, issue 7): the same work per
+ * operation as each JMH case, on the same data file, in the same page-cache
+ * state, timed with clock_gettime(CLOCK_MONOTONIC) in iterations like JMH's
+ * (warm-up iterations, then measured ones of the same length), written as CSV
+ * in the columns of JMH's -rf csv so one report reads both.
+ *
+ *   mmap4j_baseline <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>
+ *
+ * Cases (Java counterpart in parentheses):
+ *   MapCycle.c     mmap(PROT_READ, MAP_SHARED) of <size> bytes at offset 0 of an open
+ *                  descriptor, then munmap                        (MapCycle, Ffm.mapCycle*)
+ *   SeqRead.c      sum of every 64-bit word of the whole file       (SeqRead, Ffm.seqRead)
+ *   RandomRead.c   4096 reads at xorshift64 offsets, same seed      (RandomRead, Ffm.randomRead)
+ *   Residency.c    mincore of the whole mapping, count resident     (Residency)
+ *   CallOverhead.cAdvise / .cSync  madvise(MADV_NORMAL) / msync(MS_ASYNC) on one page
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SEED UINT64_C(0x2545F4914F6CDD1D)
+#define RANDOM_BATCH 4096
+
+static const char *file_path;
+static int fd = -1;
+static size_t file_size;
+static long page_size;
+static int warmup_its, measured_its;
+static int64_t iteration_ns;
+static FILE *csv;
+static volatile uint64_t sink;
+
+static void die(const char *what) {
+    fprintf(stderr, "baseline: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Reads the whole file through (page cache), then checks every page is resident. */
+static void load(void) {
+    static char chunk[1 << 20];
+    off_t at = 0;
+    ssize_t n;
+    while ((n = pread(fd, chunk, sizeof chunk, at)) > 0) at += n;
+    if (n < 0) die("pread");
+    void *p = mmap(NULL, file_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    size_t pages = (file_size + (size_t) page_size - 1) / (size_t) page_size;
+    unsigned char *vec = malloc(pages);
+    if (vec == NULL || mincore(p, file_size, vec) != 0) die("mincore");
+    size_t resident = 0;
+    for (size_t i = 0; i < pages; i++) resident += vec[i] & 1;
+    if (resident < pages - pages / 100)
+        fprintf(stderr, "baseline: WARNING: only %zu of %zu pages of %s stay in the page cache\n", resident, pages,
+                file_path);
+    free(vec);
+    munmap(p, file_size);
+}
+
+/* Two-sided Student t quantile for 99.9% (JMH's error column), by degrees of freedom. */
+static double t999(int df) {
+    static const double t[] = {0, 636.62, 31.599, 12.924, 8.610, 6.869, 5.959, 5.408, 5.041, 4.781, 4.587,
+                               4.437, 4.318, 4.221, 4.140, 4.073, 4.015, 3.965, 3.922, 3.883, 3.850};
+    return df < 1 ? NAN : df <= 20 ? t[df] : 3.291 + 2.0 / df;
+}
+
+typedef uint64_t (*op_fn)(void *ctx);
+
+/* Runs op in JMH-like iterations; ops_per_call as JMH's OperationsPerInvocation. */
+static void measure(const char *name, const char *size_param, op_fn op, void *ctx, int ops_per_call, int hot) {
+    int64_t batch = 1;
+    /* Batch calls between clock reads so that reading the clock costs < 1%. */
+    for (;;) {
+        int64_t t0 = now_ns();
+        for (int64_t i = 0; i < batch; i++) sink += op(ctx);
+        if (now_ns() - t0 >= 200000 || batch >= (INT64_C(1) << 40)) break;
+        batch *= 2;
+    }
+    double *scores = calloc((size_t) measured_its, sizeof *scores);
+    if (scores == NULL) die("calloc");
+    for (int it = 0; it < warmup_its + measured_its; it++) {
+        if (hot) load(); /* as Fixture.Hot: this machine reclaims idle page cache within seconds */
+        int64_t start = now_ns(), end, calls = 0;
+        do {
+            for (int64_t i = 0; i < batch; i++) sink += op(ctx);
+            calls += batch;
+            end = now_ns();
+        } while (end - start < iteration_ns);
+        double score = (double) (end - start) / ((double) calls * ops_per_call);
+        if (it >= warmup_its) scores[it - warmup_its] = score;
+        fprintf(stderr, "baseline: %s%s%s %s %d: %.3f ns/op\n", name, size_param[0] ? " size=" : "", size_param,
+                it < warmup_its ? "warmup" : "iteration", it < warmup_its ? it + 1 : it - warmup_its + 1, score);
+    }
+    double mean = 0, var = 0;
+    for (int i = 0; i < measured_its; i++) mean += scores[i];
+    mean /= measured_its;
+    for (int i = 0; i < measured_its; i++) var += (scores[i] - mean) * (scores[i] - mean);
+    double error = measured_its > 1 ? t999(measured_its - 1) * sqrt(var / (measured_its - 1)) / sqrt(measured_its)
+                                    : NAN;
+    fprintf(csv, "\"io.github.mmap4j.bench.%s\",\"avgt\",1,%d,%.6f,%.6f,\"ns/op\",%s\n", name, measured_its, mean,
+            error, size_param);
+    fflush(csv);
+    free(scores);
+}
+
+/* ---- case 1: map + unmap ---- */
+static uint64_t map_cycle(void *ctx) {
+    size_t size = *(size_t *) ctx;
+    void *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    if (munmap(p, size) != 0) die("munmap");
+    return (uint64_t) (uintptr_t) p;
+}
+
+/* ---- cases 2-4 work on one mapping of the whole file ---- */
+struct whole {
+    const uint64_t *words;
+    size_t count;
+    uint64_t x;
+    unsigned char *vec;
+};
+
+static uint64_t seq_read(void *ctx) {
+    struct whole *w = ctx;
+    uint64_t sum = 0;
+    for (size_t i = 0; i < w->count; i++) sum += w->words[i];
+    return sum;
+}
+
+static uint64_t random_read(void *ctx) {
+    struct whole *w = ctx;
+    uint64_t mask = (uint64_t) (w->count - 1);
+    uint64_t x = w->x, sum = 0;
+    for (int i = 0; i < RANDOM_BATCH; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* Java masks the byte offset with (size-1) & ~7; the same word index: */
+        sum += w->words[(x & (mask << 3)) >> 3];
+    }
+    w->x = x;
+    return sum;
+}
+
+static uint64_t residency(void *ctx) {
+    struct whole *w = ctx;
+    size_t pages = (file_size + (size_t) page_size - 1) / (size_t) page_size;
+    if (mincore((void *) w->words, file_size, w->vec) != 0) die("mincore");
+    uint64_t resident = 0;
+    for (size_t i = 0; i < pages; i++) resident += w->vec[i] & 1;
+    return resident;
+}
+
+/* ---- case 5: one page ---- */
+static uint64_t advise_normal(void *ctx) {
+    if (madvise(ctx, (size_t) page_size, MADV_NORMAL) != 0) die("madvise");
+    return 0;
+}
+
+static uint64_t sync_async(void *ctx) {
+    if (msync(ctx, (size_t) page_size, MS_ASYNC) != 0) die("msync");
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc != 7) {
+        fprintf(stderr, "usage: %s <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>\n",
+                argv[0]);
+        return 2;
+    }
+    file_path = argv[1];
+    warmup_its = atoi(argv[3]);
+    measured_its = atoi(argv[4]);
+    iteration_ns = (int64_t) atoll(argv[5]) * 1000000;
+    page_size = sysconf(_SC_PAGESIZE);
+    if (measured_its < 1 || iteration_ns <= 0) {
+        fprintf(stderr, "baseline: need at least one measured iteration of positive length\n");
+        return 2;
+    }
+    fd = open(file_path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) die(file_path);
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end <= 0) die("lseek");
+    file_size = (size_t) end;
+    csv = fopen(argv[2], "w");
+    if (csv == NULL) die(argv[2]);
+    fprintf(csv, "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%%)\",\"Unit\","
+                 "\"Param: size\"\n");
+
+    char *sizes = strdup(argv[6]);
+    for (char *s = strtok(sizes, ","); s != NULL; s = strtok(NULL, ",")) {
+        size_t size = (size_t) strtoull(s, NULL, 10);
+        load();
+        measure("MapCycle.c", s, map_cycle, &size, 1, 0);
+    }
+    free(sizes);
+
+    struct whole w;
+    void *p = mmap(NULL, file_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    w.words = p;
+    w.count = file_size / 8;
+    w.vec = malloc((file_size + (size_t) page_size - 1) / (size_t) page_size);
+    if (w.vec == NULL) die("malloc");
+    load();
+    measure("SeqRead.c", "", seq_read, &w, 1, 1);
+    load();
+    w.x = SEED;
+    measure("RandomRead.c", "", random_read, &w, RANDOM_BATCH, 1);
+    munmap(p, file_size);
+    /* Residency asks about a fresh mapping whose pages were never touched, as the Java cases
+     * do (mincore then finds each page in the page cache, not through a page-table entry). */
+    p = mmap(NULL, file_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    w.words = p;
+    load();
+    measure("Residency.c", "", residency, &w, 1, 1);
+    munmap(p, file_size);
+    free(w.vec);
+
+    load();
+    void *page = mmap(NULL, (size_t) page_size, PROT_READ, MAP_SHARED, fd, 0);
+    if (page == MAP_FAILED) die("mmap");
+    measure("CallOverhead.cAdvise", "", advise_normal, page, 1, 0);
+    measure("CallOverhead.cSync", "", sync_async, page, 1, 0);
+    munmap(page, (size_t) page_size);
+
+    fclose(csv);
+    close(fd);
+    return 0;
+}
