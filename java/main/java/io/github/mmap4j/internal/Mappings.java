@@ -13,6 +13,10 @@ import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,13 +48,19 @@ public final class Mappings {
 
     private static final Logger LOG = Logger.getLogger("io.github.mmap4j");
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
-    /** System property: mappings (open or waiting) in the table before mmap4j asks for a collection. */
+    /** System property: mappings not closed before mmap4j asks for a collection. */
     public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
-    private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 8192L);
+    /**
+     * Closed ranges waiting for GC. The kernel merges neighbouring retired ranges into one
+     * mapping (see mm4j_retire), so they barely count against {@code vm.max_map_count}; the
+     * bound keeps the table and the address space they hold in check, and is high enough that
+     * ordinary young collections usually reclaim them before mmap4j has to ask for a full one.
+     */
+    private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 65536L);
     /**
      * Mappings nobody closed still count against {@code vm.max_map_count} (65530 by default) until
-     * GC finds them: above this many in the table, {@code map} asks for a collection first, and
-     * then not again until the table grew by a quarter more (so many live mappings stay cheap).
+     * GC finds them: above this many, {@code map} asks for a collection first, and then not again
+     * until their number grew by a quarter more (so many live mappings stay cheap).
      */
     private static final long MAX_MAPPINGS = Long.getLong(MAX_MAPPINGS_PROPERTY, 16384L);
 
@@ -233,12 +243,12 @@ public final class Mappings {
      */
     public static void beforeMap() {
         drain();
-        if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
+        if (RETIRED.get() > MAX_RETIRED || notClosed() > pressureMark) {
             synchronized (PRESSURE_LOCK) {
                 // Another thread may have relieved it while this one waited for the lock.
-                if (RETIRED.get() > MAX_RETIRED || TABLE.get() > pressureMark) {
+                if (RETIRED.get() > MAX_RETIRED || notClosed() > pressureMark) {
                     relievePressure();
-                    pressureMark = Math.max(MAX_MAPPINGS, TABLE.get() + MAX_MAPPINGS / 4);
+                    pressureMark = Math.max(MAX_MAPPINGS, notClosed() + MAX_MAPPINGS / 4);
                 }
             }
         }
@@ -270,10 +280,38 @@ public final class Mappings {
         }
     }
 
+    /** Mappings in the table that were never closed: each is a kernel mapping of its own. */
+    private static long notClosed() {
+        return TABLE.get() - RETIRED.get();
+    }
+
     private static void drain() {
-        Reference<?> ref;
-        while ((ref = QUEUE.poll()) != null) {
-            process((Tracker) ref);
+        drain(null);
+    }
+
+    /**
+     * Processes every enqueued reference (plus {@code first}, if any), then unmaps the ranges no
+     * object reaches any more, sorted and with neighbours joined: retired neighbours are one
+     * kernel mapping (see mm4j_retire), so one {@code munmap} per run replaces one per range and
+     * the mapping lock is taken far less often by this thread and the ones mapping.
+     */
+    private static void drain(Tracker first) {
+        List<Mapping> ready = null;
+        Reference<?> ref = first;
+        if (ref == null) {
+            ref = QUEUE.poll();
+        }
+        for (; ref != null; ref = QUEUE.poll()) {
+            Mapping mapping = process((Tracker) ref);
+            if (mapping != null) {
+                if (ready == null) {
+                    ready = new ArrayList<>();
+                }
+                ready.add(mapping);
+            }
+        }
+        if (ready != null) {
+            unmapAll(ready);
         }
     }
 
@@ -284,9 +322,9 @@ public final class Mappings {
                 // map drain the queue themselves (beforeMap), and one wake-up per reference would put
                 // this thread's munmap (a TLB shoot-down on the mapping thread's CPU) and a context
                 // switch into every map/close cycle.
-                process((Tracker) QUEUE.remove());
+                Tracker first = (Tracker) QUEUE.remove();
                 Thread.sleep(RECLAIM_BATCH_MILLIS);
-                drain();
+                drain(first);
             } catch (InterruptedException e) {
                 // A daemon thread: nothing else to stop for.
             } catch (Throwable t) {
@@ -295,13 +333,14 @@ public final class Mappings {
         }
     }
 
-    private static void process(Tracker tracker) {
+    /** Accounts for one unreachable object; returns its mapping when nothing reaches the range any more. */
+    private static Mapping process(Tracker tracker) {
         if (!TRACKERS.remove(tracker)) {
-            return;
+            return null;
         }
         Mapping mapping = tracker.mapping;
         if (!mapping.untrack()) {
-            return;
+            return null;
         }
         if (!mapping.isClosed()) {
             LEAKED.incrementAndGet();
@@ -318,13 +357,40 @@ public final class Mappings {
         }
         // Out of the forwarder's table before the address can be reused by another mapping.
         Guard.uncover(mapping);
-        long rc = Native.unmap(mapping.address(), mapping.length());
-        if (rc < 0) {
-            LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + mapping.description()
-                    + ")");
-        }
-        RECLAIMED.incrementAndGet();
+        return mapping;
     }
+
+    /** munmap of every range, one call per run of neighbouring ranges. */
+    private static void unmapAll(List<Mapping> ready) {
+        if (ready.size() > 1) {
+            Collections.sort(ready, BY_START);
+        }
+        int i = 0;
+        while (i < ready.size()) {
+            long start = ready.get(i).address();
+            long end = start + Platform.alignUp(ready.get(i).length());
+            int j = i + 1;
+            while (j < ready.size() && ready.get(j).address() == end) {
+                end += Platform.alignUp(ready.get(j).length());
+                j++;
+            }
+            long rc = Native.unmap(start, end - start);
+            if (rc < 0) {
+                LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " ("
+                        + ready.get(i).description() + (j - i > 1 ? " and " + (j - i - 1) + " neighbours" : "")
+                        + ")");
+            }
+            RECLAIMED.addAndGet(j - i);
+            i = j;
+        }
+    }
+
+    private static final Comparator<Mapping> BY_START = new Comparator<Mapping>() {
+        @Override
+        public int compare(Mapping a, Mapping b) {
+            return Long.compare(a.address(), b.address());
+        }
+    };
 
     /** The zero-length file closed ranges are covered with; made once, kept open for the JVM's life. */
     private static final class ZeroFile {
