@@ -46,7 +46,6 @@ public final class Mappings {
     /** System property: closed ranges allowed to wait for GC before mmap4j asks for one. */
     public static final String MAX_RETIRED_PROPERTY = "mmap4j.maxRetired";
 
-    private static final Logger LOG = Logger.getLogger("io.github.mmap4j");
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
     /** System property: mappings not closed before mmap4j asks for a collection. */
     public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
@@ -80,7 +79,14 @@ public final class Mappings {
     private static volatile long pressureMark = MAX_MAPPINGS;
 
     static {
-        Thread reclaimer = new Thread(Mappings::reclaimLoop, "mmap4j-reclaimer");
+        // An inner class, not a method reference: the first lambda of a JVM costs milliseconds
+        // of bootstrap, paid by the first map.
+        Thread reclaimer = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                reclaimLoop();
+            }
+        }, "mmap4j-reclaimer");
         reclaimer.setDaemon(true);
         reclaimer.start();
     }
@@ -328,7 +334,7 @@ public final class Mappings {
             } catch (InterruptedException e) {
                 // A daemon thread: nothing else to stop for.
             } catch (Throwable t) {
-                LOG.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
+                Log.LOGGER.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
             }
         }
     }
@@ -345,7 +351,7 @@ public final class Mappings {
         if (!mapping.isClosed()) {
             LEAKED.incrementAndGet();
             if (LEAK_DETECTION) {
-                LOG.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
+                Log.LOGGER.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
                         + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
                         mapping.origin());
             }
@@ -376,7 +382,7 @@ public final class Mappings {
             }
             long rc = Native.unmap(start, end - start);
             if (rc < 0) {
-                LOG.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " ("
+                Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " ("
                         + ready.get(i).description() + (j - i > 1 ? " and " + (j - i - 1) + " neighbours" : "")
                         + ")");
             }
@@ -391,6 +397,11 @@ public final class Mappings {
             return Long.compare(a.address(), b.address());
         }
     };
+
+    /** java.util.logging, started only when there is something to report (it costs milliseconds). */
+    private static final class Log {
+        static final Logger LOGGER = Logger.getLogger("io.github.mmap4j");
+    }
 
     /** The zero-length file closed ranges are covered with; made once, kept open for the JVM's life. */
     private static final class ZeroFile {

@@ -17,10 +17,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -125,10 +124,16 @@ final class NativeLibrary {
         return System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 
+    private static boolean hasMuslLoader() {
+        return new File("/lib/ld-musl-x86_64.so.1").exists() || new File("/lib/ld-musl-aarch64.so.1").exists();
+    }
+
     /** A musl JVM has the musl loader mapped; a glibc build would not load there. */
     private static boolean isMusl() {
+        // Reading /proc/self/maps costs milliseconds of every start: only where a musl loader is
+        // installed at all (Alpine: /lib/ld-musl-<arch>.so.1) is it worth asking which libc runs.
         File maps = new File("/proc/self/maps");
-        if (!maps.canRead()) {
+        if (!maps.canRead() || !hasMuslLoader()) {
             return false;
         }
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(
@@ -202,9 +207,14 @@ final class NativeLibrary {
                 && sha256.equals(digest(target))) {
             return target;
         }
-        Path temporary = Files.createTempFile(directory, ".extract-", ".tmp");
+        // Not Files.createTempFile: its SecureRandom costs a fresh JVM ~15 ms. The directory is the
+        // user's own (0700) and CREATE_NEW refuses a name that exists, so a unique-enough name does.
+        Path temporary = directory.resolve(".extract-" + Long.toHexString(System.nanoTime()) + "-"
+                + Integer.toHexString(System.identityHashCode(new Object())) + ".tmp");
         try {
-            try (InputStream in = open(resource); OutputStream out = Files.newOutputStream(temporary)) {
+            try (InputStream in = open(resource);
+                 OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE)) {
                 byte[] chunk = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(chunk)) > 0) {
@@ -287,23 +297,7 @@ final class NativeLibrary {
     }
 
     private static String digest(Path file) throws IOException {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException("no SHA-256 in this JVM", e);
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] chunk = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(chunk)) > 0) {
-                sha.update(chunk, 0, n);
-            }
-        }
-        StringBuilder hex = new StringBuilder(64);
-        for (byte b : sha.digest()) {
-            hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return hex.toString();
+        byte[] bytes = Files.readAllBytes(file);
+        return Sha256.hex(bytes, bytes.length);
     }
 }
