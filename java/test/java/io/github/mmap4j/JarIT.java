@@ -9,15 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -40,37 +35,8 @@ class JarIT {
         assertTrue(jar.isFile(), "the packaged jar " + jar + " (run through failsafe after package)");
     }
 
-    static final class Run {
-        final int exit;
-        final String out;
-        final String err;
-
-        Run(int exit, String out, String err) {
-            this.exit = exit;
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    private Run java(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(Arrays.asList(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return new Run(p.waitFor(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
-                new String(Files.readAllBytes(err), StandardCharsets.UTF_8));
+    private JavaProcess.Run java(String... args) throws Exception {
+        return JavaProcess.java(dir, args);
     }
 
     @Test
@@ -94,7 +60,7 @@ class JarIT {
 
     @Test
     void infoRunsAndLoadingIsSilent() throws Exception {
-        Run r = java("-jar", jar.getPath(), "info");
+        JavaProcess.Run r = java("-jar", jar.getPath(), "info");
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("page size:      " + Mmap.pageSize()), r.toString());
         assertTrue(r.out.contains("native library: "), r.toString());
@@ -103,7 +69,7 @@ class JarIT {
 
     @Test
     void noArgumentsPrintsUsageAndExits2() throws Exception {
-        Run r = java("-jar", jar.getPath());
+        JavaProcess.Run r = java("-jar", jar.getPath());
         assertEquals(2, r.exit, r.toString());
         assertTrue(r.err.contains("usage:"), r.toString());
     }
@@ -111,12 +77,12 @@ class JarIT {
     @Test
     void tmpdirPropertyChoosesAPrivateExtractionDirectory() throws Exception {
         Path target = dir.resolve("extract-here");
-        Run r = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
+        JavaProcess.Run r = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("native library: " + target), r.toString());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
         // A second JVM reuses the checked copy.
-        Run again = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
+        JavaProcess.Run again = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
         assertEquals(0, again.exit, again.toString());
         try (java.util.stream.Stream<Path> files = Files.list(target)) {
             assertEquals(1, files.count(), "one extracted library, reused");
@@ -127,14 +93,14 @@ class JarIT {
     void aSharedExtractionDirectoryIsRefused() throws Exception {
         Path shared = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Run r = java("-Dmmap4j.tmpdir=" + shared, "-jar", jar.getPath(), "info");
+        JavaProcess.Run r = java("-Dmmap4j.tmpdir=" + shared, "-jar", jar.getPath(), "info");
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("expected rwx------"), r.toString());
     }
 
     @Test
     void libraryPathPropertyFailureNamesTheFileAndReason() throws Exception {
-        Run r = java("-Dmmap4j.library.path=" + dir.resolve("nope.so"), "-jar", jar.getPath(), "info");
+        JavaProcess.Run r = java("-Dmmap4j.library.path=" + dir.resolve("nope.so"), "-jar", jar.getPath(), "info");
         assertFalse(r.exit == 0, r.toString());
         assertTrue(r.err.contains("mmap4j: could not load " + dir.resolve("nope.so")), r.toString());
         assertTrue(r.err.contains("mmap4j.library.path"), r.toString());

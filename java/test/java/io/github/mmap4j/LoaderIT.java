@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mmap4j.JavaProcess.Run;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +23,6 @@ import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -50,45 +51,16 @@ class LoaderIT {
         assertTrue(jar.isFile(), "the packaged jar " + jar + " (run through failsafe after package)");
     }
 
-    private static final class Run {
-        final int exit;
-        final String out;
-        final String err;
-
-        Run(int exit, String out, String err) {
-            this.exit = exit;
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
     private Process start(String name, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
-        cmd.addAll(Arrays.asList(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectOutput(dir.resolve(name + ".out").toFile())
-                .redirectError(dir.resolve(name + ".err").toFile()).start();
+        return JavaProcess.start(dir, name, args);
     }
 
     private Run finish(String name, Process p) throws Exception {
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return new Run(p.waitFor(), read(dir.resolve(name + ".out")), read(dir.resolve(name + ".err")));
+        return JavaProcess.finish(dir, name, p);
     }
 
     private Run java(String... args) throws Exception {
-        return finish("run", start("run", args));
-    }
-
-    private static String read(Path p) throws IOException {
-        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+        return JavaProcess.java(dir, args);
     }
 
     /** native-lib-loader's folder for this host (the tests run on one of the four). */
@@ -230,8 +202,7 @@ class LoaderIT {
     private Run command(String... cmd) throws Exception {
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("cmd.out").toFile())
-                    .redirectError(dir.resolve("cmd.err").toFile()).start();
+            p = JavaProcess.startCommand(dir, "cmd", Arrays.asList(cmd));
         } catch (IOException e) {
             return new Run(127, "", e.toString());
         }
