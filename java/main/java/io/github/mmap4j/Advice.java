@@ -73,9 +73,12 @@ public enum Advice {
     ZERO_WIRED_PAGES(Native.ADV_ZERO_WIRED_PAGES);
 
     private final int code;
+    /** The call's name in messages, made once: range calls must not build strings. */
+    final String call;
 
     Advice(int code) {
         this.code = code;
+        this.call = "madvise(" + name() + ")";
     }
 
     /**

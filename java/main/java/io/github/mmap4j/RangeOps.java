@@ -23,18 +23,28 @@ import java.util.Objects;
  */
 final class RangeOps {
 
+    /** msync's name in messages by Native.SYNC_* bits, made once: range calls must not build strings. */
+    private static final String[] SYNC_CALLS = new String[8];
+
+    static {
+        for (int bits = 0; bits < SYNC_CALLS.length; bits++) {
+            SYNC_CALLS[bits] = "msync(" + ((bits & Native.SYNC_ASYNC) != 0 ? "MS_ASYNC" : "MS_SYNC")
+                    + ((bits & Native.SYNC_INVALIDATE) != 0 ? "|MS_INVALIDATE" : "") + ")";
+        }
+    }
+
     private RangeOps() {
     }
 
     static void advise(Span span, Advice advice) throws MmapException {
         final int code = Codes.advice(advice);
-        Ranges.run("madvise(" + advice + ")", span, advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
+        Ranges.run(advice.call, span, advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
     }
 
     static void sync(Span span, SyncMode... modes) throws MmapException {
         final int bits = Codes.sync(modes);
-        Ranges.run("msync" + Arrays.toString(modes), span, Rounding.OUTWARD,
+        Ranges.run(SYNC_CALLS[bits], span, Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 

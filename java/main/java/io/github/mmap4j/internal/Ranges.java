@@ -148,8 +148,11 @@ public final class Ranges {
                     + " bytes)");
         }
         if (mapping == null) {
-            return length == 0 || to <= from ? 0 : Errors.check(call.run(span.owner, from, to - from), name,
-                    describe(start, length));
+            if (length == 0 || to <= from) {
+                return 0;
+            }
+            long rc = call.run(span.owner, from, to - from);
+            return rc >= 0 ? rc : Errors.check(rc, name, describe(start, length));
         }
         mapping.acquire(name);
         try {
