@@ -91,15 +91,17 @@ public enum Advice {
     }
 
     /**
-     * Whether this advice can destroy data in private or anonymous memory
-     * (it may read back as zeros afterwards). mmap4j never rounds such advice
-     * outward onto bytes outside a buffer it did not map.
+     * Whether this advice can destroy data (it may read back as zeros
+     * afterwards, in this process or, for {@link #WIPEONFORK}, in a child).
+     * mmap4j applies such advice only to the pages wholly inside the bytes
+     * given, for every buffer: a partly covered page is left alone, since its
+     * other bytes are not the caller's to discard.
      *
-     * @return {@code true} for {@link #DONTNEED}, {@link #FREE}, {@link #REMOVE}
-     *         and {@link #FREE_REUSABLE}.
+     * @return {@code true} for {@link #DONTNEED}, {@link #FREE}, {@link #REMOVE},
+     *         {@link #WIPEONFORK} and {@link #FREE_REUSABLE}.
      */
     public boolean discardsData() {
-        return this == DONTNEED || this == FREE || this == REMOVE || this == FREE_REUSABLE;
+        return this == DONTNEED || this == FREE || this == REMOVE || this == WIPEONFORK || this == FREE_REUSABLE;
     }
 
     int code() {

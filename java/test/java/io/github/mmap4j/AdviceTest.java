@@ -136,6 +136,48 @@ class AdviceTest {
         Mmap.unmap(buf);
     }
 
+    /**
+     * Discarding advice on a buffer that starts or ends inside a page touches only the pages
+     * wholly inside the buffer: REMOVE on bytes 100..150 of a file once zeroed a whole page of the
+     * file around them (100 bytes before, 3,946 after).
+     */
+    @Test
+    void discardingAdviceLeavesBytesOutsideTheBufferAlone() throws Exception {
+        long page = Mmap.pageSize();
+        byte[] content = new byte[(int) (3 * page)];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i % 251 + 1);
+        }
+        for (Advice advice : new Advice[] {Advice.REMOVE, Advice.DONTNEED, Advice.FREE}) {
+            if (!advice.isSupported()) {
+                continue;
+            }
+            Path p = dir.resolve("neighbours-" + advice + ".bin");
+            Files.write(p, content);
+            // Shared file mappings: REMOVE punches the file; private ones: DONTNEED/FREE drop the private copy.
+            MapOptions options = MapOptions.of(advice == Advice.REMOVE ? MapMode.READ_WRITE : MapMode.PRIVATE);
+            ByteBuffer whole = Mmap.map(p, 0, content.length, options);
+            whole.put(0, (byte) 0x7f); // a private copy of page 0 outside the small buffer
+            ByteBuffer small = Mmap.map(p, 100, 50, options);
+            Mmap.advise(small, advice);
+            ByteBuffer straddling = Mmap.map(p, page - 10, (int) page, options);
+            Mmap.advise(straddling, advice); // covers no whole page either
+            Mmap.sync(whole);
+            byte[] now = Files.readAllBytes(p);
+            assertEquals(content.length, now.length);
+            for (int i = 0; i < content.length; i++) {
+                byte expected = advice == Advice.REMOVE && i == 0 ? 0x7f : content[i];
+                if (now[i] != expected) {
+                    fail(advice + " changed byte " + i + " of the file (" + now[i] + " instead of " + expected + ")");
+                }
+            }
+            assertEquals(0x7f, whole.get(0), advice + " dropped a private copy outside the buffer");
+            Mmap.unmap(small);
+            Mmap.unmap(straddling);
+            Mmap.unmap(whole);
+        }
+    }
+
     @Test
     void adviceAtMapTimeIsGiven() throws Exception {
         long page = Mmap.pageSize();

@@ -15,10 +15,11 @@ import java.util.Objects;
  *
  * <p>Any direct buffer works: mmap4j's, the JDK's {@code MappedByteBuffer},
  * {@code allocateDirect}, slices of each. The range is rounded outward to
- * whole pages, which stays inside the mapping for every mapped buffer. For a
- * buffer mmap4j did not map, the pages around it may hold other data, so calls
- * that could destroy data there ({@link Rounding#INWARD}) use only the pages
- * wholly inside the bytes asked for, and {@code mprotect}
+ * whole pages, which stays inside the mapping for every mapped buffer. Calls
+ * that could destroy data ({@link Rounding#INWARD}: discarding advice) use only
+ * the pages wholly inside the bytes asked for, for every buffer: the rest of a
+ * partly covered page belongs to bytes the caller did not name (other parts of
+ * the file, another buffer). For a buffer mmap4j did not map, {@code mprotect}
  * ({@link Rounding#EXACT}) requires page-aligned bytes.
  */
 public final class Ranges {
@@ -27,7 +28,7 @@ public final class Ranges {
     public enum Rounding {
         /** To the enclosing pages: harmless calls (msync, mincore, mlock, most advice). */
         OUTWARD,
-        /** Outward in mmap4j's mappings; elsewhere to the pages wholly inside (discarding advice). */
+        /** To the pages wholly inside, for every buffer (discarding advice). */
         INWARD,
         /** Outward in mmap4j's mappings; elsewhere the range must be page-aligned (mprotect). */
         EXACT
@@ -138,7 +139,7 @@ public final class Ranges {
         long end = start + length;
         long from = Platform.alignDown(start);
         long to = Platform.alignUp(end);
-        if (mapping == null && rounding == Rounding.INWARD) {
+        if (rounding == Rounding.INWARD) {
             from = Platform.alignUp(start);
             to = Platform.alignDown(end);
         } else if (mapping == null && rounding == Rounding.EXACT && (from != start || to != end)) {
@@ -156,7 +157,7 @@ public final class Ranges {
         }
         mapping.acquire(name);
         try {
-            if (length == 0) {
+            if (length == 0 || to <= from) {
                 return 0;
             }
             long rc = call.run(span.owner, from, to - from);
