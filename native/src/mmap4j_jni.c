@@ -154,14 +154,19 @@ static jlong mm_unmap(JNIEnv *env, jclass cls, jlong address, jlong length) {
     return mm4j_unmap(ADDR(address), length);
 }
 
-static jlong mm_retire(JNIEnv *env, jclass cls, jlong address, jlong length, jint zero_fd) {
-    (void) env; (void) cls;
-    return mm4j_retire(ADDR(address), length, zero_fd);
+static jlong mm_quarantine(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint fd) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_quarantine(ADDR(address), length, fd);
 }
 
-static jlong mm_zeroFd(JNIEnv *env, jclass cls) {
+static jlong mm_quarantineFd(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
-    return mm4j_zero_fd();
+    return mm4j_quarantine_fd();
+}
+
+static jlong mm_release(JNIEnv *env, jclass cls, jlong address, jlong length, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_release(ADDR(address), length, fd);
 }
 
 static jlong mm_sync(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint bits) {
@@ -265,8 +270,9 @@ static const JNINativeMethod method_table[] = {
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
     {"unmap", "(JJ)J", (void *) mm_unmap},
-    {"retire", "(JJI)J", (void *) mm_retire},
-    {"zeroFd", "()J", (void *) mm_zeroFd},
+    {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
+    {"quarantineFd", "()J", (void *) mm_quarantineFd},
+    {"release", "(JJI)J", (void *) mm_release},
     {"sync", "(Ljava/lang/Object;JJI)J", (void *) mm_sync},
     {"advise", "(Ljava/lang/Object;JJI)J", (void *) mm_advise},
     {"residency", "(Ljava/lang/Object;JJ[J)J", (void *) mm_residency},

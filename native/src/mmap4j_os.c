@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #endif
 #ifdef __linux__
+#include <linux/falloc.h>
 #include <sys/syscall.h>
 #endif
 
@@ -99,27 +100,64 @@ int64_t mm4j_unmap(uintptr_t address, int64_t length) {
     return 0;
 }
 
-int64_t mm4j_retire(uintptr_t address, int64_t length, int zero_fd) {
-    /* PROT_WRITE matters: a write to a read-only page is SIGSEGV, not SIGBUS.
-     * The file offset is the address itself, so neighbouring retired ranges have
-     * contiguous offsets in the same file and the kernel merges them into one
-     * mapping: closed ranges waiting for GC then cost next to nothing against
-     * vm.max_map_count, and mmap/munmap stay fast. */
-    void *p = mmap((void *) address, (size_t) length, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_FIXED, zero_fd, (off_t) address);
-    RETURN_ERRNO_IF(p == MAP_FAILED);
-    return 0;
-}
+/* The quarantine file's size: larger than any user-space address, so a cover at
+ * file offset = address always lies inside it (a hole there reads as zeros). */
+#define QUARANTINE_FILE_SIZE ((off_t) 1 << 62)
 
-int64_t mm4j_zero_fd(void) {
+/* Older BSD headers spell it MAP_ANON. */
+#if !defined(MAP_ANONYMOUS) && defined(MAP_ANON)
+#define MAP_ANONYMOUS MAP_ANON
+#endif
+#ifndef MAP_NORESERVE
+#define MAP_NORESERVE 0
+#endif
+
+int64_t mm4j_quarantine_fd(void) {
 #if defined(__linux__) && defined(SYS_memfd_create)
     /* The raw syscall: glibc 2.17 (our floor) has no memfd_create wrapper. */
-    long fd = syscall(SYS_memfd_create, "mmap4j-retired", 1u /* MFD_CLOEXEC */);
+    long fd = syscall(SYS_memfd_create, "mmap4j-quarantine", 1u /* MFD_CLOEXEC */);
     RETURN_ERRNO_IF(fd < 0);
+    if (ftruncate((int) fd, QUARANTINE_FILE_SIZE) != 0) {
+        int err = errno;
+        close((int) fd);
+        return -(int64_t) err;
+    }
     return fd;
 #else
     return -ENOSYS;
 #endif
+}
+
+int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd) {
+    void *p;
+    if (quarantine_fd >= 0) {
+        /* Shared: not charged against the commit limit, whatever the range's size. The file
+         * offset is the address itself, so neighbouring covers have contiguous offsets in one
+         * file and the kernel merges them into one mapping (vm.max_map_count). */
+        p = mmap((void *) address, (size_t) length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+                 quarantine_fd, (off_t) address);
+    } else {
+        p = mmap((void *) address, (size_t) length, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    }
+    RETURN_ERRNO_IF(p == MAP_FAILED);
+    return 0;
+}
+
+int64_t mm4j_release(uintptr_t address, int64_t length, int quarantine_fd) {
+    int64_t rc = 0;
+#if defined(__linux__)
+    /* Frees what stale accesses put into the quarantine file at these offsets. It only ever
+     * touches that file, never what the range mapped before it was closed. */
+    if (quarantine_fd >= 0 && fallocate(quarantine_fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                                        (off_t) address, (off_t) length) != 0) {
+        rc = -(int64_t) errno;
+    }
+#else
+    (void) quarantine_fd;
+#endif
+    if (munmap((void *) address, (size_t) length) != 0) rc = -(int64_t) errno;
+    return rc;
 }
 
 int64_t mm4j_sync(uintptr_t address, int64_t length, int flags) {

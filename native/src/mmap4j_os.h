@@ -33,13 +33,23 @@ int64_t mm4j_isatty(int fd);
 /* mmap(2) with a NULL hint; returns the address. */
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset);
 int64_t mm4j_unmap(uintptr_t address, int64_t length);
-/* Covers [address, address+length) with a shared mapping of the zero-length
- * file zero_fd (MAP_FIXED). Any later access there raises SIGBUS, which the
- * JVM turns into InternalError, instead of SIGSEGV, which would kill it. */
-int64_t mm4j_retire(uintptr_t address, int64_t length, int zero_fd);
-/* A zero-length anonymous file for mm4j_retire: memfd_create on Linux,
- * -ENOSYS elsewhere (the caller then uses an unlinked temporary file). */
-int64_t mm4j_zero_fd(void);
+/* The quarantine: what covers a closed range until it is unmapped (see
+ * ARCHITECTURE.md, "Lifetime"). Ordinary readable, writable memory, so no access
+ * of any kind can fault there: stale reads see zeros (or what stale writes put
+ * there), stale writes never reach the file that was mapped.
+ *
+ * mm4j_quarantine_fd: Linux: a memfd sized past every user address (sparse: it
+ * costs nothing until touched). -ENOSYS elsewhere: covers are then private
+ * anonymous memory (MAP_NORESERVE). */
+int64_t mm4j_quarantine_fd(void);
+/* Covers [address, address+length) with MAP_FIXED: the quarantine file at file
+ * offset = address (neighbouring covers merge into one kernel mapping), or private
+ * anonymous memory when quarantine_fd < 0. Only for a range the caller owns. */
+int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd);
+/* Returns a range to the OS: punches the quarantine file's hole at offset = address
+ * (what stale accesses allocated there) when quarantine_fd >= 0, then munmap.
+ * Both are tried; -errno of the last failure. */
+int64_t mm4j_release(uintptr_t address, int64_t length, int quarantine_fd);
 
 int64_t mm4j_sync(uintptr_t address, int64_t length, int flags);
 int64_t mm4j_advise(uintptr_t address, int64_t length, int advice);

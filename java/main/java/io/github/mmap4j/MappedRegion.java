@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * <p><b>Lifetime.</b> {@link #close()} works as {@link Mmap#unmap}: the file is
  * released at once, every view gets {@code limit(0)}, every later call on the
  * region throws {@link IllegalStateException}, and a stale view that still
- * reads or writes gets {@link InternalError} instead of crashing the JVM. The
+ * reads sees zeros and its writes go nowhere: nothing can crash the JVM. The
  * address range goes back to the OS once neither the region nor any view of
  * it is reachable; a region never closed is unmapped then too.
  *
@@ -223,7 +223,7 @@ public final class MappedRegion implements AutoCloseable {
      */
     @Override
     public void close() throws MmapException {
-        Mappings.close(mapping);
+        Mappings.close(mapping, this);
     }
 
     /**

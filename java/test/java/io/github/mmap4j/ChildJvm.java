@@ -51,6 +51,31 @@ final class ChildJvm {
         return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     }
 
+    /**
+     * Options for a child that might crash: its hs_err file in {@code dir} (so the test can show
+     * it) and no core dump.
+     */
+    static List<String> crashOptions(Path dir) {
+        List<String> opts = new ArrayList<>();
+        opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+        opts.add("-XX:-CreateCoredumpOnCrash");
+        return opts;
+    }
+
+    /**
+     * Runs {@link Children} with {@link #crashOptions} plus {@code extra}, prints what it said, and
+     * fails unless it ended normally without a crash report.
+     */
+    static Result runChild(Path dir, long timeoutSeconds, List<String> extra, String... args) throws Exception {
+        List<String> opts = new ArrayList<>(crashOptions(dir));
+        opts.addAll(extra);
+        Result r = run(dir, timeoutSeconds, opts, Children.class, args);
+        System.out.println("[" + String.join(" ", args) + " " + extra + "]\n" + r.out.trim());
+        org.junit.jupiter.api.Assertions.assertEquals(0, r.exit, "the child must end normally:\n" + r);
+        org.junit.jupiter.api.Assertions.assertFalse(r.err.contains("hs_err"), "the child crashed:\n" + r);
+        return r;
+    }
+
     static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());

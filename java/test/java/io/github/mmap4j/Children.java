@@ -55,6 +55,21 @@ final class Children {
             case "leak":
                 leak();
                 break;
+            case "stale-views":
+                StaleChildren.staleViews(Paths.get(args[1]));
+                break;
+            case "forwarder-race":
+                StaleChildren.forwarderRace(Long.parseLong(args[1]));
+                break;
+            case "protect-loop":
+                StaleChildren.protectLoop(Long.parseLong(args[1]));
+                break;
+            case "gc-race":
+                StaleChildren.gcRace(Paths.get(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                break;
+            case "budget":
+                StaleChildren.budget(Paths.get(args[1]), Integer.parseInt(args[2]));
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -71,6 +86,20 @@ final class Children {
     /** Writes a PROT_READ page ("write") or reads a PROT_NONE page ("read"): must end in InternalError. */
     private static void protect(String what) throws Exception {
         long page = Mmap.pageSize();
+        OUT.println("java " + System.getProperty("java.specification.version") + " canTrapProtectionFaults="
+                + Mmap.canTrapProtectionFaults());
+        if (!Mmap.canTrapProtectionFaults() && !"false".equals(System.getProperty("mmap4j.segvForwarder"))) {
+            // Java 8-10 by default: a protect that would need the forwarder is refused, nothing faults.
+            try {
+                Mmap.protect(Mmap.anonymous((int) page, Sharing.PRIVATE), Protection.READ);
+                OUT.println("protect was not refused");
+                System.exit(3);
+            } catch (UnsupportedOperationException e) {
+                OUT.println("refused on this JVM: " + e.getMessage());
+                OUT.println("done");
+                return;
+            }
+        }
         if (what.equals("cycles")) {
             // Close frees the forwarder's slot: more protect/close cycles than the table has slots.
             for (int i = 0; i < 10_000; i++) {
@@ -219,7 +248,7 @@ final class Children {
                             java.util.concurrent.atomic.AtomicBoolean stop) {
         try {
             // Half use the handed-out buffer (limit(0) on close), half a duplicate (keeps its own
-            // limit, so it reaches the retired range: SIGBUS, InternalError).
+            // limit, so it reaches the quarantined range: zeros, no error).
             ByteBuffer view = id % 2 == 0 ? buf : buf.duplicate();
             long sum = 0;
             int afterStop = 0;
@@ -303,7 +332,7 @@ final class Children {
         long n = 0;
         String name = file.toAbsolutePath().toString();
         for (String line : Files.readAllLines(Paths.get("/proc/self/maps"))) {
-            if (line.endsWith(name) || line.contains("mmap4j-retired")) {
+            if (line.endsWith(name) || line.contains("mmap4j-quarantine")) {
                 n++;
             }
         }

@@ -5,7 +5,6 @@
 package io.github.mmap4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -41,20 +40,13 @@ class ReliabilityTest {
     @TempDir
     Path dir;
 
-    private List<String> options(String... extra) {
-        List<String> opts = new ArrayList<>();
-        opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
-        opts.add("-XX:-CreateCoredumpOnCrash");
-        opts.addAll(Arrays.asList(extra));
-        return opts;
+    /** Options for a child beyond {@link ChildJvm#crashOptions}. */
+    private static List<String> options(String... extra) {
+        return Arrays.asList(extra);
     }
 
-    private ChildJvm.Result child(long timeoutSeconds, List<String> jvmOptions, String... args) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, timeoutSeconds, jvmOptions, Children.class, args);
-        System.out.println("[" + String.join(" ", args) + " " + jvmOptions + "]\n" + r.out.trim());
-        assertEquals(0, r.exit, "the child must end normally:\n" + r);
-        assertFalse(r.err.contains("hs_err"), "the child crashed:\n" + r);
-        return r;
+    private ChildJvm.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
+        return ChildJvm.runChild(dir, timeoutSeconds, extra, args);
     }
 
     // 2. Close while reading
@@ -108,7 +100,7 @@ class ReliabilityTest {
     void killedWriterLosesNothing() throws Exception {
         Path file = dir.resolve("writer.bin");
         int ints = 4_000_000;
-        Process p = ChildJvm.start(dir, options(), Children.class, "writer", file.toString(), "" + ints);
+        Process p = ChildJvm.start(dir, ChildJvm.crashOptions(dir), Children.class, "writer", file.toString(), "" + ints);
         AtomicLong last = new AtomicLong(-1);
         Thread pump = new Thread(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),

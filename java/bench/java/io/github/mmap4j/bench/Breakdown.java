@@ -42,7 +42,7 @@ public class Breakdown {
 
     FileChannel channel;
     int fd;
-    int zeroFd;
+    int quarantineFd;
     ByteBuffer page;
     long pageAddress;
 
@@ -51,7 +51,7 @@ public class Breakdown {
         Fixture.load();
         channel = Fixture.open();
         fd = Native.descriptor(channel);
-        zeroFd = (int) Native.zeroFd();
+        quarantineFd = (int) Native.quarantineFd();
         page = Mmap.map(channel, MapMode.READ_ONLY, 0, (int) Mmap.pageSize());
         pageAddress = Mmap.address(page);
     }
@@ -71,13 +71,13 @@ public class Breakdown {
         return address + size;
     }
 
-    /** mmap4j's system calls, all on this thread: fstat, mmap, mmap(MAP_FIXED) of the empty memfd, munmap. */
+    /** mmap4j's system calls, all on this thread: fstat, mmap, mmap(MAP_FIXED) of the quarantine, punch, munmap. */
     @Benchmark
     public long syscallsSafeClose() throws IOException {
         long size = channel.size();
         long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
-        Native.retire(address, SIZE, zeroFd);
-        Native.unmap(address, SIZE);
+        Native.quarantine(null, address, SIZE, quarantineFd);
+        Native.release(address, SIZE, quarantineFd);
         return address + size;
     }
 

@@ -52,8 +52,7 @@ public final class Mapper {
      * @param flagBits    {@code 1 << Native.FLAG_*} bits.
      * @param advice      {@code Native.ADV_*} code to apply after mapping, or {@code -1}.
      * @param description what is mapped, for messages (its {@code toString()}, called only when needed).
-     * @return the registered mapping; the caller's bytes start at
-     *         {@code address() + (offset % pageSize)}.
+     * @return the registered mapping; the caller's bytes start at {@link Mapping#base()}.
      * @throws MmapException when {@code mmap} or the advice fails, or the range is past the end of the file.
      */
     public static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
@@ -64,8 +63,14 @@ public final class Mapper {
                     + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
                     + "length, or map by path with MapOptions.createOrGrow()");
         }
-        long delta = offset - Platform.alignDown(offset);
+        // Huge pages: mmap rounds the length up itself, but munmap (and the cover at close) must be
+        // given whole huge pages, and a file offset must be a multiple of one.
+        long align = hugePages(flagBits);
+        long delta = offset % align;
         long mapLength = delta + length;
+        if (align != Platform.pageSize()) {
+            mapLength = (mapLength + align - 1) / align * align;
+        }
         int fd = source == null ? -1 : source.fd();
         Mappings.beforeMap();
         long address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
@@ -80,15 +85,15 @@ public final class Mapper {
             long rc = Native.advise(null, address, mapLength, advice);
             if (rc < 0) {
                 // Nothing was handed out yet, so the range can go straight back.
-                Native.unmap(address, mapLength);
+                Mappings.unmapUnregistered(address, mapLength, description);
                 Errors.check(rc, "madvise", description.toString());
             }
         }
-        Mapping mapping = new Mapping(address, mapLength, prot, description,
+        Mapping mapping = new Mapping(address, mapLength, address + delta, prot, description,
                 Mappings.leakDetection() ? new Throwable("mapped here") : null);
         Mappings.register(mapping);
-        if (Guard.needed(prot)) {
-            // Mapped without READ or WRITE: the first access may fault with SIGSEGV.
+        if (Guard.needed(prot, prot)) {
+            // Mapped without READ: the first access may fault with SIGSEGV.
             try {
                 Guard.cover(mapping);
             } catch (RuntimeException e) {
@@ -97,6 +102,20 @@ public final class Mapper {
             }
         }
         return mapping;
+    }
+
+    /** The unit a mapping's offset and length are aligned to: the page, or the huge page for HUGETLB. */
+    private static long hugePages(int flagBits) {
+        if ((flagBits & (1 << Native.FLAG_HUGE_1GB)) != 0) {
+            return 1L << 30;
+        }
+        if ((flagBits & (1 << Native.FLAG_HUGE_2MB)) != 0) {
+            return 2L << 20;
+        }
+        if ((flagBits & (1 << Native.FLAG_HUGETLB)) != 0) {
+            return Platform.hugePageSize();
+        }
+        return Platform.pageSize();
     }
 
     /**

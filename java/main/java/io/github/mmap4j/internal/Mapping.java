@@ -15,10 +15,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One range mmap4j mapped, and its lifetime.
  *
- * <p>States: open, then closed (the range is covered by a zero-length file
- * mapping: the file is released and stale views fault with SIGBUS, which the
- * JVM turns into {@code InternalError}), then reclaimed (really unmapped, once
- * no buffer that could reach the range is left; see {@link Mappings}).
+ * <p>States: open, then closed (the range is covered by quarantine memory: the
+ * file is released, and stale views read zeros and write nowhere, see
+ * {@link Mappings}), then reclaimed (really unmapped, once no buffer that
+ * could reach the range is left). Covering and unmapping both happen under
+ * this object's lock and check {@link #phase}, so a close that races with
+ * reclaim never covers a range mmap4j no longer owns.
  *
  * <p>Operations on the range ({@code msync}, {@code madvise}, ...) run between
  * {@link #acquire} and {@link #release}; {@link #close} first marks the mapping
@@ -33,6 +35,7 @@ public final class Mapping {
 
     private final long address;
     private final long length;
+    private final long base;
     private final int protection;
     /** Built into a string only when a message needs it: most mappings never fail. */
     private final Object description;
@@ -47,20 +50,35 @@ public final class Mapping {
     private volatile int guardSlot = -1;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
     private int trackers;
+    /** {@link #OPEN}, {@link #QUARANTINED} or {@link #RECLAIMED}. Guarded by this. */
+    int phase;
+    /** Whether close covered it (or tried to) and counted it as waiting. Guarded by this. */
+    boolean quarantined;
+    /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
+    Throwable closedAt;
+
+    /** The range maps what the user mapped. */
+    static final int OPEN = 0;
+    /** Closed: the range is covered by quarantine memory (or kept as it was if covering failed). */
+    static final int QUARANTINED = 1;
+    /** Reclaimed: mmap4j gave the range back, or is about to; nothing may cover or unmap it again. */
+    static final int RECLAIMED = 2;
 
     /**
      * Records a new mapping.
      *
      * @param address     the page-aligned start {@code mmap} returned.
      * @param length      the length given to {@code mmap}.
+     * @param base        the address of the caller's first byte (the offset asked for).
      * @param protection  the {@code Native.PROT_*} bits it was mapped with.
      * @param description what was mapped, for messages (path, offset, length, mode); its
      *                    {@code toString()} is called only when a message needs it.
      * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
      */
-    public Mapping(long address, long length, int protection, Object description, Throwable origin) {
+    public Mapping(long address, long length, long base, int protection, Object description, Throwable origin) {
         this.address = address;
         this.length = length;
+        this.base = base;
         this.protection = protection;
         this.description = description;
         this.origin = origin;
@@ -82,6 +100,15 @@ public final class Mapping {
      */
     public long length() {
         return length;
+    }
+
+    /**
+     * Where the caller's bytes start: the byte at the offset that was asked for.
+     *
+     * @return an address in the range.
+     */
+    public long base() {
+        return base;
     }
 
     /**

@@ -6,9 +6,6 @@ package io.github.mmap4j.internal;
 
 import io.github.mmap4j.MmapException;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
@@ -35,9 +32,16 @@ import java.util.logging.Logger;
  * reference is enqueued nothing can reach the range any more and it is safe to
  * {@code munmap}. A daemon thread ({@code mmap4j-reclaimer}) does that; every
  * {@code map} also drains the queue. A closed range waits for this while
- * covered by a zero-length file mapping; when many wait (or {@code mmap} fails
- * with {@code ENOMEM}), {@link #relievePressure} asks the JVM to collect, as the
- * JDK does for direct memory.
+ * covered by quarantine memory (readable, writable, never faulting; see
+ * {@code mm4j_quarantine}); when many wait (or {@code mmap} fails with
+ * {@code ENOMEM}), {@link #relievePressure} asks the JVM to collect, as the JDK
+ * does for direct memory.
+ *
+ * <p>Ownership: mmap4j covers ({@code MAP_FIXED}) or unmaps a range only while it
+ * owns it. Close covers and reclaim unmaps under the mapping's lock, each after
+ * checking {@link Mapping#phase}: reclaim marks the mapping reclaimed before its
+ * {@code munmap}, and close never covers a reclaimed range. The closing object is
+ * passed to the native call, so it stays reachable until the call returns.
  */
 public final class Mappings {
 
@@ -50,18 +54,22 @@ public final class Mappings {
     /** System property: mappings not closed before mmap4j asks for a collection. */
     public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
     /**
-     * Closed ranges waiting for GC. The kernel merges neighbouring retired ranges into one
-     * mapping (see mm4j_retire), so they barely count against {@code vm.max_map_count}; the
-     * bound keeps the table and the address space they hold in check, and is high enough that
-     * ordinary young collections usually reclaim them before mmap4j has to ask for a full one.
+     * mmap4j's share of {@code vm.max_map_count} (65530 by default, shared with the JVM's heap,
+     * thread stacks and every other library): a quarter.
      */
-    private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, 65536L);
+    private static final long BUDGET = Math.max(1024, Platform.maxMapCount() / 4);
     /**
-     * Mappings nobody closed still count against {@code vm.max_map_count} (65530 by default) until
-     * GC finds them: above this many, {@code map} asks for a collection first, and then not again
-     * until their number grew by a quarter more (so many live mappings stay cheap).
+     * Closed ranges waiting for GC. Neighbouring covers merge into one kernel mapping (see
+     * mm4j_quarantine), but ranges reclaimed in between leave holes, so in the worst case each
+     * waiting range is a kernel mapping of its own: the bound is the budget.
      */
-    private static final long MAX_MAPPINGS = Long.getLong(MAX_MAPPINGS_PROPERTY, 16384L);
+    private static final long MAX_RETIRED = Long.getLong(MAX_RETIRED_PROPERTY, BUDGET);
+    /**
+     * Mappings nobody closed count against {@code vm.max_map_count} until GC finds them: above
+     * this many, {@code map} asks for a collection first, and then not again until their number
+     * grew by a quarter more (so many live mappings stay cheap).
+     */
+    private static final long MAX_MAPPINGS = Long.getLong(MAX_MAPPINGS_PROPERTY, BUDGET);
 
     private static final ConcurrentSkipListMap<Long, Mapping> BY_ADDRESS = new ConcurrentSkipListMap<>();
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
@@ -70,13 +78,21 @@ public final class Mappings {
     private static final AtomicLong RETIRED = new AtomicLong();
     private static final AtomicLong RECLAIMED = new AtomicLong();
     private static final AtomicLong LEAKED = new AtomicLong();
+    private static final AtomicLong TOUCHED_AFTER_CLOSE = new AtomicLong();
     private static final Object PRESSURE_LOCK = new Object();
     /** How long the reclaimer lets enqueued references collect before it unmaps them as a batch. */
     private static final long RECLAIM_BATCH_MILLIS = 20;
-    /** BY_ADDRESS's size (ConcurrentSkipListMap.size() walks the whole map). */
+    /**
+     * Ranges mmap4j holds: in BY_ADDRESS, or out of it and being unmapped (decremented once
+     * munmap returned). ConcurrentSkipListMap.size() would walk the whole map.
+     */
     private static final AtomicLong TABLE = new AtomicLong();
-    /** Table size at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
+    /** Mappings not closed at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
     private static volatile long pressureMark = MAX_MAPPINGS;
+    /** Waiting closed ranges at which beforeMap next asks for a collection; guarded by PRESSURE_LOCK. */
+    private static volatile long retiredMark = MAX_RETIRED;
+    /** Test hook: runs in close, after the lookup and before the range is covered. */
+    static volatile Runnable beforeCover;
 
     static {
         // An inner class, not a method reference: the first lambda of a JVM costs milliseconds
@@ -164,26 +180,38 @@ public final class Mappings {
     }
 
     /**
-     * Closes a mapping: waits for running operations, covers the range with a
-     * zero-length file mapping (releasing the file at once), and limits handed-out
+     * Closes a mapping: waits for running operations, covers the range with
+     * quarantine memory (releasing the file at once), and limits handed-out
      * buffers to 0. The range itself is unmapped when no buffer can reach it.
      *
-     * @param mapping the mapping.
+     * @param mapping   the mapping.
+     * @param keepAlive the buffer or region being closed: reachable until the range is covered.
      * @return {@code false} if it was closed already (closing twice is a no-op).
      * @throws MmapException when the kernel refuses to cover the range (then the
      *                       range stays mapped until it is reclaimed).
      */
-    public static boolean close(Mapping mapping) throws MmapException {
+    public static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
         if (!mapping.markClosed()) {
             return false;
         }
         mapping.limitViews();
-        RETIRED.incrementAndGet();
-        long rc = Native.retire(mapping.address(), mapping.length(), ZeroFile.FD);
-        if (rc >= 0) {
-            // The range is readable and writable again (past the end of an empty file: SIGBUS, not
-            // SIGSEGV), so the SIGSEGV forwarder has nothing left to do for it.
-            Guard.uncover(mapping);
+        Runnable hook = beforeCover;
+        if (hook != null) {
+            hook.run();
+        }
+        long rc;
+        synchronized (mapping) {
+            if (mapping.phase == Mapping.RECLAIMED) {
+                // Nothing reached the range any more and it went back to the OS: nothing to cover.
+                return true;
+            }
+            rc = Native.quarantine(keepAlive, mapping.address(), mapping.length(), Quarantine.FD);
+            mapping.phase = Mapping.QUARANTINED;
+            mapping.quarantined = true;
+            if (LEAK_DETECTION) {
+                mapping.closedAt = new Throwable("closed here");
+            }
+            RETIRED.incrementAndGet();
         }
         // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
         // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
@@ -200,11 +228,24 @@ public final class Mappings {
      * @param mapping a mapping with nothing tracked.
      */
     public static void discard(Mapping mapping) {
-        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
-            TABLE.decrementAndGet();
+        synchronized (mapping) {
+            mapping.phase = Mapping.RECLAIMED;
         }
+        BY_ADDRESS.remove(mapping.address(), mapping);
         Guard.uncover(mapping);
-        Native.unmap(mapping.address(), mapping.length());
+        release(mapping.address(), mapping.length(), mapping.description(), 1);
+        TABLE.decrementAndGet();
+    }
+
+    /**
+     * Returns a range that was never registered (mapping it half failed) to the OS.
+     *
+     * @param address     the address {@code mmap} returned.
+     * @param length      its length.
+     * @param description what it was, for the report if {@code munmap} fails.
+     */
+    static void unmapUnregistered(long address, long length, Object description) {
+        release(address, length, description, 1);
     }
 
     /**
@@ -244,17 +285,44 @@ public final class Mappings {
     }
 
     /**
-     * Called before each {@code mmap}: processes what the reclaimer has not yet,
-     * and asks for a collection when too many closed ranges wait.
+     * How many closed ranges were found read or written after close when they
+     * were reclaimed (counted with leak detection on only).
+     *
+     * @return the count.
+     */
+    public static long touchedAfterClose() {
+        return TOUCHED_AFTER_CLOSE.get();
+    }
+
+    /**
+     * The most closed ranges that may wait for GC before {@code map} asks for a collection.
+     *
+     * @return {@value #MAX_RETIRED_PROPERTY}, by default a quarter of {@code vm.max_map_count}.
+     */
+    public static long maxRetired() {
+        return MAX_RETIRED;
+    }
+
+    /**
+     * Called before each {@code map}: processes what the reclaimer has not yet,
+     * and asks for a collection when too many closed ranges wait or too many
+     * mappings were never closed. When a collection could not bring the numbers
+     * down (the buffers are still reachable), it is not asked for again until
+     * they grew by another quarter of the bound, so holding many costs no GC per map.
      */
     public static void beforeMap() {
         drain();
-        if (RETIRED.get() > MAX_RETIRED || notClosed() > pressureMark) {
+        long retired = RETIRED.get();
+        if (retired <= MAX_RETIRED / 2 && retiredMark != MAX_RETIRED) {
+            retiredMark = MAX_RETIRED; // what was held is gone: back to the budget
+        }
+        if (retired > retiredMark || notClosed() > pressureMark) {
             synchronized (PRESSURE_LOCK) {
                 // Another thread may have relieved it while this one waited for the lock.
-                if (RETIRED.get() > MAX_RETIRED || notClosed() > pressureMark) {
+                if (RETIRED.get() > retiredMark || notClosed() > pressureMark) {
                     relievePressure();
                     pressureMark = Math.max(MAX_MAPPINGS, notClosed() + MAX_MAPPINGS / 4);
+                    retiredMark = Math.max(MAX_RETIRED, RETIRED.get() + MAX_RETIRED / 4);
                 }
             }
         }
@@ -348,6 +416,12 @@ public final class Mappings {
         if (!mapping.untrack()) {
             return null;
         }
+        int phase;
+        synchronized (mapping) {
+            // From here on nothing covers the range again: a close still running sees RECLAIMED.
+            phase = mapping.phase;
+            mapping.phase = Mapping.RECLAIMED;
+        }
         if (!mapping.isClosed()) {
             LEAKED.incrementAndGet();
             if (LEAK_DETECTION) {
@@ -355,18 +429,29 @@ public final class Mappings {
                         + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
                         mapping.origin());
             }
-        } else {
-            RETIRED.decrementAndGet();
         }
-        if (BY_ADDRESS.remove(mapping.address(), mapping)) {
-            TABLE.decrementAndGet();
-        }
+        BY_ADDRESS.remove(mapping.address(), mapping);
         // Out of the forwarder's table before the address can be reused by another mapping.
         Guard.uncover(mapping);
+        if (phase == Mapping.QUARANTINED && LEAK_DETECTION) {
+            reportTouched(mapping);
+        }
         return mapping;
     }
 
-    /** munmap of every range, one call per run of neighbouring ranges. */
+    /** Leak detection: pages of the quarantine that stale views read or wrote after close. */
+    private static void reportTouched(Mapping mapping) {
+        long touched = Native.residency(null, mapping.address(), Platform.alignUp(mapping.length()), null);
+        if (touched > 0) {
+            TOUCHED_AFTER_CLOSE.incrementAndGet();
+            Log.LOGGER.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
+                    + "written after it was closed (" + mapping.description() + "): stale views read zeros "
+                    + "and their writes were discarded; stop using views of a mapping once it is closed. "
+                    + "Closed at:", mapping.closedAt);
+        }
+    }
+
+    /** munmap of every range, one call per run of neighbouring ranges; counters drop once it returned. */
     private static void unmapAll(List<Mapping> ready) {
         if (ready.size() > 1) {
             Collections.sort(ready, BY_START);
@@ -380,15 +465,30 @@ public final class Mappings {
                 end += Platform.alignUp(ready.get(j).length());
                 j++;
             }
-            long rc = Native.unmap(start, end - start);
-            if (rc < 0) {
-                Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " ("
-                        + ready.get(i).description() + (j - i > 1 ? " and " + (j - i - 1) + " neighbours" : "")
-                        + ")");
+            int retired = 0;
+            for (int k = i; k < j; k++) {
+                // Set under the mapping's lock by close, read after process took that lock: counted
+                // as waiting until its munmap returned, so RETIRED stays honest for the pressure checks.
+                if (ready.get(k).quarantined) {
+                    retired++;
+                }
             }
-            RECLAIMED.addAndGet(j - i);
+            release(start, end - start, ready.get(i).description() + (j - i > 1 ? " and " + (j - i - 1)
+                    + " neighbours" : ""), j - i);
+            RETIRED.addAndGet(-retired);
+            TABLE.addAndGet(-(j - i));
             i = j;
         }
+    }
+
+    /** Punches the quarantine and unmaps; a failure is reported, never dropped. */
+    private static void release(long address, long length, Object description, int ranges) {
+        long rc = Native.release(address, length, Quarantine.FD);
+        if (rc < 0) {
+            Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
+                    + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
+        }
+        RECLAIMED.addAndGet(ranges);
     }
 
     private static final Comparator<Mapping> BY_START = new Comparator<Mapping>() {
@@ -403,33 +503,21 @@ public final class Mappings {
         static final Logger LOGGER = Logger.getLogger("io.github.mmap4j");
     }
 
-    /** The zero-length file closed ranges are covered with; made once, kept open for the JVM's life. */
-    private static final class ZeroFile {
-        /** Holds the fallback file open; {@code null} with memfd_create. */
-        private static RandomAccessFile fallback;
+    /** The quarantine file ranges are covered with at close; opened once, kept open for the JVM's life. */
+    private static final class Quarantine {
+        /** The memfd, or -1 where there is none (covers are then anonymous memory). */
         static final int FD = open();
 
         private static int open() {
-            long fd = Native.zeroFd();
+            long fd = Native.quarantineFd();
             if (fd >= 0) {
                 return (int) fd;
             }
-            // No memfd_create (macOS, old kernels): an unlinked empty temporary file.
-            try {
-                File file = File.createTempFile("mmap4j-retired", ".empty");
-                fallback = new RandomAccessFile(file, "rw");
-                if (!file.delete()) {
-                    file.deleteOnExit();
-                }
-                int descriptor = Native.descriptor(fallback.getFD());
-                if (descriptor < 0) {
-                    throw new IOException("no descriptor for " + file);
-                }
-                return descriptor;
-            } catch (IOException e) {
-                throw new IllegalStateException("mmap4j: cannot create the empty file that closed mappings are "
-                        + "covered with: " + e.getMessage() + "; set -Djava.io.tmpdir to a writable directory", e);
+            if (fd != -Errors.value("ENOSYS")) {
+                throw new IllegalStateException("mmap4j: cannot create the quarantine file closed mappings are "
+                        + "covered with: memfd_create/ftruncate failed with " + Errors.name((int) -fd));
             }
+            return -1;
         }
     }
 }

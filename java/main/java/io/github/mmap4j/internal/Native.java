@@ -169,11 +169,17 @@ public final class Native {
     /** {@code munmap(2)}. */
     public static native long unmap(long address, long length);
 
-    /** Covers a range with a zero-length file mapping: see {@code mm4j_retire}. */
-    public static native long retire(long address, long length, int zeroFd);
+    /**
+     * Covers a range mmap4j owns with quarantine memory ({@code mmap(MAP_FIXED)}): see
+     * {@code mm4j_quarantine}; {@code keepAlive} is the object that closes it.
+     */
+    public static native long quarantine(Object keepAlive, long address, long length, int quarantineFd);
 
-    /** A descriptor of a zero-length anonymous file ({@code memfd_create}), or {@code -errno}. */
-    public static native long zeroFd();
+    /** The quarantine file ({@code memfd_create}, sized past every address), or {@code -errno}. */
+    public static native long quarantineFd();
+
+    /** Punches the quarantine file at offset {@code address} (if {@code quarantineFd >= 0}), then {@code munmap}. */
+    public static native long release(long address, long length, int quarantineFd);
 
     /** {@code msync(2)}. */
     public static native long sync(Object keepAlive, long address, long length, int syncFlags);

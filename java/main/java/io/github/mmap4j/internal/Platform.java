@@ -4,6 +4,14 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * Facts about the running platform, asked of the shim once: page size, the
  * advice and map flags its headers define, whether it has {@code posix_fadvise}.
@@ -87,6 +95,48 @@ public final class Platform {
      */
     public static String libraryPath() {
         return NativeLibrary.loadedFrom();
+    }
+
+    /**
+     * The kernel's limit on mappings per process ({@code vm.max_map_count}), read
+     * once; 65530 (Linux's default) where it cannot be read (macOS has no such limit).
+     *
+     * @return the limit.
+     */
+    public static long maxMapCount() {
+        return Limits.MAX_MAP_COUNT;
+    }
+
+    /**
+     * The default huge page size ({@code Hugepagesize} in {@code /proc/meminfo}),
+     * read once; 2 MiB where it cannot be read.
+     *
+     * @return bytes.
+     */
+    public static long hugePageSize() {
+        return Limits.HUGE_PAGE_SIZE;
+    }
+
+    /** Read from /proc only when first asked. */
+    private static final class Limits {
+        static final long MAX_MAP_COUNT = readLong("/proc/sys/vm/max_map_count", null, 65530L);
+        static final long HUGE_PAGE_SIZE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+
+        /** The first number in the file, or in its line that starts with {@code key}. */
+        private static long readLong(String file, String key, long fallback) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                    new FileInputStream(file), StandardCharsets.US_ASCII))) {
+                for (String line; (line = in.readLine()) != null;) {
+                    if (key == null || line.startsWith(key)) {
+                        Matcher m = Pattern.compile("\\d+").matcher(line);
+                        return m.find() ? Long.parseLong(m.group()) : fallback;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not Linux, or /proc not mounted: the fallback.
+            }
+            return fallback;
+        }
     }
 
     /**
