@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.FileSource;
+import io.github.mmap4j.internal.Guard;
 import io.github.mmap4j.internal.Mapper;
 import io.github.mmap4j.internal.Mapping;
 import io.github.mmap4j.internal.Mappings;
@@ -300,8 +301,10 @@ public final class Mmap {
      *
      * <p>The file is released at once (it can be truncated, deleted or renamed).
      * The buffer gets {@code limit(0)}; every later mmap4j call on it or its views
-     * throws {@link IllegalStateException}; a view that still reads or writes gets
-     * {@link InternalError}, never a JVM crash. The address range returns to the
+     * throws {@link IllegalStateException}; a view kept from before (a
+     * {@code duplicate}, a {@code slice}) reads zeros and its writes go nowhere,
+     * whatever reads it (Java code, JDK intrinsics, native code, the kernel): no
+     * access can crash the JVM or reach the file. The address range returns to the
      * OS once no view of it is reachable. Unmapping twice does nothing.
      *
      * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one.
@@ -309,7 +312,7 @@ public final class Mmap {
      * @throws MmapException when the kernel refuses to replace the range.
      */
     public static void unmap(ByteBuffer buffer) throws MmapException {
-        Mappings.close(owner("unmap", buffer));
+        Mappings.close(owner("unmap", buffer), buffer);
     }
 
     /**
@@ -360,8 +363,8 @@ public final class Mmap {
     /**
      * Advises the kernel about bytes {@code offset .. offset+length} of the buffer
      * ({@code madvise(2)}). The range is rounded out to whole pages, except that
-     * advice which can discard data ({@link Advice#discardsData()}) on a buffer
-     * mmap4j did not map uses only the pages wholly inside the range.
+     * advice which can discard data ({@link Advice#discardsData()}) uses only the
+     * pages wholly inside the range (none, for a range shorter than a page).
      *
      * @param buffer any direct buffer.
      * @param offset first byte, from the buffer's index 0.
@@ -595,19 +598,39 @@ public final class Mmap {
     /**
      * Changes the protection of the pages of bytes {@code offset .. offset+length} ({@code mprotect(2)}).
      *
-     * <p>On Linux, when this takes READ or WRITE away from memory mmap4j mapped, an access the new
-     * protection forbids throws {@link InternalError} instead of crashing the JVM: mmap4j installs
-     * its SIGSEGV forwarder the first time (off with {@code -Dmmap4j.segvForwarder=false}).
+     * <p>When this takes READ away from memory mmap4j mapped (or WRITE from a mapping whose buffers
+     * are writable), an access the new protection forbids throws {@link InternalError} instead of
+     * crashing the JVM: on Linux mmap4j installs its SIGSEGV forwarder the first time. Where that
+     * cannot be done safely ({@link #canTrapProtectionFaults()} is {@code false}: Java 8-10 by
+     * default), such a call is refused. On a buffer mmap4j did not map, a forbidden access kills
+     * the JVM as it would in C.
      *
      * @param buffer      a direct buffer; for one mmap4j did not map the range must be page-aligned.
      * @param offset      first byte, from the buffer's index 0.
      * @param length      bytes.
      * @param protections the new protection; none at all is {@code PROT_NONE}.
+     * @throws UnsupportedOperationException when the access would be taken away from mmap4j's memory
+     *                                       and {@link #canTrapProtectionFaults()} is {@code false}.
      * @throws MmapException when {@code mprotect} fails.
      */
     public static void protect(ByteBuffer buffer, long offset, long length, Protection... protections)
             throws MmapException {
         RangeOps.protect(Span.of(buffer, offset, length), protections);
+    }
+
+    /**
+     * Whether an access that {@link #protect} forbids on memory mmap4j mapped becomes an
+     * {@link InternalError} here, rather than a JVM crash. {@code true} on Linux with a HotSpot JVM
+     * of Java 11 or later (mmap4j's SIGSEGV forwarder hands the fault to HotSpot as the SIGBUS it
+     * already handles; before Java 19 that error arrives asynchronously, at the thread's next
+     * safepoint poll); {@code false} on Java 8-10 unless {@code -Dmmap4j.segvForwarder=true}
+     * (HotSpot 8's own handling of that error can crash the JVM), and whenever
+     * {@code -Dmmap4j.segvForwarder=false}. On macOS HotSpot is expected to see SIGBUS already.
+     *
+     * @return whether {@code protect} may take READ or WRITE away from mmap4j's mappings.
+     */
+    public static boolean canTrapProtectionFaults() {
+        return Guard.canTrapFaults();
     }
 
     // ---------------------------------------------------------------- regions: mappings of any size
@@ -725,7 +748,7 @@ public final class Mmap {
     private static MappedRegion region(FileSource source, long offset, long length, MapOptions options)
             throws IOException {
         Mapping mapping = mapping(source, offset, length, options);
-        return new MappedRegion(mapping, mapping.address() + (offset - Platform.alignDown(offset)), length);
+        return new MappedRegion(mapping, mapping.base(), length);
     }
 
     // ---------------------------------------------------------------- internals
@@ -739,7 +762,7 @@ public final class Mmap {
     static ByteBuffer mapSource(FileSource source, long offset, int length, MapOptions options) throws IOException {
         Mapping mapping = mapping(source, offset, length, options);
         try {
-            return Mapper.buffer(mapping, mapping.address() + (offset - Platform.alignDown(offset)), length);
+            return Mapper.buffer(mapping, mapping.base(), length);
         } catch (RuntimeException | Error e) {
             Mappings.discard(mapping); // nothing was handed out: the range can go straight back
             throw e;

@@ -70,12 +70,10 @@ final class RangeOps {
     static void protect(Span span, Protection... protections) throws MmapException {
         final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
         Ranges.run("mprotect" + Arrays.toString(protections), span, Rounding.EXACT, (keep, address, bytes) -> {
-            if (Guard.needed(bits)) {
-                // Before the pages lose READ or WRITE: a fault right after must already be forwarded.
-                Mapping mapping = Mappings.find(address);
-                if (mapping != null) {
-                    Guard.cover(mapping);
-                }
+            // Before the pages lose access: a fault right after must already be forwarded.
+            Mapping mapping = Mappings.find(address);
+            if (mapping != null && Guard.needed(bits, mapping.protection())) {
+                Guard.cover(mapping);
             }
             return Native.protect(keep, address, bytes, bits);
         });

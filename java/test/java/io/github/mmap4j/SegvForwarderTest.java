@@ -31,13 +31,25 @@ class SegvForwarderTest {
     Path dir;
 
     private ChildJvm.Result run(String what, String... jvmOptions) throws Exception {
-        List<String> opts = new ArrayList<>();
-        opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
-        opts.add("-XX:-CreateCoredumpOnCrash");
+        List<String> opts = new ArrayList<>(ChildJvm.crashOptions(dir));
         opts.addAll(Arrays.asList(jvmOptions));
         ChildJvm.Result r = ChildJvm.run(dir, 60, opts, Children.class, "protect", what);
         System.out.println("[protect " + what + " " + opts + "] exit " + r.exit + "\n" + r.out.trim());
         return r;
+    }
+
+    /**
+     * Java 8-10 (by default): the child's protect was refused with UnsupportedOperationException
+     * and nothing faulted; on Java 11 and later the forwarder must have run instead.
+     */
+    private static boolean refusedBeforeJava11(ChildJvm.Result r) {
+        if (!r.out.contains("refused on this JVM")) {
+            return false;
+        }
+        assertTrue(r.out.contains("java 1.8") || r.out.contains("java 9") || r.out.contains("java 10"),
+                "only Java 8-10 refuse by default:\n" + r);
+        assertEquals(0, r.exit, r.toString());
+        return true;
     }
 
     private static void assumeLinux() {
@@ -50,6 +62,9 @@ class SegvForwarderTest {
     void writeToReadOnlyPageThrowsInternalError() throws Exception {
         assumeLinux();
         ChildJvm.Result r = run("write");
+        if (refusedBeforeJava11(r)) {
+            return;
+        }
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("forwarder installed=true"), r.toString());
         assertTrue(r.out.contains("caught InternalError"), r.toString());
@@ -62,6 +77,9 @@ class SegvForwarderTest {
     void readOfProtNonePageThrowsInternalErrorInterpreted() throws Exception {
         assumeLinux();
         ChildJvm.Result r = run("read", "-Xint");
+        if (refusedBeforeJava11(r)) {
+            return;
+        }
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("caught InternalError"), r.toString());
     }
@@ -83,6 +101,9 @@ class SegvForwarderTest {
     void readOfARegionMappedWithoutAccessThrowsInternalError() throws Exception {
         assumeLinux();
         ChildJvm.Result r = run("none");
+        if (refusedBeforeJava11(r)) {
+            return;
+        }
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("caught InternalError") && r.out.contains("done"), r.toString());
     }
@@ -92,6 +113,9 @@ class SegvForwarderTest {
     void closedAndCollectedMappingsLeaveTheForwardersTable() throws Exception {
         assumeLinux();
         ChildJvm.Result r = run("cycles", "-Xmx64m");
+        if (refusedBeforeJava11(r)) {
+            return;
+        }
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("10000 protected mappings closed or collected"), r.toString());
     }
