@@ -181,6 +181,9 @@ int64_t mm4j_unlock(uintptr_t address, int64_t length) {
 }
 
 int64_t mm4j_protect(uintptr_t address, int64_t length, int prot) {
+    /* musl's mprotect rounds the start down to a page and so changes bytes before it;
+     * glibc's passes it to the kernel, which refuses. Refuse on every libc. */
+    if (address % (uintptr_t) sysconf(_SC_PAGESIZE) != 0) return -EINVAL;
     RETURN_ERRNO_IF(mprotect((void *) address, (size_t) length, prot) != 0);
     return 0;
 }
