@@ -2,14 +2,17 @@
 # Checks the cross-built JNI libraries without running them: the things that
 # otherwise only show up as an UnsatisfiedLinkError on a user's machine
 # (too-new glibc symbol, stray dependency, wrong arch, absolute install name,
-# broken arm64 signature, extra exported symbols).
+# broken arm64 signature, extra exported symbols, a musl build that needs glibc).
 #
 #   native/scripts/check-binaries.sh [--require-all] DIR|JAR
 #
-# DIR holds natives/{linux_64,linux_arm64,osx_64,osx_arm64}/libmmap4j.{so,dylib}
-# (e.g. target/classes); a jar with that layout works too. Each library present
-# is checked; --require-all also fails when one of the four is missing.
-# Installs binutils / llvm (for llvm-objdump --macho) with apt when missing.
+# DIR holds natives/{linux_64,linux_arm64,linux_64_musl,linux_arm64_musl,osx_64,
+# osx_arm64}/libmmap4j.{so,dylib} (e.g. target/classes); a jar with that layout
+# works too. Each library present is checked; --require-all also fails when one
+# of the six is missing. The only thing run: on a Linux x86_64 host, musl's own
+# dynamic loader resolves every symbol of the x86_64 musl build (ldd mode,
+# nothing of the library executes). Installs binutils, llvm (llvm-objdump) and
+# musl (its loader) with apt when missing.
 set -euo pipefail
 
 LIB=mmap4j
@@ -18,6 +21,9 @@ MACOS_MIN_MAX=11.0
 # Exports allowed besides JNI_OnLoad (natives are bound with RegisterNatives).
 OPTIONAL_EXPORTS="JNI_OnUnload"
 LINUX_NEEDED_OK=" libc.so.6 libpthread.so.0 librt.so.1 libdl.so.2 ld-linux-x86-64.so.2 ld-linux-aarch64.so.1 "
+# musl is one library: its loader answers to libc.so (what zig links against) for itself.
+MUSL_NEEDED_OK=" libc.so "
+MUSL_LOADER=/lib/ld-musl-x86_64.so.1
 
 usage() { echo "usage: $0 [--require-all] DIR|JAR" >&2; exit 2; }
 require_all=false
@@ -150,10 +156,10 @@ short_list() { # at most 8 names, then a count
   if [ $# -le 8 ]; then echo "$*"; else echo "${*:1:8} ... (+$(( $# - 8 )) more)"; fi
 }
 
-check_linux() { # target, file, machine
-  local t=$1 f=$2 machine=$3 hdr dyn max needed n exports undef
+check_linux() { # target, file, machine, libc (glibc|musl)
+  local t=$1 f=$2 machine=$3 libc=$4 hdr dyn max needed n exports undef checks=-
   need_readelf
-  hdr=$("$READELF" -h "$f" 2>&1) || { err "$t" "not an ELF file"; rows+=("| $t | $(size_of "$f") | - | - |"); return; }
+  hdr=$("$READELF" -h "$f" 2>&1) || { err "$t" "not an ELF file"; rows+=("| $t | $(size_of "$f") | - | - | - | - |"); return; }
   grep -q 'Class:[[:space:]]*ELF64' <<<"$hdr" || err "$t" "not ELF64"
   grep -q 'Type:[[:space:]]*DYN' <<<"$hdr" || err "$t" "not a shared object (ELF type DYN)"
   grep -q "Machine:[[:space:]]*$machine\$" <<<"$hdr" || err "$t" "wrong machine: $(sed -n 's/.*Machine:[[:space:]]*//p' <<<"$hdr") (want $machine)"
@@ -161,7 +167,10 @@ check_linux() { # target, file, machine
   # Highest GLIBC_x.y any symbol needs: loading fails on older glibc.
   max=$("$READELF" -V -W "$f" | { grep -o 'GLIBC_[0-9][0-9.]*' || true; } | sed 's/GLIBC_//' | sort -V | tail -n1)
   max=${max:-none}
-  if [ "$max" != none ] && [ "$(printf '%s\n%s\n' "$max" "$GLIBC_MAX" | sort -V | tail -n1)" != "$GLIBC_MAX" ]; then
+  if [ "$libc" = musl ]; then
+    # musl has no symbol versions: a GLIBC_ version can only bind to glibc.
+    [ "$max" = none ] || err "$t" "a musl build that needs glibc symbol versions: $("$READELF" --dyn-syms -W "$f" | grep -oE '[A-Za-z0-9_]+@GLIBC_[0-9.]+' | tr '\n' ' ')"
+  elif [ "$max" != none ] && [ "$(printf '%s\n%s\n' "$max" "$GLIBC_MAX" | sort -V | tail -n1)" != "$GLIBC_MAX" ]; then
     err "$t" "needs GLIBC_$max (> $GLIBC_MAX): $("$READELF" --dyn-syms -W "$f" | grep -oE "[A-Za-z0-9_]+@GLIBC_$max" | tr '\n' ' ')"
   fi
   if "$READELF" -V -W "$f" | grep -qE 'GLIBCXX_|CXXABI_|GCC_[0-9]'; then
@@ -170,7 +179,11 @@ check_linux() { # target, file, machine
 
   needed=$("$READELF" -d -W "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
   for n in $needed; do
-    [[ "$LINUX_NEEDED_OK" == *" $n "* ]] || err "$t" "NEEDED $n (only glibc's libc/libpthread/librt/libdl/ld-linux allowed)"
+    if [ "$libc" = musl ]; then
+      [[ "$MUSL_NEEDED_OK" == *" $n "* ]] || err "$t" "NEEDED $n (a musl build may need only libc.so)"
+    else
+      [[ "$LINUX_NEEDED_OK" == *" $n "* ]] || err "$t" "NEEDED $n (only glibc's libc/libpthread/librt/libdl/ld-linux allowed)"
+    fi
   done
 
   dyn=$("$READELF" --dyn-syms -W "$f")
@@ -178,24 +191,67 @@ check_linux() { # target, file, machine
   exports=$(awk '$1 ~ /^[0-9]+:$/ && $7 != "UND" && ($5 == "GLOBAL" || $5 == "WEAK" || $5 == "UNIQUE") && ($6 == "DEFAULT" || $6 == "PROTECTED") && $4 != "SECTION" && $4 != "FILE" { sub(/@.*/, "", $8); print $8 }' <<<"$dyn" | sort -u | tr '\n' ' ')
   exports=${exports% }
   check_exports "$t" "$exports" ""
-  # A non-weak undefined symbol without a version binds to nothing we link
-  # (e.g. shm_open without -lrt on glibc < 2.34): fails at load on old hosts.
-  undef=$(awk '$1 ~ /^[0-9]+:$/ && $7 == "UND" && $5 == "GLOBAL" && $8 != "" && $8 !~ /@/ { print $8 }' <<<"$dyn" | tr '\n' ' ')
-  [ -z "$undef" ] || err "$t" "unversioned undefined symbols (missing library?): $undef"
+  if [ "$libc" = musl ]; then
+    check_musl "$t" "$f" "$machine" "$dyn"
+  else
+    # A non-weak undefined symbol without a version binds to nothing we link
+    # (e.g. shm_open without -lrt on glibc < 2.34): fails at load on old hosts.
+    undef=$(awk '$1 ~ /^[0-9]+:$/ && $7 == "UND" && $5 == "GLOBAL" && $8 != "" && $8 !~ /@/ { print $8 }' <<<"$dyn" | tr '\n' ' ')
+    [ -z "$undef" ] || err "$t" "unversioned undefined symbols (missing library?): $undef"
+  fi
   # An executable-stack request makes glibc >= 2.41 refuse dlopen and older ones
   # flip the whole JVM's stacks to executable.
   if "$READELF" -l -W "$f" | awk '$1 == "GNU_STACK" { exit ($7 ~ /E/ ? 0 : 1) }'; then
     err "$t" "requests an executable stack (GNU_STACK RWE)"
   fi
-  [ "$max" = none ] || max=GLIBC_$max
-  # shellcheck disable=SC2086 # split the symbol list into arguments
-  rows+=("| $t | $(size_of "$f") | $max | $(short_list $exports) |")
+  if [ "$libc" = musl ]; then
+    max="musl (no symbol versions)"
+  elif [ "$max" != none ]; then
+    max=GLIBC_$max
+  fi
+  # shellcheck disable=SC2086 # split the symbol and library lists into arguments
+  rows+=("| $t | $(size_of "$f") | $max | $(short_list $needed) | $(short_list $exports) | $checks |")
+}
+
+# check_musl TARGET FILE MACHINE DYNSYMS: what a musl build must not carry beyond the checks
+# above; sets the caller's (check_linux's) "checks", the table's last cell.
+check_musl() {
+  local t=$1 f=$2 machine=$3 dyn=$4 bad cell=() out
+  # libgcc's outline-atomics helpers read the CPU's features through __getauxval, which
+  # crashed netty's musl aarch64 library at load; no helper or auxv reader may be linked.
+  bad=$(awk '$1 ~ /^[0-9]+:$/ { sub(/@.*/, "", $8); print $8 }' <<<"$dyn" \
+    | grep -E '^(__aarch64_|__getauxval$|getauxval$|__aarch64_have_lse_atomics$)' | tr '\n' ' ' || true)
+  [ -z "$bad" ] || err "$t" "outline-atomics helpers or getauxval in the dynamic symbols: $bad"
+  if [ "$machine" = AArch64 ]; then
+    # The target is plain ARMv8.0, so compiled code never uses LSE atomics (casal, ldaddal,
+    # swpal, ...): only an outline-atomics helper, which holds both forms, brings them in.
+    # The library is stripped, so look at the code rather than at names.
+    need_objdump
+    bad=$("$OBJDUMP" -d --no-show-raw-insn --mattr=+lse "$f" \
+      | awk '$2 ~ /^(cas|casp|ldadd|ldclr|ldeor|ldset|ldsmax|ldsmin|ldumax|ldumin|swp)(a|al|l)?[bh]?$/ { print $2 }' \
+      | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
+    [ -z "$bad" ] || err "$t" "LSE atomics in the code ($bad): an outline-atomics helper is linked (build with -mno-outline-atomics)"
+    cell+=("no outline atomics")
+  fi
+  cell+=("no getauxval")
+  if [ "$machine" = "Advanced Micro Devices X86-64" ] && [ "$(uname -s)/$(uname -m)" = Linux/x86_64 ]; then
+    # musl's loader in ldd mode maps the library and resolves every relocation against musl
+    # itself, printing "Error relocating ...: symbol not found" for anything musl lacks.
+    [ -x "$MUSL_LOADER" ] || apt_install "$MUSL_LOADER" musl
+    if out=$("$MUSL_LOADER" --list "$f" 2>&1) && ! grep -q 'Error' <<<"$out"; then
+      cell+=("musl loader: $(awk '$1 ~ /^[0-9]+:$/ && $7 == "UND" && $8 != "" { n++ } END { print n + 0 }' <<<"$dyn") symbols resolved")
+    else
+      err "$t" "musl's loader ($MUSL_LOADER --list) refuses it: $(tr '\n' ' ' <<<"$out")"
+    fi
+  fi
+  checks=$(printf '%s; ' "${cell[@]}")
+  checks=${checks%; }
 }
 
 check_macos() { # target, file, cputype
   local t=$1 f=$2 cpu=$3 hdr ph minos libs id exports l
   need_objdump
-  hdr=$("$OBJDUMP" --macho --private-header "$f" 2>&1) || { err "$t" "not a Mach-O file"; rows+=("| $t | $(size_of "$f") | - | - |"); return; }
+  hdr=$("$OBJDUMP" --macho --private-header "$f" 2>&1) || { err "$t" "not a Mach-O file"; rows+=("| $t | $(size_of "$f") | - | - | - | - |"); return; }
   awk -v cpu="$cpu" '$1 ~ /^MH_/ { n++; ok = ($1 == "MH_MAGIC_64" && $2 == cpu && $5 == "DYLIB") } END { exit !(n == 1 && ok) }' <<<"$hdr" \
     || err "$t" "not a thin 64-bit $cpu MH_DYLIB: $(grep MH_ <<<"$hdr" | tr -s ' ')"
 
@@ -233,26 +289,27 @@ check_macos() { # target, file, cputype
     err "$t" "no LC_CODE_SIGNATURE (arm64 needs at least an ad-hoc signature)"
   fi
   # shellcheck disable=SC2086 # split the symbol list into arguments
-  rows+=("| $t | $(size_of "$f") | macOS $minos | $(short_list $exports) |")
+  rows+=("| $t | $(size_of "$f") | macOS $minos | $(short_list $libs) | $(short_list $exports) | - |")
 }
 
 found=0
-for spec in "linux_64:so:linux:Advanced Micro Devices X86-64" "linux_arm64:so:linux:AArch64" \
+for spec in "linux_64:so:linux:Advanced Micro Devices X86-64:glibc" "linux_arm64:so:linux:AArch64:glibc" \
+            "linux_64_musl:so:linux:Advanced Micro Devices X86-64:musl" "linux_arm64_musl:so:linux:AArch64:musl" \
             "osx_64:dylib:macos:X86_64" "osx_arm64:dylib:macos:ARM64"; do
-  IFS=: read -r t ext kind arch <<<"$spec"
+  IFS=: read -r t ext kind arch libc <<<"$spec"
   f=$dir/natives/$t/lib$LIB.$ext
   if [ ! -f "$f" ]; then
     if $require_all; then err "$t" "missing $f"; fi
-    rows+=("| $t | - | - | (missing) |")
+    rows+=("| $t | - | - | - | (missing) | - |")
     continue
   fi
   found=$((found + 1))
-  "check_$kind" "$t" "$f" "$arch"
+  "check_$kind" "$t" "$f" "$arch" "$libc"
 done
 [ "$found" -gt 0 ] || err "all" "no natives/*/lib$LIB.* found under $dir"
 
-echo "| target | size (bytes) | max glibc / min macOS | exports |"
-echo "| --- | ---: | --- | --- |"
+echo "| target | size (bytes) | max glibc / min macOS | needs | exports | checks |"
+echo "| --- | ---: | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 if [ "$fail" -ne 0 ]; then
   echo

@@ -35,6 +35,13 @@ endif()
 set(CMAKE_C_COMPILER "${CMAKE_CURRENT_LIST_DIR}/zig-cc" "--mmap4j-zig=${_mmap4j_zig}"
   -target "${MMAP4J_ZIG_TARGET}" ${MMAP4J_ZIG_FLAGS})
 
+# CMake's compiler checks link a test program. For a musl target zig links programs
+# statically, which first compiles all of musl's libc.a (over 20 minutes on a busy 2-core
+# machine); the library itself links against a libc.so stub. Let the checks stop at an archive.
+if(MMAP4J_ZIG_TARGET MATCHES "-musl")
+  set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+endif()
+
 if(CMAKE_SYSTEM_NAME STREQUAL "Darwin")
   # No sw_vers on a Linux host, so CMake turns rpath support off and would bake
   # the absolute build path in as install name; make it @rpath/libX.dylib.
