@@ -63,28 +63,34 @@ class LoaderIT {
         return JavaProcess.java(dir, args);
     }
 
-    /** native-lib-loader's folder for this host (the tests run on one of the four). */
+    /** The jar's library for this host (the tests run on one of the six): musl's on Alpine. */
     private static String hostResource() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         boolean mac = System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("mac");
         return "natives/" + (mac ? "osx_" : "linux_") + (arch.equals("aarch64") ? "arm64" : "64")
-                + "/libmmap4j." + (mac ? "dylib" : "so");
+                + (alpine() ? "_musl" : "") + "/libmmap4j." + (mac ? "dylib" : "so");
+    }
+
+    private static boolean alpine() {
+        return new File("/etc/alpine-release").exists();
     }
 
     private static void assertNamesSupportAndOverrides(Run r) {
         assertNotEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("mmap4j: no native library for this platform"), r.toString());
-        assertTrue(r.err.contains("linux-x86_64, linux-aarch64 (glibc), macos-x86_64, macos-aarch64"), r.toString());
+        assertTrue(r.err.contains("linux-x86_64 and linux-aarch64 (glibc or musl), macos-x86_64, macos-aarch64"),
+                r.toString());
         assertTrue(r.err.contains("-Dmmap4j.library.path="), r.toString());
         assertTrue(r.err.contains("-Dmmap4j.tmpdir="), r.toString());
     }
 
-    /** -Pall-platforms: the four libraries, each with its checksum record, at native-lib-loader's paths. */
+    /** -Pall-platforms: the six libraries, each with its checksum record, at the loader's paths. */
     @Test
-    void theFourPlatformJarCarriesAllFourWithChecksums() throws Exception {
+    void theAllPlatformsJarCarriesAllSixLibrariesWithChecksums() throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("mmap4j.allPlatforms"), "a host-only build (no -Pall-platforms)");
         try (ZipFile z = new ZipFile(jar)) {
             for (String lib : new String[] {"natives/linux_64/libmmap4j.so", "natives/linux_arm64/libmmap4j.so",
+                    "natives/linux_64_musl/libmmap4j.so", "natives/linux_arm64_musl/libmmap4j.so",
                     "natives/osx_64/libmmap4j.dylib", "natives/osx_arm64/libmmap4j.dylib"}) {
                 ZipEntry library = z.getEntry(lib);
                 assertTrue(library != null, jar + " lacks " + lib);
@@ -113,6 +119,25 @@ class LoaderIT {
         Run r = java("-Dos.name=FreeBSD", "-jar", jar.getPath(), "info");
         assertNamesSupportAndOverrides(r);
         assertTrue(r.err.contains("FreeBSD"), r.toString());
+    }
+
+    /**
+     * {@code -Dmmap4j.libc} chooses the build, in the jar as users run it: the other libc's build is
+     * picked (on glibc the musl build then fails to load, naming its folder), and a value naming no
+     * libc is refused with what to pass.
+     */
+    @Test
+    void theLibcPropertyChoosesTheLinuxBuild() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "a choice only Linux has");
+        Run bogus = java("-Dmmap4j.libc=uclibc", "-Dmmap4j.tmpdir=" + dir.resolve("bogus"), "-jar", jar.getPath(),
+                "info");
+        assertNotEquals(0, bogus.exit, bogus.toString());
+        assertTrue(bogus.err.contains("-Dmmap4j.libc=uclibc names no C library"), bogus.toString());
+        Assumptions.assumeTrue(Boolean.getBoolean("mmap4j.allPlatforms") && !alpine(), "needs the musl build and glibc");
+        Run musl = java("-Dmmap4j.libc=musl", "-Dmmap4j.tmpdir=" + dir.resolve("musl"), "-jar", jar.getPath(), "info");
+        assertNotEquals(0, musl.exit, musl.toString());
+        String resource = hostResource().replace("/libmmap4j", "_musl/libmmap4j");
+        assertTrue(musl.err.contains("mmap4j: could not load " + resource), musl.toString());
     }
 
     /** A jar whose recorded checksum for this host's library is wrong: refused, never loaded. */

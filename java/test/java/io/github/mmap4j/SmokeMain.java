@@ -63,7 +63,7 @@ public final class SmokeMain {
             String recorded = resourceText("natives/" + dir + "/libmmap4j.so.sha256").trim().split("\\s+")[0];
             must(recorded.equals(sha256(library)), library + " is not the jar's natives/" + dir + " library");
             int machine = elfMachine(library);
-            must(machine == (dir.equals("linux_arm64") ? 0xB7 : 0x3E), "ELF e_machine " + machine);
+            must(machine == (dir.startsWith("linux_arm64") ? 0xB7 : 0x3E), "ELF e_machine " + machine);
             OUT.println("# os.arch " + System.getProperty("os.arch") + ", java " + System.getProperty("java.version")
                     + ", page size " + page);
             OUT.println("# native natives/" + dir + "/libmmap4j.so, ELF machine "
@@ -152,11 +152,13 @@ public final class SmokeMain {
         }
     }
 
+    /** The jar folder the loader must pick: by OS and arch, and musl's on Alpine (told apart here on its own). */
     private static String expectedDir() {
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String prefix = os.contains("mac") ? "osx_" : "linux_";
-        return prefix + (arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "64");
+        String musl = !os.contains("mac") && new File("/etc/alpine-release").exists() ? "_musl" : "";
+        return prefix + (arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : "64") + musl;
     }
 
     private static String resourceText(String name) throws IOException {

@@ -4,11 +4,9 @@
  */
 package io.github.mmap4j.internal;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -34,7 +32,8 @@ import org.scijava.nativelib.NativeLibraryUtil;
  *
  * <p>Order: the file named by {@value #LIBRARY_PATH_PROPERTY} if set; otherwise
  * the copy inside the jar that native-lib-loader picks for this platform
- * ({@code natives/linux_64/libmmap4j.so}, ...), extracted to a directory only
+ * ({@code natives/linux_64/libmmap4j.so}, ...; {@code natives/linux_64_musl/} on musl, see
+ * {@link Libc}), extracted to a directory only
  * the current user can write ({@value #TMPDIR_PROPERTY}, else
  * {@code ${java.io.tmpdir}/mmap4j-<user>}), checked against the size and
  * SHA-256 recorded in the jar at build time, and reused by later JVMs when it
@@ -52,7 +51,8 @@ final class NativeLibrary {
     private static final List<NativeLibraryUtil.Architecture> SUPPORTED = Arrays.asList(
             NativeLibraryUtil.Architecture.LINUX_64, NativeLibraryUtil.Architecture.LINUX_ARM64,
             NativeLibraryUtil.Architecture.OSX_64, NativeLibraryUtil.Architecture.OSX_ARM64);
-    private static final String SUPPORTED_TEXT = "linux-x86_64, linux-aarch64 (glibc), macos-x86_64, macos-aarch64";
+    private static final String SUPPORTED_TEXT =
+            "linux-x86_64 and linux-aarch64 (glibc or musl), macos-x86_64, macos-aarch64";
     private static final String OVERRIDES = "-D" + LIBRARY_PATH_PROPERTY + "=/path/to/libmmap4j.so (a library you "
             + "built) or -D" + TMPDIR_PROPERTY + "=/a/directory/mounted/exec (where to extract)";
 
@@ -79,12 +79,12 @@ final class NativeLibrary {
             return;
         }
         NativeLibraryUtil.Architecture arch = NativeLibraryUtil.getArchitecture();
-        if (!SUPPORTED.contains(arch) || isMusl()) {
-            throw failure("no native library for this platform (" + describeHost() + (isMusl() ? ", musl libc" : "")
+        if (!SUPPORTED.contains(arch)) {
+            throw failure("no native library for this platform (" + describeHost()
                     + "); the jar carries " + SUPPORTED_TEXT + "\n  hint: build libmmap4j for it (see README, "
                     + "'Build from source') and pass " + OVERRIDES, null);
         }
-        String resource = NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH)
+        String resource = Libc.folder(NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH))
                 + NativeLibraryUtil.getPlatformLibraryName(NAME);
         Path directory = extractionDirectory();
         Path library;
@@ -122,32 +122,6 @@ final class NativeLibrary {
 
     private static String describeHost() {
         return System.getProperty("os.name") + " " + System.getProperty("os.arch");
-    }
-
-    private static boolean hasMuslLoader() {
-        return new File("/lib/ld-musl-x86_64.so.1").exists() || new File("/lib/ld-musl-aarch64.so.1").exists();
-    }
-
-    /** A musl JVM has the musl loader mapped; a glibc build would not load there. */
-    private static boolean isMusl() {
-        // Reading /proc/self/maps costs milliseconds of every start: only where a musl loader is
-        // installed at all (Alpine: /lib/ld-musl-<arch>.so.1) is it worth asking which libc runs.
-        File maps = new File("/proc/self/maps");
-        if (!maps.canRead() || !hasMuslLoader()) {
-            return false;
-        }
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(maps.toPath()), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.contains("ld-musl-") || line.contains("libc.musl-")) {
-                    return true;
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
     }
 
     /**
@@ -258,7 +232,7 @@ final class NativeLibrary {
         InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource);
         if (in == null) {
             throw new IOException("the jar has no resource " + resource + " (a jar built for other platforms only; "
-                    + "build with -Pall-platforms for all four)");
+                    + "build with -Pall-platforms for all six)");
         }
         return in;
     }

@@ -1,0 +1,164 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which C library this Linux JVM runs on: glibc or musl (Alpine). The jar carries a build of the
+ * shim for each ({@code natives/linux_64/} and {@code natives/linux_64_musl/}, the same for arm64),
+ * and {@link #folder} picks the one for this process. Asked once, when the library loads.
+ *
+ * <p>The answer, first that applies:
+ * <ol>
+ * <li>{@value #PROPERTY}{@code =musl} or {@code =glibc}, when set: for a detection that is wrong,
+ * or to try the other build;
+ * <li>glibc when no musl loader is installed ({@code /lib/ld-musl-x86_64.so.1},
+ * {@code /lib/ld-musl-aarch64.so.1}): every dynamically linked musl program, a JVM included, names
+ * it as its interpreter and cannot start without it. Two {@code stat}s; reading
+ * {@code /proc/self/maps} costs a fresh JVM milliseconds, so it is read only where musl is present;
+ * <li>{@code /proc/self/maps}, as sqlite-jdbc does: musl when musl's loader or libc is mapped
+ * ({@code ld-musl-*}, {@code libc.musl-*}), glibc otherwise (a glibc distribution with the musl
+ * package installed, say);
+ * <li>where {@code /proc} cannot be read, {@code /etc/os-release}: musl for Alpine and its
+ * derivatives ({@code ID} or {@code ID_LIKE}), glibc for any other distribution it names; without
+ * it, musl, whose loader is installed.
+ * </ol>
+ *
+ * <p>Outside Linux there is no choice to make: {@link #folder} leaves the folder alone and the
+ * property is ignored.
+ */
+final class Libc {
+
+    /** System property that overrides the detection: {@code musl} or {@code glibc}. */
+    static final String PROPERTY = "mmap4j.libc";
+    /** Appended to the glibc build's folder name for the musl build's ({@code linux_64_musl}). */
+    static final String MUSL_SUFFIX = "_musl";
+
+    private static final String[] MUSL_LOADERS = {"/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1"};
+
+    private Libc() {
+    }
+
+    /**
+     * The jar folder of the library for this process: {@code glibcFolder} itself
+     * ({@code natives/linux_64/}) on glibc and outside Linux, with {@value #MUSL_SUFFIX} added on
+     * musl ({@code natives/linux_64_musl/}).
+     *
+     * @param glibcFolder the folder native-lib-loader names for this OS and architecture, with or
+     *        without a trailing {@code /}
+     * @return the folder to load from, ending as {@code glibcFolder} ends
+     * @throws UnsatisfiedLinkError if {@value #PROPERTY} is set to neither {@code musl} nor {@code glibc}
+     */
+    static String folder(String glibcFolder) {
+        String os = System.getProperty("os.name", "");
+        return folder(glibcFolder, os, os.startsWith("Linux") && isMusl());
+    }
+
+    /** {@link #folder(String)} on given inputs (tests). */
+    static String folder(String glibcFolder, String osName, boolean musl) {
+        if (!osName.startsWith("Linux") || !musl) {
+            return glibcFolder;
+        }
+        boolean slash = glibcFolder.endsWith("/");
+        String name = slash ? glibcFolder.substring(0, glibcFolder.length() - 1) : glibcFolder;
+        return name + MUSL_SUFFIX + (slash ? "/" : "");
+    }
+
+    /** This Linux process's libc, by the rules of the class comment. */
+    static boolean isMusl() {
+        boolean loader = false;
+        for (String path : MUSL_LOADERS) {
+            loader |= new File(path).exists();
+        }
+        return isMusl(System.getProperty(PROPERTY), loader, Paths.get("/proc/self/maps"), Paths.get("/etc/os-release"));
+    }
+
+    /**
+     * The decision on given inputs (tests pass their own files).
+     *
+     * @param override the value of {@value #PROPERTY}, or null
+     * @param muslLoaderInstalled whether a musl dynamic loader exists under {@code /lib}
+     * @param maps this process's {@code /proc/self/maps}
+     * @param osRelease {@code /etc/os-release}
+     * @return whether to load the musl build
+     */
+    static boolean isMusl(String override, boolean muslLoaderInstalled, Path maps, Path osRelease) {
+        if (override != null && !override.isEmpty()) {
+            String value = override.trim().toLowerCase(Locale.ROOT);
+            if (value.equals("musl") || value.equals("glibc")) {
+                return value.equals("musl");
+            }
+            throw new UnsatisfiedLinkError("mmap4j: -D" + PROPERTY + "=" + override + " names no C library: use -D"
+                    + PROPERTY + "=musl or -D" + PROPERTY + "=glibc, or remove it to detect the one this JVM runs on");
+        }
+        if (!muslLoaderInstalled) {
+            return false;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(maps, StandardCharsets.UTF_8)) {
+            return mapsShowMusl(reader);
+        } catch (IOException | SecurityException e) {
+            // No /proc (a chroot or a locked-down container): ask the distribution.
+        }
+        try {
+            Boolean alpine = osReleaseSaysMusl(Files.readAllLines(osRelease, StandardCharsets.UTF_8));
+            return alpine == null || alpine;
+        } catch (IOException | SecurityException e) {
+            return true; // nothing to ask: the installed loader is all there is to go by
+        }
+    }
+
+    /**
+     * Whether a {@code /proc/<pid>/maps} listing has musl's loader or libc mapped.
+     *
+     * @param maps the listing
+     * @return true if a mapped file is {@code ld-musl-<arch>.so.1} or {@code libc.musl-<arch>.so.1}
+     * @throws IOException if reading fails
+     */
+    static boolean mapsShowMusl(BufferedReader maps) throws IOException {
+        String line;
+        while ((line = maps.readLine()) != null) {
+            int slash = line.lastIndexOf('/');
+            String file = slash < 0 ? "" : line.substring(slash + 1);
+            if (file.startsWith("ld-musl-") || file.startsWith("libc.musl-")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What an {@code os-release} file says: true for Alpine and distributions like it, false for any
+     * other named one, null when it names none.
+     *
+     * @param lines the file's lines ({@code ID=alpine}, {@code ID_LIKE="alpine"}, ...)
+     * @return whether the distribution is musl-based, or null if unknown
+     */
+    static Boolean osReleaseSaysMusl(List<String> lines) {
+        Boolean musl = null;
+        for (String line : lines) {
+            int eq = line.indexOf('=');
+            String key = eq < 0 ? "" : line.substring(0, eq).trim();
+            if (!key.equals("ID") && !key.equals("ID_LIKE")) {
+                continue;
+            }
+            String value = line.substring(eq + 1).trim().replace("\"", "").replace("'", "");
+            boolean alpine = false;
+            for (String id : value.split("\\s+")) {
+                alpine |= id.equals("alpine");
+            }
+            musl = (musl != null && musl) || alpine;
+        }
+        return musl;
+    }
+}

@@ -1,0 +1,138 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The glibc/musl decision on sample {@code /proc/self/maps} and {@code os-release} files, and the override. */
+class LibcTest {
+
+    /** A Temurin JVM on Alpine: musl's loader is also its libc. */
+    private static final String MUSL_MAPS = String.join("\n",
+            "55d0c0a00000-55d0c0a01000 r--p 00000000 08:01 5678   /opt/java/openjdk/bin/java",
+            "7f1c3a000000-7f1c3a400000 r-xp 00000000 08:01 9012   /opt/java/openjdk/lib/server/libjvm.so",
+            "7f1c3a6d0000-7f1c3a6e1000 r-xp 00000000 08:01 3456   /usr/lib/libz.so.1.3.1",
+            "7f1c3a8d1000-7f1c3a8e5000 r--p 00000000 08:01 1234   /lib/ld-musl-x86_64.so.1",
+            "7ffd1c9e0000-7ffd1ca01000 rw-p 00000000 00:00 0      [stack]");
+
+    /** A Debian JVM on a host that also has the musl package (and a folder named after it). */
+    private static final String GLIBC_MAPS = String.join("\n",
+            "5601a1c00000-5601a1c01000 r--p 00000000 08:01 1111   /usr/lib/jvm/java-17-openjdk-amd64/bin/java",
+            "7f5e2a000000-7f5e2a028000 r--p 00000000 08:01 2222   /usr/lib/x86_64-linux-gnu/libc.so.6",
+            "7f5e2a400000-7f5e2a410000 r--p 00000000 08:01 3333   /opt/musl-cross/lib/libmmap4j-0123456789abcdef.so",
+            "7f5e2a800000-7f5e2a82a000 r--p 00000000 08:01 4444   /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            "7ffc0b1e0000-7ffc0b201000 rw-p 00000000 00:00 0      [stack]");
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String text) throws IOException {
+        return Files.write(dir.resolve(name), text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path missing() {
+        return dir.resolve("missing");
+    }
+
+    @Test
+    void mapsWithMuslsLoaderMappedMeanMusl() throws IOException {
+        assertTrue(Libc.mapsShowMusl(new BufferedReader(new StringReader(MUSL_MAPS))));
+        assertTrue(Libc.mapsShowMusl(new BufferedReader(new StringReader(
+                "7f00-7f10 r-xp 00000000 08:01 1 /lib/libc.musl-aarch64.so.1"))));
+    }
+
+    @Test
+    void mapsOfAGlibcJvmMeanGlibcEvenWithMuslInAFolderName() throws IOException {
+        assertFalse(Libc.mapsShowMusl(new BufferedReader(new StringReader(GLIBC_MAPS))));
+        assertFalse(Libc.mapsShowMusl(new BufferedReader(new StringReader(""))));
+    }
+
+    @Test
+    void osReleaseOfAlpineAndItsDerivativesMeansMusl() {
+        assertEquals(Boolean.TRUE, Libc.osReleaseSaysMusl(Arrays.asList(
+                "NAME=\"Alpine Linux\"", "ID=alpine", "VERSION_ID=3.20.3", "PRETTY_NAME=\"Alpine Linux v3.20\"")));
+        assertEquals(Boolean.TRUE, Libc.osReleaseSaysMusl(Arrays.asList(
+                "NAME=\"postmarketOS\"", "ID=\"postmarketos\"", "ID_LIKE=\"alpine\"")));
+    }
+
+    @Test
+    void osReleaseOfAnotherDistributionMeansGlibcAndNoIdMeansUnknown() {
+        assertEquals(Boolean.FALSE, Libc.osReleaseSaysMusl(Arrays.asList(
+                "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"", "ID=debian", "HOME_URL=\"https://alpine.example/\"")));
+        assertEquals(Boolean.FALSE, Libc.osReleaseSaysMusl(Arrays.asList("ID=ubuntu", "ID_LIKE=debian")));
+        assertNull(Libc.osReleaseSaysMusl(Collections.singletonList("NAME=something")));
+    }
+
+    @Test
+    void withoutAMuslLoaderInstalledItIsGlibcWithoutReadingMaps() throws IOException {
+        assertFalse(Libc.isMusl(null, false, file("maps", MUSL_MAPS), file("os-release", "ID=alpine")));
+    }
+
+    @Test
+    void withAMuslLoaderInstalledTheMapsDecide() throws IOException {
+        Path alpine = file("os-release", "ID=alpine");
+        assertTrue(Libc.isMusl(null, true, file("musl-maps", MUSL_MAPS), alpine));
+        assertFalse(Libc.isMusl(null, true, file("glibc-maps", GLIBC_MAPS), alpine), "maps win over os-release");
+    }
+
+    @Test
+    void withoutProcTheDistributionDecidesAndWithoutOneTheLoader() throws IOException {
+        assertTrue(Libc.isMusl(null, true, missing(), file("alpine", "ID=alpine\n")));
+        assertFalse(Libc.isMusl(null, true, missing(), file("debian", "ID=debian\n")));
+        assertTrue(Libc.isMusl(null, true, missing(), missing()));
+    }
+
+    @Test
+    void theOverrideWinsOverEveryDetection() throws IOException {
+        Path muslMaps = file("musl-maps", MUSL_MAPS);
+        Path glibcMaps = file("glibc-maps", GLIBC_MAPS);
+        assertTrue(Libc.isMusl("musl", false, glibcMaps, missing()));
+        assertTrue(Libc.isMusl(" MUSL ", true, glibcMaps, missing()));
+        assertFalse(Libc.isMusl("glibc", true, muslMaps, missing()));
+        assertFalse(Libc.isMusl("", false, muslMaps, missing()), "empty: detect");
+    }
+
+    @Test
+    void anOverrideNamingNoLibcIsAnErrorThatSaysWhatToPass() {
+        UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
+                () -> Libc.isMusl("uclibc", false, missing(), missing()));
+        assertTrue(e.getMessage().startsWith("mmap4j: -Dmmap4j.libc=uclibc names no C library"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dmmap4j.libc=musl or -Dmmap4j.libc=glibc"), e.getMessage());
+    }
+
+    @Test
+    void theMuslFolderIsTheGlibcFolderWithASuffixOnLinuxOnly() {
+        assertEquals("natives/linux_64_musl/", Libc.folder("natives/linux_64/", "Linux", true));
+        assertEquals("natives/linux_arm64_musl", Libc.folder("natives/linux_arm64", "Linux", true));
+        assertEquals("natives/linux_64/", Libc.folder("natives/linux_64/", "Linux", false));
+        assertEquals("natives/osx_arm64/", Libc.folder("natives/osx_arm64/", "Mac OS X", true));
+    }
+
+    /** The real thing: on Alpine (the CI job's container) musl, on any other Linux here glibc. */
+    @Test
+    void thisJvmIsDetectedAsItsDistributionSays() {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        Assumptions.assumeTrue(System.getProperty(Libc.PROPERTY) == null, "-D" + Libc.PROPERTY + " is set");
+        assertEquals(new File("/etc/alpine-release").exists(), Libc.isMusl());
+    }
+}
