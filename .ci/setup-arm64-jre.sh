@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Provides an arm64 (aarch64) Java 17 runtime that runs on this x86_64 Linux
-# host under qemu user-mode emulation, to load and smoke-test the
-# linux-aarch64 JNI library for real.
+# Provides an arm64 (aarch64) Java runtime that runs on this x86_64 Linux
+# host under qemu user-mode emulation, to load and test the linux-aarch64 JNI
+# library for real: Java 17 from the host's Debian suite (default), or Java 8
+# from Debian sid, the only suite that still has it.
 #
-#   bash .ci/setup-arm64-jre.sh   # last stdout line: command prefix that runs arm64 java
+#   bash .ci/setup-arm64-jre.sh [17|8]   # last stdout line: command prefix that runs arm64 java
 #   $(bash .ci/setup-arm64-jre.sh | tail -n1) -cp classes Main
 #
 # Env: MMAP4J_TOOLS  tool cache root (default $HOME/.cache/mmap4j-tools)
@@ -19,13 +20,24 @@ set -euo pipefail
 # Enough for the JVM to start and for java.base/NIO/JNI. Left out on purpose:
 # freetype, harfbuzz, jpeg, lcms2, alsa, pcsclite (only AWT fonts/imaging,
 # sound and smart cards need them).
-PKGS=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g gcc-12-base)
-JVM_REL=usr/lib/jvm/java-17-openjdk-arm64
-
 . "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
-ROOT=$TOOLS/arm64-jre
+case "${1:-17}" in
+  17)
+    SUITE=   # the host's own sources
+    PKGS=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g gcc-12-base)
+    JVM_REL=usr/lib/jvm/java-17-openjdk-arm64
+    ROOT=$TOOLS/arm64-jre ;;
+  8)
+    # sid's JDK needs sid's glibc: a root of its own. musl's aarch64 loader rides along:
+    # .ci/arm64-suite.sh resolves natives/linux_arm64_musl with it.
+    SUITE=sid
+    PKGS=(openjdk-8-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g musl)
+    JVM_REL=usr/lib/jvm/java-8-openjdk-arm64/jre
+    ROOT=$TOOLS/arm64-jre8 ;;
+  *) echo "usage: $0 [17|8]" >&2; exit 2 ;;
+esac
 STAMP=$ROOT/.mmap4j-ready
-WANT="${PKGS[*]}"
+WANT="${SUITE:+$SUITE: }${PKGS[*]}"
 
 print_cmd() {
   printf '%s\n' "$(command -v qemu-aarch64-static) -L $ROOT $ROOT/$JVM_REL/bin/java"
@@ -51,7 +63,7 @@ fi
 
 mkdir -p "$TOOLS"
 # One installer at a time; the others wait and then take the fast path.
-exec 9>"$TOOLS/.arm64-jre.lock"
+exec 9>"$TOOLS/.$(basename "$ROOT").lock"
 flock 9
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64-static >/dev/null 2>&1; then
   print_cmd
@@ -81,12 +93,25 @@ APT=(apt-get -q
   -o Dir::State::Lists="$APTDIR/lists" -o Dir::State::status="$APTDIR/status"
   -o Dir::Cache="$APTDIR/cache" -o Debug::NoLocking=true
   -o APT::Sandbox::User="$(id -un)")
+if [ -n "$SUITE" ]; then
+  # Only that suite's main, from the host's Debian mirror, signed by Debian's archive key.
+  mirror=$( { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }'
+              grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{ print $2 }'
+            } | grep -v security | grep -m1 '/debian/\?$' || true)
+  mkdir -p "$APTDIR/sources"
+  printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "${mirror:-http://deb.debian.org/debian}" "$SUITE" > "$APTDIR/sources/$SUITE.sources"
+  APT+=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$APTDIR/sources" -o Acquire::Languages=none)
+fi
 echo "setup-arm64-jre.sh: fetching arm64 packages: $WANT" >&2
 "${APT[@]}" update >&2
 (cd "$APTDIR/debs" && "${APT[@]}" download "${PKGS[@]/%/:arm64}" >&2)
 for deb in "$APTDIR"/debs/*.deb; do
   dpkg-deb -x "$deb" "$STAGE/root"
 done
+# sid's packages are merged-/usr: the loader path the JVM names (/lib/ld-linux-aarch64.so.1)
+# exists only through the /lib -> usr/lib link that base-files would make.
+[ -e "$STAGE/root/lib" ] || ln -s usr/lib "$STAGE/root/lib"
 
 # The JDK's config files are absolute symlinks into /etc/java-17-openjdk, which
 # the kernel would resolve on the host (amd64 config, or nothing). Make every

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The smoke suite (java/test/java/io/github/mmap4j/SmokeMain.java) against the four-platform jar,
-# once on the host JVM (loads natives/linux_64) and once on an arm64 JVM under qemu-user
-# (loads natives/linux_arm64, through the normal loader path), then the two outputs compared
-# line for line (the '#' lines carry platform facts and are compared separately).
+# once on the host JVM (loads natives/linux_64) and on arm64 JVMs 17 and 8 under qemu-user
+# (load natives/linux_arm64, through the normal loader path), then each arm64 output compared
+# with the host's line for line (the '#' lines carry platform facts and are compared separately).
 #
 #   bash .ci/smoke.sh [JAR [TEST_CLASSES]]   # after ./mvnw -B -Pall-platforms verify
 #
@@ -26,6 +26,7 @@ fi
 
 host_java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 arm_java=$(bash .ci/setup-arm64-jre.sh | tail -n1)
+arm8_java=$(bash .ci/setup-arm64-jre.sh 8 | tail -n1)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp=$jar:$classes
@@ -51,14 +52,19 @@ run host "$work/host.out" $host_java || status=1
 # C1 only: the suite is short, and C2 compiling under emulation costs more than it saves.
 # shellcheck disable=SC2086
 run qemu-arm64 "$work/arm.out" $arm_java -XX:TieredStopAtLevel=1 || status=1
+# shellcheck disable=SC2086
+run qemu-arm64-jdk8 "$work/arm-jdk8.out" $arm8_java -XX:TieredStopAtLevel=1 || status=1
 
 grep -q '^# native natives/linux_64/' "$work/host.out" || { echo "smoke.sh: the host run did not load natives/linux_64" >&2; status=1; }
-grep -q '^# native natives/linux_arm64/libmmap4j.so, ELF machine aarch64' "$work/arm.out" \
-  || { echo "smoke.sh: the qemu run did not load natives/linux_arm64" >&2; status=1; }
-if diff -u --label host <(grep -v '^#' "$work/host.out") --label qemu-arm64 <(grep -v '^#' "$work/arm.out"); then
-  echo "== smoke: host and qemu-arm64 outputs identical ($(grep -c '^ok ' "$work/host.out") checks each)"
-else
-  echo "smoke.sh: host and qemu-arm64 outputs differ (diff above)" >&2
-  status=1
-fi
+for name in qemu-arm64 qemu-arm64-jdk8; do
+  out=$work/${name/qemu-arm64/arm}.out
+  grep -q '^# native natives/linux_arm64/libmmap4j.so, ELF machine aarch64' "$out" \
+    || { echo "smoke.sh: the $name run did not load natives/linux_arm64" >&2; status=1; }
+  if diff -u --label host <(grep -v '^#' "$work/host.out") --label "$name" <(grep -v '^#' "$out"); then
+    echo "== smoke: host and $name outputs identical ($(grep -c '^ok ' "$work/host.out") checks each)"
+  else
+    echo "smoke.sh: host and $name outputs differ (diff above)" >&2
+    status=1
+  fi
+done
 exit "$status"
