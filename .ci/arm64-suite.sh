@@ -14,14 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=${1:-}
-if [ -z "$jar" ]; then
-  for f in target/mmap4j-*.jar; do
-    case "$f" in *-sources.jar|*-javadoc.jar|*-tests.jar) ;; *) jar=$f ;; esac
-  done
-fi
-[ -f "$jar" ] || { echo "arm64-suite.sh: no jar (build with ./mvnw -B -Pall-platforms verify)" >&2; exit 2; }
-jar=$(realpath "$jar")
+. .ci/main-jar.sh
+jar=$(main_jar "${1:-}") || exit 2
 [ -d target/test-classes/io/github/mmap4j ] || { echo "arm64-suite.sh: no compiled tests in target/test-classes" >&2; exit 2; }
 
 # 1. musl's aarch64 loader (Debian's musl:arm64, in the JDK 8 root) on the musl build.

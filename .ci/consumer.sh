@@ -13,14 +13,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=${1:-}
-if [ -z "$jar" ]; then
-  for f in target/mmap4j-*.jar; do
-    case "$f" in *-sources.jar|*-javadoc.jar|*-tests.jar) ;; *) jar=$f ;; esac
-  done
-fi
-[ -f "$jar" ] || { echo "consumer.sh: no jar (build with ./mvnw -B verify)" >&2; exit 2; }
-jar=$(realpath "$jar")
+. .ci/main-jar.sh
+jar=$(main_jar "${1:-}") || exit 2
 pom=$PWD/target/dependency-reduced-pom.xml
 [ -f "$pom" ] || { echo "consumer.sh: no $pom (the shade plugin writes it at package)" >&2; exit 2; }
 version=$(basename "$jar" .jar)

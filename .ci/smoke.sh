@@ -10,14 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-jar=${1:-}
-if [ -z "$jar" ]; then
-  for f in target/mmap4j-*.jar; do
-    case "$f" in *-sources.jar|*-javadoc.jar|*-tests.jar) ;; *) jar=$f ;; esac
-  done
-fi
+. .ci/main-jar.sh
+jar=$(main_jar "${1:-}") || exit 2
 classes=${2:-target/test-classes}
-[ -f "$jar" ] || { echo "smoke.sh: no jar (build with ./mvnw -B -Pall-platforms verify)" >&2; exit 2; }
 [ -f "$classes/io/github/mmap4j/SmokeMain.class" ] || { echo "smoke.sh: no SmokeMain.class in $classes" >&2; exit 2; }
 if ! python3 -c 'import sys, zipfile; sys.exit("natives/linux_arm64/libmmap4j.so" not in zipfile.ZipFile(sys.argv[1]).namelist())' "$jar"; then
   echo "smoke.sh: $jar has no natives/linux_arm64/libmmap4j.so: build it with -Pall-platforms" >&2
