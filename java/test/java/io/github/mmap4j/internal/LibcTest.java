@@ -10,10 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,17 +53,25 @@ class LibcTest {
         return dir.resolve("missing");
     }
 
+    private static boolean mapsShowMusl(String maps) throws IOException {
+        return Libc.mapsShowMusl(new ByteArrayInputStream(maps.getBytes(StandardCharsets.UTF_8)));
+    }
+
     @Test
     void mapsWithMuslsLoaderMappedMeanMusl() throws IOException {
-        assertTrue(Libc.mapsShowMusl(new BufferedReader(new StringReader(MUSL_MAPS))));
-        assertTrue(Libc.mapsShowMusl(new BufferedReader(new StringReader(
-                "7f00-7f10 r-xp 00000000 08:01 1 /lib/libc.musl-aarch64.so.1"))));
+        assertTrue(mapsShowMusl(MUSL_MAPS));
+        assertTrue(mapsShowMusl("7f00-7f10 r-xp 00000000 08:01 1 /lib/libc.musl-aarch64.so.1"));
+        StringBuilder listing = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            listing.append(GLIBC_MAPS).append('\n');
+        }
+        assertTrue(mapsShowMusl(listing + MUSL_MAPS), "past the first 64 KiB read");
     }
 
     @Test
     void mapsOfAGlibcJvmMeanGlibcEvenWithMuslInAFolderName() throws IOException {
-        assertFalse(Libc.mapsShowMusl(new BufferedReader(new StringReader(GLIBC_MAPS))));
-        assertFalse(Libc.mapsShowMusl(new BufferedReader(new StringReader(""))));
+        assertFalse(mapsShowMusl(GLIBC_MAPS));
+        assertFalse(mapsShowMusl(""));
     }
 
     @Test
