@@ -55,6 +55,9 @@ final class Children {
             case "leak":
                 leak();
                 break;
+            case "touched":
+                touched();
+                break;
             case "stale-views":
                 StaleChildren.staleViews(Paths.get(args[1]));
                 break;
@@ -419,6 +422,23 @@ final class Children {
 
     private static void mapAndForget() throws IOException {
         Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE).put(0, (byte) 1);
+    }
+
+    private static void closeAndTouch() throws IOException {
+        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+        ByteBuffer stale = b.duplicate();
+        Mmap.unmap(b);
+        stale.put(0, (byte) 1); // lands in the quarantine
+    }
+
+    private static void touched() throws Exception {
+        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE)); // closed, untouched: no report
+        closeAndTouch();
+        for (int i = 0; i < 100 && (Mappings.touchedAfterClose() < 1 || Mappings.size() > 0); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        OUT.println("touchedAfterClose=" + Mappings.touchedAfterClose() + " table=" + Mappings.size());
     }
 
     private static void leak() throws Exception {

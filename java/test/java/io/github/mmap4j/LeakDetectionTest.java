@@ -50,4 +50,16 @@ class LeakDetectionTest {
         assertTrue(r.out.contains("leaked=1"), "still counted: " + r);
         assertTrue(!r.err.contains("without being closed"), "but not logged:\n" + r);
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClosedRangeTouchedThroughAStaleViewIsReportedWithWhereItWasClosed() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-Dmmap4j.leakDetection=true",
+                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")), Children.class, "touched");
+        assertEquals(0, r.exit, r.toString());
+        assertTrue(r.out.contains("touchedAfterClose=1 table=0"), r.toString());
+        assertTrue(r.err.contains("written after it was closed"), r.toString());
+        assertTrue(r.err.contains("closed here") && r.err.contains("Children.closeAndTouch"),
+                "the stack names where it was closed:\n" + r);
+    }
 }
