@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.TestJvm;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +42,8 @@ class CliIT {
         return jar;
     }
 
-    private static String java() {
-        String configured = System.getProperty("mmap4j.testJvm");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    }
-
     private static List<String> tool(String... args) {
-        List<String> cmd = new ArrayList<>(Arrays.asList(java(), "-jar", jar()));
+        List<String> cmd = new ArrayList<>(Arrays.asList(TestJvm.java(), "-jar", jar()));
         cmd.addAll(Arrays.asList(args));
         return cmd;
     }
