@@ -6,17 +6,7 @@
 # change to the host's package database. Only the host's keyring and mirror are used.
 # Debian hosts only.
 
-# deb_host_tool CMD PKG: installs the Debian package PKG on the host if CMD is missing.
-# A fresh machine may have no package lists yet: apt-get update only if the install fails.
-deb_host_tool() {
-  command -v "$1" >/dev/null 2>&1 && return 0
-  local sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "${0##*/}: installing $2" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get install -y -q --no-install-recommends "$2" >&2 \
-    || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q --no-install-recommends "$2" >&2; }
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/apt-install.sh" # apt_install CMD PKG, for the host's own tools
 
 # deb_require_debian: refuses hosts whose apt cannot reach Debian's archive.
 deb_require_debian() {

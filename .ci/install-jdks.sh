@@ -67,7 +67,7 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-deb_host_tool patchelf patchelf
+apt_install patchelf patchelf
 APTDIR=$(mktemp -d "$JDKS/.apt.XXXXXX")
 root=
 trap 'rm -rf "$APTDIR" ${root:+"$root"}' EXIT

@@ -53,7 +53,7 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64
 fi
 
 start=$(date +%s)
-deb_host_tool qemu-aarch64-static qemu-user-static
+apt_install qemu-aarch64-static qemu-user-static
 
 STAGE=$(mktemp -d "$TOOLS/.arm64-jre-stage.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
