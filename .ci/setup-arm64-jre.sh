@@ -23,6 +23,7 @@ PKGS=(openjdk-17-jre-headless libc6 libgcc-s1 libstdc++6 zlib1g gcc-12-base)
 JVM_REL=usr/lib/jvm/java-17-openjdk-arm64
 
 . "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/debian-unpack.sh"
 ROOT=$TOOLS/arm64-jre
 STAMP=$ROOT/.mmap4j-ready
 WANT="${PKGS[*]}"
@@ -40,14 +41,7 @@ if [ "$(uname -s)/$(uname -m)" != Linux/x86_64 ]; then
   echo "setup-arm64-jre.sh: meant for Linux x86_64 hosts (on arm64, use a native JDK)." >&2
   exit 1
 fi
-if ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then
-  echo "setup-arm64-jre.sh: needs a Debian host (its apt sources must carry arm64)." >&2
-  exit 1
-fi
-SUDO=
-if [ "$(id -u)" != 0 ]; then
-  SUDO=sudo
-fi
+deb_require_debian
 
 mkdir -p "$TOOLS"
 # One installer at a time; the others wait and then take the fast path.
@@ -59,46 +53,19 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64
 fi
 
 start=$(date +%s)
-if ! command -v qemu-aarch64-static >/dev/null 2>&1; then
-  echo "setup-arm64-jre.sh: installing qemu-user-static" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine may have no package lists yet: update only if needed.
-  $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2 \
-    || { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2; }
-fi
+apt_install qemu-aarch64-static qemu-user-static
 
 STAGE=$(mktemp -d "$TOOLS/.arm64-jre-stage.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 chmod 755 "$STAGE"
-APTDIR=$STAGE/apt
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/debs" "$STAGE/root"
-: > "$APTDIR/status"
-# Private lists/cache/status with arm64 as the only architecture: the host's
-# sources and keyrings are used, nothing of the host's apt/dpkg state is touched,
-# and no root is needed for this part.
-APT=(apt-get -q
-  -o APT::Architecture=arm64 -o APT::Architectures::=arm64
-  -o Dir::State::Lists="$APTDIR/lists" -o Dir::State::status="$APTDIR/status"
-  -o Dir::Cache="$APTDIR/cache" -o Debug::NoLocking=true
-  -o APT::Sandbox::User="$(id -un)")
+# arm64 as the only architecture of a private apt state over the host's sources.
+deb_private_apt "$STAGE/apt" arm64
 echo "setup-arm64-jre.sh: fetching arm64 packages: $WANT" >&2
-"${APT[@]}" update >&2
-(cd "$APTDIR/debs" && "${APT[@]}" download "${PKGS[@]/%/:arm64}" >&2)
-for deb in "$APTDIR"/debs/*.deb; do
-  dpkg-deb -x "$deb" "$STAGE/root"
-done
-
+"${DEB_APT[@]}" update >&2
+deb_unpack "$STAGE/root" "${PKGS[@]/%/:arm64}" >/dev/null
 # The JDK's config files are absolute symlinks into /etc/java-17-openjdk, which
-# the kernel would resolve on the host (amd64 config, or nothing). Make every
-# absolute link whose target was unpacked relative, so the root can move.
-# (lib/security/cacerts -> /etc/ssl/certs/java/cacerts is left: arch-independent,
-# present on hosts with a Debian JDK, and only TLS needs it.)
-while IFS= read -r -d '' link; do
-  target=$(readlink "$link")
-  if [ -e "$STAGE/root$target" ]; then
-    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$STAGE/root$target")" "$link"
-  fi
-done < <(find "$STAGE/root" -type l -lname '/*' -print0)
+# the kernel would resolve on the host (amd64 config, or nothing).
+deb_relink "$STAGE/root"
 
 # Smoke test before publishing the root.
 if ! qemu-aarch64-static -L "$STAGE/root" "$STAGE/root/$JVM_REL/bin/java" -version >/dev/null 2>&1; then

@@ -108,11 +108,27 @@ class LoaderIT {
         assertTrue(!Files.exists(dir.resolve("x")), "nothing extracted for an unsupported platform");
     }
 
+    /**
+     * The jar's tool with {@code os.name} set to FreeBSD once the JVM runs, before mmap4j loads: JDK 8
+     * cannot start with {@code -Dos.name=FreeBSD} at all (it picks its own file system provider by
+     * {@code os.name} and fails with "Platform not recognized").
+     */
     @Test
     void anUnsupportedOperatingSystemNamesTheSupportedListAndBothProperties() throws Exception {
-        Run r = java("-Dos.name=FreeBSD", "-jar", jar.getPath(), "info");
+        String testClasses = new File(LoaderIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getPath();
+        Run r = java("-cp", jar.getPath() + File.pathSeparator + testClasses, OsName.class.getName(), "FreeBSD",
+                "info");
         assertNamesSupportAndOverrides(r);
         assertTrue(r.err.contains("FreeBSD"), r.toString());
+    }
+
+    /** {@code main(osName, toolArgs...)}: sets {@code os.name}, then runs the jar's tool. */
+    static final class OsName {
+        public static void main(String[] args) {
+            System.setProperty("os.name", args[0]);
+            io.github.mmap4j.cli.Main.main(Arrays.copyOfRange(args, 1, args.length));
+        }
     }
 
     /** A jar whose recorded checksum for this host's library is wrong: refused, never loaded. */
