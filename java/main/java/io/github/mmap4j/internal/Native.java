@@ -89,6 +89,21 @@ public final class Native {
     public static final int OPEN_READ_WRITE = 1;
     public static final int OPEN_CREATE = 2;
     public static final int OPEN_EXCLUSIVE = 4;
+    /** {@code O_NONBLOCK}: an open that never waits (for a FIFO's other end, say). */
+    public static final int OPEN_NONBLOCK = 8;
+    /** {@code O_NOCTTY}: a terminal opened by path never becomes the controlling one. */
+    public static final int OPEN_NOCTTY = 16;
+
+    // File types (st_mode & S_IFMT), as fileType returns them.
+    /** No type bits: macOS reports its shared memory objects so. */
+    public static final int TYPE_UNKNOWN = 0;
+    public static final int TYPE_REGULAR = 1;
+    public static final int TYPE_DIRECTORY = 2;
+    public static final int TYPE_CHARACTER_DEVICE = 3;
+    public static final int TYPE_BLOCK_DEVICE = 4;
+    public static final int TYPE_FIFO = 5;
+    public static final int TYPE_SOCKET = 6;
+    public static final int TYPE_SYMBOLIC_LINK = 7;
 
     // posix_fadvise advice (POSIX_FADV_*).
     public static final int FADV_NORMAL = 0;
@@ -135,6 +150,15 @@ public final class Native {
 
     /** {@code close(2)}. */
     public static native long close(int fd);
+
+    /** The type of an open descriptor ({@code fstat}): a {@code TYPE_*} code, or {@code -errno}. */
+    public static native long fileType(int fd);
+
+    /** Clears {@code O_NONBLOCK} on a descriptor ({@code fcntl}). */
+    public static native long clearNonblocking(int fd);
+
+    /** {@code fdatasync(2)} ({@code fsync} where there is none). */
+    public static native long datasync(int fd);
 
     /** File size through {@code lseek(SEEK_END)}. */
     public static native long fileSize(int fd);
