@@ -23,10 +23,19 @@ import java.util.Objects;
  * closed right after mapping, since a mapping keeps the file by itself), or
  * borrowed from a caller's channel, {@code RandomAccessFile} or
  * {@code FileDescriptor} (never closed here).
+ *
+ * <p>Paths are opened with {@code O_NONBLOCK|O_NOCTTY}, so a FIFO cannot make
+ * {@code open} wait for a writer and a terminal never becomes the controlling
+ * one; the type is then checked on the open descriptor (regular files and block
+ * devices only, shared memory objects by name), and {@code O_NONBLOCK} cleared.
+ * Borrowed descriptors get the same type check.
  */
 public final class FileSource implements Closeable {
 
     private static final Charset PATH_CHARSET = pathCharset();
+
+    /** The flags every open by path or name adds: never wait, never take a controlling terminal. */
+    private static final int NO_WAIT = Native.OPEN_NONBLOCK | Native.OPEN_NOCTTY;
 
     private final int fd;
     private final long size;
@@ -49,7 +58,8 @@ public final class FileSource implements Closeable {
      * @param mode      the mode of a created file.
      * @param growTo    grow the file to at least this size ({@code ftruncate}); {@code -1} for no growth.
      * @return the source, which closes the descriptor on {@link #close()}.
-     * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails.
+     * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails, or the path
+     *                       names something other than a regular file or block device.
      */
     public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
@@ -64,9 +74,9 @@ public final class FileSource implements Closeable {
         }
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
         String what = "path=" + name;
-        int fd = (int) Errors.check(Native.open(cString(name), flags, mode), "open",
+        int fd = (int) Errors.check(Native.open(cString(name), flags | NO_WAIT, mode), "open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
-        return owned(fd, what, growTo);
+        return owned(fd, "open", what, false, growTo);
     }
 
     /**
@@ -80,22 +90,31 @@ public final class FileSource implements Closeable {
      * @param mode      the mode of a created object.
      * @param growTo    grow it to at least this size ({@code ftruncate}); {@code -1} for no growth.
      * @return the source, which closes the descriptor on {@link #close()}.
-     * @throws MmapException when {@code shm_open}, {@code lseek} or {@code ftruncate} fails.
+     * @throws MmapException when {@code shm_open}, {@code lseek} or {@code ftruncate} fails, or the
+     *                       name leads to something other than a shared memory object (a FIFO another
+     *                       user placed in {@code /dev/shm}).
      */
     public static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
                 | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
         String what = "name=" + name;
+        // The shim adds O_NONBLOCK on Linux itself: macOS's shm_open refuses flags beyond POSIX's.
         int fd = (int) Errors.check(Native.shmOpen(cString(name), flags, mode), "shm_open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
                         + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
-        return owned(fd, "shared memory " + what, growTo);
+        return owned(fd, "shm_open", "shared memory " + what, true, growTo);
     }
 
-    /** Reads the size of a descriptor mmap4j opened, grows it if asked, and closes it on failure. */
-    private static FileSource owned(int fd, String what, long growTo) throws MmapException {
+    /**
+     * Checks the type of a descriptor mmap4j opened, makes it blocking again, reads
+     * its size, grows it if asked, and closes it on failure.
+     */
+    private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo)
+            throws MmapException {
         try {
+            checkType(fd, call, what, sharedMemory);
+            Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
             long size = Errors.check(Native.fileSize(fd), "lseek", what);
             if (growTo > size) {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
@@ -109,12 +128,28 @@ public final class FileSource implements Closeable {
     }
 
     /**
+     * Refuses a descriptor whose file cannot be mapped: anything but a regular
+     * file or a block device, or for a shared memory name, anything but a shared
+     * memory object (a regular file in Linux's {@code /dev/shm}; macOS reports
+     * none of the type bits for them).
+     */
+    private static void checkType(int fd, String call, String what, boolean sharedMemory) throws MmapException {
+        int type = (int) Errors.check(Native.fileType(fd), "fstat", what);
+        boolean mappable = sharedMemory ? type == Native.TYPE_REGULAR || type == Native.TYPE_UNKNOWN
+                : type == Native.TYPE_REGULAR || type == Native.TYPE_BLOCK_DEVICE;
+        if (!mappable) {
+            throw Errors.notMappable(call, type, what);
+        }
+    }
+
+    /**
      * Borrows the descriptor of a JDK {@link FileChannel}.
      *
      * @param channel an open channel from {@code FileChannel.open}, {@code RandomAccessFile}
      *                or a file stream.
      * @return the source; its {@link #close()} leaves the channel open.
      * @throws IOException when the channel is closed or its size cannot be read.
+     * @throws MmapException when the channel's file is not a regular file or block device.
      */
     public static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
@@ -126,7 +161,9 @@ public final class FileSource implements Closeable {
             throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
-        return new FileSource(fd, channel.size(), false, "channel fd=" + fd);
+        String what = "channel fd=" + fd;
+        checkType(fd, "mmap", what, false);
+        return new FileSource(fd, channel.size(), false, what);
     }
 
     /**
@@ -135,6 +172,7 @@ public final class FileSource implements Closeable {
      * @param file an open file.
      * @return the source; its {@link #close()} leaves the file open.
      * @throws IOException when the file is closed.
+     * @throws MmapException when it is not a regular file or block device.
      */
     public static FileSource of(RandomAccessFile file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -147,6 +185,7 @@ public final class FileSource implements Closeable {
      * @param descriptor an open descriptor.
      * @return the source; its {@link #close()} leaves the descriptor open.
      * @throws IOException when the descriptor is closed, or its size cannot be read.
+     * @throws MmapException when its file is not a regular file or block device.
      */
     public static FileSource of(FileDescriptor descriptor) throws IOException {
         return of(descriptor, "FileDescriptor");
@@ -159,6 +198,7 @@ public final class FileSource implements Closeable {
             throw new ClosedChannelException();
         }
         String what = kind + " fd=" + fd;
+        checkType(fd, "mmap", what, false);
         return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what);
     }
 

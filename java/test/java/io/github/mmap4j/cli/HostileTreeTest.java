@@ -1,0 +1,139 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.mmap4j.Mmap;
+import io.github.mmap4j.OddFiles;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool pointed at a tree another user controls: files swapped for FIFOs
+ * between the walk's {@code stat} and the {@code open}, special files named on
+ * the command line. Every test is bounded in time: a hang fails it.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class HostileTreeTest {
+
+    @TempDir
+    Path dir;
+
+    private final long page = Mmap.pageSize();
+
+    private Path file(String name, long bytes) throws IOException {
+        Path path = dir.resolve(name);
+        Files.createDirectories(path.getParent());
+        Files.write(path, new byte[(int) bytes]);
+        return path;
+    }
+
+    /**
+     * Another user swaps a file of the tree for a FIFO and back, as fast as it can
+     * (hard links renamed over the name, each swap atomic). Whatever the walk
+     * meets, it reports and goes on: the FIFO is refused at {@code open} without
+     * waiting for a writer (before, the tool hung there for good).
+     */
+    @Test
+    void aFifoSwappedInDuringTheWalkIsReportedAndTheWalkGoesOn() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Path good = file("tree/z-good.bin", page);
+        Path regular = file("spare/regular.bin", 3 * page);
+        Path fifo = OddFiles.fifo(dir.resolve("spare/fifo"));
+        Path staging = dir.resolve("spare/staging");
+        Path swapped = tree.resolve("swapped.bin");
+        Files.createLink(swapped, regular);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong swaps = new AtomicLong();
+        Thread swapper = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    for (Path next : new Path[] {fifo, regular}) {
+                        Files.deleteIfExists(staging);
+                        Files.createLink(staging, next);
+                        Files.move(staging, swapped, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    swaps.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "swapper");
+        swapper.setDaemon(true);
+        swapper.start();
+        String refusedAtOpen = swapped + ": open failed: ENODEV (not a regular file: FIFO)";
+        String skippedAtStat = swapped + ": skipped: not a regular file or directory";
+        int runs = 0;
+        int refused = 0;
+        int skipped = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        List<String> commands = Arrays.asList("residency", "load", "evict");
+        try {
+            while (refused < 20 && System.nanoTime() < deadline) {
+                String command = commands.get(runs++ % commands.size());
+                Cli cli = Cli.run(command, "--json", tree.toString());
+                List<Map<String, Object>> rows = cli.json();
+                Map<String, Object> last = rows.get(rows.size() - 1);
+                assertEquals(good.toString(), rows.get(rows.size() - 2).get("path"), cli.toString());
+                if (cli.err.contains(refusedAtOpen)) {
+                    refused++;
+                } else if (cli.err.contains(skippedAtStat)) {
+                    skipped++;
+                } else {
+                    assertEquals("", cli.err, cli.toString());
+                }
+                assertEquals(cli.err.isEmpty() ? 0 : 1, cli.exit, cli.toString());
+                assertEquals(cli.err.isEmpty() ? 0L : 1L, last.get("failed"), cli.toString());
+            }
+        } finally {
+            stop.set(true);
+            OddFiles.unblock(fifo); // a walk that did block (the bug) goes on
+            swapper.join(10_000);
+        }
+        System.out.println("FIFO swap race: " + runs + " walks, " + swaps.get() + " swaps, " + refused
+                + " refused at open, " + skipped + " skipped at stat");
+        assertTrue(refused > 0, "the swap never landed between stat and open in " + runs + " walks");
+    }
+
+    /** Special files named on the command line, and inside a walked directory: each reported, none waited for. */
+    @Test
+    void specialFilesAreReportedAndTheRestStillRun() throws Exception {
+        Path good = file("good.bin", 2 * page);
+        Path fifo = OddFiles.fifo(dir.resolve("fifo"));
+        Path socket = OddFiles.socket(dir.resolve("socket"));
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+        Path loop = dir.resolve("loop");
+        Files.createSymbolicLink(loop, loop);
+        for (String command : Arrays.asList("residency", "load", "evict")) {
+            Cli cli = Cli.run(command, "--json", fifo.toString(), socket.toString(), "/dev/null", "/dev/zero",
+                    dangling.toString(), loop.toString(), good.toString(), dir.toString());
+            assertEquals(1, cli.exit, cli.toString());
+            for (Path p : Arrays.asList(fifo, socket, dangling, loop)) {
+                assertTrue(cli.err.contains("mmap4j " + command + ": " + p + ": "), p + " in " + cli);
+            }
+            assertTrue(cli.err.contains(": /dev/null: skipped: not a regular file"), cli.toString());
+            assertTrue(cli.err.contains(": /dev/zero: skipped: not a regular file"), cli.toString());
+            List<Map<String, Object>> rows = cli.json();
+            assertEquals(good.toString(), rows.get(0).get("path"), cli.toString());
+            assertEquals(good.toString(), rows.get(1).get("path"), cli.toString()); // again, inside dir
+        }
+        OddFiles.unblock(fifo);
+    }
+}
