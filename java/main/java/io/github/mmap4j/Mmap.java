@@ -175,8 +175,10 @@ public final class Mmap {
      * @param offset  byte offset in the file; any value.
      * @param length  bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileChannel channel, MapMode mode, long offset, int length) throws IOException {
         return map(channel, offset, length, MapOptions.of(mode));
@@ -190,7 +192,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
@@ -207,7 +212,10 @@ public final class Mmap {
      * @param offset byte offset in the file; any value.
      * @param length bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(RandomAccessFile file, MapMode mode, long offset, int length) throws IOException {
         return map(file, offset, length, MapOptions.of(mode));
@@ -221,7 +229,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(RandomAccessFile file, long offset, int length, MapOptions options)
             throws IOException {
@@ -239,7 +250,10 @@ public final class Mmap {
      * @param offset     byte offset in the file; any value.
      * @param length     bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileDescriptor descriptor, MapMode mode, long offset, int length)
             throws IOException {
@@ -254,7 +268,10 @@ public final class Mmap {
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
@@ -660,8 +677,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
@@ -679,7 +698,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(RandomAccessFile file, long offset, long length, MapOptions options)
             throws IOException {
@@ -697,7 +719,10 @@ public final class Mmap {
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
@@ -757,8 +782,19 @@ public final class Mmap {
                 return from + ", offset=" + offset + ", length=" + length + ", " + options;
             }
         };
-        return Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
+        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
                 flags, advice, description);
+        if (source != null) {
+            try {
+                // A borrowed descriptor closed by another thread during the call may have been reused by an
+                // unrelated open: then the range maps that file, and must never reach the caller.
+                source.checkStillOpen();
+            } catch (IOException | RuntimeException e) {
+                Mappings.discard(mapping); // nothing was handed out: the range can go straight back
+                throw e;
+            }
+        }
+        return mapping;
     }
 
     private static Mapping owner(String call, ByteBuffer buffer) {

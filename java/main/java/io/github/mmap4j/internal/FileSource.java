@@ -10,6 +10,7 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
@@ -28,7 +29,10 @@ import java.util.Objects;
  * {@code open} wait for a writer and a terminal never becomes the controlling
  * one; the type is then checked on the open descriptor (regular files and block
  * devices only, shared memory objects by name), and {@code O_NONBLOCK} cleared.
- * Borrowed descriptors get the same type check.
+ * Borrowed descriptors get the same type check. A borrowed descriptor can be
+ * closed by another thread while it is mapped, and its number reused by an
+ * unrelated {@code open}: {@link #checkStillOpen()} tells, after {@code mmap},
+ * whether the mapping is of the file the caller meant.
  */
 public final class FileSource implements Closeable {
 
@@ -41,12 +45,15 @@ public final class FileSource implements Closeable {
     private final long size;
     private final boolean owned;
     private final String description;
+    /** The caller's {@code FileChannel} or {@code FileDescriptor} ({@code null} when mmap4j opened the file). */
+    private final Object borrowed;
 
-    private FileSource(int fd, long size, boolean owned, String description) {
+    private FileSource(int fd, long size, boolean owned, String description, Object borrowed) {
         this.fd = fd;
         this.size = size;
         this.owned = owned;
         this.description = description;
+        this.borrowed = borrowed;
     }
 
     /**
@@ -120,7 +127,7 @@ public final class FileSource implements Closeable {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
                 size = growTo;
             }
-            return new FileSource(fd, size, true, what);
+            return new FileSource(fd, size, true, what, null);
         } catch (MmapException | RuntimeException e) {
             Native.close(fd);
             throw e;
@@ -158,12 +165,15 @@ public final class FileSource implements Closeable {
         }
         int fd = Native.descriptor(channel);
         if (fd < 0) {
+            if (!channel.isOpen()) {
+                throw new AsynchronousCloseException(); // closed by another thread since the check above
+            }
             throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
         String what = "channel fd=" + fd;
         checkType(fd, "mmap", what, false);
-        return new FileSource(fd, channel.size(), false, what);
+        return new FileSource(fd, channel.size(), false, what, channel);
     }
 
     /**
@@ -199,7 +209,30 @@ public final class FileSource implements Closeable {
         }
         String what = kind + " fd=" + fd;
         checkType(fd, "mmap", what, false);
-        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what);
+        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what, descriptor);
+    }
+
+    /**
+     * Confirms, after {@code mmap}, that a borrowed source stayed open across
+     * the call, so the descriptor number still named the caller's file. Both
+     * ways of closing mark the object before the number is released: a channel's
+     * closed state is set first and is permanent, and the JDK sets a
+     * {@code FileDescriptor}'s number to {@code -1} before its {@code close(2)}.
+     * Sources mmap4j opened are always still open here.
+     *
+     * @throws AsynchronousCloseException when the caller's channel was closed meanwhile.
+     * @throws IOException                when the caller's {@code FileDescriptor} was closed meanwhile.
+     */
+    public void checkStillOpen() throws IOException {
+        if (borrowed instanceof FileChannel) {
+            if (!((FileChannel) borrowed).isOpen()) {
+                // A ClosedChannelException, as the JDK's own channel calls throw when another thread closes.
+                throw new AsynchronousCloseException();
+            }
+        } else if (borrowed != null && Native.descriptor(borrowed) != fd) {
+            throw new IOException("mmap4j: " + description + " was closed by another thread while it was being "
+                    + "mapped, and its number may already name another file; nothing was mapped");
+        }
     }
 
     /**
