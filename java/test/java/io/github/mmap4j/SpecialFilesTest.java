@@ -172,4 +172,30 @@ class SpecialFilesTest {
             SharedMemory.unlink(name);
         }
     }
+
+    /**
+     * A name that is not valid in the file name encoding (a byte 0xFF under
+     * UTF-8) reads back from a directory as a path whose string shows U+FFFD.
+     * Encoding that string back names another file, one an attacker can create
+     * beside it: mmap4j maps the bytes the directory listed.
+     */
+    @Test
+    void aNameThatIsNotValidUtf8MapsThatFileNotItsLookalike() throws Exception {
+        assumeTrue("UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")), "file names not UTF-8 here");
+        Process p = new ProcessBuilder("sh", "-c", "printf R > \"$1/$(printf 'a\\377')\"", "sh", dir.toString())
+                .inheritIO().start();
+        assertEquals(0, p.waitFor());
+        Files.write(dir.resolve("a\uFFFD"), new byte[] {'D'}); // the lookalike: a\357\277\275
+        List<Byte> seen = new ArrayList<>();
+        try (java.util.stream.Stream<Path> listed = Files.list(dir)) {
+            for (Path path : (Iterable<Path>) listed::iterator) {
+                assertEquals("a\uFFFD", path.getFileName().toString());
+                ByteBuffer b = Mmap.map(path, MapMode.READ_ONLY, 0, 1);
+                seen.add(b.get(0));
+                Mmap.unmap(b);
+            }
+        }
+        seen.sort(null);
+        assertEquals(java.util.Arrays.asList((byte) 'D', (byte) 'R'), seen, "each listed path maps its own file");
+    }
 }

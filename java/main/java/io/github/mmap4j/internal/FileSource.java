@@ -10,10 +10,15 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -37,6 +42,9 @@ import java.util.Objects;
 public final class FileSource implements Closeable {
 
     private static final Charset PATH_CHARSET = pathCharset();
+    /** Whether ASCII text encodes to the same bytes: then an ASCII string needs no encoder. */
+    private static final boolean ASCII_COMPATIBLE = PATH_CHARSET.equals(StandardCharsets.UTF_8)
+            || PATH_CHARSET.equals(StandardCharsets.ISO_8859_1) || PATH_CHARSET.equals(StandardCharsets.US_ASCII);
 
     /** The flags every open by path or name adds: never wait, never take a controlling terminal. */
     private static final int NO_WAIT = Native.OPEN_NONBLOCK | Native.OPEN_NOCTTY;
@@ -81,7 +89,7 @@ public final class FileSource implements Closeable {
         }
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
         String what = "path=" + name;
-        int fd = (int) Errors.check(Native.open(cString(name), flags | NO_WAIT, mode), "open",
+        int fd = (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
         return owned(fd, "open", what, false, growTo);
     }
@@ -107,7 +115,7 @@ public final class FileSource implements Closeable {
                 | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
         String what = "name=" + name;
         // The shim adds O_NONBLOCK on Linux itself: macOS's shm_open refuses flags beyond POSIX's.
-        int fd = (int) Errors.check(Native.shmOpen(cString(name), flags, mode), "shm_open",
+        int fd = (int) Errors.check(Native.shmOpen(cString("name", name), flags, mode), "shm_open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
                         + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
         return owned(fd, "shm_open", "shared memory " + what, true, growTo);
@@ -271,16 +279,108 @@ public final class FileSource implements Closeable {
     }
 
     /**
-     * A NUL-terminated byte string in the encoding the JDK uses for file names.
+     * A NUL-terminated byte string in the encoding the JDK uses for file names,
+     * encoded losslessly: a string that does not encode exactly (an unpaired
+     * surrogate, a character the encoding lacks) is refused rather than opening
+     * whatever name its replacement bytes spell.
      *
-     * @param s the string.
+     * @param argument what the string is, for the message (e.g. {@code "name"}).
+     * @param s        the string.
      * @return its bytes plus a trailing NUL.
+     * @throws IllegalArgumentException when {@code s} does not encode losslessly.
      */
-    public static byte[] cString(String s) {
-        byte[] bytes = s.getBytes(PATH_CHARSET);
-        byte[] withNul = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, withNul, 0, bytes.length);
+    public static byte[] cString(String argument, String s) {
+        if (ASCII_COMPATIBLE && isAscii(s)) {
+            byte[] withNul = new byte[s.length() + 1];
+            for (int i = 0; i < s.length(); i++) {
+                withNul[i] = (byte) s.charAt(i);
+            }
+            return withNul;
+        }
+        CharsetEncoder encoder = PATH_CHARSET.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes;
+        try {
+            bytes = encoder.encode(CharBuffer.wrap(s));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(argument + " \"" + escape(s) + "\" does not encode losslessly in "
+                    + PATH_CHARSET.name() + " (" + unencodable(s) + "); it would name a different "
+                    + (argument.equals("path") ? "file" : "object"), e);
+        }
+        byte[] withNul = new byte[bytes.remaining() + 1];
+        bytes.get(withNul, 0, withNul.length - 1);
         return withNul;
+    }
+
+    /**
+     * The bytes of a path's name as the file system holds them. A path read from
+     * a directory keeps the raw bytes of its name, which its string form cannot
+     * always show: bytes that are not valid in the encoding become U+FFFD, and
+     * encoding that string back would open another file (one whose name has
+     * U+FFFD in it). Such paths take their bytes from {@link Path#toUri()}, which
+     * percent-encodes the raw bytes.
+     */
+    private static byte[] pathBytes(Path path, String name) {
+        if (name.indexOf('\uFFFD') < 0) {
+            return cString("path", name);
+        }
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length() + 1);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c); // URI path characters outside %XX are ASCII
+            }
+        }
+        byte[] b = bytes.toByteArray();
+        // toUri() appends '/' to a directory's path: drop it, the name has none.
+        int length = b.length > 1 && b[b.length - 1] == '/' && !name.endsWith("/") ? b.length - 1 : b.length;
+        byte[] withNul = new byte[length + 1];
+        System.arraycopy(b, 0, withNul, 0, length);
+        return withNul;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What in {@code s} does not encode: the first unpaired surrogate or unmappable character. */
+    private static String unencodable(String s) {
+        CharsetEncoder encoder = PATH_CHARSET.newEncoder();
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (Character.isSurrogate(s.charAt(i)) && n == 1) {
+                return String.format("unpaired surrogate U+%04X at index %d", (int) s.charAt(i), i);
+            }
+            if (!encoder.canEncode(s.substring(i, i + n))) {
+                return String.format("U+%04X at index %d has no %s encoding", cp, i, PATH_CHARSET.name());
+            }
+            i += n;
+        }
+        return "malformed input";
+    }
+
+    /** The string with what is not printable ASCII shown as {@code \}{@code uXXXX}, for messages. */
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append(c);
+            } else {
+                sb.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb.toString();
     }
 
     private static Charset pathCharset() {
