@@ -7,15 +7,16 @@ package io.github.mmap4j;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,17 +53,18 @@ public final class OddFiles {
         return path;
     }
 
-    /** Opens the FIFO for writing, so a reader stuck in {@code open} goes on; ignores failures. */
+    /**
+     * Lets a thread stuck opening the FIFO for reading go on: opens it read-write
+     * (which Linux never makes wait) and closes it again; the reader's open sees a
+     * writer come and returns. Never creates a file. Ignores failures.
+     */
     public static void unblock(Path fifo) {
-        Thread t = new Thread(() -> {
-            try (FileOutputStream out = new FileOutputStream(fifo.toFile())) {
-                out.write(0);
-            } catch (IOException e) {
-                // Nobody was waiting, or the FIFO is gone.
-            }
-        }, "unblock-" + fifo.getFileName());
-        t.setDaemon(true);
-        t.start();
+        try (SeekableByteChannel ch = Files.newByteChannel(fifo, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            ch.isOpen();
+        } catch (IOException e) {
+            // Gone already, or not a FIFO: nobody can be waiting on it.
+        }
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
