@@ -82,7 +82,10 @@ abstract class FileCommand extends Command {
             public void failed(Path path, String reason) {
                 failed[0]++;
                 out.flush();
-                err.println("mmap4j " + name + ": " + path + ": " + reason);
+                // The name as the table shows it, in the reason too: one failure is one message.
+                String shown = path.toString();
+                String escaped = Escape.name(shown);
+                err.println("mmap4j " + name + ": " + escaped + ": " + reason.replace(shown, escaped));
                 err.flush();
             }
         });

@@ -136,4 +136,42 @@ class HostileTreeTest {
         }
         OddFiles.unblock(fifo);
     }
+
+    /**
+     * A name with a newline would print as a row of its own (a forged one): the
+     * table escapes names as {@code ls -b} does, one file per line; JSON has its own escapes.
+     */
+    @Test
+    void namesWithControlCharactersCannotForgeRows() throws Exception {
+        String forged = "x\n       1.0M         256         256  100.0%  forged.bin";
+        Path evil = file("tree/" + forged, page);
+        Path odd = file("tree/tab\there back\\slash esc\033[31mred bell\u0007 c1\u009b rlo\u202e", page);
+        Cli table = Cli.run("residency", dir.resolve("tree").toString());
+        assertEquals(0, table.exit, table.toString());
+        String[] lines = table.out.split("\n");
+        assertEquals(4, lines.length, "header, two files, total:\n" + table.out);
+        assertTrue(lines[1].endsWith(dir.resolve("tree") + "/tab\\there back\\\\slash esc\\033[31mred bell\\a"
+                + " c1\\302\\233 rlo\\342\\200\\256"), table.out);
+        assertTrue(lines[2].endsWith(dir.resolve("tree") + "/x\\n       1.0M         256         256  100.0%  "
+                + "forged.bin"), table.out);
+        for (String line : lines) {
+            assertTrue(!line.contains("\033") && !line.contains("\u009b") && !line.contains("\u202e"), line);
+        }
+        Cli json = Cli.run("residency", "--json", dir.resolve("tree").toString());
+        assertEquals(odd.toString(), json.json().get(0).get("path"));
+        assertEquals(evil.toString(), json.json().get(1).get("path"));
+    }
+
+    @Test
+    void escapeShowsEveryNameOnOneLineAndReadsBackToOneName() {
+        assertEquals("plain name.bin", Escape.name("plain name.bin"));
+        assertEquals("caf\u00e9 \u65e5\u672c \ud83d\ude00", Escape.name("caf\u00e9 \u65e5\u672c \ud83d\ude00"));
+        assertEquals("a\\nb", Escape.name("a\nb"));
+        assertEquals("a\\\\nb", Escape.name("a\\nb")); // a backslash then n: not the same as a newline
+        assertEquals("\\000\\001\\037\\177", Escape.name("\u0000\u0001\u001f\u007f"));
+        assertEquals("\\a\\b\\t\\n\\v\\f\\r", Escape.name("\u0007\b\t\n\u000b\f\r"));
+        assertEquals("\\302\\205\\342\\200\\250\\342\\200\\251", Escape.name("\u0085\u2028\u2029"));
+        assertEquals("zero\\342\\200\\213width", Escape.name("zero\u200bwidth"));
+        assertEquals("lone\\ud800", Escape.name("lone\ud800"));
+    }
 }
