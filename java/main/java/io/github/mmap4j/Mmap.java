@@ -339,6 +339,7 @@ public final class Mmap {
         if (buffer == null || !buffer.isDirect()) {
             return false;
         }
+        Platform.ensureLoaded();
         Mapping mapping = Mappings.find(Native.address(buffer));
         return mapping != null && !mapping.isClosed();
     }
@@ -356,6 +357,7 @@ public final class Mmap {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("address: a heap buffer has no fixed address");
         }
+        Platform.ensureLoaded();
         return Native.address(buffer);
     }
 
@@ -799,6 +801,7 @@ public final class Mmap {
 
     private static Mapping owner(String call, ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
+        Platform.ensureLoaded();
         Mapping mapping = buffer.isDirect() ? Mappings.find(Native.address(buffer)) : null;
         if (mapping == null) {
             throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "

@@ -79,6 +79,7 @@ public final class FileSource implements Closeable {
     public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
         Objects.requireNonNull(path, "path");
+        Platform.ensureLoaded();
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
                     + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
@@ -111,6 +112,7 @@ public final class FileSource implements Closeable {
      */
     public static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
+        Platform.ensureLoaded();
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
                 | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
         String what = "name=" + name;
@@ -168,6 +170,7 @@ public final class FileSource implements Closeable {
      */
     public static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
+        Platform.ensureLoaded();
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
@@ -211,6 +214,7 @@ public final class FileSource implements Closeable {
 
     private static FileSource of(FileDescriptor descriptor, String kind) throws IOException {
         Objects.requireNonNull(descriptor, "descriptor");
+        Platform.ensureLoaded();
         int fd = descriptor.valid() ? Native.descriptor(descriptor) : -1;
         if (fd < 0) {
             throw new ClosedChannelException();

@@ -24,8 +24,11 @@ import java.nio.ByteBuffer;
  * which Java 8 (no {@code Reference.reachabilityFence}) needs so the range cannot
  * be reclaimed while the call runs.
  *
- * <p>The library is loaded by {@link NativeLibrary} from this class's static
- * initialiser, so any use of a native below loads it first.
+ * <p>The library is loaded by {@link NativeLibrary}: by {@link Platform#ensureLoaded()},
+ * which every public entry point calls before its first native call, and
+ * quietly from this class's static initialiser (which must never fail: a
+ * class whose initialiser threw is unusable for the JVM's life). Until a load
+ * succeeds the natives are unbound; the gate retries and says why.
  */
 public final class Native {
 
@@ -114,7 +117,8 @@ public final class Native {
     public static final int FADV_NOREUSE = 5;
 
     static {
-        NativeLibrary.load();
+        // Never throws: see NativeLibrary.loadQuietly. Platform.ensureLoaded() reports and retries.
+        NativeLibrary.loadQuietly();
     }
 
     private Native() {

@@ -29,8 +29,9 @@ import java.util.Set;
 import org.scijava.nativelib.NativeLibraryUtil;
 
 /**
- * The one place that loads {@code libmmap4j}: once per class loader, from
- * {@link Native}'s static initialiser.
+ * The one place that loads {@code libmmap4j}: once per class loader, at the
+ * first call that needs it ({@link Platform#ensureLoaded()}); a failed load is
+ * tried again by the next call.
  *
  * <p>Order: the file named by {@value #LIBRARY_PATH_PROPERTY} if set; otherwise
  * the copy inside the jar that native-lib-loader picks for this platform
@@ -61,10 +62,46 @@ final class NativeLibrary {
     private NativeLibrary() {
     }
 
+    /**
+     * Loads the library unless a call did already: a failure throws a fresh
+     * {@link UnsatisfiedLinkError} that says why, and leaves nothing behind that
+     * stops the next call from trying again.
+     *
+     * <p>Runs with the thread's interrupt flag cleared, and sets it again after:
+     * on JDK 8, file channels (which {@code Files.newOutputStream} and
+     * {@code Files.readAllBytes} use) refuse to run on an interrupted thread
+     * ({@code ClosedByInterruptException}), and a caller that was interrupted
+     * must still find the flag set.
+     */
     static synchronized void load() {
         if (loadedFrom != null) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
+        try {
+            loadNow();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * For {@link Native}'s static initialiser, which must never throw (its class
+     * would be unusable for the JVM's life): loads if it can; on failure the
+     * natives stay unbound until {@link Platform#ensureLoaded()}, which every
+     * entry point passes, tries again and throws the reason.
+     */
+    static void loadQuietly() {
+        try {
+            load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // Reported by the next Platform.ensureLoaded().
+        }
+    }
+
+    private static void loadNow() {
         String explicit = System.getProperty(LIBRARY_PATH_PROPERTY);
         if (explicit != null && !explicit.isEmpty()) {
             File file = new File(explicit).getAbsoluteFile();
