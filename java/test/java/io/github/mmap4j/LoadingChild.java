@@ -32,6 +32,10 @@ final class LoadingChild {
                 step("map", () -> mapFirstByte(file));
                 System.out.println("loaded from " + Platform.libraryPath());
                 break;
+            case "load":
+                step("map", () -> mapFirstByte(file));
+                System.out.println("loaded from " + Platform.libraryPath());
+                break;
             case "retry-tmpdir":
                 // Started with -Dmmap4j.tmpdir naming a regular file: extraction fails until it is fixed.
                 step("first call", () -> "page size " + Mmap.pageSize());

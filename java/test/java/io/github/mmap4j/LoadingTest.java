@@ -8,9 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,5 +82,47 @@ class LoadingTest {
         assertTrue(r.out.contains("first call: " + failed), r.toString());
         assertTrue(r.out.contains("second call: " + failed), r.toString());
         assertTrue(r.out.contains("after fixing: ok: mapped, first byte 42"), r.toString());
+    }
+
+    /**
+     * The shared directory ({@code ${java.io.tmpdir}/mmap4j-<user>}) is a link to a
+     * file of the user's, a directory of the user's with another mode, or a file:
+     * it is left exactly as found (never chmod'ed: a link would carry the chmod to
+     * its target), and the library loads from a private directory, deleted at exit.
+     */
+    @Test
+    void aSharedDirectoryThatIsNotAsExpectedIsLeftAloneAndAPrivateOneUsed() throws Exception {
+        Path data = data();
+        String name = "mmap4j-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path victim = Files.write(dir.resolve("victim.txt"), new byte[] {1});
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+        for (String kind : Arrays.asList("link to a file", "directory 0755", "regular file")) {
+            Path tmp = Files.createDirectory(dir.resolve("tmp-" + kind.replace(' ', '-')));
+            Path shared = tmp.resolve(name);
+            switch (kind) {
+                case "link to a file":
+                    Files.createSymbolicLink(shared, victim);
+                    break;
+                case "directory 0755":
+                    Files.createDirectory(shared);
+                    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    break;
+                default:
+                    Files.write(shared, new byte[] {2});
+            }
+            ChildJvm.Result r = child(Arrays.asList("-Djava.io.tmpdir=" + tmp), "load", data.toString());
+            assertTrue(r.out.contains("map: ok: mapped, first byte 42"), kind + ": " + r);
+            assertTrue(r.out.contains("loaded from " + tmp.resolve(name) + "-"), kind + ": " + r);
+            assertTrue(r.err.isEmpty(), kind + ": the fallback is silent: " + r);
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), kind);
+            if (kind.startsWith("directory")) {
+                assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared,
+                        LinkOption.NOFOLLOW_LINKS)), kind + ": left as found");
+            }
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(Collections.singletonList(shared), left.collect(Collectors.toList()),
+                        kind + ": the private directory is gone after exit, the shared name is as found");
+            }
+        }
     }
 }
