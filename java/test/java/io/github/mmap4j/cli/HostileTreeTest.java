@@ -11,6 +11,7 @@ import io.github.mmap4j.Mmap;
 import io.github.mmap4j.OddFiles;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -110,6 +111,59 @@ class HostileTreeTest {
         System.out.println("FIFO swap race: " + runs + " walks, " + swaps.get() + " swaps, " + refused
                 + " refused at open, " + skipped + " skipped at stat");
         assertTrue(refused > 0, "the swap never landed between stat and open in " + runs + " walks");
+    }
+
+    /**
+     * Another user truncates a file while {@code load} reads it through its
+     * mapping: the next read past the new end is SIGBUS, which the JVM raises as
+     * {@code InternalError}. That file is reported, the walk goes on and the
+     * totals come (before, the error ended the tool with a stack trace).
+     */
+    @Test
+    void aFileTruncatedWhileItIsReadIsReportedAndTheWalkGoesOn() throws Exception {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Path big = tree.resolve("a-big.bin");
+        Path good = file("tree/z-good.bin", page);
+        long size = 1L << 30; // sparse: reading it costs page faults, not disk
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread truncator = new Thread(() -> {
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                while (!stop.get()) {
+                    f.setLength(page);
+                    f.setLength(size);
+                    Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "truncator");
+        truncator.setDaemon(true);
+        truncator.start();
+        String shrank = big + ": the file shrank while it was being read (SIGBUS";
+        int runs = 0;
+        int faulted = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            while (faulted < 3 && System.nanoTime() < deadline) {
+                runs++;
+                Cli cli = Cli.run("load", "--json", tree.toString());
+                List<Map<String, Object>> rows = cli.json();
+                assertEquals(good.toString(), rows.get(rows.size() - 2).get("path"), cli.toString());
+                assertEquals(true, rows.get(rows.size() - 1).get("total"), cli.toString());
+                if (cli.err.contains(shrank)) {
+                    faulted++;
+                    assertEquals(1, cli.exit, cli.toString());
+                }
+            }
+        } finally {
+            stop.set(true);
+            truncator.join(10_000);
+        }
+        System.out.println("truncation race: " + runs + " walks, " + faulted + " reads past the end reported");
+        assertTrue(faulted > 0, "no read ever landed past the end in " + runs + " walks");
     }
 
     /** Special files named on the command line, and inside a walked directory: each reported, none waited for. */
