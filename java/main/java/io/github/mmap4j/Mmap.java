@@ -53,6 +53,16 @@ import java.util.Objects;
  * to the OS once no view of it is reachable. A buffer that is never unmapped is
  * unmapped after it becomes unreachable.
  *
+ * <p><b>What can be mapped.</b> Regular files and block devices. Paths are opened
+ * without waiting ({@code O_NONBLOCK|O_NOCTTY}) and their type is checked on the
+ * open descriptor, so a FIFO, socket, character device ({@code /dev/zero}: use
+ * {@link #anonymous}) or directory is refused at once with an
+ * {@link MmapException} ({@code ENODEV}, {@code EISDIR} for a directory); so is
+ * such a file behind a channel or descriptor. A channel or descriptor that another
+ * thread closes while a {@code map} call runs makes that call throw (a
+ * {@link java.nio.channels.ClosedChannelException} or an {@code IOException}),
+ * never map the file that reused its number.
+ *
  * <p><b>Errors.</b> Bad arguments raise {@link IllegalArgumentException},
  * {@link NullPointerException} or {@link IndexOutOfBoundsException} before any
  * system call; a failed system call raises {@link MmapException} naming the call,
