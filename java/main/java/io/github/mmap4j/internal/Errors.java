@@ -88,24 +88,10 @@ public final class Errors {
 
     /** A {@code Native.TYPE_*} code in words. */
     private static String typeName(int type) {
-        switch (type) {
-            case Native.TYPE_REGULAR:
-                return "regular file";
-            case Native.TYPE_DIRECTORY:
-                return "directory";
-            case Native.TYPE_CHARACTER_DEVICE:
-                return "character device";
-            case Native.TYPE_BLOCK_DEVICE:
-                return "block device";
-            case Native.TYPE_FIFO:
-                return "FIFO";
-            case Native.TYPE_SOCKET:
-                return "socket";
-            case Native.TYPE_SYMBOLIC_LINK:
-                return "symbolic link";
-            default:
-                return "unknown type";
-        }
+        // Indexed by the codes, which run from TYPE_UNKNOWN (0) to TYPE_SYMBOLIC_LINK (7).
+        String[] names = {"unknown type", "regular file", "directory", "character device", "block device", "FIFO",
+            "socket", "symbolic link"};
+        return type >= 0 && type < names.length ? names[type] : names[Native.TYPE_UNKNOWN];
     }
 
     /**

@@ -40,10 +40,7 @@ class HostileTreeTest {
     private final long page = Mmap.pageSize();
 
     private Path file(String name, long bytes) throws IOException {
-        Path path = dir.resolve(name);
-        Files.createDirectories(path.getParent());
-        Files.write(path, new byte[(int) bytes]);
-        return path;
+        return Cli.write(dir, name, new byte[(int) bytes]);
     }
 
     /**
