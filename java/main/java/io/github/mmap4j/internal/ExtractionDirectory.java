@@ -108,8 +108,9 @@ final class ExtractionDirectory {
         }
         if (!attributes.permissions().equals(OWNER_ONLY)) {
             throw new IOException(directory + " has permissions " + PosixFilePermissions.toString(
-                    attributes.permissions()) + ", not rwx------ (left as found: mmap4j never changes the mode of "
-                    + "a path that another user could have turned into a link)");
+                    attributes.permissions()) + ", expected rwx------ (left as found: mmap4j never changes a mode, "
+                    + "which a link could carry elsewhere); fix with chmod 700 or choose another -D"
+                    + NativeLibrary.TMPDIR_PROPERTY);
         }
     }
 
