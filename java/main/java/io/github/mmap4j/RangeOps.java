@@ -19,7 +19,8 @@ import java.util.Objects;
 /**
  * The range operations, once, for both handles: {@link Mmap}'s buffer methods
  * and {@link MappedRegion}'s long-range methods build a {@link Span} and call
- * these.
+ * these. Each loads the library first ({@link Platform#ensureLoaded()}): a
+ * buffer's span starts with a native call.
  */
 final class RangeOps {
 
@@ -36,28 +37,25 @@ final class RangeOps {
     private RangeOps() {
     }
 
-    /** {@link Ranges#run}, once the library is loaded: a buffer span's first step is a native call. */
-    private static long run(String name, Span span, Rounding rounding, Ranges.Call call) throws MmapException {
-        Platform.ensureLoaded();
-        return Ranges.run(name, span, rounding, call);
-    }
-
     static void advise(Span span, Advice advice) throws MmapException {
+        Platform.ensureLoaded();
         final int code = Codes.advice(advice);
-        run(advice.call, span, advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
+        Ranges.run(advice.call, span, advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
     }
 
     static void sync(Span span, SyncMode... modes) throws MmapException {
+        Platform.ensureLoaded();
         final int bits = Codes.sync(modes);
-        run(SYNC_CALLS[bits], span, Rounding.OUTWARD,
+        Ranges.run(SYNC_CALLS[bits], span, Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
     static Residency residency(Span span, final boolean perPage) throws MmapException {
+        Platform.ensureLoaded();
         final long[][] bits = new long[1][];
         final long[] pages = new long[1];
-        long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
+        long resident = Ranges.run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
             pages[0] = bytes / Platform.pageSize();
             bits[0] = perPage ? new long[(int) ((pages[0] + 63) >>> 6)] : null;
             return Native.residency(keep, address, bytes, bits[0]);
@@ -66,16 +64,19 @@ final class RangeOps {
     }
 
     static void lock(Span span) throws MmapException {
-        run("mlock", span, Rounding.OUTWARD, Native::lock);
+        Platform.ensureLoaded();
+        Ranges.run("mlock", span, Rounding.OUTWARD, Native::lock);
     }
 
     static void unlock(Span span) throws MmapException {
-        run("munlock", span, Rounding.OUTWARD, Native::unlock);
+        Platform.ensureLoaded();
+        Ranges.run("munlock", span, Rounding.OUTWARD, Native::unlock);
     }
 
     static void protect(Span span, Protection... protections) throws MmapException {
+        Platform.ensureLoaded();
         final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
-        run("mprotect" + Arrays.toString(protections), span, Rounding.EXACT, (keep, address, bytes) -> {
+        Ranges.run("mprotect" + Arrays.toString(protections), span, Rounding.EXACT, (keep, address, bytes) -> {
             if (Guard.needed(bits)) {
                 // Before the pages lose READ or WRITE: a fault right after must already be forwarded.
                 Mapping mapping = Mappings.find(address);
