@@ -100,6 +100,22 @@ static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
     return mm4j_file_size(fd);
 }
 
+static jlong mm_fileType(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    int64_t bits = mm4j_file_type(fd);
+    return bits < 0 ? bits : mm4j_file_type_code(bits);
+}
+
+static jlong mm_clearNonblocking(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_clear_nonblock(fd);
+}
+
+static jlong mm_datasync(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_datasync(fd);
+}
+
 static jlong mm_truncate(JNIEnv *env, jclass cls, jint fd, jlong size) {
     (void) env; (void) cls;
     return mm4j_truncate(fd, size);
@@ -262,6 +278,9 @@ static const JNINativeMethod method_table[] = {
     {"open", "([BII)J", (void *) mm_open},
     {"close", "(I)J", (void *) mm_close},
     {"fileSize", "(I)J", (void *) mm_fileSize},
+    {"fileType", "(I)J", (void *) mm_fileType},
+    {"clearNonblocking", "(I)J", (void *) mm_clearNonblocking},
+    {"datasync", "(I)J", (void *) mm_datasync},
     {"truncate", "(IJ)J", (void *) mm_truncate},
     {"fadvise", "(IJJI)J", (void *) mm_fadvise},
     {"isatty", "(I)Z", (void *) mm_isatty},

@@ -143,7 +143,7 @@ class BadInputTest {
         c.add(new Case("map: missing file", sys, "ENOENT", () -> Mmap.map(missing, MapMode.READ_ONLY)));
         c.add(new Case("map: missing file with offset", sys, "ENOENT",
                 () -> Mmap.map(missing, MapMode.READ_ONLY, 0, 10)));
-        c.add(new Case("map: directory", sys, "ENODEV", () -> Mmap.map(dir, MapMode.READ_ONLY, 0, 10)));
+        c.add(new Case("map: directory", sys, "EISDIR", () -> Mmap.map(dir, MapMode.READ_ONLY, 0, 10)));
         c.add(new Case("map: directory, create or grow", sys, "EISDIR",
                 () -> Mmap.map(dir, 0, 10, rw.createOrGrow())));
         c.add(new Case("map: empty file, whole", iae, null, () -> Mmap.map(empty, MapMode.READ_ONLY)));
