@@ -68,7 +68,8 @@ final class Children {
                 StaleChildren.protectLoop(Long.parseLong(args[1]));
                 break;
             case "gc-race":
-                StaleChildren.gcRace(Paths.get(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                StaleChildren.gcRace(Paths.get(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        args.length > 4 ? Long.parseLong(args[4]) : Long.MAX_VALUE / 2_000_000);
                 break;
             case "budget":
                 StaleChildren.budget(Paths.get(args[1]), Integer.parseInt(args[2]));

@@ -70,8 +70,9 @@ class NeverCrashTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void closeRacingWithGcLeavesNothing() throws Exception {
         for (int run = 0; run < 3; run++) {
+            // 4 x 50,000 cycles, or as many as 20 s allow on a loaded machine.
             child(90, Arrays.asList("-XX:+UseSerialGC", "-Xmn1m"), "gc-race", dir.resolve("race.bin").toString(), "4",
-                    "50000");
+                    "50000", "20000");
         }
     }
 
