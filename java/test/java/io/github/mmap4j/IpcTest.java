@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,6 +49,21 @@ class IpcTest {
 
     @TempDir
     Path dir;
+    /** A page of a file in {@link #dir}, and this JVM's mapping of it. */
+    private Path file;
+    private ByteBuffer b;
+
+    @BeforeEach
+    void mapPage() throws IOException {
+        file = dir.resolve("shared.bin");
+        Files.write(file, new byte[4096]);
+        b = Mmap.map(file, MapMode.READ_WRITE);
+    }
+
+    @AfterEach
+    void unmapPage() throws IOException {
+        Mmap.unmap(b);
+    }
 
     /** Adds 1 to both counters {@code args[2]} times once the other process is ready. */
     public static final class Adder {
@@ -85,12 +102,6 @@ class IpcTest {
         }
     }
 
-    private Path page() throws IOException {
-        Path file = dir.resolve("shared.bin");
-        Files.write(file, new byte[4096]);
-        return file;
-    }
-
     private static Path helper() {
         String path = System.getProperty("mmap4j.ipcHelper", "none");
         assumeTrue(!path.equals("none"), "no C helper: the native build was skipped (-Dmmap4j.testJar)");
@@ -127,49 +138,41 @@ class IpcTest {
     @Test
     void twoJvmsCountToExactlyTwoMillion() throws Exception {
         String name = "/m4j-ipc-" + System.nanoTime() % 1_000_000_000L;
-        ByteBuffer b = SharedMemory.create(name, 4096);
+        ByteBuffer shm = SharedMemory.create(name, 4096);
         try {
             Process child = ChildJvm.start(dir, Collections.<String>emptyList(), Adder.class, "shm", name,
                     String.valueOf(ADDS));
-            add(b, ADDS);
+            add(shm, ADDS);
             ChildJvm.Result r = ChildJvm.finish(child, dir, 120);
             assertEquals(0, r.exit, r.toString());
-            assertEquals(2L * ADDS, Atomics.getLongVolatile(b, LONG_COUNTER));
-            assertEquals(2 * ADDS, Atomics.getIntVolatile(b, INT_COUNTER));
+            assertEquals(2L * ADDS, Atomics.getLongVolatile(shm, LONG_COUNTER));
+            assertEquals(2 * ADDS, Atomics.getIntVolatile(shm, INT_COUNTER));
         } finally {
-            Mmap.unmap(b);
+            Mmap.unmap(shm);
             SharedMemory.unlink(name);
         }
     }
 
     @Test
     void aJvmAndACProgramCountToExactlyTwoMillion() throws Exception {
-        Path file = page();
-        ByteBuffer b = Mmap.map(file, MapMode.READ_WRITE);
         Process helper = startHelper(dir, "add", file.toString(), String.valueOf(ADDS));
         add(b, ADDS);
         finishHelper(helper);
         assertEquals(2L * ADDS, Atomics.getLongVolatile(b, LONG_COUNTER));
         assertEquals(2 * ADDS, Atomics.getIntVolatile(b, INT_COUNTER));
-        Mmap.unmap(b);
     }
 
     @Test
     void aWaitingJvmIsWokenByAnotherJvm() throws Exception {
-        Path file = page();
-        ByteBuffer b = Mmap.map(file, MapMode.READ_WRITE);
         Process child = ChildJvm.start(dir, Collections.<String>emptyList(), Waker.class, file.toString(), "300");
         long returned = awaitWord(b);
         ChildJvm.Result r = ChildJvm.finish(child, dir, 60);
         assertEquals(0, r.exit, r.toString());
         checkWoken(r.out, returned);
-        Mmap.unmap(b);
     }
 
     @Test
     void aWaitingJvmIsWokenByACProgram() throws Exception {
-        Path file = page();
-        ByteBuffer b = Mmap.map(file, MapMode.READ_WRITE);
         AtomicReference<String> out = new AtomicReference<>();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread waker = new Thread(() -> {
@@ -187,13 +190,10 @@ class IpcTest {
             throw new AssertionError(failed.get());
         }
         checkWoken(out.get(), returned);
-        Mmap.unmap(b);
     }
 
     @Test
     void aWaitingCProgramIsWokenByAJvm() throws Exception {
-        Path file = page();
-        ByteBuffer b = Mmap.map(file, MapMode.READ_WRITE);
         Process helper = startHelper(dir, "wait", file.toString(), String.valueOf(WORD));
         BufferedReader r = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8));
         assertEquals("waiting", r.readLine());
@@ -209,7 +209,6 @@ class IpcTest {
         assertTrue(woken == 1 && said.equals("woken") || woken == 0 && said.equals("changed"),
                 "woken=" + woken + ", the C program said " + said);
         assertTrue(tookMs < WAKE_BOUND_MS, "the C program took " + tookMs + " ms to notice");
-        Mmap.unmap(b);
     }
 
     /** Waits (at most 60 s) until the word is no longer 0; returns System.nanoTime after the wait. */
