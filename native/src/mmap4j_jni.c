@@ -1,6 +1,7 @@
 /*
  * JNI glue: converts arguments, calls the POSIX layer (mmap4j_os.c) with
- * platform values from mmap4j_codes.c, and hands results back.
+ * platform values from mmap4j_codes.c, or the wait/wake layer
+ * (mmap4j_futex.c), and hands results back.
  *
  * Failures of the system calls come back as -errno (netty's pattern), so the
  * Java side can name the arguments the user passed and add a hint in one
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "mmap4j_codes.h"
+#include "mmap4j_futex.h"
 #include "mmap4j_guard.h"
 #include "mmap4j_os.h"
 #include "io_github_mmap4j_internal_Native.h"
@@ -249,6 +251,18 @@ static jint mm_shmNameMax(JNIEnv *env, jclass cls) {
     return mm4j_shm_name_max();
 }
 
+/* The buffer is passed as keep: a JNI argument stays reachable for the whole call, so the
+ * range cannot be reclaimed while a thread sleeps on a word in it. */
+static jlong mm_futexWait(JNIEnv *env, jclass cls, jobject keep, jlong address, jint expected, jlong timeout) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_futex_wait((uint32_t *) ADDR(address), (uint32_t) expected, timeout);
+}
+
+static jlong mm_futexWake(JNIEnv *env, jclass cls, jobject keep, jlong address, jint count) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_futex_wake((uint32_t *) ADDR(address), count);
+}
+
 static jlong mm_guardInstall(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
     return mm4j_guard_install();
@@ -301,6 +315,8 @@ static const JNINativeMethod method_table[] = {
     {"shmOpen", "([BII)J", (void *) mm_shmOpen},
     {"shmUnlink", "([B)J", (void *) mm_shmUnlink},
     {"shmNameMax", "()I", (void *) mm_shmNameMax},
+    {"futexWait", "(Ljava/lang/Object;JIJ)J", (void *) mm_futexWait},
+    {"futexWake", "(Ljava/lang/Object;JI)J", (void *) mm_futexWake},
     {"guardInstall", "()J", (void *) mm_guardInstall},
     {"guardAdd", "(JJ)J", (void *) mm_guardAdd},
     {"guardRemove", "(I)V", (void *) mm_guardRemove},

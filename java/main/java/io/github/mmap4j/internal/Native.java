@@ -238,6 +238,25 @@ public final class Native {
     /** The longest name {@code shm_open} accepts, in bytes, leading {@code '/'} included. */
     public static native int shmNameMax();
 
+    // ---- wait and wake on a word shared between processes (mmap4j_futex.c) ----
+
+    /**
+     * Sleeps while the 32-bit word at {@code address} holds {@code expected}, for at most
+     * {@code timeoutNanos}: {@code futex(FUTEX_WAIT)} (shared, not private) on Linux,
+     * {@code os_sync_wait_on_address_with_timeout(SHARED)} on macOS 14.4+, polling below that.
+     *
+     * @return {@code 0} when woken (or woken spuriously), {@code -EAGAIN} when the word did not hold
+     *         {@code expected}, {@code -ETIMEDOUT}, {@code -EINTR} (a signal), or another {@code -errno}.
+     */
+    public static native long futexWait(Object keepAlive, long address, int expected, long timeoutNanos);
+
+    /**
+     * Wakes at most {@code count} waiters on the 32-bit word at {@code address}, in any process.
+     *
+     * @return how many were woken (see {@code mm4j_futex_wake}), or {@code -errno}.
+     */
+    public static native long futexWake(Object keepAlive, long address, int count);
+
     // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
 
     /** Installs the forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
