@@ -161,8 +161,8 @@ class CloseWhileMappingTest {
 
     private static void report(String what, long[] outcomes) {
         System.out.println("close while mapping (" + what + ", " + outcomes[4] + " ms): "
-                + (outcomes[0] + outcomes[1]) + " maps returned, " + outcomes[0] + " real, " + outcomes[1] + " DECOY; " + outcomes[3]
-                + " closes, " + outcomes[2] + " maps refused as closed");
+                + (outcomes[0] + outcomes[1]) + " maps returned, " + outcomes[0] + " real, " + outcomes[1]
+                + " DECOY; " + outcomes[3] + " closes, " + outcomes[2] + " maps refused as closed");
         assertEquals(0, outcomes[1], what + ": mappings of the decoy file handed out");
         assertTrue(outcomes[0] > 0 && outcomes[2] > 0, what + ": the race never ran both ways: "
                 + Arrays.toString(outcomes));
