@@ -127,6 +127,7 @@ class LoaderIT {
     /** {@code main(osName, toolArgs...)}: sets {@code os.name}, then runs the jar's tool. */
     static final class OsName {
         public static void main(String[] args) {
+            java.nio.file.FileSystems.getDefault(); // JDK 8 picks its provider by os.name on first use
             System.setProperty("os.name", args[0]);
             io.github.mmap4j.cli.Main.main(Arrays.copyOfRange(args, 1, args.length));
         }
