@@ -17,10 +17,11 @@
 # Only qemu-user-static is installed on the host.
 set -euo pipefail
 
+. "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/debian-unpack.sh"
 # Enough for the JVM to start and for java.base/NIO/JNI. Left out on purpose:
 # freetype, harfbuzz, jpeg, lcms2, alsa, pcsclite (only AWT fonts/imaging,
 # sound and smart cards need them).
-. "$(dirname "${BASH_SOURCE[0]}")/../native/scripts/tools-dir.sh"
 case "${1:-17}" in
   17)
     SUITE=   # the host's own sources
@@ -52,14 +53,7 @@ if [ "$(uname -s)/$(uname -m)" != Linux/x86_64 ]; then
   echo "setup-arm64-jre.sh: meant for Linux x86_64 hosts (on arm64, use a native JDK)." >&2
   exit 1
 fi
-if ! grep -qx 'ID=debian' /etc/os-release 2>/dev/null; then
-  echo "setup-arm64-jre.sh: needs a Debian host (its apt sources must carry arm64)." >&2
-  exit 1
-fi
-SUDO=
-if [ "$(id -u)" != 0 ]; then
-  SUDO=sudo
-fi
+deb_require_debian
 
 mkdir -p "$TOOLS"
 # One installer at a time; the others wait and then take the fast path.
@@ -71,59 +65,22 @@ if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$WANT" ] && command -v qemu-aarch64
 fi
 
 start=$(date +%s)
-if ! command -v qemu-aarch64-static >/dev/null 2>&1; then
-  echo "setup-arm64-jre.sh: installing qemu-user-static" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # A fresh machine may have no package lists yet: update only if needed.
-  $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2 \
-    || { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends qemu-user-static >&2; }
-fi
+apt_install qemu-aarch64-static qemu-user-static
 
 STAGE=$(mktemp -d "$TOOLS/.arm64-jre-stage.XXXXXX")
 trap 'rm -rf "$STAGE"' EXIT
 chmod 755 "$STAGE"
-APTDIR=$STAGE/apt
-mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/debs" "$STAGE/root"
-: > "$APTDIR/status"
-# Private lists/cache/status with arm64 as the only architecture: the host's
-# sources and keyrings are used, nothing of the host's apt/dpkg state is touched,
-# and no root is needed for this part.
-APT=(apt-get -q
-  -o APT::Architecture=arm64 -o APT::Architectures::=arm64
-  -o Dir::State::Lists="$APTDIR/lists" -o Dir::State::status="$APTDIR/status"
-  -o Dir::Cache="$APTDIR/cache" -o Debug::NoLocking=true
-  -o APT::Sandbox::User="$(id -un)")
-if [ -n "$SUITE" ]; then
-  # Only that suite's main, from the host's Debian mirror, signed by Debian's archive key.
-  mirror=$( { grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{ print $2 }'
-              grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{ print $2 }'
-            } | grep -v security | grep -m1 '/debian/\?$' || true)
-  mkdir -p "$APTDIR/sources"
-  printf 'Types: deb\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "${mirror:-http://deb.debian.org/debian}" "$SUITE" > "$APTDIR/sources/$SUITE.sources"
-  APT+=(-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$APTDIR/sources" -o Acquire::Languages=none)
-fi
+# arm64 as the only architecture of a private apt state over the host's sources (or sid's main).
+deb_private_apt "$STAGE/apt" arm64 "$SUITE"
 echo "setup-arm64-jre.sh: fetching arm64 packages: $WANT" >&2
-"${APT[@]}" update >&2
-(cd "$APTDIR/debs" && "${APT[@]}" download "${PKGS[@]/%/:arm64}" >&2)
-for deb in "$APTDIR"/debs/*.deb; do
-  dpkg-deb -x "$deb" "$STAGE/root"
-done
+"${DEB_APT[@]}" update >&2
+deb_unpack "$STAGE/root" "${PKGS[@]/%/:arm64}" >/dev/null
 # sid's packages are merged-/usr: the loader path the JVM names (/lib/ld-linux-aarch64.so.1)
 # exists only through the /lib -> usr/lib link that base-files would make.
 [ -e "$STAGE/root/lib" ] || ln -s usr/lib "$STAGE/root/lib"
-
-# The JDK's config files are absolute symlinks into /etc/java-17-openjdk, which
-# the kernel would resolve on the host (amd64 config, or nothing). Make every
-# absolute link whose target was unpacked relative, so the root can move.
-# (lib/security/cacerts -> /etc/ssl/certs/java/cacerts is left: arch-independent,
-# present on hosts with a Debian JDK, and only TLS needs it.)
-while IFS= read -r -d '' link; do
-  target=$(readlink "$link")
-  if [ -e "$STAGE/root$target" ]; then
-    ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$STAGE/root$target")" "$link"
-  fi
-done < <(find "$STAGE/root" -type l -lname '/*' -print0)
+# The JDK's config files are absolute symlinks into /etc/java-N-openjdk, which
+# the kernel would resolve on the host (amd64 config, or nothing).
+deb_relink "$STAGE/root"
 
 # Smoke test before publishing the root.
 if ! qemu-aarch64-static -L "$STAGE/root" "$STAGE/root/$JVM_REL/bin/java" -version >/dev/null 2>&1; then

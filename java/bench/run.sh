@@ -5,13 +5,15 @@
 #   java/bench/run.sh --quick   every case once, briefly: proves the benchmarks build and run (CI)
 #
 # Environment: JAVA_HOME (default JDK 17) runs the JDK 17 rows, MMAP4J_SECOND_JDK (default
-# Temurin 25) the JDK 25 and FFM rows. Nothing here judges the numbers.
+# Temurin 25) the JDK 25 and FFM rows, MMAP4J_JDK8 (default the tool cache's OpenJDK 8; skipped
+# when absent) the JDK 8 rows of the IPC cases. Nothing here judges the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${MMAP4J_SECOND_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JDK8=${MMAP4J_JDK8:-$HOME/.cache/mmap4j-tools/jdk/openjdk-8}
 
 QUICK=0
 [[ "${1:-}" == "--quick" ]] && QUICK=1
@@ -39,6 +41,7 @@ JAR=$(ls "$ROOT"/target/mmap4j-*.jar | grep -v -e sources -e javadoc | head -1)
 DEPS=$(cat "$OUT/classpath.txt")
 CP17=$ROOT/target/bench-classes:$JAR:$DEPS
 CP25=$ROOT/target/bench-ffm-classes:$JAR:$DEPS
+CP8=$ROOT/target/bench-8-classes:$JAR:$DEPS
 BASELINE=$ROOT/target/native/bench/mmap4j_baseline
 
 echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
@@ -52,6 +55,7 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
   echo "memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   echo "jdk17=$("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
   echo "jdk25=$("$JDK25/bin/java" -version 2>&1 | sed -n 2p)"
+  [[ -x "$JDK8/bin/java" ]] && echo "jdk8=$("$JDK8/bin/java" -version 2>&1 | sed -n 2p)"
   echo "cc=$(cc --version | head -1)"
   echo "filesystem=$(findmnt -n -o FSTYPE -T "$OUT")"
   echo "file_size=$FILE_SIZE"
@@ -77,6 +81,30 @@ echo "== JMH on JDK 25 (FFM, and mmap4j / MappedByteBuffer again on the same JVM
   -jvmArgsAppend "-Dbench.file=$DATA --enable-native-access=ALL-UNNAMED" -rf csv -rff "$OUT/jdk25.csv" \
   '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Ffm)\.' > "$OUT/jdk25.log"
 tail -n 40 "$OUT/jdk25.log"
+
+# Issue 15: ping-pong round trips between two processes (C's are in c.csv), and single-thread
+# atomics against AtomicLong (JMH), on each JDK.
+ipc() { # <jdk label> <java> <class path> <JMH regex> [JVM options...]
+  local label=$1 java=$2 cp=$3 regex=$4
+  shift 4
+  local jmh_jvm=()
+  (( $# )) && jmh_jvm=(-jvmArgsAppend "$*")
+  echo "== IPC on JDK $label: ping-pong, then atomics (JMH)"
+  "$java" "$@" -cp "$cp" io.github.mmap4j.bench.PingPong "$OUT/pingpong-jdk$label.csv" "$WARMUPS" \
+    $((FORKS * ITERATIONS)) "$C_ITERATION_MS" spin yield futex tcp unix 2> "$OUT/pingpong-jdk$label.log"
+  grep -v warmup "$OUT/pingpong-jdk$label.log" | tail -n 20
+  "$java" "$@" -cp "$cp" org.openjdk.jmh.Main "${JMH_ARGS[@]}" "${jmh_jvm[@]}" -rf csv \
+    -rff "$OUT/atomics-jdk$label.csv" "$regex" > "$OUT/atomics-jdk$label.log"
+  tail -n 12 "$OUT/atomics-jdk$label.log"
+}
+ipc 17 "$JAVA_HOME/bin/java" "$CP17" '^io\.github\.mmap4j\.bench\.(AtomicsBench|AtomicsRaw)\.'
+ipc 25 "$JDK25/bin/java" "$CP25" '^io\.github\.mmap4j\.bench\.(AtomicsBench|AtomicsRaw)\.' \
+  --enable-native-access=ALL-UNNAMED
+if [[ -x "$JDK8/bin/java" ]]; then
+  ipc 8 "$JDK8/bin/java" "$CP8" '^io\.github\.mmap4j\.bench\.AtomicsBench\.'
+else
+  echo "== no JDK 8 at $JDK8 (MMAP4J_JDK8): the IPC cases' JDK 8 rows are skipped"
+fi
 
 echo "== library load (fresh JVMs)"
 rm -rf "$OUT/load"

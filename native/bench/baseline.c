@@ -14,18 +14,27 @@
  *   RandomRead.c   4096 reads at xorshift64 offsets, same seed      (RandomRead, Ffm.randomRead)
  *   Residency.c    mincore of the whole mapping, count resident     (Residency)
  *   CallOverhead.cAdvise / .cSync  madvise(MADV_NORMAL) / msync(MS_ASYNC) on one page
+ *   PingPongSpin.c / PingPongYield.c / PingPongFutex.c  one round trip between this process and a
+ *                  forked one over one shared cache line: spinning, spinning with sched_yield, or with
+ *                  futex wait and wake (PingPong)
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#endif
 
 #define SEED UINT64_C(0x2545F4914F6CDD1D)
 #define RANDOM_BATCH 4096
@@ -176,6 +185,68 @@ static uint64_t sync_async(void *ctx) {
     return 0;
 }
 
+/* ---- case 7: ping-pong between two processes (PingPong.java runs the same protocol) ----
+ * The word starts at 0; the pinger writes last + 1 and waits for another value; the ponger
+ * waits for a value other than the one it wrote last and answers it + 1; PING_STOP ends it.
+ * Release stores, acquire loads. A waiter spins (SPIN), spins calling sched_yield (YIELD, for a
+ * machine with fewer free cores than spinners), or (FUTEX) sleeps in FUTEX_WAIT while the word
+ * holds what was read, every store being followed by FUTEX_WAKE(1) (shared, not private). */
+#define PING_STOP UINT32_MAX
+
+enum ping_wait { SPIN, YIELD, FUTEX };
+
+struct pingpong {
+    uint32_t *word;
+    uint32_t last;
+    enum ping_wait how;
+};
+
+static void publish(uint32_t *word, uint32_t value, enum ping_wait how) {
+    __atomic_store_n(word, value, __ATOMIC_RELEASE);
+#ifdef __linux__
+    if (how == FUTEX) syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0);
+#endif
+}
+
+static uint32_t wait_other_than(uint32_t *word, uint32_t last, enum ping_wait how) {
+    uint32_t v;
+    while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) == last) {
+        if (how == YIELD) sched_yield();
+#ifdef __linux__
+        if (how == FUTEX) syscall(SYS_futex, word, FUTEX_WAIT, last, NULL, NULL, 0);
+#endif
+    }
+    return v;
+}
+
+static uint64_t round_trip(void *ctx) {
+    struct pingpong *pp = ctx;
+    uint32_t ping = pp->last + 1;
+    publish(pp->word, ping, pp->how);
+    pp->last = wait_other_than(pp->word, ping, pp->how);
+    return pp->last;
+}
+
+static void ping_pong(const char *name, enum ping_wait how) {
+    uint32_t *word = mmap(NULL, (size_t) page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (word == MAP_FAILED) die("mmap");
+    pid_t ponger = fork();
+    if (ponger < 0) die("fork");
+    if (ponger == 0) {
+        uint32_t last = 0, v;
+        while ((v = wait_other_than(word, last, how)) != PING_STOP) {
+            last = v + 1;
+            publish(word, last, how);
+        }
+        _exit(0);
+    }
+    struct pingpong pp = {word, 0, how};
+    measure(name, "", round_trip, &pp, 1, 0);
+    publish(word, PING_STOP, how);
+    if (waitpid(ponger, NULL, 0) != ponger) die("waitpid");
+    munmap(word, (size_t) page_size);
+}
+
 int main(int argc, char **argv) {
     if (argc != 7) {
         fprintf(stderr, "usage: %s <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>\n",
@@ -238,6 +309,12 @@ int main(int argc, char **argv) {
     measure("CallOverhead.cAdvise", "", advise_normal, page, 1, 0);
     measure("CallOverhead.cSync", "", sync_async, page, 1, 0);
     munmap(page, (size_t) page_size);
+
+    ping_pong("PingPongSpin.c", SPIN);
+    ping_pong("PingPongYield.c", YIELD);
+#ifdef __linux__
+    ping_pong("PingPongFutex.c", FUTEX);
+#endif
 
     fclose(csv);
     close(fd);

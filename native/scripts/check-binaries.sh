@@ -54,24 +54,12 @@ elif [ ! -d "$dir" ]; then
   exit 2
 fi
 
-apt_install() {
-  if ! command -v apt-get >/dev/null 2>&1; then
-    echo "check-binaries: need '$1' and cannot install it here (no apt-get); install $2 yourself." >&2
-    exit 1
-  fi
-  local sudo=
-  [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "check-binaries: installing $2 (for $1)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # Fresh machines may have no package lists: update only on failure.
-  $sudo apt-get install -y -q --no-install-recommends "$2" >&2 \
-    || { $sudo apt-get update -q >&2 && $sudo apt-get install -y -q --no-install-recommends "$2" >&2; }
-}
+. "$(dirname "${BASH_SOURCE[0]}")/apt-install.sh"
 
 READELF=
 need_readelf() {
   [ -n "$READELF" ] && return
-  command -v readelf >/dev/null 2>&1 || apt_install readelf binutils
+  apt_install readelf binutils
   READELF=readelf
 }
 

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #ifdef __linux__
 /* The kernel's UAPI header: advice newer than the C library's sys/mman.h
  * (glibc 2.36 lacks MADV_COLLAPSE; the 2.17 floor lacks much more). */
@@ -171,7 +172,22 @@ int mm4j_open_flags_of(int bits) {
     int flags = (bits & CODE(OPEN_READ_WRITE)) ? O_RDWR : O_RDONLY;
     if (bits & CODE(OPEN_CREATE)) flags |= O_CREAT;
     if (bits & CODE(OPEN_EXCLUSIVE)) flags |= O_EXCL;
+    if (bits & CODE(OPEN_NONBLOCK)) flags |= O_NONBLOCK;
+    if (bits & CODE(OPEN_NOCTTY)) flags |= O_NOCTTY;
     return flags;
+}
+
+int mm4j_file_type_code(int64_t type_bits) {
+    switch ((mode_t) type_bits) {
+    case S_IFREG: return CODE(TYPE_REGULAR);
+    case S_IFDIR: return CODE(TYPE_DIRECTORY);
+    case S_IFCHR: return CODE(TYPE_CHARACTER_DEVICE);
+    case S_IFBLK: return CODE(TYPE_BLOCK_DEVICE);
+    case S_IFIFO: return CODE(TYPE_FIFO);
+    case S_IFSOCK: return CODE(TYPE_SOCKET);
+    case S_IFLNK: return CODE(TYPE_SYMBOLIC_LINK);
+    default: return CODE(TYPE_UNKNOWN);
+    }
 }
 
 int mm4j_fadvice_of(int code) {
@@ -228,7 +244,7 @@ const char *mm4j_platform(void) {
     X(EEXIST) X(EXDEV) X(ENODEV) X(ENOTDIR) X(EISDIR) X(EINVAL) X(ENFILE) \
     X(EMFILE) X(ETXTBSY) X(EFBIG) X(ENOSPC) X(ESPIPE) X(EROFS) X(EMLINK) \
     X(ERANGE) X(ENAMETOOLONG) X(ENOSYS) X(ELOOP) X(EOVERFLOW) X(ENOTSUP) \
-    X(EOPNOTSUPP) X(EDQUOT) X(ESTALE) X(ENOLCK) X(EHWPOISON)
+    X(EOPNOTSUPP) X(EDQUOT) X(ESTALE) X(ENOLCK) X(EHWPOISON) X(ETIMEDOUT)
 
 
 const char *mm4j_errno_name(int err) {

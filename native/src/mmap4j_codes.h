@@ -2,7 +2,7 @@
  * Translation of mmap4j's portable codes (the constants of
  * io.github.mmap4j.internal.Native, compiled into a header by javac -h) to the
  * values this platform's headers define. The one place that knows PROT_*,
- * MAP_*, MADV_*, MS_*, O_* and POSIX_FADV_* values.
+ * MAP_*, MADV_*, MS_*, O_*, S_IF* and POSIX_FADV_* values.
  */
 #ifndef MMAP4J_CODES_H
 #define MMAP4J_CODES_H
@@ -19,6 +19,8 @@ int mm4j_advice_of(int code);
 int mm4j_sync_flags_of(int bits);
 int mm4j_open_flags_of(int bits);
 int mm4j_fadvice_of(int code);
+/* File type bits (st_mode & S_IFMT) -> TYPE_* code. */
+int mm4j_file_type_code(int64_t type_bits);
 
 uint64_t mm4j_supported_advice(void);
 uint64_t mm4j_supported_map_flags(void);

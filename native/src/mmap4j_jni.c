@@ -1,6 +1,7 @@
 /*
  * JNI glue: converts arguments, calls the POSIX layer (mmap4j_os.c) with
- * platform values from mmap4j_codes.c, and hands results back.
+ * platform values from mmap4j_codes.c, or the wait/wake layer
+ * (mmap4j_futex.c), and hands results back.
  *
  * Failures of the system calls come back as -errno (netty's pattern), so the
  * Java side can name the arguments the user passed and add a hint in one
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "mmap4j_codes.h"
+#include "mmap4j_futex.h"
 #include "mmap4j_guard.h"
 #include "mmap4j_os.h"
 #include "io_github_mmap4j_internal_Native.h"
@@ -98,6 +100,22 @@ static jlong mm_close(JNIEnv *env, jclass cls, jint fd) {
 static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
     (void) env; (void) cls;
     return mm4j_file_size(fd);
+}
+
+static jlong mm_fileType(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    int64_t bits = mm4j_file_type(fd);
+    return bits < 0 ? bits : mm4j_file_type_code(bits);
+}
+
+static jlong mm_clearNonblocking(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_clear_nonblock(fd);
+}
+
+static jlong mm_datasync(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_datasync(fd);
 }
 
 static jlong mm_truncate(JNIEnv *env, jclass cls, jint fd, jlong size) {
@@ -233,6 +251,18 @@ static jint mm_shmNameMax(JNIEnv *env, jclass cls) {
     return mm4j_shm_name_max();
 }
 
+/* The buffer is passed as keep: a JNI argument stays reachable for the whole call, so the
+ * range cannot be reclaimed while a thread sleeps on a word in it. */
+static jlong mm_futexWait(JNIEnv *env, jclass cls, jobject keep, jlong address, jint expected, jlong timeout) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_futex_wait((uint32_t *) ADDR(address), (uint32_t) expected, timeout);
+}
+
+static jlong mm_futexWake(JNIEnv *env, jclass cls, jobject keep, jlong address, jint count) {
+    (void) env; (void) cls; (void) keep;
+    return mm4j_futex_wake((uint32_t *) ADDR(address), count);
+}
+
 static jlong mm_guardInstall(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
     return mm4j_guard_install();
@@ -262,6 +292,9 @@ static const JNINativeMethod method_table[] = {
     {"open", "([BII)J", (void *) mm_open},
     {"close", "(I)J", (void *) mm_close},
     {"fileSize", "(I)J", (void *) mm_fileSize},
+    {"fileType", "(I)J", (void *) mm_fileType},
+    {"clearNonblocking", "(I)J", (void *) mm_clearNonblocking},
+    {"datasync", "(I)J", (void *) mm_datasync},
     {"truncate", "(IJ)J", (void *) mm_truncate},
     {"fadvise", "(IJJI)J", (void *) mm_fadvise},
     {"isatty", "(I)Z", (void *) mm_isatty},
@@ -282,6 +315,8 @@ static const JNINativeMethod method_table[] = {
     {"shmOpen", "([BII)J", (void *) mm_shmOpen},
     {"shmUnlink", "([B)J", (void *) mm_shmUnlink},
     {"shmNameMax", "()I", (void *) mm_shmNameMax},
+    {"futexWait", "(Ljava/lang/Object;JIJ)J", (void *) mm_futexWait},
+    {"futexWake", "(Ljava/lang/Object;JI)J", (void *) mm_futexWake},
     {"guardInstall", "()J", (void *) mm_guardInstall},
     {"guardAdd", "(JJ)J", (void *) mm_guardAdd},
     {"guardRemove", "(I)V", (void *) mm_guardRemove},

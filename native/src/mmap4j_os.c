@@ -7,9 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#ifdef __APPLE__
 #include <sys/stat.h>
-#endif
 #ifdef __linux__
 #include <linux/falloc.h>
 #include <sys/syscall.h>
@@ -63,6 +61,57 @@ int64_t mm4j_file_size(int fd) {
     RETURN_ERRNO_IF(lseek(fd, here, SEEK_SET) < 0);
     return (int64_t) end;
 #endif
+}
+
+#if defined(__linux__)
+/* The raw fstat system call, not glibc's fstat: zig 0.11 links a private fstat
+ * with its own errno into libraries for glibc < 2.33 (our floor is 2.17), which
+ * loses errno and exports symbols (see ARCHITECTURE.md, Cross-building).
+ * statx(2) would have a fixed layout everywhere, but needs Linux 4.11 and the
+ * 2.17 floor means CentOS 7 kernels (3.10). SYS_fstat exists on every Linux,
+ * and on both 64-bit targets the kernel's struct stat is the C library's
+ * (glibc's own fstat passes its struct stat straight to the kernel there; so
+ * does musl): the asserts below stop a build for any other layout. */
+_Static_assert(sizeof(long) == 8, "SYS_fstat fills the C library's struct stat only on 64-bit Linux");
+#if defined(__x86_64__)
+_Static_assert(sizeof(struct stat) == 144, "x86_64 kernel struct stat is 144 bytes");
+#elif defined(__aarch64__)
+_Static_assert(sizeof(struct stat) == 128, "asm-generic kernel struct stat is 128 bytes");
+#endif
+#endif
+
+int64_t mm4j_file_type(int fd) {
+    struct stat st;
+#if defined(__linux__)
+    RETURN_ERRNO_IF(syscall(SYS_fstat, fd, &st) != 0);
+#else
+    RETURN_ERRNO_IF(fstat(fd, &st) != 0);
+#endif
+    return (int64_t) (st.st_mode & S_IFMT);
+}
+
+int64_t mm4j_clear_nonblock(int fd) {
+    int flags = fcntl(fd, F_GETFL);
+    RETURN_ERRNO_IF(flags < 0);
+    /* Only when set: macOS fails F_SETFL on a shared memory descriptor (ENOTTY
+     * from its FIONBIO), and those are never opened non-blocking there. */
+    if ((flags & O_NONBLOCK) != 0) {
+        RETURN_ERRNO_IF(fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0);
+    }
+    return 0;
+}
+
+int64_t mm4j_datasync(int fd) {
+    int rc;
+    do {
+#if defined(__linux__)
+        rc = fdatasync(fd);
+#else
+        rc = fsync(fd);
+#endif
+    } while (rc != 0 && errno == EINTR);
+    RETURN_ERRNO_IF(rc != 0);
+    return 0;
 }
 
 int64_t mm4j_truncate(int fd, int64_t size) {
@@ -213,8 +262,13 @@ int64_t mm4j_residency(uintptr_t address, int64_t length, int64_t page_size, uin
 int64_t mm4j_shm_open(const char *name, int flags, int mode) {
     int fd;
     do {
-        /* glibc adds O_CLOEXEC itself; macOS rejects flags beyond the POSIX set. */
+        /* glibc adds O_CLOEXEC itself; macOS rejects flags beyond the POSIX set,
+         * and its shared memory objects live in no directory a FIFO could be put in. */
+#if defined(__linux__)
+        fd = shm_open(name, flags | O_NONBLOCK, (mode_t) mode);
+#else
         fd = shm_open(name, flags, (mode_t) mode);
+#endif
     } while (fd < 0 && errno == EINTR);
     RETURN_ERRNO_IF(fd < 0);
     return fd;

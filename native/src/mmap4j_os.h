@@ -24,6 +24,14 @@ int64_t mm4j_close(int fd);
 int64_t mm4j_file_size(int fd);
 /* ftruncate(2) to size; callers only ever grow. */
 int64_t mm4j_truncate(int fd, int64_t size);
+/* The file type bits (st_mode & S_IFMT, platform values) of an open descriptor:
+ * mmap4j opens without blocking, then refuses what it cannot map (FIFOs,
+ * sockets, character devices, directories) before anything else touches it. */
+int64_t mm4j_file_type(int fd);
+/* Clears O_NONBLOCK (fcntl F_GETFL/F_SETFL) when set; a no-op otherwise. */
+int64_t mm4j_clear_nonblock(int fd);
+/* fdatasync(2) on Linux (what FileChannel.force(false) does); fsync elsewhere. */
+int64_t mm4j_datasync(int fd);
 /* posix_fadvise(2); -ENOSYS where the platform has none (macOS). */
 int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice);
 
@@ -62,6 +70,8 @@ int64_t mm4j_protect(uintptr_t address, int64_t length, int prot);
  * written to bit (i % 64) of bits[i / 64] (the layout of BitSet.valueOf). */
 int64_t mm4j_residency(uintptr_t address, int64_t length, int64_t page_size, uint64_t *bits);
 
+/* shm_open(3); on Linux with O_NONBLOCK added: /dev/shm is writable by every
+ * user, and a FIFO placed there under the name would block a plain open. */
 int64_t mm4j_shm_open(const char *name, int flags, int mode);
 int64_t mm4j_shm_unlink(const char *name);
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -102,6 +103,54 @@ static void test_isatty(void) {
     mm4j_close(fd);
 }
 
+static int type_of(int64_t fd) {
+    int64_t bits = mm4j_file_type((int) fd);
+    return bits < 0 ? (int) bits : mm4j_file_type_code(bits);
+}
+
+static void test_file_types_without_blocking(void) {
+    char path[512];
+    int fd = make_file("typed", 10, path);
+    CHECK(type_of(fd) == CODE(TYPE_REGULAR));
+    mm4j_close(fd);
+    int flags = CODE(OPEN_NONBLOCK) | CODE(OPEN_NOCTTY);
+    /* A FIFO with no writer: a plain open(O_RDONLY) would wait forever. */
+    char fifo[512];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    int64_t f = mm4j_open(fifo, mm4j_open_flags_of(flags), 0);
+    CHECK(f >= 0);
+    CHECK(type_of(f) == CODE(TYPE_FIFO));
+    CHECK((fcntl((int) f, F_GETFL) & O_NONBLOCK) != 0);
+    CHECK(mm4j_clear_nonblock((int) f) == 0);
+    CHECK((fcntl((int) f, F_GETFL) & O_NONBLOCK) == 0);
+    CHECK(mm4j_clear_nonblock((int) f) == 0); /* already clear: nothing to do */
+    mm4j_close((int) f);
+    int64_t d = mm4j_open(dir, mm4j_open_flags_of(flags), 0);
+    CHECK(type_of(d) == CODE(TYPE_DIRECTORY));
+    mm4j_close((int) d);
+    int64_t null = mm4j_open("/dev/null", mm4j_open_flags_of(flags), 0);
+    CHECK(type_of(null) == CODE(TYPE_CHARACTER_DEVICE));
+    mm4j_close((int) null);
+    int pair[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pair) == 0);
+    CHECK(type_of(pair[0]) == CODE(TYPE_SOCKET));
+    close(pair[0]);
+    close(pair[1]);
+    /* errno comes back through the raw system call too. */
+    CHECK(mm4j_file_type(987654) == -EBADF);
+    CHECK(mm4j_clear_nonblock(987654) == -EBADF);
+    CHECK(mm4j_file_type_code(0) == CODE(TYPE_UNKNOWN));
+}
+
+static void test_datasync(void) {
+    char path[512];
+    int fd = make_file("datasync", 4096, path);
+    CHECK(mm4j_datasync(fd) == 0);
+    mm4j_close(fd);
+    CHECK(mm4j_datasync(987654) == -EBADF);
+}
+
 static void test_residency_counts_pages(void) {
     int64_t page = mm4j_page_size();
     int64_t pages = 20000; /* more than one mincore chunk */
@@ -176,6 +225,18 @@ static void test_shared_memory(void) {
     CHECK(mm4j_shm_open(name, O_RDWR, 0600) == -ENOENT);
     CHECK(mm4j_shm_unlink(name) == -ENOENT);
     mm4j_close((int) fd);
+#ifdef __linux__
+    /* Anyone can put a FIFO in /dev/shm: opening it by name must not wait for a writer. */
+    char fifo[128];
+    snprintf(fifo, sizeof fifo, "/dev/shm%s", name);
+    if (mkfifo(fifo, 0600) == 0) {
+        int64_t f = mm4j_shm_open(name, O_RDONLY, 0);
+        CHECK(f >= 0);
+        CHECK(type_of(f) == CODE(TYPE_FIFO));
+        mm4j_close((int) f);
+        unlink(fifo);
+    }
+#endif
 }
 
 static void test_fadvise(void) {
@@ -199,6 +260,8 @@ static void test_codes_match_headers(void) {
     CHECK(mm4j_advice_of(CODE(ADV_COUNT)) == MM4J_UNSUPPORTED);
     CHECK(mm4j_sync_flags_of(CODE(SYNC_ASYNC) | CODE(SYNC_INVALIDATE)) == (MS_ASYNC | MS_INVALIDATE));
     CHECK(mm4j_open_flags_of(CODE(OPEN_READ_WRITE) | CODE(OPEN_CREATE)) == (O_RDWR | O_CREAT));
+    CHECK(mm4j_open_flags_of(CODE(OPEN_READ_ONLY) | CODE(OPEN_NONBLOCK) | CODE(OPEN_NOCTTY))
+          == (O_RDONLY | O_NONBLOCK | O_NOCTTY));
     CHECK(strcmp(mm4j_errno_name(EACCES), "EACCES") == 0);
     CHECK(strcmp(mm4j_errno_name(ENOMEM), "ENOMEM") == 0);
     CHECK(mm4j_errno_limit() > EACCES);
@@ -215,6 +278,8 @@ int main(void) {
     test_private_write_stays_private();
     test_errno_comes_back();
     test_isatty();
+    test_file_types_without_blocking();
+    test_datasync();
     test_residency_counts_pages();
     test_lock_and_protect();
     test_quarantine_never_faults();

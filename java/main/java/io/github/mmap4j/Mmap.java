@@ -54,6 +54,16 @@ import java.util.Objects;
  * to the OS once no view of it is reachable. A buffer that is never unmapped is
  * unmapped after it becomes unreachable.
  *
+ * <p><b>What can be mapped.</b> Regular files and block devices. Paths are opened
+ * without waiting ({@code O_NONBLOCK|O_NOCTTY}) and their type is checked on the
+ * open descriptor, so a FIFO, socket, character device ({@code /dev/zero}: use
+ * {@link #anonymous}) or directory is refused at once with an
+ * {@link MmapException} ({@code ENODEV}, {@code EISDIR} for a directory); so is
+ * such a file behind a channel or descriptor. A channel or descriptor that another
+ * thread closes while a {@code map} call runs makes that call throw (a
+ * {@link java.nio.channels.ClosedChannelException} or an {@code IOException}),
+ * never map the file that reused its number.
+ *
  * <p><b>Errors.</b> Bad arguments raise {@link IllegalArgumentException},
  * {@link NullPointerException} or {@link IndexOutOfBoundsException} before any
  * system call; a failed system call raises {@link MmapException} naming the call,
@@ -176,8 +186,10 @@ public final class Mmap {
      * @param offset  byte offset in the file; any value.
      * @param length  bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileChannel channel, MapMode mode, long offset, int length) throws IOException {
         return map(channel, offset, length, MapOptions.of(mode));
@@ -191,7 +203,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
@@ -208,7 +223,10 @@ public final class Mmap {
      * @param offset byte offset in the file; any value.
      * @param length bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(RandomAccessFile file, MapMode mode, long offset, int length) throws IOException {
         return map(file, offset, length, MapOptions.of(mode));
@@ -222,7 +240,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(RandomAccessFile file, long offset, int length, MapOptions options)
             throws IOException {
@@ -240,7 +261,10 @@ public final class Mmap {
      * @param offset     byte offset in the file; any value.
      * @param length     bytes to map; positive.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileDescriptor descriptor, MapMode mode, long offset, int length)
             throws IOException {
@@ -255,7 +279,10 @@ public final class Mmap {
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
@@ -325,6 +352,7 @@ public final class Mmap {
         if (buffer == null || !buffer.isDirect()) {
             return false;
         }
+        Platform.ensureLoaded();
         Mapping mapping = Mappings.find(Native.address(buffer));
         return mapping != null && !mapping.isClosed();
     }
@@ -342,6 +370,7 @@ public final class Mmap {
         if (!buffer.isDirect()) {
             throw new IllegalArgumentException("address: a heap buffer has no fixed address");
         }
+        Platform.ensureLoaded();
         return Native.address(buffer);
     }
 
@@ -683,8 +712,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
+     *                                                  during the call (then nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
@@ -702,7 +733,10 @@ public final class Mmap {
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(RandomAccessFile file, long offset, long length, MapOptions options)
             throws IOException {
@@ -720,7 +754,10 @@ public final class Mmap {
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws MmapException when {@code mmap} fails.
+     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
+     *                     nothing is mapped).
+     * @throws MmapException when a system call fails, or the file is not a regular file or block device
+     *                       ({@code ENODEV}, {@code EISDIR}).
      */
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
@@ -780,12 +817,24 @@ public final class Mmap {
                 return from + ", offset=" + offset + ", length=" + length + ", " + options;
             }
         };
-        return Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
+        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
                 flags, advice, description);
+        if (source != null) {
+            try {
+                // A borrowed descriptor closed by another thread during the call may have been reused by an
+                // unrelated open: then the range maps that file, and must never reach the caller.
+                source.checkStillOpen();
+            } catch (IOException | RuntimeException e) {
+                Mappings.discard(mapping); // nothing was handed out: the range can go straight back
+                throw e;
+            }
+        }
+        return mapping;
     }
 
     private static Mapping owner(String call, ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
+        Platform.ensureLoaded();
         Mapping mapping = buffer.isDirect() ? Mappings.find(Native.address(buffer)) : null;
         if (mapping == null) {
             throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "

@@ -5,14 +5,13 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Errors;
+import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 
 /**
@@ -41,24 +40,28 @@ public final class PageCache {
      * <p>Advice, not a command: pages another process has mapped and locked, or
      * brings back at once, stay resident. Check with {@link Mmap#residency}.
      *
-     * @param path a regular file; opened read-only.
-     * @throws java.nio.file.NoSuchFileException when the file does not exist.
-     * @throws MmapException when {@code posix_fadvise}, {@code mmap} or {@code msync} fails.
-     * @throws IOException when the file cannot be opened or synced.
+     * @param path a regular file (or block device); opened read-only, without waiting: a FIFO,
+     *             socket, character device or directory is refused at once.
+     * @throws MmapException when the file cannot be opened ({@code ENOENT} when it does not exist;
+     *                       {@code ENODEV} or {@code EISDIR} when it is not a regular file), or
+     *                       {@code fdatasync}, {@code posix_fadvise}, {@code mmap} or {@code msync} fails.
+     * @throws IOException when the file cannot be read.
      */
     public static void evict(Path path) throws IOException {
         Objects.requireNonNull(path, "path");
         if (Platform.hasFadvise()) {
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-                channel.force(false);
-                Errors.check(Native.fadvise(Native.descriptor(channel), 0, 0, Native.FADV_DONTNEED), "posix_fadvise",
-                        "path=" + path + ", offset=0, length=0 (whole file), POSIX_FADV_DONTNEED");
+            // FileSource, not FileChannel.open: a FIFO put in place of the file must not block the open.
+            try (FileSource source = FileSource.open(path, false, false, 0, -1)) {
+                String what = "path=" + path;
+                Errors.check(Native.datasync(source.fd()), "fdatasync", what);
+                Errors.check(Native.fadvise(source.fd(), 0, 0, Native.FADV_DONTNEED), "posix_fadvise",
+                        what + ", offset=0, length=0 (whole file), POSIX_FADV_DONTNEED");
             }
             return;
         }
         long size;
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            size = channel.size();
+        try (FileSource source = FileSource.open(path, false, false, 0, -1)) {
+            size = source.size();
         }
         for (long offset = 0; offset < size; offset += WINDOW) {
             ByteBuffer window = Mmap.map(path, MapMode.READ_ONLY, offset, (int) Math.min(WINDOW, size - offset));

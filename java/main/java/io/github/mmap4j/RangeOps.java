@@ -19,7 +19,8 @@ import java.util.Objects;
 /**
  * The range operations, once, for both handles: {@link Mmap}'s buffer methods
  * and {@link MappedRegion}'s long-range methods build a {@link Span} and call
- * these.
+ * these. Each loads the library first ({@link Platform#ensureLoaded()}): a
+ * buffer's span starts with a native call.
  */
 final class RangeOps {
 
@@ -37,18 +38,21 @@ final class RangeOps {
     }
 
     static void advise(Span span, Advice advice) throws MmapException {
+        Platform.ensureLoaded();
         final int code = Codes.advice(advice);
         Ranges.run(advice.call, span, advice.discardsData() ? Rounding.INWARD : Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
     }
 
     static void sync(Span span, SyncMode... modes) throws MmapException {
+        Platform.ensureLoaded();
         final int bits = Codes.sync(modes);
         Ranges.run(SYNC_CALLS[bits], span, Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
     static Residency residency(Span span, final boolean perPage) throws MmapException {
+        Platform.ensureLoaded();
         final long[][] bits = new long[1][];
         final long[] pages = new long[1];
         long resident = Ranges.run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
@@ -60,14 +64,17 @@ final class RangeOps {
     }
 
     static void lock(Span span) throws MmapException {
+        Platform.ensureLoaded();
         Ranges.run("mlock", span, Rounding.OUTWARD, Native::lock);
     }
 
     static void unlock(Span span) throws MmapException {
+        Platform.ensureLoaded();
         Ranges.run("munlock", span, Rounding.OUTWARD, Native::unlock);
     }
 
     static void protect(Span span, Protection... protections) throws MmapException {
+        Platform.ensureLoaded();
         final int bits = Codes.protection(Arrays.asList(Objects.requireNonNull(protections, "protections")));
         Ranges.run("mprotect" + Arrays.toString(protections), span, Rounding.EXACT, (keep, address, bytes) -> {
             // Before the pages lose access: a fault right after must already be forwarded.

@@ -33,7 +33,8 @@ import java.util.Objects;
  * {@code unmap}) takes it. The descriptor is closed right after mapping.
  *
  * <p><b>Names</b> start with {@code '/'}, hold no other {@code '/'} and no NUL,
- * and are at most {@link #maxNameLength()} bytes (31 on macOS); a bad
+ * encode losslessly in the platform's file name encoding (no unpaired
+ * surrogates), and are at most {@link #maxNameLength()} bytes (31 on macOS); a bad
  * name raises {@link IllegalArgumentException} before any system call.
  *
  * <p><b>Sizes</b>: a buffer holds at most {@link Integer#MAX_VALUE} bytes, so
@@ -229,7 +230,13 @@ public final class SharedMemory {
         } else if (name.indexOf('\0') >= 0) {
             problem = "holds a NUL character";
         }
-        byte[] cName = FileSource.cString(name);
+        byte[] cName;
+        try {
+            cName = FileSource.cString("name", name);
+        } catch (IllegalArgumentException e) {
+            // "/h2\ud800" and "/h2\udc00" would both become the replacement bytes: one object for two names.
+            throw new IllegalArgumentException(call + ": shared memory " + e.getMessage(), e);
+        }
         if (problem == null && cName.length - 1 > Platform.shmNameMax()) {
             problem = "is " + (cName.length - 1) + " bytes long; " + Platform.name() + " allows at most "
                     + Platform.shmNameMax() + " (ENAMETOOLONG), leading '/' included";

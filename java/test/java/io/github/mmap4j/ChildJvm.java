@@ -5,7 +5,6 @@
 package io.github.mmap4j;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a class's main in a second JVM (the tests' JVM binary and class path),
- * bounded in time, and reports exit status and output; a crash shows the
+ * Runs a class's main in a second JVM (the tests' JVM binary, with {@link TestJvm#childCommand()}'s
+ * options, and class path), bounded in time, and reports exit status and output; a crash shows the
  * child's hs_err excerpt.
  */
 final class ChildJvm {
@@ -43,22 +42,13 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
-    static String javaBinary() {
-        String configured = System.getProperty("mmap4j.testJvm");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    }
-
     /**
      * Options for a child that might crash: its hs_err file in {@code dir} (so the test can show
-     * it) and no core dump.
+     * it). No core dump: every child is started so ({@link TestJvm#childCommand()}).
      */
     static List<String> crashOptions(Path dir) {
         List<String> opts = new ArrayList<>();
         opts.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
-        opts.add("-XX:-CreateCoredumpOnCrash");
         return opts;
     }
 
@@ -77,8 +67,7 @@ final class ChildJvm {
     }
 
     static List<String> command(List<String> jvmOptions, Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(javaBinary());
+        List<String> cmd = TestJvm.childCommand();
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

@@ -55,6 +55,9 @@ final class Children {
             case "leak":
                 leak();
                 break;
+            case "touched":
+                touched();
+                break;
             case "stale-views":
                 StaleChildren.staleViews(Paths.get(args[1]));
                 break;
@@ -65,7 +68,8 @@ final class Children {
                 StaleChildren.protectLoop(Long.parseLong(args[1]));
                 break;
             case "gc-race":
-                StaleChildren.gcRace(Paths.get(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                StaleChildren.gcRace(Paths.get(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                        args.length > 4 ? Long.parseLong(args[4]) : Long.MAX_VALUE / 2_000_000);
                 break;
             case "budget":
                 StaleChildren.budget(Paths.get(args[1]), Integer.parseInt(args[2]));
@@ -419,6 +423,23 @@ final class Children {
 
     private static void mapAndForget() throws IOException {
         Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE).put(0, (byte) 1);
+    }
+
+    private static void closeAndTouch() throws IOException {
+        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+        ByteBuffer stale = b.duplicate();
+        Mmap.unmap(b);
+        stale.put(0, (byte) 1); // lands in the quarantine
+    }
+
+    private static void touched() throws Exception {
+        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE)); // closed, untouched: no report
+        closeAndTouch();
+        for (int i = 0; i < 100 && (Mappings.touchedAfterClose() < 1 || Mappings.size() > 0); i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        OUT.println("touchedAfterClose=" + Mappings.touchedAfterClose() + " table=" + Mappings.size());
     }
 
     private static void leak() throws Exception {

@@ -43,7 +43,7 @@ final class JavaProcess {
     /** Starts {@code java args...}; output goes to {@code dir/name.out} and {@code dir/name.err}. */
     static Process start(Path dir, String name, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ChildJvm.javaBinary());
+        cmd.add(TestJvm.java());
         cmd.addAll(Arrays.asList(args));
         return startCommand(dir, name, cmd);
     }

@@ -26,9 +26,7 @@ class LeakDetectionTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void unclosedMappingIsReportedOnceWithItsOrigin() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-Dmmap4j.leakDetection=true",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")), Children.class, "leak");
-        assertEquals(0, r.exit, r.toString());
+        ChildJvm.Result r = withLeakDetection("leak");
         assertTrue(r.out.contains("leaked=1 table=0"), r.toString());
         Matcher m = Pattern.compile("garbage collected without being closed").matcher(r.err);
         int reports = 0;
@@ -49,5 +47,23 @@ class LeakDetectionTest {
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("leaked=1"), "still counted: " + r);
         assertTrue(!r.err.contains("without being closed"), "but not logged:\n" + r);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aClosedRangeTouchedThroughAStaleViewIsReportedWithWhereItWasClosed() throws Exception {
+        ChildJvm.Result r = withLeakDetection("touched");
+        assertTrue(r.out.contains("touchedAfterClose=1 table=0"), r.toString());
+        assertTrue(r.err.contains("written after it was closed"), r.toString());
+        assertTrue(r.err.contains("closed here") && r.err.contains("Children.closeAndTouch"),
+                "the stack names where it was closed:\n" + r);
+    }
+
+    /** Runs a {@link Children} scenario with leak detection on; it must end normally. */
+    private ChildJvm.Result withLeakDetection(String scenario) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-Dmmap4j.leakDetection=true",
+                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")), Children.class, scenario);
+        assertEquals(0, r.exit, r.toString());
+        return r;
     }
 }

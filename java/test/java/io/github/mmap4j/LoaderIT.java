@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
@@ -114,9 +115,17 @@ class LoaderIT {
         assertTrue(!Files.exists(dir.resolve("x")), "nothing extracted for an unsupported platform");
     }
 
+    /**
+     * The jar's tool with {@code os.name} set to FreeBSD once the JVM runs, before mmap4j loads: JDK 8
+     * cannot start with {@code -Dos.name=FreeBSD} at all (it picks its own file system provider by
+     * {@code os.name} and fails with "Platform not recognized").
+     */
     @Test
     void anUnsupportedOperatingSystemNamesTheSupportedListAndBothProperties() throws Exception {
-        Run r = java("-Dos.name=FreeBSD", "-jar", jar.getPath(), "info");
+        String testClasses = new File(LoaderIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getPath();
+        Run r = java("-cp", jar.getPath() + File.pathSeparator + testClasses, OsName.class.getName(), "FreeBSD",
+                "info");
         assertNamesSupportAndOverrides(r);
         assertTrue(r.err.contains("FreeBSD"), r.toString());
     }
@@ -138,6 +147,15 @@ class LoaderIT {
         assertNotEquals(0, musl.exit, musl.toString());
         String resource = hostResource().replace("/libmmap4j", "_musl/libmmap4j");
         assertTrue(musl.err.contains("mmap4j: could not load " + resource), musl.toString());
+    }
+
+    /** {@code main(osName, toolArgs...)}: sets {@code os.name}, then runs the jar's tool. */
+    static final class OsName {
+        public static void main(String[] args) {
+            java.nio.file.FileSystems.getDefault(); // JDK 8 picks its provider by os.name on first use
+            System.setProperty("os.name", args[0]);
+            io.github.mmap4j.cli.Main.main(Arrays.copyOfRange(args, 1, args.length));
+        }
     }
 
     /** A jar whose recorded checksum for this host's library is wrong: refused, never loaded. */
@@ -222,6 +240,110 @@ class LoaderIT {
             Run umount = command("umount", mountPoint.toString());
             assertEquals(0, umount.exit, "umount " + mountPoint + ": " + umount);
         }
+    }
+
+    /**
+     * Another local user (nobody, through {@code setpriv}) attacks the shared
+     * extraction directory of a root victim in a sticky, world-writable temp dir:
+     * it swaps a symbolic link to a file of the victim's in and out under the
+     * directory's name as fast as it can, and puts its own directories (mode 0777
+     * and 0700) and a link to a directory of the victim's there. Meanwhile JVMs of
+     * the victim start one after another and load. No file outside the directory
+     * may change mode (before: a victim file went from 0644 to 0700, because the
+     * directory's chmod followed the link), and every JVM must load (before: most
+     * failed) from the shared directory or a private fallback, never saying so.
+     * Needs root, setpriv and perl (the attacker: a tight loop, no fork per step).
+     */
+    @Test
+    void anotherUserRacingLinksAndDirectoriesCanNeitherRedirectNorBlockExtraction() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a second user");
+        Assumptions.assumeTrue(command("setpriv", "--version").exit == 0 && command("perl", "-v").exit == 0,
+                "needs setpriv and perl");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        assertEquals(0, command("chmod", "1777", tmp.toString()).exit, "a sticky world-writable temp dir");
+        Path victimFile = Files.write(dir.resolve("victim.txt"), "the victim's\n".getBytes(StandardCharsets.UTF_8));
+        Files.setPosixFilePermissions(victimFile, PosixFilePermissions.fromString("rw-r--r--"));
+        Path victimDir = Files.createDirectory(dir.resolve("victim-dir"));
+        Files.setPosixFilePermissions(victimDir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path shared = tmp.resolve("mmap4j-root");
+        String attack = String.join("\n",
+                "my ($d, $file, $dir, $seconds) = @ARGV; my $end = time + $seconds; my $i = 0;",
+                "while (time < $end) {",
+                "  my $kind = $i++ % 4;",
+                "  if ($kind == 0) { for (1..2000) { symlink($file, $d); unlink($d); } }",
+                "  elsif ($kind == 1) { if (mkdir($d)) { chmod(0777, $d); select(undef, undef, undef, 0.05);"
+                        + " rmdir($d); } }",
+                "  elsif ($kind == 2) { if (mkdir($d, 0700)) { select(undef, undef, undef, 0.05); rmdir($d); } }",
+                "  else { if (symlink($dir, $d)) { select(undef, undef, undef, 0.05); unlink($d); } }",
+                "}");
+        Process attacker = JavaProcess.startCommand(dir, "attacker", Arrays.asList("setpriv", "--reuid=65534",
+                "--regid=65534", "--clear-groups", "perl", "-e", attack, shared.toString(), victimFile.toString(),
+                victimDir.toString(), "120"));
+        int launches = 24;
+        int fromShared = 0;
+        List<String> failures = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        try {
+            for (int i = 0; i < launches; i++) {
+                // The victim's own directory from the last launch would end the race (the sticky bit keeps
+                // others from removing it): remove it, so every launch meets the attacker again.
+                removeIfOwnDirectory(shared);
+                Run r = java("-Djava.io.tmpdir=" + tmp, "-jar", jar.getPath(), "info");
+                String library = r.out.replaceAll("(?s).*native library: (\\S+).*", "$1");
+                if (r.exit != 0 || !library.startsWith(tmp.toString()) || !r.err.isEmpty()) {
+                    failures.add("launch " + i + " (must load, and silently): " + r);
+                } else if (library.startsWith(shared + "/")) {
+                    fromShared++;
+                }
+                changed.addAll(changedMode(victimFile, "rw-r--r--", i));
+                changed.addAll(changedMode(victimDir, "rwxr-xr-x", i));
+            }
+        } finally {
+            attacker.destroyForcibly();
+            attacker.waitFor();
+        }
+        Run attackerRun = JavaProcess.finish(dir, "attacker", attacker);
+        assertTrue(attackerRun.err.isEmpty(), "the attacker ran: " + attackerRun);
+        System.out.println("extraction race: " + launches + " launches, " + fromShared + " from the shared directory, "
+                + (launches - fromShared - failures.size()) + " from a private fallback, " + failures.size()
+                + " failed; " + changed.size() + " mode changes outside the directory");
+        assertEquals("[]", changed.toString(), "no file outside the directory changes mode");
+        assertEquals("[]", failures.toString(), "every launch loads");
+        try (Stream<Path> left = Files.list(tmp)) {
+            List<String> names = left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("mmap4j-root"))
+                    .collect(Collectors.toList());
+            assertEquals("[]", names.toString(), "private fallback directories are deleted at exit");
+        }
+    }
+
+    /** A note when {@code file}'s mode is not {@code expected} (then set back, to catch the next change too). */
+    private static List<String> changedMode(Path file, String expected, int launch) throws IOException {
+        String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        if (mode.equals(expected)) {
+            return java.util.Collections.emptyList();
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(expected));
+        return java.util.Collections.singletonList(file + " became " + mode + " in launch " + launch);
+    }
+
+    /** Deletes {@code dir} and its files when it is a directory of ours (never following a link). */
+    private static void removeIfOwnDirectory(Path dir) throws IOException {
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(dir,
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (!a.isDirectory() || !a.owner().getName().equals(System.getProperty("user.name"))) {
+                return;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(dir);
     }
 
     private Run command(String... cmd) throws Exception {

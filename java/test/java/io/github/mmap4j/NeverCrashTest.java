@@ -48,21 +48,21 @@ class NeverCrashTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void forwarderRacingWithClose() throws Exception {
         ChildJvm.Result r = child(50, Arrays.asList(), "forwarder-race", "3000");
-        assertTrue(r.out.contains("forwarder race: cycles="), r.toString());
+        assertTrue(r.out.contains("forwarder race: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void protectReadCloseLoop() throws Exception {
         ChildJvm.Result r = child(50, Arrays.asList(), "protect-loop", "3000");
-        assertTrue(r.out.contains("protect loop: cycles="), r.toString());
+        assertTrue(r.out.contains("protect loop: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void protectReadCloseLoopSerialGc() throws Exception {
         ChildJvm.Result r = child(50, Arrays.asList("-XX:+UseSerialGC"), "protect-loop", "3000");
-        assertTrue(r.out.contains("protect loop: cycles="), r.toString());
+        assertTrue(r.out.contains("protect loop: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
     /** 4 threads map/use/close under constant young collections: no cover left on a range mmap4j gave back. */
@@ -70,8 +70,9 @@ class NeverCrashTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void closeRacingWithGcLeavesNothing() throws Exception {
         for (int run = 0; run < 3; run++) {
+            // 4 x 50,000 cycles, or as many as 20 s allow on a loaded machine.
             child(90, Arrays.asList("-XX:+UseSerialGC", "-Xmn1m"), "gc-race", dir.resolve("race.bin").toString(), "4",
-                    "50000");
+                    "50000", "20000");
         }
     }
 
@@ -81,5 +82,10 @@ class NeverCrashTest {
         ChildJvm.Result r = child(110, Arrays.asList("-Xmx2g"), "budget", dir.resolve("budget.bin").toString(),
                 "12000");
         assertTrue(r.out.contains("churn: max waiting="), r.toString());
+    }
+
+    /** Java 8-10 by default: the child's protect was refused, so there was nothing to fault. */
+    private static boolean refusedBeforeJava11(ChildJvm.Result r) {
+        return TestJvm.VERSION < 11 && (r.out.contains("refused here") || r.out.contains("protect is refused"));
     }
 }

@@ -114,8 +114,13 @@ class RegionTest {
             assertEquals(0, r.view(2 * GIB + 5, 8).getLong(0), "zero-filled");
             r.view(2 * GIB + 5, 8).putLong(0, -1L);
             assertEquals(-1L, r.view(2 * GIB + 5, 8).getLong(0));
-            r.protect(2 * GIB, Mmap.pageSize(), Protection.READ);
-            assertEquals(-1L, r.view(2 * GIB + 5, 8).getLong(0), "still readable");
+            if (Mmap.canTrapProtectionFaults()) {
+                r.protect(2 * GIB, Mmap.pageSize(), Protection.READ);
+                assertEquals(-1L, r.view(2 * GIB + 5, 8).getLong(0), "still readable");
+            } else { // Java 8-10 by default: refused, nothing changes
+                assertThrows(UnsupportedOperationException.class,
+                        () -> r.protect(2 * GIB, Mmap.pageSize(), Protection.READ));
+            }
             r.protect(2 * GIB, Mmap.pageSize(), Protection.READ, Protection.WRITE);
             r.view(2 * GIB + 5, 8).putLong(0, 7L);
         }

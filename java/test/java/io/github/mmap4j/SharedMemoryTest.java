@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -222,11 +223,41 @@ class SharedMemoryTest {
                 e.getMessage());
     }
 
+    /**
+     * Lone surrogates have no encoding: encoded with replacement, "/h2\ud800" and
+     * "/h2\udc00" both became "/h2?", one object under two names. Refused instead,
+     * by every call that takes a name, before any system call.
+     */
+    @Test
+    void namesThatDoNotEncodeLosslesslyAreRefused() throws Exception {
+        names.add("/h2?");
+        for (String bad : new String[] {"/h2\ud800", "/h2\udc00", "/x\udc00\ud800y"}) {
+            List<Executable> calls = new ArrayList<>();
+            calls.add(() -> SharedMemory.create(bad, Mmap.pageSize()));
+            calls.add(() -> SharedMemory.openOrCreate(bad, Mmap.pageSize()));
+            calls.add(() -> SharedMemory.open(bad, MapMode.READ_ONLY));
+            calls.add(() -> SharedMemory.map(bad, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
+            calls.add(() -> SharedMemory.exists(bad));
+            calls.add(() -> SharedMemory.unlink(bad));
+            for (Executable call : calls) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+                assertTrue(e.getMessage().contains("shared memory name \"" + bad.replace("\ud800", "\\ud800")
+                        .replace("\udc00", "\\udc00") + "\" does not encode losslessly"), e.getMessage());
+                assertTrue(e.getMessage().contains("unpaired surrogate U+"), e.getMessage());
+            }
+        }
+        assertFalse(SharedMemory.exists("/h2?"), "nothing was created under the replacement name");
+        // A proper pair is one character, and fine.
+        String pair = name("pair\ud83d\ude00");
+        Mmap.unmap(SharedMemory.create(pair, Mmap.pageSize()));
+        assertTrue(SharedMemory.exists(pair));
+    }
+
     @Test
     void openOfAnEmptyObjectSaysSo() throws Exception {
         String n = name("empty");
         // A creator that has not sized it yet: shm_open without ftruncate, through the shim.
-        long fd = io.github.mmap4j.internal.Native.shmOpen(io.github.mmap4j.internal.FileSource.cString(n),
+        long fd = io.github.mmap4j.internal.Native.shmOpen(io.github.mmap4j.internal.FileSource.cString("name", n),
                 io.github.mmap4j.internal.Native.OPEN_READ_WRITE | io.github.mmap4j.internal.Native.OPEN_CREATE,
                 0600);
         assertTrue(fd >= 0);

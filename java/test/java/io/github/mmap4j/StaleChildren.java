@@ -101,7 +101,8 @@ final class StaleChildren {
             // (the old zero-length cover let it return invented bytes before an InternalError).
             ByteBuffer warm = ByteBuffer.allocateDirect(size);
             byte[] sink = new byte[size];
-            for (int i = 0; i < 300; i++) {
+            boolean interpreted = System.getProperty("java.vm.info", "").contains("interpreted");
+            for (int i = 0; i < (interpreted ? 1 : 300); i++) {
                 copyLoop(warm, sink);
             }
             copyLoop(v, sink);
@@ -250,8 +251,9 @@ final class StaleChildren {
     }
 
     /** Threads map, use and close while a tiny young generation collects all the time. */
-    static void gcRace(Path file, int threads, int cycles) throws Exception {
+    static void gcRace(Path file, int threads, int cycles, long millis) throws Exception {
         int page = (int) Mmap.pageSize();
+        final long deadline = System.nanoTime() + millis * 1_000_000L; // a loaded machine does fewer cycles
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength((long) page * threads);
             List<Thread> workers = new ArrayList<>();
@@ -260,7 +262,7 @@ final class StaleChildren {
                 final long offset = (long) t * page;
                 Thread w = new Thread(() -> {
                     try {
-                        for (int i = 0; i < cycles; i++) {
+                        for (int i = 0; i < cycles && System.nanoTime() < deadline; i++) {
                             ByteBuffer b = (i & 1) == 0 ? Mmap.map(raf, MapMode.READ_WRITE, offset, page)
                                     : Mmap.anonymous(page, Sharing.PRIVATE);
                             b.put(0, (byte) i);

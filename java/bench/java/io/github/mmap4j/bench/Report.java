@@ -18,13 +18,16 @@ import java.util.Map;
 
 /**
  * Reads the CSVs of one run ({@code c.csv} from the C baseline, {@code jdk17.csv} and
- * {@code jdk25.csv} from JMH, {@code load.csv} from {@link LoadTime}) and
+ * {@code jdk25.csv} from JMH, {@code load.csv} from {@link LoadTime}, and for the IPC cases
+ * {@code pingpong-jdk<N>.csv} from {@link PingPong} and {@code atomics-jdk<N>.csv} from JMH) and
  * {@code machine.txt}, and writes {@code results.md}: every case, every contender,
  * the figure, its ratio to C and to the JDK on the same JVM, and where each target stands.
  */
 public final class Report {
 
     private static final String PREFIX = "io.github.mmap4j.bench.";
+    /** The JDKs the IPC cases run on (JDK 8 takes Atomics' Unsafe path, the others VarHandles). */
+    private static final String[] IPC_JVMS = {"8", "17", "25"};
 
     /** One JMH-style result. */
     private static final class Result {
@@ -60,6 +63,10 @@ public final class Report {
         r.read(dir.resolve("jdk17.csv"), "17");
         r.read(dir.resolve("jdk25.csv"), "25");
         r.read(dir.resolve("load.csv"), null);
+        for (String jvm : IPC_JVMS) {
+            r.read(dir.resolve("pingpong-jdk" + jvm + ".csv"), jvm);
+            r.read(dir.resolve("atomics-jdk" + jvm + ".csv"), jvm);
+        }
         r.write();
         Files.write(dir.resolve("results.md"), r.md.toString().getBytes(StandardCharsets.UTF_8));
         System.out.print(r.md);
@@ -188,6 +195,7 @@ public final class Report {
             row(c6, "mmap4j, natives extracted fresh", "LoadTime.fresh", "", jvm, x -> x, false, null);
             row(c6, "mmap4j, natives cached", "LoadTime.cached", "", jvm, x -> x, false, null);
         }
+        ipc();
         md.append("\nRatios are of the figure shown (for GB/s above 1 is faster, for times above 1 is slower). "
                 + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
                 + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
@@ -238,7 +246,9 @@ public final class Report {
             vsC = String.format(Locale.ROOT, "C %+.0f ns", r.score - score(cMinus, size, "C"));
         } else if ("C".equals(jvm)) {
             vsC = "1";
-        } else if (benchmark.startsWith("LoadTime.")) {
+        } else if (benchmark.startsWith("LoadTime.") || benchmark.startsWith("Atomics")
+                || benchmark.endsWith(".jdk")) {
+            // No C counterpart: load time, single-thread atomics, sockets.
             vsC = "";
         } else {
             vsC = ratio(value / cValue);
@@ -247,6 +257,63 @@ public final class Report {
         String err = Double.isNaN(r.error) ? "" : " ± " + fmt(Math.abs(figure.of(r.score + r.error) - value));
         md.append("| ").append(c).append(" | ").append(contender).append(" | ").append(jvmName(jvm)).append(" | ")
                 .append(fmt(value)).append(err).append(" | ").append(vsC).append(" | ").append(vsJdk).append(" |\n");
+    }
+
+    /** Cases 7 and 8 (issue 15): "vs JDK" is against loopback TCP, then against AtomicLong. */
+    private void ipc() {
+        Figure us = x -> x / 1000;
+        String c7 = "7. ping-pong round trip, two processes (µs, lower is better; vs JDK: vs loopback TCP)";
+        row(c7, "C, spinning", "PingPongSpin.c", "", "C", us, false, null);
+        row(c7, "C, spinning with sched_yield", "PingPongYield.c", "", "C", us, false, null);
+        row(c7, "C, futex wait/wake", "PingPongFutex.c", "", "C", us, false, null);
+        for (String jvm : IPC_JVMS) {
+            row(c7, "mmap4j Atomics, spinning", "PingPongSpin.mmap4j", "", jvm, us, false, "PingPongTcp.jdk");
+            row(c7, "mmap4j Atomics, spinning with Thread.yield", "PingPongYield.mmap4j", "", jvm, us, false,
+                    "PingPongTcp.jdk");
+            row(c7, "mmap4j Futex await/wake", "PingPongFutex.mmap4j", "", jvm, us, false, "PingPongTcp.jdk");
+            row(c7, "JDK loopback TCP Socket", "PingPongTcp.jdk", "", jvm, us, false, "PingPongTcp.jdk");
+            if (!jvm.equals("8")) {
+                row(c7, "JDK Unix-domain SocketChannel", "PingPongUnix.jdk", "", jvm, us, false, "PingPongTcp.jdk");
+            }
+        }
+        Figure ns = x -> x;
+        String c8 = "8. one thread's atomics on a long (ns/op, lower is better; vs JDK: vs AtomicLong)";
+        for (String jvm : IPC_JVMS) {
+            for (String op : new String[] {"cas", "add"}) {
+                String atomicLong = "AtomicsBench." + op + "AtomicLong";
+                String what = op.equals("cas") ? "compareAndSet" : "getAndAdd";
+                row(c8, "AtomicLong." + what, atomicLong, "", jvm, ns, false, atomicLong);
+                row(c8, "Atomics " + what + "Long, mmap4j mapping", "AtomicsBench." + op + "Mmap4j", "", jvm, ns,
+                        false, atomicLong);
+                row(c8, "Atomics " + what + "Long, allocateDirect", "AtomicsBench." + op + "Direct", "", jvm, ns,
+                        false, atomicLong);
+                if (!jvm.equals("8")) {
+                    row(c8, "VarHandle " + what + ", no checks (floor)", "AtomicsRaw." + op + "VarHandle", "", jvm,
+                            ns, false, atomicLong);
+                }
+            }
+        }
+    }
+
+    private void ipcTargets() {
+        for (String jvm : IPC_JVMS) {
+            String on = " (JDK " + jvm + ")";
+            double tcp = score("PingPongTcp.jdk", "", jvm);
+            for (String how : new String[] {"Spin", "Futex"}) {
+                String what = how.equals("Spin") ? "spin" : "wait/wake";
+                double m = score("PingPong" + how + ".mmap4j", "", jvm);
+                double c = score("PingPong" + how + ".c", "", "C");
+                target(what + " round trip ≤ 1.3× C" + on, m / c <= 1.3, ratio(m / c) + " × C");
+                target(what + " round trip ≥ 10× faster than loopback TCP" + on, tcp / m >= 10,
+                        ratio(tcp / m) + "× faster");
+            }
+            for (String op : new String[] {"cas", "add"}) {
+                double r = score("AtomicsBench." + op + "Mmap4j", "", jvm)
+                        / score("AtomicsBench." + op + "AtomicLong", "", jvm);
+                target((op.equals("cas") ? "compareAndSetLong" : "getAndAddLong") + " ≤ 1.5× AtomicLong" + on,
+                        r <= 1.5, ratio(r) + " × AtomicLong");
+            }
+        }
     }
 
     private void targets() {
@@ -286,6 +353,7 @@ public final class Report {
                 target("load < 50 ms, " + mode + " (JDK " + jvm + ")", ms < 50, fmt(ms) + " ms");
             }
         }
+        ipcTargets();
     }
 
     private void target(String what, boolean met, String where) {

@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A command over files: walks the paths, runs {@link #process} on each regular
  * file in turn (map, work, unmap), streams a row per file, and reports each path
- * that fails on standard error while the rest still run.
+ * that fails on standard error while the rest still run (a file truncated while
+ * it is read included: the SIGBUS the JVM turns into {@code InternalError}).
  */
 abstract class FileCommand extends Command {
 
@@ -75,6 +76,12 @@ abstract class FileCommand extends Command {
                 } catch (IOException | RuntimeException e) {
                     work.progress.clear();
                     failed(path, e instanceof IOException ? FileWalker.reason((IOException) e) : e.toString());
+                } catch (InternalError e) {
+                    // A read of a mapped page past the file's end (someone truncated it meanwhile) is SIGBUS,
+                    // which the JVM raises as InternalError: that file failed, the walk goes on.
+                    work.progress.clear();
+                    failed(path, "the file shrank while it was being read (SIGBUS on a page past its new end: "
+                            + e.getMessage() + ")");
                 }
             }
 
@@ -82,7 +89,10 @@ abstract class FileCommand extends Command {
             public void failed(Path path, String reason) {
                 failed[0]++;
                 out.flush();
-                err.println("mmap4j " + name + ": " + path + ": " + reason);
+                // The name as the table shows it, in the reason too: one failure is one message.
+                String shown = path.toString();
+                String escaped = Escape.name(shown);
+                err.println("mmap4j " + name + ": " + escaped + ": " + reason.replace(shown, escaped));
                 err.flush();
             }
         });

@@ -35,7 +35,7 @@ final class LoadCommand extends FileCommand {
             long[] process(Path path, long size) throws IOException {
                 long before = Measure.of(path, size, 0).resident;
                 int page = (int) Mmap.pageSize();
-                progress.start(path.toString(), size);
+                progress.start(Escape.name(path.toString()), size);
                 FileWindows.forEach(path, size, (window, offset) -> {
                     if (Advice.WILLNEED.isSupported()) {
                         Mmap.advise(window, Advice.WILLNEED);

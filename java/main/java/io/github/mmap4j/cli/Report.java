@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Writes a file command's results as they come: a table for people (sizes
  * human-readable unless {@code --bytes}, the percentage of the last column
- * against the pages, the {@code -v} bar under each file), or with
+ * against the pages, the {@code -v} bar under each file, names escaped as
+ * {@code ls -b} does so that one file is always one row), or with
  * {@code --json} one object per file and a totals object. Keeps only the totals.
  */
 final class Report {
@@ -64,7 +65,7 @@ final class Report {
             }
             out.println(json);
         } else {
-            row(values, path.toString());
+            row(values, Escape.name(path.toString()));
             if (bar != null) {
                 out.println("  " + bar.bar());
             }

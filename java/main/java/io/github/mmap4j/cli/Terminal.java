@@ -5,6 +5,7 @@
 package io.github.mmap4j.cli;
 
 import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.internal.Platform;
 
 /**
  * Whether standard error is a terminal: {@code isatty(2)} through the shim.
@@ -17,6 +18,7 @@ final class Terminal {
     }
 
     static boolean stderrIsTerminal() {
+        Platform.ensureLoaded();
         return Native.isatty(2);
     }
 }

@@ -64,6 +64,37 @@ public final class Errors {
     }
 
     /**
+     * Builds the exception for a descriptor whose file type cannot be mapped:
+     * {@code EISDIR} for a directory, else {@code ENODEV}, the errno {@code mmap}
+     * itself gives for such files. The description names the type.
+     *
+     * @param call      the call that opened or received the descriptor ({@code open}, {@code shm_open},
+     *                  or {@code mmap} for a borrowed descriptor).
+     * @param type      the {@code Native.TYPE_*} code.
+     * @param arguments the arguments that matter.
+     * @return the exception, not thrown.
+     */
+    public static MmapException notMappable(String call, int type, String arguments) {
+        String errnoName = type == Native.TYPE_DIRECTORY ? "EISDIR" : "ENODEV";
+        String hint = "only regular files, block devices and shared memory objects can be mapped";
+        if (type == Native.TYPE_FIFO) {
+            hint += "; a FIFO is opened without waiting for a writer, and refused";
+        } else if (type == Native.TYPE_CHARACTER_DEVICE) {
+            hint += "; for zero-filled memory (what mapping /dev/zero gives) use Mmap.anonymous";
+        }
+        return new MmapException(call, value(errnoName), errnoName, "not a regular file: " + typeName(type),
+                arguments, hint);
+    }
+
+    /** A {@code Native.TYPE_*} code in words. */
+    private static String typeName(int type) {
+        // Indexed by the codes, which run from TYPE_UNKNOWN (0) to TYPE_SYMBOLIC_LINK (7).
+        String[] names = {"unknown type", "regular file", "directory", "character device", "block device", "FIFO",
+            "socket", "symbolic link"};
+        return type >= 0 && type < names.length ? names[type] : names[Native.TYPE_UNKNOWN];
+    }
+
+    /**
      * The symbolic name of an errno value.
      *
      * @param errno the value.
@@ -142,6 +173,10 @@ public final class Errors {
                 return "out of address space or too many mappings: close mappings you no longer need, check "
                         + "`sysctl vm.max_map_count` (65530 by default) and `ulimit -v`";
             case "ENXIO":
+                if (call.startsWith("open")) {
+                    return "a socket, or a device file with no device behind it, cannot be opened: map regular "
+                            + "files, block devices or shared memory";
+                }
                 return "the range lies past the end of the file: grow the file first, map a shorter length, or "
                         + "map with MapOptions.createOrGrow()";
             case "ENOENT":
@@ -176,6 +211,9 @@ public final class Errors {
             case "EOVERFLOW":
             case "EFBIG":
                 return "the offset plus length is beyond what the file system allows";
+            case "ELOOP":
+                return "too many symbolic links: the path is a link loop (or a chain of more than the system "
+                        + "allows); point it at the file itself";
             case "ENAMETOOLONG":
                 return "the name is too long for this platform (31 characters for POSIX shared memory on macOS)";
             case "EMFILE":

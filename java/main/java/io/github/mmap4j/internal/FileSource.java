@@ -10,9 +10,15 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
@@ -23,21 +29,39 @@ import java.util.Objects;
  * closed right after mapping, since a mapping keeps the file by itself), or
  * borrowed from a caller's channel, {@code RandomAccessFile} or
  * {@code FileDescriptor} (never closed here).
+ *
+ * <p>Paths are opened with {@code O_NONBLOCK|O_NOCTTY}, so a FIFO cannot make
+ * {@code open} wait for a writer and a terminal never becomes the controlling
+ * one; the type is then checked on the open descriptor (regular files and block
+ * devices only, shared memory objects by name), and {@code O_NONBLOCK} cleared.
+ * Borrowed descriptors get the same type check. A borrowed descriptor can be
+ * closed by another thread while it is mapped, and its number reused by an
+ * unrelated {@code open}: {@link #checkStillOpen()} tells, after {@code mmap},
+ * whether the mapping is of the file the caller meant.
  */
 public final class FileSource implements Closeable {
 
     private static final Charset PATH_CHARSET = pathCharset();
+    /** Whether ASCII text encodes to the same bytes: then an ASCII string needs no encoder. */
+    private static final boolean ASCII_COMPATIBLE = PATH_CHARSET.equals(StandardCharsets.UTF_8)
+            || PATH_CHARSET.equals(StandardCharsets.ISO_8859_1) || PATH_CHARSET.equals(StandardCharsets.US_ASCII);
+
+    /** The flags every open by path or name adds: never wait, never take a controlling terminal. */
+    private static final int NO_WAIT = Native.OPEN_NONBLOCK | Native.OPEN_NOCTTY;
 
     private final int fd;
     private final long size;
     private final boolean owned;
     private final String description;
+    /** The caller's {@code FileChannel} or {@code FileDescriptor} ({@code null} when mmap4j opened the file). */
+    private final Object borrowed;
 
-    private FileSource(int fd, long size, boolean owned, String description) {
+    private FileSource(int fd, long size, boolean owned, String description, Object borrowed) {
         this.fd = fd;
         this.size = size;
         this.owned = owned;
         this.description = description;
+        this.borrowed = borrowed;
     }
 
     /**
@@ -49,11 +73,13 @@ public final class FileSource implements Closeable {
      * @param mode      the mode of a created file.
      * @param growTo    grow the file to at least this size ({@code ftruncate}); {@code -1} for no growth.
      * @return the source, which closes the descriptor on {@link #close()}.
-     * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails.
+     * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails, or the path
+     *                       names something other than a regular file or block device.
      */
     public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
         Objects.requireNonNull(path, "path");
+        Platform.ensureLoaded();
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
                     + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
@@ -64,9 +90,9 @@ public final class FileSource implements Closeable {
         }
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
         String what = "path=" + name;
-        int fd = (int) Errors.check(Native.open(cString(name), flags, mode), "open",
+        int fd = (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
-        return owned(fd, what, growTo);
+        return owned(fd, "open", what, false, growTo);
     }
 
     /**
@@ -80,31 +106,56 @@ public final class FileSource implements Closeable {
      * @param mode      the mode of a created object.
      * @param growTo    grow it to at least this size ({@code ftruncate}); {@code -1} for no growth.
      * @return the source, which closes the descriptor on {@link #close()}.
-     * @throws MmapException when {@code shm_open}, {@code lseek} or {@code ftruncate} fails.
+     * @throws MmapException when {@code shm_open}, {@code lseek} or {@code ftruncate} fails, or the
+     *                       name leads to something other than a shared memory object (a FIFO another
+     *                       user placed in {@code /dev/shm}).
      */
     public static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
+        Platform.ensureLoaded();
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
                 | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
         String what = "name=" + name;
-        int fd = (int) Errors.check(Native.shmOpen(cString(name), flags, mode), "shm_open",
+        // The shim adds O_NONBLOCK on Linux itself: macOS's shm_open refuses flags beyond POSIX's.
+        int fd = (int) Errors.check(Native.shmOpen(cString("name", name), flags, mode), "shm_open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
                         + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
-        return owned(fd, "shared memory " + what, growTo);
+        return owned(fd, "shm_open", "shared memory " + what, true, growTo);
     }
 
-    /** Reads the size of a descriptor mmap4j opened, grows it if asked, and closes it on failure. */
-    private static FileSource owned(int fd, String what, long growTo) throws MmapException {
+    /**
+     * Checks the type of a descriptor mmap4j opened, makes it blocking again, reads
+     * its size, grows it if asked, and closes it on failure.
+     */
+    private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo)
+            throws MmapException {
         try {
+            checkType(fd, call, what, sharedMemory);
+            Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
             long size = Errors.check(Native.fileSize(fd), "lseek", what);
             if (growTo > size) {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
                 size = growTo;
             }
-            return new FileSource(fd, size, true, what);
+            return new FileSource(fd, size, true, what, null);
         } catch (MmapException | RuntimeException e) {
             Native.close(fd);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses a descriptor whose file cannot be mapped: anything but a regular
+     * file or a block device, or for a shared memory name, anything but a shared
+     * memory object (a regular file in Linux's {@code /dev/shm}; macOS reports
+     * none of the type bits for them).
+     */
+    private static void checkType(int fd, String call, String what, boolean sharedMemory) throws MmapException {
+        int type = (int) Errors.check(Native.fileType(fd), "fstat", what);
+        boolean mappable = sharedMemory ? type == Native.TYPE_REGULAR || type == Native.TYPE_UNKNOWN
+                : type == Native.TYPE_REGULAR || type == Native.TYPE_BLOCK_DEVICE;
+        if (!mappable) {
+            throw Errors.notMappable(call, type, what);
         }
     }
 
@@ -115,18 +166,25 @@ public final class FileSource implements Closeable {
      *                or a file stream.
      * @return the source; its {@link #close()} leaves the channel open.
      * @throws IOException when the channel is closed or its size cannot be read.
+     * @throws MmapException when the channel's file is not a regular file or block device.
      */
     public static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
+        Platform.ensureLoaded();
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
         int fd = Native.descriptor(channel);
         if (fd < 0) {
+            if (!channel.isOpen()) {
+                throw new AsynchronousCloseException(); // closed by another thread since the check above
+            }
             throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
-        return new FileSource(fd, channel.size(), false, "channel fd=" + fd);
+        String what = "channel fd=" + fd;
+        checkType(fd, "mmap", what, false);
+        return new FileSource(fd, channel.size(), false, what, channel);
     }
 
     /**
@@ -135,6 +193,7 @@ public final class FileSource implements Closeable {
      * @param file an open file.
      * @return the source; its {@link #close()} leaves the file open.
      * @throws IOException when the file is closed.
+     * @throws MmapException when it is not a regular file or block device.
      */
     public static FileSource of(RandomAccessFile file) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -147,6 +206,7 @@ public final class FileSource implements Closeable {
      * @param descriptor an open descriptor.
      * @return the source; its {@link #close()} leaves the descriptor open.
      * @throws IOException when the descriptor is closed, or its size cannot be read.
+     * @throws MmapException when its file is not a regular file or block device.
      */
     public static FileSource of(FileDescriptor descriptor) throws IOException {
         return of(descriptor, "FileDescriptor");
@@ -154,12 +214,37 @@ public final class FileSource implements Closeable {
 
     private static FileSource of(FileDescriptor descriptor, String kind) throws IOException {
         Objects.requireNonNull(descriptor, "descriptor");
+        Platform.ensureLoaded();
         int fd = descriptor.valid() ? Native.descriptor(descriptor) : -1;
         if (fd < 0) {
             throw new ClosedChannelException();
         }
         String what = kind + " fd=" + fd;
-        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what);
+        checkType(fd, "mmap", what, false);
+        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what, descriptor);
+    }
+
+    /**
+     * Confirms, after {@code mmap}, that a borrowed source stayed open across
+     * the call, so the descriptor number still named the caller's file. Both
+     * ways of closing mark the object before the number is released: a channel's
+     * closed state is set first and is permanent, and the JDK sets a
+     * {@code FileDescriptor}'s number to {@code -1} before its {@code close(2)}.
+     * Sources mmap4j opened are always still open here.
+     *
+     * @throws AsynchronousCloseException when the caller's channel was closed meanwhile.
+     * @throws IOException                when the caller's {@code FileDescriptor} was closed meanwhile.
+     */
+    public void checkStillOpen() throws IOException {
+        if (borrowed instanceof FileChannel) {
+            if (!((FileChannel) borrowed).isOpen()) {
+                // A ClosedChannelException, as the JDK's own channel calls throw when another thread closes.
+                throw new AsynchronousCloseException();
+            }
+        } else if (borrowed != null && Native.descriptor(borrowed) != fd) {
+            throw new IOException("mmap4j: " + description + " was closed by another thread while it was being "
+                    + "mapped, and its number may already name another file; nothing was mapped");
+        }
     }
 
     /**
@@ -198,16 +283,108 @@ public final class FileSource implements Closeable {
     }
 
     /**
-     * A NUL-terminated byte string in the encoding the JDK uses for file names.
+     * A NUL-terminated byte string in the encoding the JDK uses for file names,
+     * encoded losslessly: a string that does not encode exactly (an unpaired
+     * surrogate, a character the encoding lacks) is refused rather than opening
+     * whatever name its replacement bytes spell.
      *
-     * @param s the string.
+     * @param argument what the string is, for the message (e.g. {@code "name"}).
+     * @param s        the string.
      * @return its bytes plus a trailing NUL.
+     * @throws IllegalArgumentException when {@code s} does not encode losslessly.
      */
-    public static byte[] cString(String s) {
-        byte[] bytes = s.getBytes(PATH_CHARSET);
-        byte[] withNul = new byte[bytes.length + 1];
-        System.arraycopy(bytes, 0, withNul, 0, bytes.length);
+    public static byte[] cString(String argument, String s) {
+        if (ASCII_COMPATIBLE && isAscii(s)) {
+            byte[] withNul = new byte[s.length() + 1];
+            for (int i = 0; i < s.length(); i++) {
+                withNul[i] = (byte) s.charAt(i);
+            }
+            return withNul;
+        }
+        CharsetEncoder encoder = PATH_CHARSET.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes;
+        try {
+            bytes = encoder.encode(CharBuffer.wrap(s));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException(argument + " \"" + escape(s) + "\" does not encode losslessly in "
+                    + PATH_CHARSET.name() + " (" + unencodable(s) + "); it would name a different "
+                    + (argument.equals("path") ? "file" : "object"), e);
+        }
+        byte[] withNul = new byte[bytes.remaining() + 1];
+        bytes.get(withNul, 0, withNul.length - 1);
         return withNul;
+    }
+
+    /**
+     * The bytes of a path's name as the file system holds them. A path read from
+     * a directory keeps the raw bytes of its name, which its string form cannot
+     * always show: bytes that are not valid in the encoding become U+FFFD, and
+     * encoding that string back would open another file (one whose name has
+     * U+FFFD in it). Such paths take their bytes from {@link Path#toUri()}, which
+     * percent-encodes the raw bytes.
+     */
+    private static byte[] pathBytes(Path path, String name) {
+        if (name.indexOf('\uFFFD') < 0) {
+            return cString("path", name);
+        }
+        String raw = path.toAbsolutePath().toUri().getRawPath();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(raw.length() + 1);
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < raw.length()) {
+                bytes.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.write(c); // URI path characters outside %XX are ASCII
+            }
+        }
+        byte[] b = bytes.toByteArray();
+        // toUri() appends '/' to a directory's path: drop it, the name has none.
+        int length = b.length > 1 && b[b.length - 1] == '/' && !name.endsWith("/") ? b.length - 1 : b.length;
+        byte[] withNul = new byte[length + 1];
+        System.arraycopy(b, 0, withNul, 0, length);
+        return withNul;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What in {@code s} does not encode: the first unpaired surrogate or unmappable character. */
+    private static String unencodable(String s) {
+        CharsetEncoder encoder = PATH_CHARSET.newEncoder();
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (Character.isSurrogate(s.charAt(i)) && n == 1) {
+                return String.format("unpaired surrogate U+%04X at index %d", (int) s.charAt(i), i);
+            }
+            if (!encoder.canEncode(s.substring(i, i + n))) {
+                return String.format("U+%04X at index %d has no %s encoding", cp, i, PATH_CHARSET.name());
+            }
+            i += n;
+        }
+        return "malformed input";
+    }
+
+    /** The string with what is not printable ASCII shown as {@code \}{@code uXXXX}, for messages. */
+    private static String escape(String s) {
+        StringBuilder sb = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f) {
+                sb.append(c);
+            } else {
+                sb.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return sb.toString();
     }
 
     private static Charset pathCharset() {

@@ -41,7 +41,7 @@ public final class Guard {
      * truncated file, no mmap4j involved). JDK 11 to 25 survive the same loops.
      */
     private static final boolean ENABLED = "true".equalsIgnoreCase(SETTING)
-            || (!"false".equalsIgnoreCase(SETTING) && javaMajor() >= 11);
+            || (!"false".equalsIgnoreCase(SETTING) && Jdk.major() >= 11);
     /** Unset on a JDK where the forwarder is off: protect refuses instead of risking a crash. */
     private static final boolean REFUSE = !ENABLED && !"false".equalsIgnoreCase(SETTING);
     private static final Object LOCK = new Object();
@@ -168,16 +168,6 @@ public final class Guard {
                 installed = Native.guardInstall();
             }
             return installed == 0 || installed == -Errors.value("ENOSYS") && !Platform.name().startsWith("linux");
-        }
-    }
-
-    /** The running JDK's feature release: 8 for "1.8", else the first number. */
-    private static int javaMajor() {
-        String v = System.getProperty("java.specification.version", "8");
-        try {
-            return v.startsWith("1.") ? Integer.parseInt(v.substring(2)) : Integer.parseInt(v.split("\\.")[0]);
-        } catch (NumberFormatException e) {
-            return 8;
         }
     }
 }

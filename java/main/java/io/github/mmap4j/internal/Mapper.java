@@ -85,7 +85,7 @@ public final class Mapper {
             long rc = Native.advise(null, address, mapLength, advice);
             if (rc < 0) {
                 // Nothing was handed out yet, so the range can go straight back.
-                Mappings.unmapUnregistered(address, mapLength, description);
+                Reclaimer.release(address, mapLength, description);
                 Errors.check(rc, "madvise", description.toString());
             }
         }

@@ -24,8 +24,11 @@ import java.nio.ByteBuffer;
  * which Java 8 (no {@code Reference.reachabilityFence}) needs so the range cannot
  * be reclaimed while the call runs.
  *
- * <p>The library is loaded by {@link NativeLibrary} from this class's static
- * initialiser, so any use of a native below loads it first.
+ * <p>The library is loaded by {@link NativeLibrary}: by {@link Platform#ensureLoaded()},
+ * which every public entry point calls before its first native call, and
+ * quietly from this class's static initialiser (which must never fail: a
+ * class whose initialiser threw is unusable for the JVM's life). Until a load
+ * succeeds the natives are unbound; the gate retries and says why.
  */
 public final class Native {
 
@@ -89,6 +92,21 @@ public final class Native {
     public static final int OPEN_READ_WRITE = 1;
     public static final int OPEN_CREATE = 2;
     public static final int OPEN_EXCLUSIVE = 4;
+    /** {@code O_NONBLOCK}: an open that never waits (for a FIFO's other end, say). */
+    public static final int OPEN_NONBLOCK = 8;
+    /** {@code O_NOCTTY}: a terminal opened by path never becomes the controlling one. */
+    public static final int OPEN_NOCTTY = 16;
+
+    // File types (st_mode & S_IFMT), as fileType returns them.
+    /** No type bits: macOS reports its shared memory objects so. */
+    public static final int TYPE_UNKNOWN = 0;
+    public static final int TYPE_REGULAR = 1;
+    public static final int TYPE_DIRECTORY = 2;
+    public static final int TYPE_CHARACTER_DEVICE = 3;
+    public static final int TYPE_BLOCK_DEVICE = 4;
+    public static final int TYPE_FIFO = 5;
+    public static final int TYPE_SOCKET = 6;
+    public static final int TYPE_SYMBOLIC_LINK = 7;
 
     // posix_fadvise advice (POSIX_FADV_*).
     public static final int FADV_NORMAL = 0;
@@ -99,7 +117,8 @@ public final class Native {
     public static final int FADV_NOREUSE = 5;
 
     static {
-        NativeLibrary.load();
+        // Never throws: see NativeLibrary.loadQuietly. Platform.ensureLoaded() reports and retries.
+        NativeLibrary.loadQuietly();
     }
 
     private Native() {
@@ -135,6 +154,15 @@ public final class Native {
 
     /** {@code close(2)}. */
     public static native long close(int fd);
+
+    /** The type of an open descriptor ({@code fstat}): a {@code TYPE_*} code, or {@code -errno}. */
+    public static native long fileType(int fd);
+
+    /** Clears {@code O_NONBLOCK} on a descriptor ({@code fcntl}). */
+    public static native long clearNonblocking(int fd);
+
+    /** {@code fdatasync(2)} ({@code fsync} where there is none). */
+    public static native long datasync(int fd);
 
     /** File size through {@code lseek(SEEK_END)}. */
     public static native long fileSize(int fd);
@@ -209,6 +237,25 @@ public final class Native {
 
     /** The longest name {@code shm_open} accepts, in bytes, leading {@code '/'} included. */
     public static native int shmNameMax();
+
+    // ---- wait and wake on a word shared between processes (mmap4j_futex.c) ----
+
+    /**
+     * Sleeps while the 32-bit word at {@code address} holds {@code expected}, for at most
+     * {@code timeoutNanos}: {@code futex(FUTEX_WAIT)} (shared, not private) on Linux,
+     * {@code os_sync_wait_on_address_with_timeout(SHARED)} on macOS 14.4+, polling below that.
+     *
+     * @return {@code 0} when woken (or woken spuriously), {@code -EAGAIN} when the word did not hold
+     *         {@code expected}, {@code -ETIMEDOUT}, {@code -EINTR} (a signal), or another {@code -errno}.
+     */
+    public static native long futexWait(Object keepAlive, long address, int expected, long timeoutNanos);
+
+    /**
+     * Wakes at most {@code count} waiters on the 32-bit word at {@code address}, in any process.
+     *
+     * @return how many were woken (see {@code mm4j_futex_wake}), or {@code -errno}.
+     */
+    public static native long futexWake(Object keepAlive, long address, int count);
 
     // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
 

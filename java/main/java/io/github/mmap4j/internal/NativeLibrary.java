@@ -16,29 +16,31 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 import org.scijava.nativelib.NativeLibraryUtil;
 
 /**
- * The one place that loads {@code libmmap4j}: once per class loader, from
- * {@link Native}'s static initialiser.
+ * The one place that loads {@code libmmap4j}: once per class loader, at the
+ * first call that needs it ({@link Platform#ensureLoaded()}); a failed load is
+ * tried again by the next call.
  *
  * <p>Order: the file named by {@value #LIBRARY_PATH_PROPERTY} if set; otherwise
  * the copy inside the jar that native-lib-loader picks for this platform
  * ({@code natives/linux_64/libmmap4j.so}, ...; {@code natives/linux_64_musl/} on musl, see
  * {@link Libc}), extracted to a directory only
  * the current user can write ({@value #TMPDIR_PROPERTY}, else
- * {@code ${java.io.tmpdir}/mmap4j-<user>}), checked against the size and
- * SHA-256 recorded in the jar at build time, and reused by later JVMs when it
- * still matches. Writes go to a private temporary file renamed into place, so
- * JVMs starting together never see a half-written library.
+ * {@code ${java.io.tmpdir}/mmap4j-<user>}; see {@link ExtractionDirectory}),
+ * checked against the size and SHA-256 recorded in the jar at build time, and
+ * reused by later JVMs when it still matches. Writes go to a private temporary
+ * file renamed into place, so JVMs starting together never see a half-written
+ * library. When the shared directory is unusable or hostile (another user's, a
+ * link, not mode 0700), the library goes to a fresh private directory deleted
+ * at exit instead, said only in a FINE log record of {@code io.github.mmap4j}.
  */
 final class NativeLibrary {
 
@@ -61,10 +63,46 @@ final class NativeLibrary {
     private NativeLibrary() {
     }
 
+    /**
+     * Loads the library unless a call did already: a failure throws a fresh
+     * {@link UnsatisfiedLinkError} that says why, and leaves nothing behind that
+     * stops the next call from trying again.
+     *
+     * <p>Runs with the thread's interrupt flag cleared, and sets it again after:
+     * on JDK 8, file channels (which {@code Files.newOutputStream} and
+     * {@code Files.readAllBytes} use) refuse to run on an interrupted thread
+     * ({@code ClosedByInterruptException}), and a caller that was interrupted
+     * must still find the flag set.
+     */
     static synchronized void load() {
         if (loadedFrom != null) {
             return;
         }
+        boolean interrupted = Thread.interrupted();
+        try {
+            loadNow();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * For {@link Native}'s static initialiser, which must never throw (its class
+     * would be unusable for the JVM's life): loads if it can; on failure the
+     * natives stay unbound until {@link Platform#ensureLoaded()}, which every
+     * entry point passes, tries again and throws the reason.
+     */
+    static void loadQuietly() {
+        try {
+            load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // Reported by the next Platform.ensureLoaded().
+        }
+    }
+
+    private static void loadNow() {
         String explicit = System.getProperty(LIBRARY_PATH_PROPERTY);
         if (explicit != null && !explicit.isEmpty()) {
             File file = new File(explicit).getAbsoluteFile();
@@ -86,13 +124,35 @@ final class NativeLibrary {
         }
         String resource = Libc.folder(NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH))
                 + NativeLibraryUtil.getPlatformLibraryName(NAME);
-        Path directory = extractionDirectory();
+        String configured = System.getProperty(TMPDIR_PROPERTY);
+        boolean shared = configured == null || configured.isEmpty();
+        Path directory = shared ? ExtractionDirectory.shared() : Paths.get(configured).toAbsolutePath();
         Path library;
         try {
+            ExtractionDirectory.prepare(directory, !shared);
             library = extract(resource, directory);
         } catch (IOException e) {
-            throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
-                    + "\n  hint: " + OVERRIDES, e);
+            if (!shared) {
+                throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
+                        + "\n  hint: " + OVERRIDES, e);
+            }
+            // The shared directory is missing, someone else's, a link, or not 0700: a private one
+            // instead, silently (a log only where FINE is asked for), so that loading never depends
+            // on what another user put in the temp dir.
+            Path fallback = null;
+            try {
+                fallback = ExtractionDirectory.fresh();
+                library = extract(resource, fallback);
+                library.toFile().deleteOnExit(); // after the directory's registration: deleted first
+            } catch (IOException again) {
+                again.addSuppressed(e);
+                throw failure("could not extract " + resource + " into " + directory + " (" + e.getMessage()
+                        + ") nor into a private directory " + (fallback != null ? fallback + " " : "") + "("
+                        + again.getMessage() + ")\n  hint: " + OVERRIDES, again);
+            }
+            Logger.getLogger("io.github.mmap4j").log(Level.FINE, "mmap4j: extracted to " + fallback
+                    + " instead of " + directory + ": " + e.getMessage());
+            directory = fallback;
         }
         try {
             System.load(library.toString());
@@ -158,27 +218,23 @@ final class NativeLibrary {
         return bestNoexec ? best : null;
     }
 
-    private static Path extractionDirectory() {
-        String configured = System.getProperty(TMPDIR_PROPERTY);
-        if (configured != null && !configured.isEmpty()) {
-            return Paths.get(configured).toAbsolutePath();
-        }
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + user).toAbsolutePath();
-    }
-
-    /** Extracts (or reuses) the checked copy of {@code resource} in {@code directory}. */
+    /**
+     * Extracts (or reuses) the checked copy of {@code resource} in {@code directory},
+     * a directory {@link ExtractionDirectory} made or checked: only this user can
+     * add or change files there. Every file is still checked without following
+     * links before it is trusted.
+     */
     private static Path extract(String resource, Path directory) throws IOException {
         String[] recorded = readRecord(resource);
         String sha256 = recorded[0];
         long size = Long.parseLong(recorded[1]);
-        privateDirectory(directory);
         String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
         int dot = fileName.lastIndexOf('.');
         Path target = directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16)
                 + fileName.substring(dot));
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
                 && sha256.equals(digest(target))) {
+            ExtractionDirectory.checkFile(target, directory);
             return target;
         }
         // Not Files.createTempFile: its SecureRandom costs a fresh JVM ~15 ms. The directory is the
@@ -195,6 +251,8 @@ final class NativeLibrary {
                     out.write(chunk, 0, n);
                 }
             }
+            // Written by us, so owned by us: a directory owned by anyone else fails here, exactly (uids).
+            ExtractionDirectory.checkFile(temporary, directory);
             String actual = digest(temporary);
             if (!sha256.equals(actual) || Files.size(temporary) != size) {
                 throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
@@ -209,6 +267,7 @@ final class NativeLibrary {
         } finally {
             Files.deleteIfExists(temporary);
         }
+        ExtractionDirectory.checkFile(target, directory);
         return target;
     }
 
@@ -235,39 +294,6 @@ final class NativeLibrary {
                     + "build with -Pall-platforms for all six)");
         }
         return in;
-    }
-
-    /** Creates the directory 0700, or checks an existing one is ours and 0700. */
-    private static void privateDirectory(Path directory) throws IOException {
-        Set<PosixFilePermission> owner = EnumSet.of(PosixFilePermission.OWNER_READ,
-                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            Path parent = directory.getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try {
-                Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(owner));
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                // Another JVM created it first: checked below like any existing directory.
-            }
-            // The umask may have taken bits away, never added them; make it exact.
-            Files.setPosixFilePermissions(directory, owner);
-        }
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException(directory + " exists and is not a directory");
-        }
-        String me = System.getProperty("user.name");
-        String ownerName = Files.getOwner(directory, LinkOption.NOFOLLOW_LINKS).getName();
-        if (me != null && !me.equals(ownerName)) {
-            throw new IOException(directory + " belongs to " + ownerName + ", not " + me
-                    + "; refusing to load code from a directory another user controls");
-        }
-        Set<PosixFilePermission> actual = Files.getPosixFilePermissions(directory, LinkOption.NOFOLLOW_LINKS);
-        if (!actual.equals(owner)) {
-            throw new IOException(directory + " has permissions " + PosixFilePermissions.toString(actual)
-                    + ", expected rwx------; fix with chmod 700 or choose another -D" + TMPDIR_PROPERTY);
-        }
     }
 
     private static String digest(Path file) throws IOException {

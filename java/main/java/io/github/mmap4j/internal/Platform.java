@@ -15,23 +15,58 @@ import java.util.regex.Pattern;
 /**
  * Facts about the running platform, asked of the shim once: page size, the
  * advice and map flags its headers define, whether it has {@code posix_fadvise}.
+ *
+ * <p>Also the gate every public entry point passes before its first native
+ * call ({@link #ensureLoaded()}): the library is loaded then, not in a static
+ * initialiser, because a static initialiser that fails leaves its class
+ * unusable for the JVM's life ({@code NoClassDefFoundError} on every later
+ * use). A failed load throws a clear {@link UnsatisfiedLinkError}, and the next
+ * call tries again.
  */
 public final class Platform {
 
-    private static final long PAGE_SIZE = Native.pageSize();
-    private static final String NAME = Native.platform();
-    private static final long ADVICE = Native.supportedAdvice();
-    private static final long MAP_FLAGS = Native.supportedMapFlags();
-    private static final boolean FADVISE = Native.hasFadvise();
-    private static final int SHM_NAME_MAX = Native.shmNameMax();
+    /** The facts, once the library is loaded; immutable, so publishing it needs no lock. */
+    private static Facts facts;
 
-    static {
-        if (PAGE_SIZE <= 0 || (PAGE_SIZE & (PAGE_SIZE - 1)) != 0) {
-            throw new ExceptionInInitializerError("mmap4j: sysconf(_SC_PAGESIZE) returned " + PAGE_SIZE);
+    private Platform() {
+    }
+
+    /** What the shim says about the platform, read once after loading. */
+    private static final class Facts {
+        final long pageSize = Native.pageSize();
+        final String name = Native.platform();
+        final long advice = Native.supportedAdvice();
+        final long mapFlags = Native.supportedMapFlags();
+        final boolean fadvise = Native.hasFadvise();
+        final int shmNameMax = Native.shmNameMax();
+
+        Facts() {
+            if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0) {
+                throw new IllegalStateException("mmap4j: sysconf(_SC_PAGESIZE) returned " + pageSize);
+            }
         }
     }
 
-    private Platform() {
+    private static Facts facts() {
+        Facts f = facts;
+        return f != null ? f : load();
+    }
+
+    private static synchronized Facts load() {
+        if (facts == null) {
+            NativeLibrary.load();
+            facts = new Facts();
+        }
+        return facts;
+    }
+
+    /**
+     * Loads the native library if no call did yet; a no-op after the first success.
+     *
+     * @throws UnsatisfiedLinkError when it cannot be loaded (this time: a later call tries again).
+     */
+    public static void ensureLoaded() {
+        facts();
     }
 
     /**
@@ -40,7 +75,7 @@ public final class Platform {
      * @return bytes per page, a power of two.
      */
     public static long pageSize() {
-        return PAGE_SIZE;
+        return facts().pageSize;
     }
 
     /**
@@ -49,7 +84,7 @@ public final class Platform {
      * @return e.g. {@code linux-x86_64} or {@code macos-aarch64}.
      */
     public static String name() {
-        return NAME;
+        return facts().name;
     }
 
     /**
@@ -58,7 +93,7 @@ public final class Platform {
      * @return bit {@code Native.ADV_x} set for each.
      */
     public static long supportedAdvice() {
-        return ADVICE;
+        return facts().advice;
     }
 
     /**
@@ -67,7 +102,7 @@ public final class Platform {
      * @return bit {@code Native.FLAG_x} set for each.
      */
     public static long supportedMapFlags() {
-        return MAP_FLAGS;
+        return facts().mapFlags;
     }
 
     /**
@@ -76,7 +111,7 @@ public final class Platform {
      * @return {@code true} on Linux.
      */
     public static boolean hasFadvise() {
-        return FADVISE;
+        return facts().fadvise;
     }
 
     /**
@@ -85,7 +120,7 @@ public final class Platform {
      * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.
      */
     public static int shmNameMax() {
-        return SHM_NAME_MAX;
+        return facts().shmNameMax;
     }
 
     /**
@@ -94,6 +129,7 @@ public final class Platform {
      * @return the absolute path of the loaded file.
      */
     public static String libraryPath() {
+        ensureLoaded();
         return NativeLibrary.loadedFrom();
     }
 
@@ -146,7 +182,7 @@ public final class Platform {
      * @return the largest multiple of the page size not above {@code value}.
      */
     public static long alignDown(long value) {
-        return value & -PAGE_SIZE;
+        return value & -facts().pageSize;
     }
 
     /**
@@ -156,6 +192,7 @@ public final class Platform {
      * @return the smallest multiple of the page size not below {@code value}.
      */
     public static long alignUp(long value) {
-        return (value + PAGE_SIZE - 1) & -PAGE_SIZE;
+        long pageSize = facts().pageSize;
+        return (value + pageSize - 1) & -pageSize;
     }
 }

@@ -7,6 +7,8 @@ package io.github.mmap4j.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,6 +40,13 @@ final class Cli {
         }
         return new Cli(exit, new String(out.toByteArray(), StandardCharsets.UTF_8),
                 new String(err.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code data} to {@code dir/name}, creating the directories on the way. */
+    static Path write(Path dir, String name, byte[] data) throws IOException {
+        Path path = dir.resolve(name);
+        Files.createDirectories(path.getParent());
+        return Files.write(path, data);
     }
 
     /** Runs a command line as a child process, bounded in time. */

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.TestJvm;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,16 +42,8 @@ class CliIT {
         return jar;
     }
 
-    private static String java() {
-        String configured = System.getProperty("mmap4j.testJvm");
-        if (configured != null && new File(configured).canExecute()) {
-            return configured;
-        }
-        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-    }
-
     private static List<String> tool(String... args) {
-        List<String> cmd = new ArrayList<>(Arrays.asList(java(), "-jar", jar()));
+        List<String> cmd = new ArrayList<>(Arrays.asList(TestJvm.java(), "-jar", jar()));
         cmd.addAll(Arrays.asList(args));
         return cmd;
     }
@@ -92,6 +86,10 @@ class CliIT {
     @Test
     void unreadableDirectoryIsReportedAndTheRestStillRun() throws Exception {
         Assumptions.assumeTrue(isRoot() && CliTest.onPath("setpriv"), "needs root and setpriv to run as nobody");
+        Cli probe = Cli.exec(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                TestJvm.java(), "-version"));
+        Assumptions.assumeTrue(probe.exit == 0, "user nobody cannot run the JVM under test " + TestJvm.java()
+                + " (in a directory only its owner may enter, such as root's home?): " + probe.err);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path closed = Files.createDirectory(dir.resolve("closed"));
         data("closed/inside.bin", 100);
@@ -158,8 +156,13 @@ class CliIT {
     }
 
     private static long pid(Process p) throws Exception {
-        // Process.pid() is Java 9+; this runs on JDK 17 and 25 (UNIXProcess.pid field on 8).
-        return (Long) Process.class.getMethod("pid").invoke(p);
+        try {
+            return (Long) Process.class.getMethod("pid").invoke(p); // Java 9+
+        } catch (NoSuchMethodException e) {
+            java.lang.reflect.Field pid = p.getClass().getDeclaredField("pid"); // JDK 8's UNIXProcess
+            pid.setAccessible(true);
+            return pid.getInt(p);
+        }
     }
 
     private static String read(Path p) throws IOException {

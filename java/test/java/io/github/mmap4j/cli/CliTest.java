@@ -37,12 +37,9 @@ class CliTest {
     private final long page = Mmap.pageSize();
 
     private Path file(String name, long bytes) throws IOException {
-        Path path = dir.resolve(name);
-        Files.createDirectories(path.getParent());
         byte[] data = new byte[(int) bytes];
         new Random(bytes).nextBytes(data);
-        Files.write(path, data);
-        return path;
+        return Cli.write(dir, name, data);
     }
 
     private static long num(Map<String, Object> o, String key) {

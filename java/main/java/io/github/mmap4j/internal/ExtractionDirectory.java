@@ -1,0 +1,145 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Where the library is extracted, made so that another local user cannot turn
+ * it against the user loading it.
+ *
+ * <p>The shared location, {@code ${java.io.tmpdir}/mmap4j-<user>}, sits in a
+ * directory every user can write. Another user can put a symbolic link or a
+ * directory of their own under that name before us, or swap one in and out. So
+ * the directory is made with mode 0700 in one {@code mkdir} (which never
+ * follows a link), nothing is ever {@code chmod}ed or {@code chown}ed (those
+ * follow links), and what is found there is checked without following links:
+ * a directory, not a link, owned by the current user, mode exactly 0700. Inside
+ * a directory like that nobody else can add, replace or change a file, in a
+ * sticky {@code /tmp} nobody else can rename or remove the directory either.
+ * Anything else is refused, and the caller falls back to a fresh private
+ * directory of a random name, deleted at exit.
+ */
+final class ExtractionDirectory {
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_ATTRIBUTE =
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+
+    private ExtractionDirectory() {
+    }
+
+    /** {@code ${java.io.tmpdir}/mmap4j-<user>}: shared by this user's JVMs, so one extraction serves them all. */
+    static Path shared() {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + user).toAbsolutePath();
+    }
+
+    /**
+     * Creates {@code directory} with mode 0700, or finds it there already, and checks it.
+     *
+     * @param directory     the directory.
+     * @param createParents whether to create missing parents (a directory the user named, not the temp dir).
+     * @throws IOException when it cannot be made, or is not a directory of this user's with mode 0700;
+     *                     the message says which.
+     */
+    static void prepare(Path directory, boolean createParents) throws IOException {
+        Path parent = directory.getParent();
+        if (createParents && parent != null && !Files.isDirectory(parent)) {
+            Files.createDirectories(parent);
+        }
+        try {
+            // mkdir(2) with the mode: no window where it exists with another mode, and a name that
+            // exists in any form (a link included) fails here instead of being followed.
+            Files.createDirectory(directory, OWNER_ONLY_ATTRIBUTE);
+        } catch (FileAlreadyExistsException e) {
+            // Ours from an earlier JVM, or someone else's: the checks below tell.
+        }
+        check(directory);
+    }
+
+    /**
+     * A new directory of a random name next to the shared one, checked like it,
+     * and deleted at exit (with the library in it: register that afterwards).
+     *
+     * @return the directory.
+     * @throws IOException when it cannot be made with mode 0700.
+     */
+    static Path fresh() throws IOException {
+        Path directory = Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")),
+                shared().getFileName() + "-", OWNER_ONLY_ATTRIBUTE).toAbsolutePath();
+        directory.toFile().deleteOnExit();
+        check(directory);
+        return directory;
+    }
+
+    /**
+     * Checks, without following links, that {@code directory} is a directory of
+     * this user's with mode exactly 0700.
+     */
+    private static void check(Path directory) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException(directory + " is a symbolic link; refusing to follow it");
+        }
+        if (!attributes.isDirectory()) {
+            throw new IOException(directory + " exists and is not a directory");
+        }
+        String me = System.getProperty("user.name");
+        String owner = attributes.owner().getName();
+        if (me == null || !me.equals(owner)) {
+            throw new IOException(directory + " belongs to " + owner + ", not " + me
+                    + "; refusing to load code from a directory another user controls");
+        }
+        if (!attributes.permissions().equals(OWNER_ONLY)) {
+            throw new IOException(directory + " has permissions " + PosixFilePermissions.toString(
+                    attributes.permissions()) + ", expected rwx------ (left as found: mmap4j never changes a mode, "
+                    + "which a link could carry elsewhere); fix with chmod 700 or choose another -D"
+                    + NativeLibrary.TMPDIR_PROPERTY);
+        }
+    }
+
+    /**
+     * Checks, without following links, that {@code file} is a regular file with
+     * the same owner as the directory it is in, and that only that owner may
+     * write it: what {@code System.load} may be given.
+     *
+     * @param file      a file in {@code directory}.
+     * @param directory a directory {@link #prepare} or {@link #fresh} checked.
+     * @throws IOException when it is anything else.
+     */
+    static void checkFile(Path file, Path directory) throws IOException {
+        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            throw new IOException(file + " is not a regular file" + (attributes.isSymbolicLink() ? " (a link)" : ""));
+        }
+        // Numeric ids: the name check of the directory went through user.name; this one is exact.
+        Object fileOwner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object directoryOwner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        if (!fileOwner.equals(directoryOwner)) {
+            throw new IOException(file + " belongs to uid " + fileOwner + ", its directory to uid " + directoryOwner);
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException(file + " can be written by others (" + PosixFilePermissions.toString(permissions)
+                    + ")");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Loading the library in a fresh JVM ({@link LoadingChild}, on the JVM under
+ * test, {@code -Dmmap4j.testJvm}): a first call on an interrupted thread loads
+ * and leaves the flag set (JDK 8's file channels refuse interrupted threads),
+ * and a failed load is retried by the next call instead of leaving mmap4j's
+ * classes unusable ({@code NoClassDefFoundError}) for the JVM's life.
+ */
+class LoadingTest {
+
+    @TempDir
+    Path dir;
+
+    private ChildJvm.Result child(List<String> options, String... args) throws Exception {
+        ChildJvm.Result r = ChildJvm.run(dir, 60, options, LoadingChild.class, args);
+        assertEquals(0, r.exit, r.toString());
+        return r;
+    }
+
+    private Path data() throws Exception {
+        return Files.write(dir.resolve("data.bin"), new byte[] {42});
+    }
+
+    @Test
+    void aFirstCallOnAnInterruptedThreadLoadsAndLeavesTheFlagSet() throws Exception {
+        Path data = data();
+        Path extractTo = dir.resolve("fresh");
+        // Twice: the first JVM extracts, the second checks and reuses the extracted copy.
+        for (String run : Arrays.asList("extracting", "reusing")) {
+            ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + extractTo), "interrupted", data.toString());
+            assertTrue(r.out.contains("first call: ok: page size "), run + ": " + r);
+            assertTrue(r.out.contains("still interrupted: true"), run + ": " + r);
+            assertTrue(r.out.contains("map: ok: mapped, first byte 42"), run + ": " + r);
+            assertTrue(r.out.contains("loaded from " + extractTo), run + ": " + r);
+        }
+    }
+
+    @Test
+    void aFailedExtractionIsRetriedByTheNextCall() throws Exception {
+        Path data = data();
+        Path notADirectory = Files.write(dir.resolve("not-a-directory"), new byte[0]);
+        Path good = dir.resolve("good");
+        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + notADirectory), "retry-tmpdir",
+                data.toString(), good.toString());
+        String failed = "java.lang.UnsatisfiedLinkError: mmap4j: could not extract ";
+        assertTrue(r.out.contains("first call: " + failed), r.toString());
+        assertTrue(r.out.contains("second call: " + failed), "the same clear error, not NoClassDefFoundError: " + r);
+        assertTrue(r.out.contains("after fixing: ok: page size "), r.toString());
+        assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
+        assertTrue(r.out.contains("loaded from " + good), r.toString());
+        assertTrue(!r.out.contains("NoClassDefFoundError") && !r.err.contains("NoClassDefFoundError"), r.toString());
+    }
+
+    @Test
+    void aFailedLoadOfANamedLibraryIsRetriedByTheNextCall() throws Exception {
+        Path data = data();
+        Path missing = dir.resolve("no-such-libmmap4j.so");
+        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + missing), "retry-library-path",
+                data.toString());
+        String failed = "java.lang.UnsatisfiedLinkError: mmap4j: could not load " + missing;
+        assertTrue(r.out.contains("first call: " + failed), r.toString());
+        assertTrue(r.out.contains("second call: " + failed), r.toString());
+        assertTrue(r.out.contains("after fixing: ok: mapped, first byte 42"), r.toString());
+    }
+
+    /**
+     * The shared directory ({@code ${java.io.tmpdir}/mmap4j-<user>}) is a link to a
+     * file of the user's, a directory of the user's with another mode, or a file:
+     * it is left exactly as found (never chmod'ed: a link would carry the chmod to
+     * its target), and the library loads from a private directory, deleted at exit.
+     */
+    @Test
+    void aSharedDirectoryThatIsNotAsExpectedIsLeftAloneAndAPrivateOneUsed() throws Exception {
+        Path data = data();
+        String name = "mmap4j-" + System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path victim = Files.write(dir.resolve("victim.txt"), new byte[] {1});
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("rw-r--r--"));
+        for (String kind : Arrays.asList("link to a file", "directory 0755", "regular file")) {
+            Path tmp = Files.createDirectory(dir.resolve("tmp-" + kind.replace(' ', '-')));
+            Path shared = tmp.resolve(name);
+            switch (kind) {
+                case "link to a file":
+                    Files.createSymbolicLink(shared, victim);
+                    break;
+                case "directory 0755":
+                    Files.createDirectory(shared);
+                    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxr-xr-x"));
+                    break;
+                default:
+                    Files.write(shared, new byte[] {2});
+            }
+            ChildJvm.Result r = child(Arrays.asList("-Djava.io.tmpdir=" + tmp), "load", data.toString());
+            assertTrue(r.out.contains("map: ok: mapped, first byte 42"), kind + ": " + r);
+            assertTrue(r.out.contains("loaded from " + tmp.resolve(name) + "-"), kind + ": " + r);
+            // JDK 24+ warns about System.load from the class path ("WARNING: ..."): not mmap4j's words.
+            assertEquals("", r.err.replaceAll("(?m)^WARNING: .*$", "").trim(),
+                    kind + ": the fallback is silent: " + r);
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)), kind);
+            if (kind.startsWith("directory")) {
+                assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared,
+                        LinkOption.NOFOLLOW_LINKS)), kind + ": left as found");
+            }
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(Collections.singletonList(shared), left.collect(Collectors.toList()),
+                        kind + ": the private directory is gone after exit, the shared name is as found");
+            }
+        }
+    }
+}
