@@ -173,6 +173,7 @@ class IpcTest {
 
     @Test
     void aWaitingJvmIsWokenByACProgram() throws Exception {
+        helper(); // here, not only in the waker thread: without a helper the test skips instead of waiting 60 s
         AtomicReference<String> out = new AtomicReference<>();
         AtomicReference<Throwable> failed = new AtomicReference<>();
         Thread waker = new Thread(() -> {
