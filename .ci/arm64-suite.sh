@@ -47,9 +47,13 @@ mkdir -p "$jvm/bin"
 printf '#!/bin/sh\nexec %s -XX:TieredStopAtLevel=1 -Djdk.lang.Process.launchMechanism=FORK "$@"\n' "$jre17" > "$jvm/bin/java"
 chmod +x "$jvm/bin/java"
 "$jvm/bin/java" -version 2>&1 | sed 's/^/   /'
+# IpcTest's C process is the host build's ipc_helper (an x86_64 program sharing futex words
+# with the emulated JVM: qemu passes futex calls to the kernel); without it those tests skip.
+helper=$PWD/target/native/host/ipc_helper
+[ -x "$helper" ] || helper=none
 # Only the goal (no lifecycle): an initialize phase would clean target/classes/natives, which
 # later steps test. The jar replaces target/classes (pom profile test-jar).
-./mvnw -B -o -Dmmap4j.testJar="$jar" -Dmmap4j.testJvm="$jvm/bin/java" \
+./mvnw -B -o -Dmmap4j.testJar="$jar" -Dmmap4j.testJvm="$jvm/bin/java" -Dmmap4j.ipcHelper="$helper" \
   -Dsurefire.excludesFile="$PWD/.ci/arm64-excludes.txt" \
   -Dsurefire.reportsDirectory="$PWD/target/surefire-reports-arm64" \
   surefire:test
