@@ -23,6 +23,16 @@
 #include "io_github_mmap4j_internal_Native.h"
 
 #define NATIVE_CLASS "io/github/mmap4j/internal/Native"
+#define LOADER_CLASS "io/github/mmap4j/internal/NativeLibrary"
+
+/* The build identity (CMake sets both): the project version, and the hash of the javac -h
+ * header this file was compiled against (every native's name and signature, Native's constants). */
+#ifndef MM4J_BUILD_VERSION
+#define MM4J_BUILD_VERSION "unknown"
+#endif
+#ifndef MM4J_BUILD_INTERFACE
+#define MM4J_BUILD_INTERFACE "unknown"
+#endif
 
 static jclass file_descriptor_class;  /* java.io.FileDescriptor */
 static jfieldID file_descriptor_fd;   /* java.io.FileDescriptor.fd (int) */
@@ -320,6 +330,14 @@ static const JNINativeMethod method_table[] = {
     {"guardInstall", "()J", (void *) mm_guardInstall},
     {"guardAdd", "(JJ)J", (void *) mm_guardAdd},
     {"guardRemove", "(I)V", (void *) mm_guardRemove},
+#ifdef MM4J_TEST_OLD_BUILD
+#define CHECKS_BUILD 0
+    /* A test library standing for a build older than the identity check: one native the
+     * classes do not declare, as when a library of another build is named by the user. */
+    {"retire", "(JJ)J", (void *) mm_unmap},
+#else
+#define CHECKS_BUILD 1
+#endif
 };
 // JNI Method Registration Table End
 
@@ -346,10 +364,29 @@ static int cache_ids(JNIEnv *env) {
     return file_channel_impl == NULL ? -1 : 0;
 }
 
+/* Hands this library's build identity to NativeLibrary.checkBuild before anything is bound:
+ * classes of another build throw there (an UnsatisfiedLinkError naming both builds), which
+ * System.load rethrows. Classes without the method predate the check: RegisterNatives decides. */
+static int check_build(JNIEnv *env) {
+    jclass loader = (*env)->FindClass(env, LOADER_CLASS);
+    jmethodID check = loader == NULL ? NULL
+            : (*env)->GetStaticMethodID(env, loader, "checkBuild", "(Ljava/lang/String;Ljava/lang/String;)V");
+    if (check == NULL) {
+        (*env)->ExceptionClear(env);
+        return 0;
+    }
+    jstring version = (*env)->NewStringUTF(env, MM4J_BUILD_VERSION);
+    jstring interface_hash = version == NULL ? NULL : (*env)->NewStringUTF(env, MM4J_BUILD_INTERFACE);
+    if (interface_hash == NULL) return -1;
+    (*env)->CallStaticVoidMethod(env, loader, check, version, interface_hash);
+    return (*env)->ExceptionCheck(env) ? -1 : 0;
+}
+
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     (void) reserved;
     JNIEnv *env;
     if ((*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_6) != JNI_OK) return JNI_ERR;
+    if (CHECKS_BUILD && check_build(env) != 0) return JNI_ERR;
     if (cache_ids(env) != 0) return JNI_ERR;
     jclass native_class = (*env)->FindClass(env, NATIVE_CLASS);
     if (native_class == NULL) return JNI_ERR;

@@ -7,13 +7,20 @@ package io.github.mmap4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -125,6 +132,81 @@ class LoadingTest {
                 assertEquals(Collections.singletonList(shared), left.collect(Collectors.toList()),
                         kind + ": the private directory is gone after exit, the shared name is as found");
             }
+        }
+    }
+
+    /**
+     * A library of another build named by {@code -Dmmap4j.library.path}: refused before anything
+     * is bound, the message naming both builds and what to do; then, the property gone, the jar's
+     * copy loads. Two such libraries ({@code native/CMakeLists.txt}): one reporting another
+     * build identity, one older than the check (it binds a native the classes lack).
+     */
+    @Test
+    void aLibraryOfAnotherBuildIsRefusedNamingBothBuilds() throws Exception {
+        String builds = System.getProperty("mmap4j.otherBuilds", "none");
+        Path other = Paths.get(builds, "libmmap4j_other_build.so");
+        Path old = Paths.get(builds, "libmmap4j_old_build.so");
+        assumeTrue(Files.isRegularFile(other) && Files.isRegularFile(old),
+                "no libraries of other builds in -Dmmap4j.otherBuilds=" + builds + " (a build without the C tests)");
+        Path data = data();
+        String these = "these classes are mmap4j " + Version.VERSION + " (native interface ";
+        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + other), "retry-library-path",
+                data.toString());
+        String refused = "java.lang.UnsatisfiedLinkError: mmap4j: could not load " + other + " named by "
+                + "-Dmmap4j.library.path: the library is mmap4j 0.0.9 (native interface 0123456789abcdef), " + these;
+        assertTrue(r.out.contains("first call: " + refused), r.toString());
+        assertTrue(r.out.contains("second call: " + refused), r.toString());
+        assertTrue(r.out.contains("after fixing: ok: mapped, first byte 42"), r.toString());
+
+        r = child(Arrays.asList("-Dmmap4j.library.path=" + old), "retry-library-path", data.toString());
+        refused = "java.lang.UnsatisfiedLinkError: mmap4j: could not load " + old + " named by -Dmmap4j.library.path: "
+                + "it is of another build of mmap4j, older than these classes or newer (it binds a native these "
+                + "classes do not declare: ";
+        assertTrue(r.out.contains("first call: " + refused), r.toString());
+        assertTrue(r.out.contains(these), r.toString());
+        assertTrue(r.out.contains("after fixing: ok: mapped, first byte 42"), r.toString());
+    }
+
+    /**
+     * Copies of other builds in the extraction directory go once this JVM has loaded its own,
+     * with leftovers of extractions that died; files that are not mmap4j's stay. While another
+     * JVM holds the directory's lock (it may be loading one of them), nothing goes.
+     */
+    @Test
+    void copiesOfOtherBuildsGoOnceNoJvmCanBeLoadingThem() throws Exception {
+        Path data = data();
+        Path into = dir.resolve("extracted");
+        List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
+        ChildJvm.Result r = child(options, "load", data.toString());
+        assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
+        Set<String> ours = names(into);
+        assertEquals(2, ours.size(), "the copy and the lock file: " + ours);
+
+        List<String> others = Arrays.asList("libmmap4j-0123456789abcdef.so", "libmmap4j-fedcba9876543210.dylib",
+                ".extract-1a2b-3c.tmp");
+        Path unrelated = Files.write(into.resolve("notes.txt"), new byte[] {1});
+        for (String other : others) {
+            Files.write(into.resolve(other), new byte[] {7});
+        }
+        // Another JVM in the middle of loading: it holds the lock shared.
+        try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+             FileLock loading = lockFile.lock(0, Long.MAX_VALUE, true)) {
+            child(options, "load", data.toString());
+            for (String other : others) {
+                assertTrue(Files.exists(into.resolve(other)), other + " stays while another JVM may load it");
+            }
+        }
+        child(options, "load", data.toString());
+        Set<String> left = names(into);
+        left.remove(unrelated.getFileName().toString());
+        assertEquals(ours, left, "only this build's copy and the lock file are left");
+        assertTrue(Files.exists(unrelated), "a file that is not mmap4j's stays");
+    }
+
+    private static Set<String> names(Path directory) throws Exception {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 }

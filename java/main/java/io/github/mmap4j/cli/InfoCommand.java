@@ -45,7 +45,8 @@ final class InfoCommand extends Command {
         if (options.json) {
             out.println(new Json().field("version", Version.VERSION).field("platform", Platform.name())
                     .field("java", java).field("page_size", Mmap.pageSize())
-                    .field("native_library", Platform.libraryPath()).field("fadvise", Platform.hasFadvise())
+                    .field("native_library", Platform.libraryPath())
+                    .field("native_build", Platform.libraryBuild()).field("fadvise", Platform.hasFadvise())
                     .field("advice", String.join(" ", advice)).field("map_flags", String.join(" ", flags)));
             return 0;
         }
@@ -53,6 +54,7 @@ final class InfoCommand extends Command {
         out.println("platform:       " + Platform.name() + " (Java " + java + ")");
         out.println("page size:      " + Mmap.pageSize());
         out.println("native library: " + Platform.libraryPath());
+        out.println("native build:   " + Platform.libraryBuild());
         out.println("advice:         " + String.join(" ", advice));
         out.println("map flags:      " + String.join(" ", flags));
         out.println("posix_fadvise:  " + (Platform.hasFadvise() ? "yes" : "no (evict uses msync MS_INVALIDATE)"));

@@ -17,8 +17,10 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,6 +61,18 @@ final class NativeLibrary {
             + "built) or -D" + TMPDIR_PROPERTY + "=/a/directory/mounted/exec (where to extract)";
 
     private static String loadedFrom;
+    /** True while this class loads the library (see {@link #load}). */
+    private static boolean loading;
+    /** The build identity of the library being loaded, as {@link #checkBuild} received it. */
+    private static String loadedBuild;
+    /**
+     * Libraries named by {@value #LIBRARY_PATH_PROPERTY} that {@code System.load} refused as another
+     * build's, with the reason: never loaded again. A build older than the identity check may have
+     * bound some of {@link Native}'s methods to its code before it failed, and the JDK unloads it;
+     * loading it again can return without error, leaving those methods pointing at unmapped code.
+     * Only a successful load of the right library (which binds every method) makes them safe.
+     */
+    private static final Map<String, String> refused = new HashMap<>();
 
     private NativeLibrary() {
     }
@@ -75,13 +89,20 @@ final class NativeLibrary {
      * must still find the flag set.
      */
     static synchronized void load() {
-        if (loadedFrom != null) {
+        // loading: the library's JNI_OnLoad initialises Native (FindClass), whose static
+        // initialiser comes back here on this thread while System.load is still running. Returning
+        // at once leaves the outcome to the outer call: were the inner call to load, System.load
+        // would report success for the library being loaded, and a library refused afterwards
+        // (RegisterNatives failed, the JDK unloaded it) would count as loaded.
+        if (loadedFrom != null || loading) {
             return;
         }
         boolean interrupted = Thread.interrupted();
+        loading = true;
         try {
             loadNow();
         } finally {
+            loading = false;
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -106,12 +127,25 @@ final class NativeLibrary {
         String explicit = System.getProperty(LIBRARY_PATH_PROPERTY);
         if (explicit != null && !explicit.isEmpty()) {
             File file = new File(explicit).getAbsoluteFile();
+            String before = refused.get(file.getPath());
+            if (before != null) {
+                throw failure(before, null);
+            }
             try {
                 System.load(file.getPath());
-            } catch (UnsatisfiedLinkError e) {
-                throw failure("could not load " + file + " named by -D" + LIBRARY_PATH_PROPERTY + ": " + e.getMessage()
-                        + "\n  hint: point it at a libmmap4j built for " + describeHost() + ", or remove the "
-                        + "property to use the jar's copy", e);
+            } catch (LinkageError e) {
+                String hint = otherBuild(e)
+                        ? "point -D" + LIBRARY_PATH_PROPERTY + " at the libmmap4j of the build these classes come "
+                                + "from (the same version and sources: target/classes/natives/<platform>/ of that "
+                                + "build), or remove the property to use the jar's copy"
+                        : "point it at a libmmap4j built for " + describeHost() + ", or remove the "
+                                + "property to use the jar's copy";
+                String message = "could not load " + file + " named by -D" + LIBRARY_PATH_PROPERTY + ": "
+                        + describe(e) + "\n  hint: " + hint;
+                if (otherBuild(e)) {
+                    refused.put(file.getPath(), message);
+                }
+                throw failure(message, e);
             }
             loadedFrom = file.getPath();
             return;
@@ -130,7 +164,14 @@ final class NativeLibrary {
         Path library;
         try {
             ExtractionDirectory.prepare(directory, !shared);
-            library = extract(resource, directory);
+            Path into = directory;
+            // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
+            library = OldCopies.whileLoading(directory, () -> {
+                Path copy = extract(resource, into);
+                loadExtracted(resource, copy);
+                return copy;
+            });
+            OldCopies.remove(directory, library);
         } catch (IOException e) {
             if (!shared) {
                 throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
@@ -152,11 +193,22 @@ final class NativeLibrary {
             }
             Logger.getLogger("io.github.mmap4j").log(Level.FINE, "mmap4j: extracted to " + fallback
                     + " instead of " + directory + ": " + e.getMessage());
-            directory = fallback;
+            loadExtracted(resource, library);
         }
+        loadedFrom = library.toString();
+    }
+
+    /** {@code System.load} of an extracted copy, its failure explained. */
+    private static void loadExtracted(String resource, Path library) {
         try {
             System.load(library.toString());
-        } catch (UnsatisfiedLinkError e) {
+        } catch (LinkageError e) {
+            if (otherBuild(e)) {
+                throw failure("the jar's " + resource + " (extracted to " + library + ") is not of the build of "
+                        + "these classes: " + describe(e) + "\n  hint: the jar was put together from two builds; "
+                        + "build it again with ./mvnw package", e);
+            }
+            Path directory = library.getParent();
             String noexec = noexecMount(directory);
             String hint = noexec != null
                     ? directory + " is on a file system mounted noexec (" + noexec + "), where no library can be "
@@ -165,7 +217,76 @@ final class NativeLibrary {
             throw failure("could not load " + resource + " extracted to " + library + " (platform " + describeHost()
                     + "): " + e.getMessage() + "\n  hint: " + hint, e);
         }
-        loadedFrom = library.toString();
+    }
+
+    /**
+     * Called by the library's {@code JNI_OnLoad} before it binds anything, with the library's build
+     * identity (version, and the hash of the JNI header it was compiled against): throws
+     * {@link BuildMismatch} when these classes were built with another header, which
+     * {@code System.load} then throws. Classes built without the native build (no
+     * {@code native-build.txt}) check nothing.
+     */
+    static void checkBuild(String libraryVersion, String libraryInterface) {
+        String library = libraryVersion + " (native interface " + libraryInterface + ")";
+        String[] expected = expectedBuild();
+        if (expected != null && !expected[1].equals(libraryInterface)) {
+            throw new BuildMismatch("the library is mmap4j " + library + ", these classes are mmap4j "
+                    + expected[0] + " (native interface " + expected[1] + ")");
+        }
+        loadedBuild = library;
+    }
+
+    /** {@code [version, interface]} of the build these classes come from, or null when unknown. */
+    private static String[] expectedBuild() {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream("native-build.txt")) {
+            if (in == null) {
+                return null;
+            }
+            byte[] bytes = new byte[256];
+            int length = 0;
+            int n;
+            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
+                length += n;
+            }
+            String[] fields = new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+            return fields.length == 2 ? fields : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A library of another build: a refused identity, or (a build older than the check) a native
+     * the classes do not declare, which {@code RegisterNatives} reports as {@link NoSuchMethodError}. */
+    private static boolean otherBuild(LinkageError e) {
+        return e instanceof BuildMismatch || e instanceof NoSuchMethodError;
+    }
+
+    private static String describe(LinkageError e) {
+        if (e instanceof NoSuchMethodError) {
+            return "it is of another build of mmap4j, older than these classes or newer (it binds a native these "
+                    + "classes do not declare: " + e.getMessage() + "); these classes are mmap4j "
+                    + versionOfClasses();
+        }
+        return e.getMessage();
+    }
+
+    private static String versionOfClasses() {
+        String[] expected = expectedBuild();
+        return expected == null ? "(build unknown)" : expected[0] + " (native interface " + expected[1] + ")";
+    }
+
+    /** The library's build identity once loaded, e.g. {@code 0.1.0 (native interface 3f2a...)}. */
+    static synchronized String loadedBuild() {
+        return loadedBuild;
+    }
+
+    /** {@link #checkBuild}'s refusal: a library of another build. */
+    static final class BuildMismatch extends UnsatisfiedLinkError {
+        private static final long serialVersionUID = 1L;
+
+        BuildMismatch(String message) {
+            super(message);
+        }
     }
 
     static synchronized String loadedFrom() {

@@ -134,6 +134,18 @@ public final class Platform {
     }
 
     /**
+     * The loaded library's build identity: its version and the hash of the JNI interface it was
+     * built for, e.g. {@code 0.1.0 (native interface 3f2a9c0d1e5b7a68)}; the loader refuses a
+     * library whose interface differs from these classes'.
+     *
+     * @return the identity the library reported when it was loaded.
+     */
+    public static String libraryBuild() {
+        ensureLoaded();
+        return NativeLibrary.loadedBuild();
+    }
+
+    /**
      * The kernel's limit on mappings per process ({@code vm.max_map_count}), read
      * once; 65530 (Linux's default) where it cannot be read (macOS has no such limit).
      *
