@@ -19,7 +19,7 @@ import java.nio.ByteBuffer;
  * {@code <stdatomic.h>} on the same word sees the same values).
  *
  * <pre>{@code
- * ByteBuffer shm = SharedMemory.openOrCreate("/counters", 4096);
+ * ByteBuffer shm = SharedMemory.map("/counters", 0, 4096, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
  * long ticket = Atomics.getAndAddLong(shm, 0, 1);          // lock xadd, seen by every process
  * if (Atomics.compareAndSetInt(shm, 64, 0, 1)) { ... }       // a flag only one process wins
  * }</pre>

@@ -62,25 +62,17 @@ final class Codes {
         return advice.code();
     }
 
-    static int sync(SyncMode... modes) {
-        int bits = 0;
-        for (SyncMode mode : Objects.requireNonNull(modes, "modes")) {
-            switch (Objects.requireNonNull(mode, "mode")) {
-                case SYNC:
-                    bits |= Native.SYNC_SYNC;
-                    break;
-                case ASYNC:
-                    bits |= Native.SYNC_ASYNC;
-                    break;
-                default:
-                    bits |= Native.SYNC_INVALIDATE;
-                    break;
-            }
+    static int sync(SyncMode mode) {
+        switch (Objects.requireNonNull(mode, "mode")) {
+            case SYNC:
+                return Native.SYNC_SYNC;
+            case ASYNC:
+                return Native.SYNC_ASYNC;
+            case SYNC_INVALIDATE:
+                return Native.SYNC_SYNC | Native.SYNC_INVALIDATE;
+            default:
+                return Native.SYNC_ASYNC | Native.SYNC_INVALIDATE;
         }
-        if ((bits & Native.SYNC_SYNC) != 0 && (bits & Native.SYNC_ASYNC) != 0) {
-            throw new IllegalArgumentException("sync: SYNC and ASYNC exclude each other");
-        }
-        return bits;
     }
 
     static UnsupportedOperationException unsupported(String what, String name) {

@@ -154,7 +154,7 @@ public final class MapOptions {
      *
      * @return an unmodifiable set; empty means {@code PROT_NONE}.
      */
-    public Set<Protection> protection() {
+    Set<Protection> protection() {
         return Collections.unmodifiableSet(protection);
     }
 
@@ -163,7 +163,7 @@ public final class MapOptions {
      *
      * @return shared or private.
      */
-    public Sharing sharing() {
+    Sharing sharing() {
         return sharing;
     }
 
@@ -172,7 +172,7 @@ public final class MapOptions {
      *
      * @return an unmodifiable set.
      */
-    public Set<MapFlag> flags() {
+    Set<MapFlag> flags() {
         return Collections.unmodifiableSet(flags);
     }
 
@@ -181,7 +181,7 @@ public final class MapOptions {
      *
      * @return the advice, or {@code null} for none.
      */
-    public Advice advice() {
+    Advice advice() {
         return advice;
     }
 
@@ -190,7 +190,7 @@ public final class MapOptions {
      *
      * @return {@code true} after {@link #createOrGrow()}.
      */
-    public boolean isCreateOrGrow() {
+    boolean isCreateOrGrow() {
         return createOrGrow;
     }
 
@@ -199,7 +199,7 @@ public final class MapOptions {
      *
      * @return e.g. {@code 0600}.
      */
-    public int permissions() {
+    int permissions() {
         return permissions;
     }
 
@@ -208,7 +208,7 @@ public final class MapOptions {
      *
      * @return {@code true} when the protection has {@link Protection#WRITE}.
      */
-    public boolean isWritable() {
+    boolean isWritable() {
         return protection.contains(Protection.WRITE);
     }
 

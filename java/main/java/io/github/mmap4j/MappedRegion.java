@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  * try (MappedRegion r = Mmap.mapRegion(path, 0, 8L << 30, MapOptions.of(MapMode.READ_WRITE))) {
  *     ByteBuffer at5g = r.view(5L << 30, 1 << 20);   // any long offset, up to 2 GiB per view
  *     at5g.putLong(0, 42L);
- *     r.sync(5L << 30, 8);                            // msync on a long range
+ *     r.force(5L << 30, 8, SyncMode.SYNC);            // msync on a long range
  * }
  * }</pre>
  *
@@ -104,18 +104,6 @@ public final class MappedRegion implements AutoCloseable {
     }
 
     /**
-     * Advises the kernel about the whole region ({@code madvise(2)}).
-     *
-     * @param advice the advice; must be {@link Advice#isSupported() supported}.
-     * @throws UnsupportedOperationException when this platform lacks the advice.
-     * @throws IllegalStateException when the region is closed.
-     * @throws MmapException when {@code madvise} fails.
-     */
-    public void advise(Advice advice) throws MmapException {
-        advise(0, size, advice);
-    }
-
-    /**
      * Advises the kernel about bytes {@code offset .. offset+length} ({@code madvise(2)}),
      * rounded out to whole pages.
      *
@@ -132,29 +120,28 @@ public final class MappedRegion implements AutoCloseable {
     }
 
     /**
-     * Writes the whole region's changes to the file and waits ({@code msync(MS_SYNC)}).
+     * Writes the region's changed pages to the file and waits ({@code msync(MS_SYNC)}), as
+     * {@link java.nio.MappedByteBuffer#force()} does.
      *
-     * @throws IllegalStateException when the region is closed.
      * @throws MmapException when {@code msync} fails.
+     * @throws IllegalStateException when the region is closed.
      */
-    public void sync() throws MmapException {
-        sync(0, size, SyncMode.SYNC);
+    public void force() throws MmapException {
+        force(0, size, SyncMode.SYNC);
     }
 
     /**
-     * Writes changes of bytes {@code offset .. offset+length} to the file ({@code msync(2)}),
-     * rounded out to whole pages.
+     * Writes the changed pages of bytes {@code offset .. offset+length} to the file
+     * ({@code msync(2)}), rounded out to whole pages.
      *
      * @param offset first byte, from the region's byte 0.
      * @param length bytes.
-     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
-     *               optionally with {@link SyncMode#INVALIDATE}.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
-     * @throws IllegalStateException when the region is closed.
+     * @param mode   wait or only schedule, with or without {@code MS_INVALIDATE}.
      * @throws MmapException when {@code msync} fails.
+     * @throws IllegalStateException when the region is closed.
      */
-    public void sync(long offset, long length, SyncMode... modes) throws MmapException {
-        RangeOps.sync(span(offset, length), modes);
+    public void force(long offset, long length, SyncMode mode) throws MmapException {
+        RangeOps.sync(span(offset, length), mode);
     }
 
     /**

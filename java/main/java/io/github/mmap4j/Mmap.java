@@ -13,10 +13,8 @@ import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 import io.github.mmap4j.internal.Ranges.Span;
 
-import java.io.File;
 import java.io.FileDescriptor;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -97,7 +95,7 @@ public final class Mmap {
      */
     public static ByteBuffer map(Path path, MapMode mode) throws IOException {
         MapOptions options = MapOptions.of(mode);
-        try (FileSource source = open(path, options, -1)) {
+        try (FileSource source = Maps.open(path, options, -1)) {
             if (source.size() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("map: " + path + " has " + source.size() + " bytes, more than a "
                         + "ByteBuffer holds; map a range of it");
@@ -105,7 +103,7 @@ public final class Mmap {
             if (source.size() == 0) {
                 throw new IllegalArgumentException("map: " + path + " is empty; there is nothing to map");
             }
-            return mapSource(source, 0, (int) source.size(), options);
+            return Maps.buffer(source, 0, (int) source.size(), options);
         }
     }
 
@@ -139,61 +137,12 @@ public final class Mmap {
     public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         long end = Mapper.checkRange("map", offset, length);
-        try (FileSource source = open(path, options, options.isCreateOrGrow() ? end : -1)) {
-            return mapSource(source, offset, length, options);
+        try (FileSource source = Maps.open(path, options, options.isCreateOrGrow() ? end : -1)) {
+            return Maps.buffer(source, offset, length, options);
         }
     }
 
-    /**
-     * Maps {@code length} bytes of a file from {@code offset}.
-     *
-     * @param file   the file.
-     * @param mode   how to map it.
-     * @param offset byte offset in the file; any value.
-     * @param length bytes to map; positive.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
-     * @see #map(Path, MapMode, long, int)
-     */
-    public static ByteBuffer map(File file, MapMode mode, long offset, int length) throws IOException {
-        return map(Objects.requireNonNull(file, "file").toPath(), mode, offset, length);
-    }
-
-    /**
-     * Maps {@code length} bytes of a file from {@code offset}, with full options.
-     *
-     * @param file    the file.
-     * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
-     * @param options protection, sharing, flags, advice, create-or-grow.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
-     * @see #map(Path, long, int, MapOptions)
-     */
-    public static ByteBuffer map(File file, long offset, int length, MapOptions options) throws IOException {
-        return map(Objects.requireNonNull(file, "file").toPath(), offset, length, options);
-    }
-
     // ---------------------------------------------------------------- map open files
-
-    /**
-     * Maps {@code length} bytes from {@code offset} of an open JDK {@link FileChannel}
-     * ({@code mmap(2)} on its descriptor). The channel stays open and may be closed
-     * right after: the mapping keeps the file.
-     *
-     * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
-     * @param mode    how to map it; {@link MapMode#READ_WRITE} needs a channel open for writing.
-     * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
-     *                                                  during the call (then nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
-     */
-    public static ByteBuffer map(FileChannel channel, MapMode mode, long offset, int length) throws IOException {
-        return map(channel, offset, length, MapOptions.of(mode));
-    }
 
     /**
      * Maps {@code length} bytes from {@code offset} of an open JDK {@link FileChannel}, with full options.
@@ -212,63 +161,7 @@ public final class Mmap {
             throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("map", offset, length);
-        return mapSource(FileSource.of(channel), offset, length, options);
-    }
-
-    /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}.
-     *
-     * @param file   an open file; {@code "rw"} for {@link MapMode#READ_WRITE}.
-     * @param mode   how to map it.
-     * @param offset byte offset in the file; any value.
-     * @param length bytes to map; positive.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
-     */
-    public static ByteBuffer map(RandomAccessFile file, MapMode mode, long offset, int length) throws IOException {
-        return map(file, offset, length, MapOptions.of(mode));
-    }
-
-    /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}, with full options.
-     *
-     * @param file    an open file.
-     * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
-     * @param options protection, sharing, flags, advice.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
-     */
-    public static ByteBuffer map(RandomAccessFile file, long offset, int length, MapOptions options)
-            throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("map", offset, length);
-        return mapSource(FileSource.of(file), offset, length, options);
-    }
-
-    /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}
-     * (the seeds' {@code map(size, prot, flags, fd, offset)}).
-     *
-     * @param descriptor an open descriptor, e.g. {@code FileInputStream.getFD()}.
-     * @param mode       how to map it.
-     * @param offset     byte offset in the file; any value.
-     * @param length     bytes to map; positive.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
-     */
-    public static ByteBuffer map(FileDescriptor descriptor, MapMode mode, long offset, int length)
-            throws IOException {
-        return map(descriptor, offset, length, MapOptions.of(mode));
+        return Maps.buffer(FileSource.of(channel), offset, length, options);
     }
 
     /**
@@ -288,23 +181,10 @@ public final class Mmap {
             throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("map", offset, length);
-        return mapSource(FileSource.of(descriptor), offset, length, options);
+        return Maps.buffer(FileSource.of(descriptor), offset, length, options);
     }
 
     // ---------------------------------------------------------------- anonymous memory
-
-    /**
-     * Maps anonymous memory, zero-filled ({@code mmap(MAP_ANONYMOUS)}). A
-     * {@link Sharing#SHARED} mapping is shared with children forked afterwards.
-     *
-     * @param length  bytes; positive.
-     * @param sharing shared or private.
-     * @return a writable direct buffer.
-     * @throws MmapException when {@code mmap} fails.
-     */
-    public static ByteBuffer anonymous(int length, Sharing sharing) throws IOException {
-        return anonymous(length, MapOptions.of(MapMode.READ_WRITE).sharing(sharing));
-    }
 
     /**
      * Maps anonymous memory with full options (e.g. {@link MapFlag#HUGETLB},
@@ -318,7 +198,7 @@ public final class Mmap {
     public static ByteBuffer anonymous(int length, MapOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("anonymous", 0, length);
-        return mapSource(null, 0, length, options);
+        return Maps.buffer(null, 0, length, options);
     }
 
     // ---------------------------------------------------------------- unmap
@@ -339,7 +219,7 @@ public final class Mmap {
      * @throws MmapException when the kernel refuses to replace the range.
      */
     public static void unmap(ByteBuffer buffer) throws MmapException {
-        Mappings.close(owner("unmap", buffer), buffer);
+        Mappings.close(Maps.owner("unmap", buffer), buffer);
     }
 
     /**
@@ -409,113 +289,29 @@ public final class Mmap {
     // ---------------------------------------------------------------- msync
 
     /**
-     * Writes the whole buffer's changes to the file and waits ({@code msync(MS_SYNC)}).
+     * Writes the buffer's changed pages to the file and waits ({@code msync(MS_SYNC)}), as
+     * {@link java.nio.MappedByteBuffer#force()} does.
      *
      * @param buffer any direct buffer.
      * @throws MmapException when {@code msync} fails.
      */
-    public static void sync(ByteBuffer buffer) throws MmapException {
-        sync(buffer, SyncMode.SYNC);
-    }
-
-    /**
-     * Writes the whole buffer's changes to the file (the seeds' {@code sync(buf, blocking)}).
-     *
-     * @param buffer   any direct buffer.
-     * @param blocking {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, boolean blocking) throws MmapException {
-        sync(buffer, blocking ? SyncMode.SYNC : SyncMode.ASYNC);
-    }
-
-    /**
-     * Writes the whole buffer's changes to the file (the seeds'
-     * {@code sync(buf, blocking, invalidate)}; {@code msync(2)}).
-     *
-     * @param buffer     any direct buffer.
-     * @param blocking   {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
-     * @param invalidate add {@code MS_INVALIDATE}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, boolean blocking, boolean invalidate) throws MmapException {
+    public static void force(ByteBuffer buffer) throws MmapException {
         Objects.requireNonNull(buffer, "buffer");
-        sync(buffer, 0, buffer.capacity(), blocking, invalidate);
+        force(buffer, 0, buffer.capacity(), SyncMode.SYNC);
     }
 
     /**
-     * Writes changes of a range to the file (the seeds' {@code sync(buf, offset, length, blocking)};
-     * {@code msync(2)}), rounded out to whole pages.
-     *
-     * @param buffer   any direct buffer.
-     * @param offset   first byte, from the buffer's index 0.
-     * @param length   bytes.
-     * @param blocking {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, long offset, long length, boolean blocking) throws MmapException {
-        sync(buffer, offset, length, blocking, false);
-    }
-
-    /**
-     * Writes the whole buffer's changes to the file ({@code msync(2)}).
-     *
-     * @param buffer any direct buffer.
-     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
-     *               optionally with {@link SyncMode#INVALIDATE}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, SyncMode... modes) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        sync(buffer, 0, buffer.capacity(), modes);
-    }
-
-    /**
-     * Writes changes of bytes {@code offset .. offset+length} to the file and waits
-     * ({@code msync(MS_SYNC)}), rounded out to whole pages.
+     * Writes the changed pages of a range to the file ({@code msync(2)}), rounded out to whole
+     * pages; with {@link SyncMode#SYNC} it is JDK 13's {@code MappedByteBuffer.force(index, length)}.
      *
      * @param buffer any direct buffer.
      * @param offset first byte, from the buffer's index 0.
      * @param length bytes.
+     * @param mode   wait or only schedule, with or without {@code MS_INVALIDATE}.
      * @throws MmapException when {@code msync} fails.
      */
-    public static void sync(ByteBuffer buffer, long offset, long length) throws MmapException {
-        sync(buffer, offset, length, SyncMode.SYNC);
-    }
-
-    /**
-     * Writes changes of a range to the file (the seeds'
-     * {@code sync(buf, offset, length, blocking, invalidate)}).
-     *
-     * @param buffer     any direct buffer.
-     * @param offset     first byte, from the buffer's index 0.
-     * @param length     bytes.
-     * @param blocking   {@code true} for {@code MS_SYNC}, {@code false} for {@code MS_ASYNC}.
-     * @param invalidate add {@code MS_INVALIDATE}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, long offset, long length, boolean blocking, boolean invalidate)
-            throws MmapException {
-        SyncMode mode = blocking ? SyncMode.SYNC : SyncMode.ASYNC;
-        if (invalidate) {
-            sync(buffer, offset, length, mode, SyncMode.INVALIDATE);
-        } else {
-            sync(buffer, offset, length, mode);
-        }
-    }
-
-    /**
-     * Writes changes of a range to the file ({@code msync(2)}), rounded out to whole pages.
-     *
-     * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
-     * @param modes  {@link SyncMode#SYNC} (the default when none) or {@link SyncMode#ASYNC},
-     *               optionally with {@link SyncMode#INVALIDATE}.
-     * @throws MmapException when {@code msync} fails.
-     */
-    public static void sync(ByteBuffer buffer, long offset, long length, SyncMode... modes) throws MmapException {
-        RangeOps.sync(Span.of(buffer, offset, length), modes);
+    public static void force(ByteBuffer buffer, long offset, long length, SyncMode mode) throws MmapException {
+        RangeOps.sync(Span.of(buffer, offset, length), mode);
     }
 
     // ---------------------------------------------------------------- mincore
@@ -530,19 +326,6 @@ public final class Mmap {
     public static Residency residency(ByteBuffer buffer) throws MmapException {
         Objects.requireNonNull(buffer, "buffer");
         return residency(buffer, 0, buffer.capacity(), false);
-    }
-
-    /**
-     * Counts the pages of bytes {@code offset .. offset+length} in memory ({@code mincore(2)}).
-     *
-     * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
-     * @return the summary (no per-page detail).
-     * @throws MmapException when {@code mincore} fails.
-     */
-    public static Residency residency(ByteBuffer buffer, long offset, long length) throws MmapException {
-        return residency(buffer, offset, length, false);
     }
 
     /**
@@ -565,67 +348,29 @@ public final class Mmap {
     // ---------------------------------------------------------------- mlock
 
     /**
-     * Locks the whole buffer's pages in memory ({@code mlock(2)}).
+     * Locks the buffer's pages in memory ({@code mlock(2)}); for a range, pass a slice.
      *
      * @param buffer any direct buffer.
      * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
      */
     public static void lock(ByteBuffer buffer) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        lock(buffer, 0, buffer.capacity());
+        RangeOps.lock(Span.of(buffer));
     }
 
     /**
-     * Locks the pages of bytes {@code offset .. offset+length} in memory ({@code mlock(2)}).
-     *
-     * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
-     * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
-     */
-    public static void lock(ByteBuffer buffer, long offset, long length) throws MmapException {
-        RangeOps.lock(Span.of(buffer, offset, length));
-    }
-
-    /**
-     * Unlocks the whole buffer's pages ({@code munlock(2)}).
+     * Unlocks the buffer's pages ({@code munlock(2)}); for a range, pass a slice.
      *
      * @param buffer any direct buffer.
      * @throws MmapException when {@code munlock} fails.
      */
     public static void unlock(ByteBuffer buffer) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        unlock(buffer, 0, buffer.capacity());
-    }
-
-    /**
-     * Unlocks the pages of bytes {@code offset .. offset+length} ({@code munlock(2)}).
-     *
-     * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
-     * @throws MmapException when {@code munlock} fails.
-     */
-    public static void unlock(ByteBuffer buffer, long offset, long length) throws MmapException {
-        RangeOps.unlock(Span.of(buffer, offset, length));
+        RangeOps.unlock(Span.of(buffer));
     }
 
     // ---------------------------------------------------------------- mprotect
 
     /**
-     * Changes the protection of the whole buffer's pages ({@code mprotect(2)}).
-     *
-     * @param buffer      a direct buffer; one mmap4j did not map must cover whole pages.
-     * @param protections the new protection; none at all is {@code PROT_NONE}.
-     * @throws MmapException when {@code mprotect} fails.
-     */
-    public static void protect(ByteBuffer buffer, Protection... protections) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        protect(buffer, 0, buffer.capacity(), protections);
-    }
-
-    /**
-     * Changes the protection of the pages of bytes {@code offset .. offset+length} ({@code mprotect(2)}).
+     * Changes the protection of the buffer's pages ({@code mprotect(2)}); for a range, pass a slice.
      *
      * <p>When this takes READ away from memory mmap4j mapped (or WRITE from a mapping whose buffers
      * are writable), an access the new protection forbids throws {@link InternalError} instead of
@@ -634,17 +379,15 @@ public final class Mmap {
      * default), such a call is refused. On a buffer mmap4j did not map, a forbidden access kills
      * the JVM as it would in C.
      *
-     * @param buffer      a direct buffer; for one mmap4j did not map the range must be page-aligned.
-     * @param offset      first byte, from the buffer's index 0.
-     * @param length      bytes.
+     * @param buffer      a direct buffer starting on a page boundary (one mmap4j did not map must
+     *                    also end on one).
      * @param protections the new protection; none at all is {@code PROT_NONE}.
      * @throws UnsupportedOperationException when the access would be taken away from mmap4j's memory
      *                                       and {@link #canTrapProtectionFaults()} is {@code false}.
      * @throws MmapException when {@code mprotect} fails.
      */
-    public static void protect(ByteBuffer buffer, long offset, long length, Protection... protections)
-            throws MmapException {
-        RangeOps.protect(Span.of(buffer, offset, length), protections);
+    public static void protect(ByteBuffer buffer, Protection... protections) throws MmapException {
+        RangeOps.protect(Span.of(buffer), protections);
     }
 
     /**
@@ -675,11 +418,11 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(Path path, MapMode mode) throws IOException {
         MapOptions options = MapOptions.of(mode);
-        try (FileSource source = open(path, options, -1)) {
+        try (FileSource source = Maps.open(path, options, -1)) {
             if (source.size() == 0) {
                 throw new IllegalArgumentException("mapRegion: " + path + " is empty; there is nothing to map");
             }
-            return region(source, 0, source.size(), options);
+            return Maps.region(source, 0, source.size(), options);
         }
     }
 
@@ -698,8 +441,8 @@ public final class Mmap {
             throws IOException {
         Objects.requireNonNull(options, "options");
         long end = Mapper.checkRange("mapRegion", offset, length);
-        try (FileSource source = open(path, options, options.isCreateOrGrow() ? end : -1)) {
-            return region(source, offset, length, options);
+        try (FileSource source = Maps.open(path, options, options.isCreateOrGrow() ? end : -1)) {
+            return Maps.region(source, offset, length, options);
         }
     }
 
@@ -721,28 +464,7 @@ public final class Mmap {
             throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("mapRegion", offset, length);
-        return region(FileSource.of(channel), offset, length, options);
-    }
-
-    /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link RandomAccessFile}
-     * as a {@link MappedRegion} ({@code mmap(2)}).
-     *
-     * @param file    an open file; {@code "rw"} for a writable shared mapping.
-     * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
-     * @param options protection, sharing, flags, advice.
-     * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
-     */
-    public static MappedRegion mapRegion(RandomAccessFile file, long offset, long length, MapOptions options)
-            throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("mapRegion", offset, length);
-        return region(FileSource.of(file), offset, length, options);
+        return Maps.region(FileSource.of(channel), offset, length, options);
     }
 
     /**
@@ -763,7 +485,7 @@ public final class Mmap {
             throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("mapRegion", offset, length);
-        return region(FileSource.of(descriptor), offset, length, options);
+        return Maps.region(FileSource.of(descriptor), offset, length, options);
     }
 
     /**
@@ -779,67 +501,6 @@ public final class Mmap {
     public static MappedRegion anonymousRegion(long length, MapOptions options) throws IOException {
         Objects.requireNonNull(options, "options");
         Mapper.checkRange("anonymousRegion", 0, length);
-        return region(null, 0, length, options);
-    }
-
-    private static MappedRegion region(FileSource source, long offset, long length, MapOptions options)
-            throws IOException {
-        Mapping mapping = mapping(source, offset, length, options);
-        return new MappedRegion(mapping, mapping.base(), length);
-    }
-
-    // ---------------------------------------------------------------- internals
-
-    private static FileSource open(Path path, MapOptions options, long growTo) throws IOException {
-        boolean shared = options.sharing() == Sharing.SHARED;
-        boolean write = options.isCreateOrGrow() || (options.isWritable() && shared);
-        return FileSource.open(path, write, options.isCreateOrGrow(), options.permissions(), growTo);
-    }
-
-    static ByteBuffer mapSource(FileSource source, long offset, int length, MapOptions options) throws IOException {
-        Mapping mapping = mapping(source, offset, length, options);
-        try {
-            return Mapper.buffer(mapping, mapping.base(), length);
-        } catch (RuntimeException | Error e) {
-            Mappings.discard(mapping); // nothing was handed out: the range can go straight back
-            throw e;
-        }
-    }
-
-    static Mapping mapping(FileSource source, long offset, long length, MapOptions options) throws IOException {
-        int prot = Codes.protection(options.protection());
-        int flags = Codes.flags(options.flags());
-        int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        final String from = source == null ? "anonymous" : source.description();
-        Object description = new Object() { // built only for a message: the map/close path stays cheap
-            @Override
-            public String toString() {
-                return from + ", offset=" + offset + ", length=" + length + ", " + options;
-            }
-        };
-        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
-                flags, advice, description);
-        if (source != null) {
-            try {
-                // A borrowed descriptor closed by another thread during the call may have been reused by an
-                // unrelated open: then the range maps that file, and must never reach the caller.
-                source.checkStillOpen();
-            } catch (IOException | RuntimeException e) {
-                Mappings.discard(mapping); // nothing was handed out: the range can go straight back
-                throw e;
-            }
-        }
-        return mapping;
-    }
-
-    private static Mapping owner(String call, ByteBuffer buffer) {
-        Objects.requireNonNull(buffer, "buffer");
-        Platform.ensureLoaded();
-        Mapping mapping = buffer.isDirect() ? Mappings.find(Native.address(buffer)) : null;
-        if (mapping == null) {
-            throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "
-                    + "reclaimed); only buffers from Mmap.map/anonymous can be unmapped here");
-        }
-        return mapping;
+        return Maps.region(null, 0, length, options);
     }
 }

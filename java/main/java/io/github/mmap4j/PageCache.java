@@ -66,7 +66,7 @@ public final class PageCache {
         for (long offset = 0; offset < size; offset += WINDOW) {
             ByteBuffer window = Mmap.map(path, MapMode.READ_ONLY, offset, (int) Math.min(WINDOW, size - offset));
             try {
-                Mmap.sync(window, SyncMode.SYNC, SyncMode.INVALIDATE);
+                Mmap.force(window, 0, window.capacity(), SyncMode.SYNC_INVALIDATE);
             } finally {
                 Mmap.unmap(window);
             }

@@ -44,9 +44,9 @@ final class RangeOps {
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, code));
     }
 
-    static void sync(Span span, SyncMode... modes) throws MmapException {
+    static void sync(Span span, SyncMode mode) throws MmapException {
         Platform.ensureLoaded();
-        final int bits = Codes.sync(modes);
+        final int bits = Codes.sync(mode);
         Ranges.run(SYNC_CALLS[bits], span, Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }

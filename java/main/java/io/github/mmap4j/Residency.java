@@ -46,29 +46,16 @@ public final class Residency {
     }
 
     /**
-     * Pages not in memory (the first number of the seeds' {@code incore}).
+     * Whether every page is in memory, the answer of {@code MappedByteBuffer.isLoaded()}.
      *
-     * @return {@code pages() - resident()}.
+     * @return {@code resident() == pages()}.
      */
-    public long notResident() {
-        return pages - resident;
+    public boolean isLoaded() {
+        return resident == pages;
     }
 
-    /**
-     * The resident share.
-     *
-     * @return {@code resident() / pages()} as a fraction from 0 to 1; 1 for an empty range.
-     */
-    public double fraction() {
-        return pages == 0 ? 1.0 : (double) resident / pages;
-    }
-
-    /**
-     * Whether the per-page answer was asked for.
-     *
-     * @return {@code true} when {@link #isResident(long)} and {@link #toBitSet()} work.
-     */
-    public boolean hasPageDetail() {
+    /** Whether the per-page answer was asked for ({@link #isResident(long)} and {@link #toBitSet()} work). */
+    boolean hasPageDetail() {
         return bits != null;
     }
 

@@ -92,7 +92,7 @@ public final class SharedMemory {
             throw e;
         }
         try {
-            return Mmap.mapSource(source, 0, length, options);
+            return Maps.buffer(source, 0, length, options);
         } catch (IOException | RuntimeException e) {
             Native.shmUnlink(cName);
             throw e;
@@ -120,24 +120,8 @@ public final class SharedMemory {
                         + "map until its creator sizes it");
             }
             int length = checkSize("open", name, source.size());
-            return Mmap.mapSource(source, 0, length, options);
+            return Maps.buffer(source, 0, length, options);
         }
-    }
-
-    /**
-     * Creates the object if missing (mode {@code 0600}), grows it to
-     * {@code size} bytes if smaller, and maps {@code size} bytes read-write: the
-     * {@code mmap} 0.10 seed's {@code map_shm(size, PROT_READ|PROT_WRITE, MAP_SHARED, name, 0)}.
-     * Unlike {@code map_shm}, a larger object is not shrunk.
-     *
-     * @param name the name.
-     * @param size bytes; positive, at most {@link Integer#MAX_VALUE}.
-     * @return a writable direct buffer over the first {@code size} bytes.
-     * @throws MmapException when a system call fails.
-     */
-    public static ByteBuffer openOrCreate(String name, long size) throws IOException {
-        int length = checkSize("openOrCreate", name, size);
-        return map(name, 0, length, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
     }
 
     /**
@@ -161,7 +145,7 @@ public final class SharedMemory {
         long end = Mapper.checkRange("map", offset, length);
         boolean create = options.isCreateOrGrow();
         try (FileSource source = open(name, options, create, create ? end : -1)) {
-            return Mmap.mapSource(source, offset, length, options);
+            return Maps.buffer(source, offset, length, options);
         }
     }
 

@@ -47,7 +47,7 @@ class AdviceTest {
     }
 
     private static ByteBuffer touchedAnonymous(int pages) throws Exception {
-        ByteBuffer buf = Mmap.anonymous((int) (pages * Mmap.pageSize()), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) (pages * Mmap.pageSize()), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         for (int i = 0; i < buf.capacity(); i += (int) Mmap.pageSize()) {
             buf.put(i, (byte) 1);
         }
@@ -64,7 +64,7 @@ class AdviceTest {
             }
             exercised++;
             // REMOVE punches a hole in a shared object; everything else runs on private anonymous memory.
-            ByteBuffer buf = advice == Advice.REMOVE ? Mmap.anonymous((int) (4 * Mmap.pageSize()), Sharing.SHARED)
+            ByteBuffer buf = advice == Advice.REMOVE ? Mmap.anonymous((int) (4 * Mmap.pageSize()), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED))
                     : touchedAnonymous(4);
             try {
                 Mmap.advise(buf, advice);
@@ -109,7 +109,7 @@ class AdviceTest {
     @Test
     void dontneedOnPrivateAnonymousMemoryReadsBackZeros() throws Exception {
         long page = Mmap.pageSize();
-        ByteBuffer buf = Mmap.anonymous((int) (8 * page), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) (8 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 0x5a);
         }
@@ -162,7 +162,7 @@ class AdviceTest {
             Mmap.advise(small, advice);
             ByteBuffer straddling = Mmap.map(p, page - 10, (int) page, options);
             Mmap.advise(straddling, advice); // covers no whole page either
-            Mmap.sync(whole);
+            Mmap.force(whole);
             byte[] now = Files.readAllBytes(p);
             assertEquals(content.length, now.length);
             for (int i = 0; i < content.length; i++) {
@@ -213,7 +213,7 @@ class AdviceTest {
             return;
         }
         long page = Mmap.pageSize();
-        ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.SHARED);
+        ByteBuffer buf = Mmap.anonymous((int) (4 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 3);
         }

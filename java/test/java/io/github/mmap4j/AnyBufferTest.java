@@ -40,27 +40,27 @@ class AnyBufferTest {
         MappedByteBuffer mbb = jdkMap(p);
         long page = Mmap.pageSize();
         mbb.put(3, (byte) 33);
-        Mmap.sync(mbb);
+        Mmap.force(mbb);
         assertEquals(33, Files.readAllBytes(p)[3]);
         Mmap.advise(mbb, Advice.SEQUENTIAL);
         Mmap.advise(mbb, 0, page, Advice.WILLNEED);
         mbb.load();
         assertEquals(PAGES, Mmap.residency(mbb).resident(), "after MappedByteBuffer.load(): full");
-        Mmap.lock(mbb, 0, page);
-        Mmap.unlock(mbb, 0, page);
+        Mmap.lock(TestBuffers.slice(mbb, 0, page));
+        Mmap.unlock(TestBuffers.slice(mbb, 0, page));
 
         mbb.position((int) page + 100);
         ByteBuffer slice = mbb.slice();                   // unaligned start
         assertEquals(Mmap.address(mbb) + page + 100, Mmap.address(slice));
         slice.put(0, (byte) 44);
-        Mmap.sync(slice, 0, 1);                           // rounded out to its page
+        Mmap.force(slice, 0, 1, SyncMode.SYNC);                           // rounded out to its page
         assertEquals(44, Files.readAllBytes(p)[(int) page + 100]);
         Residency r = Mmap.residency(slice, 0, 10, true);
         assertEquals(1, r.pages());
         assertEquals(1, r.resident());
         Mmap.advise(slice, Advice.RANDOM);
-        Mmap.lock(slice, 0, 10);
-        Mmap.unlock(slice, 0, 10);
+        Mmap.lock(TestBuffers.slice(slice, 0, 10));
+        Mmap.unlock(TestBuffers.slice(slice, 0, 10));
         assertThrows(IllegalArgumentException.class, () -> Mmap.protect(slice, Protection.READ),
                 "an unaligned foreign range cannot be protected");
         IllegalArgumentException notOurs = assertThrows(IllegalArgumentException.class, () -> Mmap.unmap(mbb));
@@ -91,7 +91,7 @@ class AnyBufferTest {
             }
         }
         assertEquals(endWhole - firstWhole, zeros, "the whole pages inside the range were dropped");
-        Mmap.sync(direct, 0, 10, SyncMode.ASYNC);        // harmless calls round outward and work
+        Mmap.force(direct, 0, 10, SyncMode.ASYNC);        // harmless calls round outward and work
         assertEquals(0x77, direct.get(0));
         Mmap.residency(direct);
         Mmap.lock(direct);
@@ -103,7 +103,7 @@ class AnyBufferTest {
         ByteBuffer heap = ByteBuffer.allocate(4096);
         Executable[] calls = {
             () -> Mmap.advise(heap, Advice.NORMAL),
-            () -> Mmap.sync(heap),
+            () -> Mmap.force(heap),
             () -> Mmap.residency(heap),
             () -> Mmap.lock(heap),
             () -> Mmap.unlock(heap),

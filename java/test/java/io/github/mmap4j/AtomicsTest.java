@@ -85,7 +85,7 @@ class AtomicsTest {
         everyOperation(region.view(1024, 64));
         region.close();
         Mmap.unmap(mapped);
-        ByteBuffer anonymous = Mmap.anonymous(4096, Sharing.SHARED);
+        ByteBuffer anonymous = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         everyOperation(anonymous);
         Mmap.unmap(anonymous);
     }
@@ -145,7 +145,7 @@ class AtomicsTest {
 
     @Test
     void aClosedMappingIsRefusedThroughEveryView() throws Exception {
-        ByteBuffer b = Mmap.anonymous(4096, Sharing.SHARED);
+        ByteBuffer b = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         ByteBuffer seenBefore = b.duplicate();
         Atomics.setIntVolatile(seenBefore, 0, 1); // the check remembers this view
         ByteBuffer neverSeen = b.duplicate();
@@ -160,7 +160,7 @@ class AtomicsTest {
 
     @Test
     void threadsCountExactly() throws Exception {
-        ByteBuffer b = Mmap.anonymous(4096, Sharing.SHARED);
+        ByteBuffer b = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         int threads = 4;
         int each = 200_000;
         AtomicReference<Throwable> failed = new AtomicReference<>();

@@ -156,34 +156,33 @@ class BadInputTest {
         c.add(new Case("map: null path", npe, null, () -> Mmap.map((Path) null, MapMode.READ_ONLY)));
         c.add(new Case("map: null mode", npe, null, () -> Mmap.map(onePage, (MapMode) null)));
         c.add(new Case("map: null options", npe, null, () -> Mmap.map(onePage, 0, 10, null)));
-        c.add(new Case("map: null File", npe, null, () -> Mmap.map((File) null, MapMode.READ_ONLY, 0, 1)));
         c.add(new Case("map: unsupported flag NOCACHE (macOS only)", uoe, null,
                 () -> Mmap.map(onePage, 0, 10, ro.flags(MapFlag.NOCACHE))));
         c.add(new Case("map: unsupported advice FREE_REUSABLE (macOS only)", uoe, null,
                 () -> Mmap.map(onePage, 0, 10, ro.advice(Advice.FREE_REUSABLE))));
         // ---- map open files
-        c.add(new Case("map: closed channel", cce, null, () -> Mmap.map(closedChannel, MapMode.READ_ONLY, 0, 1)));
+        c.add(new Case("map: closed channel", cce, null, () -> Mmap.map(closedChannel, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: read-only channel mapped for shared write", sys, "EACCES",
-                () -> Mmap.map(readOnlyChannel, MapMode.READ_WRITE, 0, 10)));
+                () -> Mmap.map(readOnlyChannel, 0, 10, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: channel, negative offset", iae, null,
-                () -> Mmap.map(readOnlyChannel, MapMode.READ_ONLY, -1, 10)));
+                () -> Mmap.map(readOnlyChannel, -1, 10, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: channel, past end of file", sys, "ENXIO",
-                () -> Mmap.map(readOnlyChannel, MapMode.READ_ONLY, 0, page + 1)));
-        c.add(new Case("map: null channel", npe, null, () -> Mmap.map((FileChannel) null, MapMode.READ_ONLY, 0, 1)));
+                () -> Mmap.map(readOnlyChannel, 0, page + 1, MapOptions.of(MapMode.READ_ONLY))));
+        c.add(new Case("map: null channel", npe, null, () -> Mmap.map((FileChannel) null, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: closed RandomAccessFile", cce, null,
-                () -> Mmap.map(closedFile, MapMode.READ_ONLY, 0, 1)));
+                () -> Mmap.map(closedFile.getChannel(), 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: read-only RandomAccessFile mapped for shared write", sys, "EACCES",
-                () -> Mmap.map(readOnlyFile, MapMode.READ_WRITE, 0, 10)));
+                () -> Mmap.map(readOnlyFile.getChannel(), 0, 10, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: closed FileDescriptor", cce, null,
-                () -> Mmap.map(closedDescriptor, MapMode.READ_ONLY, 0, 1)));
+                () -> Mmap.map(closedDescriptor, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: never-opened FileDescriptor", cce, null,
-                () -> Mmap.map(new FileDescriptor(), MapMode.READ_ONLY, 0, 1)));
+                () -> Mmap.map(new FileDescriptor(), 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: FileDescriptor, zero length", iae, null,
-                () -> Mmap.map(readOnlyFile.getFD(), MapMode.READ_ONLY, 0, 0)));
+                () -> Mmap.map(readOnlyFile.getFD(), 0, 0, MapOptions.of(MapMode.READ_ONLY))));
         // ---- anonymous
-        c.add(new Case("anonymous: zero length", iae, null, () -> Mmap.anonymous(0, Sharing.PRIVATE)));
-        c.add(new Case("anonymous: negative length", iae, null, () -> Mmap.anonymous(-1, Sharing.PRIVATE)));
-        c.add(new Case("anonymous: null sharing", npe, null, () -> Mmap.anonymous(page, (Sharing) null)));
+        c.add(new Case("anonymous: zero length", iae, null, () -> Mmap.anonymous(0, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))));
+        c.add(new Case("anonymous: negative length", iae, null, () -> Mmap.anonymous(-1, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))));
+        c.add(new Case("anonymous: null sharing", npe, null, () -> Mmap.anonymous(page, MapOptions.of(MapMode.READ_WRITE).sharing(null))));
         c.add(new Case("anonymous: unsupported flag JIT (macOS only)", uoe, null,
                 () -> Mmap.anonymous(page, rw.flags(MapFlag.JIT))));
         c.add(new Case("anonymous: unsupported advice FREE_REUSE (macOS only)", uoe, null,
@@ -205,27 +204,24 @@ class BadInputTest {
         c.add(new Case("advise: null advice", npe, null, () -> Mmap.advise(open, null)));
         c.add(new Case("advise: closed", ise, null, () -> Mmap.advise(closed, Advice.NORMAL)));
         // ---- msync
-        c.add(new Case("sync: heap buffer", iae, null, () -> Mmap.sync(heap)));
-        c.add(new Case("sync: SYNC with ASYNC", iae, null, () -> Mmap.sync(open, SyncMode.SYNC, SyncMode.ASYNC)));
-        c.add(new Case("sync: negative offset", ioobe, null, () -> Mmap.sync(open, -1, 1)));
-        c.add(new Case("sync: negative length", ioobe, null, () -> Mmap.sync(open, 0, -1)));
-        c.add(new Case("sync: null buffer", npe, null, () -> Mmap.sync((ByteBuffer) null)));
-        c.add(new Case("sync: closed", ise, null, () -> Mmap.sync(closed)));
+        c.add(new Case("sync: heap buffer", iae, null, () -> Mmap.force(heap)));
+        c.add(new Case("sync: negative offset", ioobe, null, () -> Mmap.force(open, -1, 1, SyncMode.SYNC)));
+        c.add(new Case("sync: negative length", ioobe, null, () -> Mmap.force(open, 0, -1, SyncMode.SYNC)));
+        c.add(new Case("sync: null buffer", npe, null, () -> Mmap.force((ByteBuffer) null)));
+        c.add(new Case("sync: closed", ise, null, () -> Mmap.force(closed)));
         // ---- mincore
         c.add(new Case("residency: heap buffer", iae, null, () -> Mmap.residency(heap)));
-        c.add(new Case("residency: negative length", ioobe, null, () -> Mmap.residency(open, 0, -1)));
+        c.add(new Case("residency: negative length", ioobe, null, () -> Mmap.residency(open, 0, -1, false)));
         c.add(new Case("residency: closed", ise, null, () -> Mmap.residency(closed)));
         // ---- mlock
         c.add(new Case("lock: heap buffer", iae, null, () -> Mmap.lock(heap)));
-        c.add(new Case("lock: negative offset", ioobe, null, () -> Mmap.lock(open, -5, 1)));
         c.add(new Case("lock: closed", ise, null, () -> Mmap.lock(closed)));
         c.add(new Case("unlock: heap buffer", iae, null, () -> Mmap.unlock(heap)));
-        c.add(new Case("unlock: past capacity", ioobe, null, () -> Mmap.unlock(open, page, 1)));
         c.add(new Case("unlock: closed", ise, null, () -> Mmap.unlock(closed)));
         // ---- mprotect
         c.add(new Case("protect: heap buffer", iae, null, () -> Mmap.protect(heap, Protection.READ)));
         c.add(new Case("protect: unaligned range of a foreign buffer", iae, null,
-                () -> Mmap.protect(direct, 1, 10, Protection.READ)));
+                () -> Mmap.protect(TestBuffers.slice(direct, 1, 10), Protection.READ)));
         c.add(new Case("protect: null protections", npe, null, () -> Mmap.protect(open, (Protection[]) null)));
         c.add(new Case("protect: closed", ise, null, () -> Mmap.protect(closed, Protection.READ)));
         // ---- address
@@ -241,7 +237,7 @@ class BadInputTest {
         c.add(new Case("mapRegion: empty file", iae, null, () -> Mmap.mapRegion(empty, MapMode.READ_ONLY)));
         c.add(new Case("mapRegion: closed channel", cce, null, () -> Mmap.mapRegion(closedChannel, 0, 1, ro)));
         c.add(new Case("mapRegion: read-only file mapped for shared write", sys, "EACCES",
-                () -> Mmap.mapRegion(readOnlyFile, 0, 1, rw)));
+                () -> Mmap.mapRegion(readOnlyFile.getChannel(), 0, 1, rw)));
         c.add(new Case("mapRegion: closed FileDescriptor", cce, null,
                 () -> Mmap.mapRegion(closedDescriptor, 0, 1, ro)));
         c.add(new Case("anonymousRegion: zero length", iae, null, () -> Mmap.anonymousRegion(0, rw)));
@@ -252,12 +248,12 @@ class BadInputTest {
         c.add(new Case("region.view: negative offset", ioobe, null, () -> region.view(-1, 1)));
         c.add(new Case("region.view: negative length", iae, null, () -> region.view(0, -1)));
         c.add(new Case("region.view: past the end", ioobe, null, () -> region.view(1, page)));
-        c.add(new Case("region.sync: overflowing range", ioobe, null,
-                () -> region.sync(1, Long.MAX_VALUE, SyncMode.SYNC)));
+        c.add(new Case("region.force: overflowing range", ioobe, null,
+                () -> region.force(1, Long.MAX_VALUE, SyncMode.SYNC)));
         c.add(new Case("region.advise: unsupported advice", uoe, null,
                 () -> region.advise(0, 1, Advice.FREE_REUSABLE)));
         c.add(new Case("region.view: closed", ise, null, () -> closedRegion.view(0, 1)));
-        c.add(new Case("region.sync: closed", ise, null, () -> closedRegion.sync()));
+        c.add(new Case("region.force: closed", ise, null, () -> closedRegion.force()));
         c.add(new Case("region.protect: closed", ise, null, () -> closedRegion.protect(0, 1, Protection.READ)));
         c.add(new Case("region.close: twice is a no-op", null, null, () -> closedRegion.close()));
         // ---- SharedMemory

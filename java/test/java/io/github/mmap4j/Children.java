@@ -95,7 +95,7 @@ final class Children {
         if (!Mmap.canTrapProtectionFaults() && !"false".equals(System.getProperty("mmap4j.segvForwarder"))) {
             // Java 8-10 by default: a protect that would need the forwarder is refused, nothing faults.
             try {
-                Mmap.protect(Mmap.anonymous((int) page, Sharing.PRIVATE), Protection.READ);
+                Mmap.protect(Mmap.anonymous((int) page, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE)), Protection.READ);
                 OUT.println("protect was not refused");
                 System.exit(3);
             } catch (UnsupportedOperationException e) {
@@ -107,7 +107,7 @@ final class Children {
         if (what.equals("cycles")) {
             // Close frees the forwarder's slot: more protect/close cycles than the table has slots.
             for (int i = 0; i < 10_000; i++) {
-                ByteBuffer b = Mmap.anonymous((int) page, Sharing.PRIVATE);
+                ByteBuffer b = Mmap.anonymous((int) page, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
                 Mmap.protect(b, Protection.READ);
                 if ((i & 1) == 0) {
                     Mmap.unmap(b);
@@ -133,12 +133,12 @@ final class Children {
             OUT.println("done");
             return;
         }
-        ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) (4 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         buf.put(0, (byte) 1);
         if (what.equals("write")) {
-            Mmap.protect(buf, page, page, Protection.READ);
+            Mmap.protect(TestBuffers.slice(buf, page, page), Protection.READ);
         } else {
-            Mmap.protect(buf, page, page);
+            Mmap.protect(TestBuffers.slice(buf, page, page));
         }
         OUT.println("protected; forwarder installed=" + io.github.mmap4j.internal.Guard.installed());
         OUT.flush();
@@ -184,7 +184,7 @@ final class Children {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(size);
             for (int round = 0; round < rounds; round++) {
-                final ByteBuffer buf = Mmap.map(raf, MapMode.READ_WRITE, 0, size);
+                final ByteBuffer buf = Mmap.map(raf.getChannel(), 0, size, MapOptions.of(MapMode.READ_WRITE));
                 final CountDownLatch running = new CountDownLatch(threads);
                 final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
                 final int[] outcome = new int[threads];
@@ -371,7 +371,7 @@ final class Children {
             raf.setLength(page);
             // Warm up (JIT, the reclaimer, the zero-length file) before the baseline.
             for (int i = 0; i < 20_000; i++) {
-                Mmap.unmap(Mmap.map(raf, MapMode.READ_WRITE, 0, page));
+                Mmap.unmap(Mmap.map(raf.getChannel(), 0, page, MapOptions.of(MapMode.READ_WRITE)));
                 long a = Native.map(page, Native.PROT_READ | Native.PROT_WRITE, Native.SHARE_SHARED, 0,
                         Native.descriptor(raf.getFD()), 0);
                 Native.unmap(a, page);
@@ -392,7 +392,7 @@ final class Children {
             t0 = System.nanoTime();
             long sum = 0;
             for (int i = 0; i < n; i++) {
-                ByteBuffer buf = Mmap.map(raf, MapMode.READ_WRITE, 0, page);
+                ByteBuffer buf = Mmap.map(raf.getChannel(), 0, page, MapOptions.of(MapMode.READ_WRITE));
                 buf.put(0, (byte) i);
                 sum += buf.get(0);
                 if (close) {
@@ -422,18 +422,18 @@ final class Children {
     // ---------------------------------------------------------------- leak detection
 
     private static void mapAndForget() throws IOException {
-        Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE).put(0, (byte) 1);
+        Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE)).put(0, (byte) 1);
     }
 
     private static void closeAndTouch() throws IOException {
-        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         ByteBuffer stale = b.duplicate();
         Mmap.unmap(b);
         stale.put(0, (byte) 1); // lands in the quarantine
     }
 
     private static void touched() throws Exception {
-        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE)); // closed, untouched: no report
+        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))); // closed, untouched: no report
         closeAndTouch();
         for (int i = 0; i < 100 && (Mappings.touchedAfterClose() < 1 || Mappings.size() > 0); i++) {
             System.gc();
@@ -443,7 +443,7 @@ final class Children {
     }
 
     private static void leak() throws Exception {
-        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE)); // closed: must not be reported
+        Mmap.unmap(Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))); // closed: must not be reported
         mapAndForget();
         for (int i = 0; i < 100 && (Mappings.leaked() < 1 || Mappings.size() > 0); i++) {
             System.gc();

@@ -175,7 +175,7 @@ class CloseWhileMappingTest {
             return new Source() {
                 @Override
                 public ByteBuffer map(int length) throws IOException {
-                    return Mmap.map(channel, MapMode.READ_ONLY, 0, length);
+                    return Mmap.map(channel, 0, length, MapOptions.of(MapMode.READ_ONLY));
                 }
 
                 @Override
@@ -193,7 +193,7 @@ class CloseWhileMappingTest {
             return new Source() {
                 @Override
                 public ByteBuffer map(int length) throws IOException {
-                    return Mmap.map(raf.getFD(), MapMode.READ_ONLY, 0, length);
+                    return Mmap.map(raf.getFD(), 0, length, MapOptions.of(MapMode.READ_ONLY));
                 }
 
                 @Override

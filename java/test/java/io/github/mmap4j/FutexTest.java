@@ -39,7 +39,7 @@ class FutexTest {
 
     @BeforeEach
     void map() throws Exception {
-        b = Mmap.anonymous(4096, Sharing.SHARED);
+        b = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
     }
 
     @AfterEach
@@ -189,7 +189,7 @@ class FutexTest {
 
     @Test
     void unmappingEndsAWaitOnTheClosedMapping() throws Exception {
-        ByteBuffer other = Mmap.anonymous(4096, Sharing.SHARED);
+        ByteBuffer other = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicInteger returned = new AtomicInteger();
         Thread t = new Thread(() -> {

@@ -47,15 +47,15 @@ class LockTest {
     @Test
     void lockingASmallRangeWorksUnderTheDefaultLimitAndShowsInVmLck() throws Exception {
         long page = Mmap.pageSize();
-        ByteBuffer buf = Mmap.anonymous((int) (16 * page), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) (16 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         long before = lockedKb();
-        Mmap.lock(buf, 1, 4 * page);  // unaligned: rounded out to 5 pages
+        Mmap.lock(TestBuffers.slice(buf, 1, 4 * page));  // unaligned: rounded out to 5 pages
         long during = lockedKb();
         if (before >= 0) {
             assertEquals(5 * page / 1024, during - before, "VmLck " + before + " -> " + during);
         }
         assertEquals(5, Mmap.residency(buf).resident(), "locked pages are faulted in");
-        Mmap.unlock(buf, 1, 4 * page);
+        Mmap.unlock(TestBuffers.slice(buf, 1, 4 * page));
         if (before >= 0) {
             assertEquals(before, lockedKb());
         }
@@ -106,10 +106,10 @@ class LockTest {
     static final class LimitedLocker {
         public static void main(String[] args) throws Exception {
             long page = Mmap.pageSize();
-            ByteBuffer small = Mmap.anonymous((int) page, Sharing.PRIVATE);
+            ByteBuffer small = Mmap.anonymous((int) page, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             Mmap.lock(small);
             System.out.println("small lock: ok");
-            ByteBuffer big = Mmap.anonymous(4 << 20, Sharing.PRIVATE);
+            ByteBuffer big = Mmap.anonymous(4 << 20, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             try {
                 Mmap.lock(big);
                 System.out.println("big lock: succeeded (the limit did not apply)");

@@ -47,9 +47,9 @@ class MapErrorsTest {
         assertThrows(NullPointerException.class, () -> Mmap.map((Path) null, MapMode.READ_ONLY, 0, 10));
         assertThrows(NullPointerException.class, () -> Mmap.map(p, (MapMode) null, 0, 10));
         assertThrows(NullPointerException.class, () -> Mmap.map(p, 0, 10, null));
-        assertThrows(NullPointerException.class, () -> Mmap.map((FileChannel) null, MapMode.READ_ONLY, 0, 10));
-        assertThrows(NullPointerException.class, () -> Mmap.map((FileDescriptor) null, MapMode.READ_ONLY, 0, 10));
-        assertThrows(IllegalArgumentException.class, () -> Mmap.anonymous(0, Sharing.PRIVATE));
+        assertThrows(NullPointerException.class, () -> Mmap.map((FileChannel) null, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
+        assertThrows(NullPointerException.class, () -> Mmap.map((FileDescriptor) null, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
+        assertThrows(IllegalArgumentException.class, () -> Mmap.anonymous(0, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE)));
         assertThrows(IllegalArgumentException.class, () -> MapOptions.of(MapMode.READ_WRITE).permissions(01000));
         assertThrows(IllegalArgumentException.class, () -> Mmap.map(dir.resolve("a\0b"), MapMode.READ_ONLY, 0, 1));
     }
@@ -58,7 +58,7 @@ class MapErrorsTest {
     void readOnlyChannelMappedForWriteIsEacces() throws Exception {
         Path p = file(4096);
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            MmapException e = assertThrows(MmapException.class, () -> Mmap.map(ch, MapMode.READ_WRITE, 0, 4096));
+            MmapException e = assertThrows(MmapException.class, () -> Mmap.map(ch, 0, 4096, MapOptions.of(MapMode.READ_WRITE)));
             assertEquals("EACCES", e.errnoName());
             assertEquals("mmap", e.call());
             assertTrue(e.errno() > 0);
@@ -69,9 +69,9 @@ class MapErrorsTest {
         }
         try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r")) {
             assertEquals("EACCES", assertThrows(MmapException.class,
-                    () -> Mmap.map(raf, MapMode.READ_WRITE, 0, 10)).errnoName());
+                    () -> Mmap.map(raf.getChannel(), 0, 10, MapOptions.of(MapMode.READ_WRITE))).errnoName());
             // A private writable mapping of a read-only file is fine: writes never reach it.
-            ByteBuffer priv = Mmap.map(raf, MapMode.PRIVATE, 0, 10);
+            ByteBuffer priv = Mmap.map(raf.getChannel(), 0, 10, MapOptions.of(MapMode.PRIVATE));
             priv.put(0, (byte) 1);
             Mmap.unmap(priv);
         }
@@ -113,30 +113,30 @@ class MapErrorsTest {
         Path p = file(4096);
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         ch.close();
-        assertThrows(ClosedChannelException.class, () -> Mmap.map(ch, MapMode.READ_ONLY, 0, 10));
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(ch, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r");
         FileDescriptor fd = raf.getFD();
         raf.close();
-        assertThrows(ClosedChannelException.class, () -> Mmap.map(fd, MapMode.READ_ONLY, 0, 10));
-        assertThrows(ClosedChannelException.class, () -> Mmap.map(raf, MapMode.READ_ONLY, 0, 10));
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(fd, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
+        assertThrows(ClosedChannelException.class, () -> Mmap.map(raf.getChannel(), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
     }
 
     @Test
     void heapBuffersAreRejectedWithAReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Mmap.sync(ByteBuffer.allocate(10)));
+                () -> Mmap.force(ByteBuffer.allocate(10)));
         assertTrue(e.getMessage().contains("needs a direct ByteBuffer"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Mmap.address(ByteBuffer.allocate(1)));
     }
 
     @Test
     void rangesOutsideTheBufferAreRejected() throws Exception {
-        ByteBuffer buf = Mmap.anonymous(100, Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous(100, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                () -> Mmap.sync(buf, 50, 51));
+                () -> Mmap.force(buf, 50, 51, SyncMode.SYNC));
         assertTrue(e.getMessage().contains("offset=50 length=51 capacity=100"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> Mmap.advise(buf, -1, 10, Advice.NORMAL));
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.lock(buf, 0, Long.MAX_VALUE));
+        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.lock(TestBuffers.slice(buf, 0, Long.MAX_VALUE)));
         Mmap.unmap(buf);
     }
 
@@ -144,14 +144,14 @@ class MapErrorsTest {
     void foreignBuffersNeedPageAlignedRangesForProtect() {
         ByteBuffer direct = ByteBuffer.allocateDirect(3 * (int) Mmap.pageSize());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Mmap.protect(direct, 1, 10, Protection.READ));
+                () -> Mmap.protect(TestBuffers.slice(direct, 1, 10), Protection.READ));
         assertTrue(e.getMessage().contains("page boundaries"), e.getMessage());
     }
 
     @Test
     void kernelRefusalsCarryErrnoAndHint() throws Exception {
         // MADV_REMOVE needs shared memory: the kernel refuses it on a private mapping.
-        ByteBuffer buf = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         MmapException e = assertThrows(MmapException.class, () -> Mmap.advise(buf, Advice.REMOVE));
         assertEquals("EINVAL", e.errnoName());
         assertTrue(e.call().startsWith("madvise(REMOVE)"), e.call());

@@ -132,8 +132,8 @@ class MapFlagTest {
     @Test
     void anonymousMemorySharedOrPrivateWithProtections() throws Exception {
         long page = Mmap.pageSize();
-        ByteBuffer shared = Mmap.anonymous((int) (3 * page), Sharing.SHARED);
-        ByteBuffer priv = Mmap.anonymous((int) (3 * page) + 5, Sharing.PRIVATE);
+        ByteBuffer shared = Mmap.anonymous((int) (3 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
+        ByteBuffer priv = Mmap.anonymous((int) (3 * page) + 5, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         assertEquals(3 * page + 5, priv.capacity(), "any size, not only whole pages");
         assertEquals(0, shared.getLong(0));
         priv.put((int) (3 * page) + 4, (byte) 1);

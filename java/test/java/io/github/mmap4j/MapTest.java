@@ -69,7 +69,7 @@ class MapTest {
         ByteBuffer buf = Mmap.map(p, MapMode.PRIVATE, 0, 8192);
         buf.put(100, (byte) (before + 1));
         assertEquals((byte) (before + 1), buf.get(100));
-        Mmap.sync(buf);
+        Mmap.force(buf);
         Mmap.unmap(buf);
         assertEquals(before, Files.readAllBytes(p)[100]);
     }
@@ -115,12 +115,12 @@ class MapTest {
              FileInputStream in = new FileInputStream(p.toFile())) {
             ByteBuffer[] bufs = {
                 Mmap.map(p, MapMode.READ_ONLY, 7, 100),
-                Mmap.map(p.toFile(), MapMode.READ_ONLY, 7, 100),
-                Mmap.map(ch, MapMode.READ_ONLY, 7, 100),
-                Mmap.map(raf, MapMode.READ_ONLY, 7, 100),
-                Mmap.map(raf.getChannel(), MapMode.READ_ONLY, 7, 100),
-                Mmap.map(in.getFD(), MapMode.READ_ONLY, 7, 100),
-                Mmap.map(in.getChannel(), MapMode.READ_ONLY, 7, 100),
+                Mmap.map(p.toFile().toPath(), MapMode.READ_ONLY, 7, 100),
+                Mmap.map(ch, 7, 100, MapOptions.of(MapMode.READ_ONLY)),
+                Mmap.map(raf.getChannel(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
+                Mmap.map(raf.getChannel(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
+                Mmap.map(in.getFD(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
+                Mmap.map(in.getChannel(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
             };
             for (ByteBuffer b : bufs) {
                 byte[] got = new byte[100];
@@ -136,10 +136,10 @@ class MapTest {
         Path p = file("closed-after.bin", 4096);
         ByteBuffer buf;
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            buf = Mmap.map(ch, MapMode.READ_WRITE, 0, 4096);
+            buf = Mmap.map(ch, 0, 4096, MapOptions.of(MapMode.READ_WRITE));
         }
         buf.put(0, (byte) 42);
-        Mmap.sync(buf);
+        Mmap.force(buf);
         assertEquals(42, Files.readAllBytes(p)[0]);
         Mmap.unmap(buf);
     }
@@ -167,7 +167,7 @@ class MapTest {
 
     @Test
     void anonymousMemoryIsZeroedAndWritable() throws Exception {
-        ByteBuffer buf = Mmap.anonymous(1 << 20, Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous(1 << 20, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         assertEquals(0, buf.getLong(12345));
         buf.putLong(12345, -1L);
         assertEquals(-1L, buf.getLong(12345));
@@ -184,7 +184,7 @@ class MapTest {
         assertEquals(0, buf.limit());
         assertThrows(IndexOutOfBoundsException.class, () -> buf.get(0));
         Mmap.unmap(buf);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Mmap.sync(buf));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Mmap.force(buf));
         assertTrue(e.getMessage().contains("closed mapping"), e.getMessage());
         // The file is released at once: it can be truncated and deleted.
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {

@@ -52,10 +52,10 @@ class ProtectTest {
     @Test
     void readOnlyThenReadWriteAgain() throws Exception {
         long page = Mmap.pageSize();
-        ByteBuffer buf = Mmap.anonymous((int) (4 * page), Sharing.PRIVATE);
+        ByteBuffer buf = Mmap.anonymous((int) (4 * page), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
         if (!Mmap.canTrapProtectionFaults()) {
             // Java 8-10 by default: taking WRITE from writable buffers is refused, nothing changes.
-            assertThrows(UnsupportedOperationException.class, () -> Mmap.protect(buf, 0, page, Protection.READ));
+            assertThrows(UnsupportedOperationException.class, () -> Mmap.protect(TestBuffers.slice(buf, 0, page), Protection.READ));
             assertPermissions("rw-", Mmap.address(buf));
             Mmap.protect(buf, Protection.READ, Protection.WRITE); // giving access is always allowed
             Mmap.unmap(buf);
@@ -65,7 +65,7 @@ class ProtectTest {
         buf.put(0, (byte) 9).put((int) page, (byte) 8);
         assertPermissions("rw-", base);
 
-        Mmap.protect(buf, 0, page, Protection.READ);
+        Mmap.protect(TestBuffers.slice(buf, 0, page), Protection.READ);
         assertPermissions("r--", base);
         assertPermissions("rw-", base + page);
         assertEquals(9, buf.get(0), "reading a read-only page works");
@@ -75,7 +75,7 @@ class ProtectTest {
         buf.put(0, (byte) 10);
         assertEquals(10, buf.get(0), "writable again");
 
-        Mmap.protect(buf, 1, 1, Protection.READ); // unaligned inside an mmap4j mapping: rounded to its page
+        Mmap.protect(TestBuffers.slice(buf, 1, 1), Protection.READ); // unaligned inside an mmap4j mapping: rounded to its page
         assertPermissions("r--", base);
         Mmap.protect(buf, Protection.READ, Protection.WRITE);
         Mmap.unmap(buf);
@@ -106,7 +106,7 @@ class ProtectTest {
     void aForeignUnalignedBufferIsRefused() throws Exception {
         ByteBuffer direct = ByteBuffer.allocateDirect((int) (3 * Mmap.pageSize()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Mmap.protect(direct, 1, 10, Protection.READ));
+                () -> Mmap.protect(TestBuffers.slice(direct, 1, 10), Protection.READ));
         assertTrue(e.getMessage().startsWith("mprotect[READ]") && e.getMessage().contains("page boundaries"),
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Mmap.protect(ByteBuffer.allocate(10), Protection.READ));

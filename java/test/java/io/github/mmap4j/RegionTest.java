@@ -66,7 +66,7 @@ class RegionTest {
             across.putLong(0, 0x0102030405060708L);
             ByteBuffer end = r.view(3 * GIB - 16, 16);
             end.put(15, (byte) 0x7f);
-            r.sync(2 * GIB - 4, 8);
+            r.force(2 * GIB - 4, 8, SyncMode.SYNC);
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, readFile(p, 2 * GIB - 4, 8));
             assertEquals(0x7f, readFile(p, 3 * GIB - 1, 1)[0]);
             // Two views over the same bytes see each other's writes.
@@ -95,15 +95,15 @@ class RegionTest {
             assertEquals(0x0a0b0c0d0e0f1011L, r.view(at, 8).getLong(0));
             ByteBuffer top = r.view(r.size() - Integer.MAX_VALUE, Integer.MAX_VALUE); // a maximal view
             top.put(Integer.MAX_VALUE - 1, (byte) 99);
-            r.sync(at, 8);
-            r.sync();
+            r.force(at, 8, SyncMode.SYNC);
+            r.force();
             assertArrayEquals(new byte[] {10, 11, 12, 13, 14, 15, 16, 17}, readFile(p, at + base, 8));
             assertEquals(99, readFile(p, 8 * GIB - 1, 1)[0]);
             // Range calls on long ranges far past 2 GiB.
             Residency res = r.residency(at, 8, true);
             assertTrue(res.pages() >= 1 && res.isResident(0), "the page just written is resident");
             r.advise(at, Mmap.pageSize(), Advice.WILLNEED);
-            r.advise(Advice.NORMAL);
+            r.advise(0, r.size(), Advice.NORMAL);
         }
     }
 
@@ -151,8 +151,8 @@ class RegionTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> r.view(0, 1));
         assertTrue(e.getMessage().contains("closed mapping") && e.getMessage().contains("close.bin"),
                 e.getMessage());
-        assertThrows(IllegalStateException.class, () -> r.sync());
-        assertThrows(IllegalStateException.class, () -> r.advise(Advice.NORMAL));
+        assertThrows(IllegalStateException.class, () -> r.force());
+        assertThrows(IllegalStateException.class, () -> r.advise(0, r.size(), Advice.NORMAL));
         assertThrows(IllegalStateException.class, () -> r.residency(0, 1, false));
         assertThrows(IllegalStateException.class, () -> r.lock(0, 1));
         assertThrows(IllegalStateException.class, () -> r.unlock(0, 1));
@@ -192,7 +192,7 @@ class RegionTest {
             assertThrows(IndexOutOfBoundsException.class, () -> r.view(size, 1));
             assertThrows(IndexOutOfBoundsException.class, () -> r.view(Long.MAX_VALUE, 1));
             assertThrows(IllegalArgumentException.class, () -> r.view(0, -1));
-            assertThrows(IndexOutOfBoundsException.class, () -> r.sync(size - 1, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> r.force(size - 1, 2, SyncMode.SYNC));
             assertThrows(IndexOutOfBoundsException.class, () -> r.advise(-1, 1, Advice.NORMAL));
             assertThrows(IndexOutOfBoundsException.class, () -> r.residency(0, Long.MAX_VALUE, false));
             assertEquals(0, r.view(size, 0).capacity(), "an empty view at the end is fine");

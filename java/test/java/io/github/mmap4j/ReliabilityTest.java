@@ -175,18 +175,17 @@ class ReliabilityTest {
                     try {
                         for (int i = 0; System.nanoTime() < end; i++) {
                             int at = (id * 8 + i % 8) * page;
-                            ByteBuffer buf = i % 3 == 0 ? Mmap.anonymous(page * 2, Sharing.PRIVATE)
-                                    : Mmap.map(raf, MapMode.READ_WRITE, at, page);
+                            ByteBuffer buf = i % 3 == 0 ? Mmap.anonymous(page * 2, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))
+                                    : Mmap.map(raf.getChannel(), at, page, MapOptions.of(MapMode.READ_WRITE));
                             buf.putLong(0, ((long) id << 32) | i);
                             assertEquals(((long) id << 32) | i, buf.getLong(0));
                             Mmap.advise(buf, Advice.WILLNEED);
                             assertTrue(Mmap.residency(buf).pages() >= 1);
                             if (i % 3 != 0) {
-                                Mmap.sync(buf);
+                                Mmap.force(buf);
                             }
                             if (i % 5 == 0) {
-                                try (MappedRegion region = Mmap.mapRegion(raf, at, page,
-                                        MapOptions.of(MapMode.READ_WRITE))) {
+                                try (MappedRegion region = Mmap.mapRegion(raf.getChannel(), at, page, MapOptions.of(MapMode.READ_WRITE))) {
                                     ByteBuffer view = region.view(0, 8);
                                     if (i % 3 != 0) { // buf mapped the same file bytes
                                         assertEquals(((long) id << 32) | i, view.getLong(0));

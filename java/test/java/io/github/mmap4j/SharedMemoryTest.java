@@ -117,14 +117,14 @@ class SharedMemoryTest {
     void openOrCreateIsMapShm() throws Exception {
         String n = name("mapshm");
         long page = Mmap.pageSize();
-        ByteBuffer a = SharedMemory.openOrCreate(n, page);          // creates
+        ByteBuffer a = SharedMemory.map(n, 0, (int) (page), MapOptions.of(MapMode.READ_WRITE).createOrGrow());          // creates
         a.put(10, (byte) 10);
-        ByteBuffer b = SharedMemory.openOrCreate(n, 2 * page);      // attaches and grows
+        ByteBuffer b = SharedMemory.map(n, 0, (int) (2 * page), MapOptions.of(MapMode.READ_WRITE).createOrGrow());      // attaches and grows
         assertEquals(10, b.get(10));
         b.put((int) (2 * page - 1), (byte) 20);
         ByteBuffer c = SharedMemory.open(n, MapMode.READ_ONLY);
         assertEquals(2 * page, c.capacity());
-        ByteBuffer d = SharedMemory.openOrCreate(n, page);          // never shrinks
+        ByteBuffer d = SharedMemory.map(n, 0, (int) (page), MapOptions.of(MapMode.READ_WRITE).createOrGrow());          // never shrinks
         assertEquals(page, d.capacity());
         assertEquals(20, SharedMemory.open(n, MapMode.READ_ONLY).get((int) (2 * page - 1)));
         // the offset form, unaligned, with advice at map time
@@ -234,7 +234,7 @@ class SharedMemoryTest {
         for (String bad : new String[] {"/h2\ud800", "/h2\udc00", "/x\udc00\ud800y"}) {
             List<Executable> calls = new ArrayList<>();
             calls.add(() -> SharedMemory.create(bad, Mmap.pageSize()));
-            calls.add(() -> SharedMemory.openOrCreate(bad, Mmap.pageSize()));
+            calls.add(() -> SharedMemory.map(bad, 0, (int) (Mmap.pageSize()), MapOptions.of(MapMode.READ_WRITE).createOrGrow()));
             calls.add(() -> SharedMemory.open(bad, MapMode.READ_ONLY));
             calls.add(() -> SharedMemory.map(bad, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
             calls.add(() -> SharedMemory.exists(bad));

@@ -83,7 +83,7 @@ public final class SmokeMain {
             b.put(0, "mmap4j".getBytes(StandardCharsets.US_ASCII)[0]);
             must(b.get(1) == (byte) 38, "read back from the mapping");
         });
-        check("sync", () -> Mmap.sync(mapped[0]));
+        check("sync", () -> Mmap.force(mapped[0]));
         check("read-back", () -> {
             byte[] bytes = new byte[length[0]];
             try (InputStream in = new FileInputStream(file.toFile())) {

@@ -88,11 +88,11 @@ class SpecialFilesTest {
         Path fifo = fifo("fifo-rw");
         // "rw" opens a FIFO O_RDWR, which Linux allows without a peer.
         try (RandomAccessFile raf = new RandomAccessFile(fifo.toFile(), "rw")) {
-            refused("mmap", "ENODEV", "not a regular file: FIFO", () -> Mmap.map(raf, MapMode.READ_ONLY, 0, 10));
+            refused("mmap", "ENODEV", "not a regular file: FIFO", () -> Mmap.map(raf.getChannel(), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
             refused("mmap", "ENODEV", "not a regular file: FIFO",
-                    () -> Mmap.map(raf.getChannel(), MapMode.READ_ONLY, 0, 10));
+                    () -> Mmap.map(raf.getChannel(), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
             refused("mmap", "ENODEV", "not a regular file: FIFO",
-                    () -> Mmap.map(raf.getFD(), MapMode.READ_ONLY, 0, 10));
+                    () -> Mmap.map(raf.getFD(), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
             refused("mmap", "ENODEV", "not a regular file: FIFO",
                     () -> Mmap.mapRegion(raf.getFD(), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         }

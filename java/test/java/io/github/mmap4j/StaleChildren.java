@@ -54,7 +54,7 @@ final class StaleChildren {
         List<String> failures = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
             ByteBuffer b = round == 0 ? Mmap.map(file, MapMode.READ_WRITE, 0, size)
-                    : Mmap.anonymous(size, Sharing.PRIVATE);
+                    : Mmap.anonymous(size, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             ByteBuffer v = b.duplicate();
             ByteBuffer slice = ((ByteBuffer) b.duplicate().position(100)).slice();
             Mmap.unmap(b);
@@ -146,7 +146,7 @@ final class StaleChildren {
             OUT.println("forwarder race: protect is refused on this JVM; nothing to race");
             return;
         }
-        final ByteBuffer[] cur = {Mmap.anonymous(65536, Sharing.PRIVATE)};
+        final ByteBuffer[] cur = {Mmap.anonymous(65536, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))};
         final AtomicLong reads = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final boolean[] stop = {false};
@@ -169,7 +169,7 @@ final class StaleChildren {
         long end = System.nanoTime() + millis * 1_000_000L;
         long cycles = 0;
         while (System.nanoTime() < end) {
-            ByteBuffer b = Mmap.anonymous(65536, Sharing.PRIVATE);
+            ByteBuffer b = Mmap.anonymous(65536, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             Mmap.protect(b);
             synchronized (cur) {
                 cur[0] = b.duplicate();
@@ -190,7 +190,7 @@ final class StaleChildren {
      */
     static void protectLoop(long millis) throws Exception {
         if (!Mmap.canTrapProtectionFaults()) {
-            ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+            ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             try {
                 Mmap.protect(b);
                 OUT.println("protect was not refused although faults cannot be trapped");
@@ -210,7 +210,7 @@ final class StaleChildren {
             Thread worker = new Thread(() -> {
                 while (System.nanoTime() < end) {
                     try {
-                        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), Sharing.PRIVATE);
+                        ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
                         Mmap.protect(b);
                         for (int i = 0; i < 3; i++) {
                             try {
@@ -263,8 +263,8 @@ final class StaleChildren {
                 Thread w = new Thread(() -> {
                     try {
                         for (int i = 0; i < cycles && System.nanoTime() < deadline; i++) {
-                            ByteBuffer b = (i & 1) == 0 ? Mmap.map(raf, MapMode.READ_WRITE, offset, page)
-                                    : Mmap.anonymous(page, Sharing.PRIVATE);
+                            ByteBuffer b = (i & 1) == 0 ? Mmap.map(raf.getChannel(), offset, page, MapOptions.of(MapMode.READ_WRITE))
+                                    : Mmap.anonymous(page, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
                             b.put(0, (byte) i);
                             if (b.get(0) != (byte) i) {
                                 throw new AssertionError("read back");
@@ -310,7 +310,7 @@ final class StaleChildren {
             raf.setLength(page);
             ByteBuffer[] views = new ByteBuffer[n];
             for (int i = 0; i < n; i++) {
-                ByteBuffer b = Mmap.map(raf, MapMode.READ_WRITE, 0, page);
+                ByteBuffer b = Mmap.map(raf.getChannel(), 0, page, MapOptions.of(MapMode.READ_WRITE));
                 views[i] = b.duplicate();
                 Mmap.unmap(b);
             }
@@ -335,7 +335,7 @@ final class StaleChildren {
             ByteBuffer[] kept = new ByteBuffer[ring];
             java.util.Arrays.fill(views, null);
             for (int i = 0; i < 200_000; i++) {
-                ByteBuffer b = Mmap.map(raf, MapMode.READ_WRITE, 0, page);
+                ByteBuffer b = Mmap.map(raf.getChannel(), 0, page, MapOptions.of(MapMode.READ_WRITE));
                 kept[random.nextInt(ring)] = b.duplicate();
                 Mmap.unmap(b);
                 maxWaiting = Math.max(maxWaiting, Mappings.retiredWaiting());

@@ -40,17 +40,17 @@ class SyncTest {
         Files.write(p, new byte[(int) (4 * page)]);
         ByteBuffer buf = Mmap.map(p, MapMode.READ_WRITE, 0, (int) (4 * page));
         SyncForm[] forms = {
-            (b, o, l) -> Mmap.sync(b),                                   // sync(buf)
-            (b, o, l) -> Mmap.sync(b, true),                             // sync(buf, blocking)
-            (b, o, l) -> Mmap.sync(b, false),
-            (b, o, l) -> Mmap.sync(b, true, true),                       // sync(buf, blocking, invalidate)
-            (b, o, l) -> Mmap.sync(b, o, l),                             // sync(buf, offset, length)
-            (b, o, l) -> Mmap.sync(b, o, l, true),                       // sync(buf, offset, length, blocking)
-            (b, o, l) -> Mmap.sync(b, o, l, false),
-            (b, o, l) -> Mmap.sync(b, o, l, true, false),                // the full mmap-io form
-            (b, o, l) -> Mmap.sync(b, o, l, false, true),
-            (b, o, l) -> Mmap.sync(b, SyncMode.ASYNC, SyncMode.INVALIDATE), // mmap 0.10's flags
-            (b, o, l) -> Mmap.sync(b, o, l, SyncMode.SYNC, SyncMode.INVALIDATE),
+            (b, o, l) -> Mmap.force(b),                                   // sync(buf)
+            (b, o, l) -> Mmap.force(b),                             // sync(buf, blocking)
+            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.ASYNC),
+            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.SYNC_INVALIDATE),                       // sync(buf, blocking, invalidate)
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                             // sync(buf, offset, length)
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                       // sync(buf, offset, length, blocking)
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.ASYNC),
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                // the full mmap-io form
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.ASYNC_INVALIDATE),
+            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.ASYNC_INVALIDATE), // mmap 0.10's flags
+            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC_INVALIDATE),
         };
         for (int i = 0; i < forms.length; i++) {
             int offset = (int) (i % 4 * page) + 7 + i;
@@ -72,19 +72,16 @@ class SyncTest {
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 'p');
         }
-        Mmap.sync(buf);
-        Mmap.sync(buf, 0, buf.capacity(), SyncMode.ASYNC);
+        Mmap.force(buf);
+        Mmap.force(buf, 0, buf.capacity(), SyncMode.ASYNC);
         Mmap.unmap(buf);
         assertEquals(Arrays.toString(original), Arrays.toString(Files.readAllBytes(p)));
     }
 
     @Test
-    void syncAndAsyncExcludeEachOther() throws Exception {
-        ByteBuffer buf = Mmap.anonymous(100, Sharing.SHARED);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Mmap.sync(buf, SyncMode.SYNC, SyncMode.ASYNC));
-        assertEquals("sync: SYNC and ASYNC exclude each other", e.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.sync(buf, 50, 51));
+    void aRangePastTheBufferIsRefused() throws Exception {
+        ByteBuffer buf = Mmap.anonymous(100, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
+        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.force(buf, 50, 51, SyncMode.SYNC));
         Mmap.unmap(buf);
     }
 }

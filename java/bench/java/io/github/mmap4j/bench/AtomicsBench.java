@@ -44,7 +44,7 @@ public class AtomicsBench {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         atomicLong = new AtomicLong();
-        mapped = Mmap.anonymous(4096, Sharing.SHARED);
+        mapped = Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
         direct = ByteBuffer.allocateDirect(64);
         next = 0;
     }

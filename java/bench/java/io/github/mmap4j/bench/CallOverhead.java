@@ -56,6 +56,6 @@ public class CallOverhead {
 
     @Benchmark
     public void mmap4jSync() throws IOException {
-        Mmap.sync(page, false);
+        Mmap.force(page, 0, page.capacity(), SyncMode.ASYNC);
     }
 }

@@ -42,7 +42,7 @@ final class Measure {
                 long hi = Math.min(cellEnd(c, pages, cells.length), end);
                 if (lo < hi) {
                     long from = (lo - first) * page;
-                    cells[c] += Mmap.residency(window, from, Math.min((hi - first) * page, window.capacity()) - from)
+                    cells[c] += Mmap.residency(window, from, Math.min((hi - first) * page, window.capacity()) - from, false)
                             .resident();
                 }
             }

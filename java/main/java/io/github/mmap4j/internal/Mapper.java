@@ -57,7 +57,7 @@ public final class Mapper {
      */
     public static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
                               int advice, Object description) throws MmapException {
-        long end = checkRange("map", offset, length);
+        long end = offset + length; // checked by the caller, before anything was opened: checkRange
         if (source != null && end > source.size()) {
             throw Errors.exception("ENXIO", "mmap", description.toString(), "the range ends at byte " + end
                     + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "

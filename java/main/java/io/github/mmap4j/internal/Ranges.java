@@ -82,6 +82,16 @@ public final class Ranges {
         }
 
         /**
+         * The whole of a direct buffer (checked when run).
+         *
+         * @param buffer a direct buffer.
+         * @return the span of its bytes {@code 0 .. capacity}.
+         */
+        public static Span of(ByteBuffer buffer) {
+            return of(buffer, 0, Objects.requireNonNull(buffer, "buffer").capacity());
+        }
+
+        /**
          * Bytes {@code offset .. offset+length} of a region (checked when run).
          *
          * @param region  the region object, kept reachable through the call.
