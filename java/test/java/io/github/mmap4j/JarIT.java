@@ -85,7 +85,9 @@ class JarIT {
         JavaProcess.Run again = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
         assertEquals(0, again.exit, again.toString());
         try (java.util.stream.Stream<Path> files = Files.list(target)) {
-            assertEquals(1, files.count(), "one extracted library, reused");
+            // The directory's lock file (loading JVMs hold it shared; see OldCopies) is not a copy.
+            assertEquals(1, files.filter(f -> !f.getFileName().toString().equals(".lock")).count(),
+                    "one extracted library, reused");
         }
     }
 

@@ -136,7 +136,7 @@ class MapErrorsTest {
                 () -> Mmap.force(buf, 50, 51, SyncMode.SYNC));
         assertTrue(e.getMessage().contains("offset=50 length=51 capacity=100"), e.getMessage());
         assertThrows(IndexOutOfBoundsException.class, () -> Mmap.advise(buf, -1, 10, Advice.NORMAL));
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.lock(TestBuffers.slice(buf, 0, Long.MAX_VALUE)));
+        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.residency(buf, 0, Long.MAX_VALUE, false));
         Mmap.unmap(buf);
     }
 

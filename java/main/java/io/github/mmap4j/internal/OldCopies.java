@@ -13,16 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.regex.Pattern;
 
 /**
- * Extracted copies of other builds in an extraction directory, removed when no JVM can be
- * loading one. A JVM holds a shared lock on the directory's {@value #LOCK} file from before it
- * checks or writes its copy until {@code System.load} returned ({@link #whileLoading}); once
- * loaded, it takes that lock exclusively, without waiting, and removes every other
- * {@code libmmap4j-<hash>} copy and every leftover {@code .extract-*.tmp} ({@link #remove}).
- * A copy that a running JVM has loaded may go: the JVM keeps its mapping, the file's name was
- * all that went. When the lock is busy or locks are not supported there, nothing is removed
+ * Extracted copies of other builds in an extraction directory, removed once unused for a day and
+ * when no JVM can be loading one. A JVM holds a shared lock on the directory's {@value #LOCK} file
+ * from before it checks or writes its copy until {@code System.load} returned
+ * ({@link #whileLoading}); once loaded, it marks its copy used (its modification time, at most
+ * hourly), takes that lock exclusively without waiting, and removes every other
+ * {@code libmmap4j-<hash>} copy no JVM marked for {@value #IDLE_HOURS} hours, and every leftover
+ * {@code .extract-*.tmp} ({@link #remove}). Copies in use by other versions, or by JVMs of
+ * another platform sharing the directory (an arm64 JVM under emulation, a musl JVM in a
+ * container), stay. A copy that a running JVM loaded may go: the JVM keeps its mapping, only the
+ * file's name goes. When the lock is busy or locks are not supported there, nothing is removed
  * (the next JVM tries again).
  */
 final class OldCopies {
@@ -30,7 +34,12 @@ final class OldCopies {
     /** The lock file's name in the extraction directory. */
     static final String LOCK = ".lock";
 
-    private static final Pattern COPY = Pattern.compile("libmmap4j-[0-9a-f]{16}\\.(so|dylib)|\\.extract-.*\\.tmp");
+    /** How long a copy no JVM loaded stays. */
+    static final int IDLE_HOURS = 24;
+
+    private static final long HOUR = 3_600_000L;
+    private static final Pattern COPY = Pattern.compile("libmmap4j-[0-9a-f]{16}\\.(so|dylib)");
+    private static final Pattern LEFTOVER = Pattern.compile("\\.extract-.*\\.tmp");
 
     private OldCopies() {
     }
@@ -68,9 +77,13 @@ final class OldCopies {
         }
     }
 
-    /** Removes the copies in {@code directory} other than {@code keep}, if no JVM is loading one. */
+    /** Marks {@code keep} used; removes the idle copies in {@code directory}, if no JVM is loading one. */
     static void remove(Path directory, Path keep) {
         try {
+            long now = System.currentTimeMillis();
+            if (Files.getLastModifiedTime(keep, LinkOption.NOFOLLOW_LINKS).toMillis() < now - HOUR) {
+                Files.setLastModifiedTime(keep, FileTime.fromMillis(now));
+            }
             FileChannel channel = open(directory);
             if (channel == null) {
                 return;
@@ -82,7 +95,10 @@ final class OldCopies {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
                     for (Path entry : entries) {
                         String name = entry.getFileName().toString();
-                        if (!entry.equals(keep) && COPY.matcher(name).matches()
+                        boolean old = COPY.matcher(name).matches() && !entry.equals(keep)
+                                && Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis()
+                                        < now - IDLE_HOURS * HOUR;
+                        if ((old || LEFTOVER.matcher(name).matches())
                                 && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                             Files.deleteIfExists(entry);
                         }
