@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The linux-aarch64 libraries run and resolved for real on this x86_64 host, against the jar of
-# a -Pall-platforms build:
+# The linux_arm64 and linux_arm64_musl libraries run and resolved for real on this x86_64 host,
+# against the jar of a -Pall-platforms build:
 #  1. natives/linux_arm64_musl: every symbol resolved by musl's own aarch64 loader (ldd mode,
 #     under qemu-user; nothing of the library runs);
 #  2. the whole Surefire suite on Debian's arm64 JDK 17 under qemu-user, loading

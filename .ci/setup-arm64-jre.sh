@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provides an arm64 (aarch64) Java runtime that runs on this x86_64 Linux
-# host under qemu user-mode emulation, to load and test the linux-aarch64 JNI
+# host under qemu user-mode emulation, to load and test the linux_arm64 JNI
 # library for real: Java 17 from the host's Debian suite (default), or Java 8
 # from Debian sid, the only suite that still has it.
 #

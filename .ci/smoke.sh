@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The smoke suite (java/test/java/io/github/mmap4j/SmokeMain.java) against the four-platform jar,
+# The smoke suite (java/test/java/io/github/mmap4j/SmokeMain.java) against the all-platforms jar,
 # once on the host JVM (loads natives/linux_64) and on arm64 JVMs 17 and 8 under qemu-user
 # (load natives/linux_arm64, through the normal loader path), then each arm64 output compared
 # with the host's line for line (the '#' lines carry platform facts and are compared separately).

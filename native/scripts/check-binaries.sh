@@ -124,7 +124,7 @@ sys.exit('no CodeDirectory')
 PY
 }
 
-check_exports() { # target, actual exports (space separated), prefix
+check_exports() { # platform, actual exports (space separated), prefix
   local t=$1 got=$2 pre=$3 s extra=()
   [[ " $got " == *" ${pre}JNI_OnLoad "* ]] || err "$t" "does not export ${pre}JNI_OnLoad"
   for s in $got; do
@@ -144,7 +144,7 @@ short_list() { # at most 8 names, then a count
   if [ $# -le 8 ]; then echo "$*"; else echo "${*:1:8} ... (+$(( $# - 8 )) more)"; fi
 }
 
-check_linux() { # target, file, machine, libc (glibc|musl)
+check_linux() { # platform, file, machine, libc (glibc|musl)
   local t=$1 f=$2 machine=$3 libc=$4 hdr dyn max needed n exports undef checks=-
   need_readelf
   hdr=$("$READELF" -h "$f" 2>&1) || { err "$t" "not an ELF file"; rows+=("| $t | $(size_of "$f") | - | - | - | - |"); return; }
@@ -201,7 +201,7 @@ check_linux() { # target, file, machine, libc (glibc|musl)
   rows+=("| $t | $(size_of "$f") | $max | $(short_list $needed) | $(short_list $exports) | $checks |")
 }
 
-# check_musl TARGET FILE MACHINE DYNSYMS: what a musl build must not carry beyond the checks
+# check_musl PLATFORM FILE MACHINE DYNSYMS: what a musl build must not carry beyond the checks
 # above; sets the caller's (check_linux's) "checks", the table's last cell.
 check_musl() {
   local t=$1 f=$2 machine=$3 dyn=$4 bad cell=() out
@@ -236,7 +236,7 @@ check_musl() {
   checks=${checks%; }
 }
 
-check_macos() { # target, file, cputype
+check_macos() { # platform, file, cputype
   local t=$1 f=$2 cpu=$3 hdr ph minos libs id exports l
   need_objdump
   hdr=$("$OBJDUMP" --macho --private-header "$f" 2>&1) || { err "$t" "not a Mach-O file"; rows+=("| $t | $(size_of "$f") | - | - | - | - |"); return; }
@@ -296,7 +296,7 @@ for spec in "linux_64:so:linux:Advanced Micro Devices X86-64:glibc" "linux_arm64
 done
 [ "$found" -gt 0 ] || err "all" "no natives/*/lib$LIB.* found under $dir"
 
-echo "| target | size (bytes) | max glibc / min macOS | needs | exports | checks |"
+echo "| platform | size (bytes) | max glibc / min macOS | needs | exports | checks |"
 echo "| --- | ---: | --- | --- | --- | --- |"
 printf '%s\n' "${rows[@]}"
 if [ "$fail" -ne 0 ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the pinned zig used to cross-compile the JNI shim for all four
-# targets, into a per-user tool cache outside the repository.
+# Installs the pinned zig used to cross-compile the JNI shim for all six
+# platforms, into a per-user tool cache outside the repository.
 #
 #   bash native/scripts/install-zig.sh      # last stdout line: path of zig
 #

@@ -1,6 +1,7 @@
 /* Portable code -> platform value: see mmap4j_codes.h. */
 #define _GNU_SOURCE 1
 #include "mmap4j_codes.h"
+#include "mmap4j_platform.h"
 #include "io_github_mmap4j_internal_Native.h"
 
 #include <errno.h>
@@ -221,20 +222,7 @@ int mm4j_shm_name_max(void) {
 }
 
 const char *mm4j_platform(void) {
-#if defined(__linux__)
-#define MM4J_OS "linux"
-#elif defined(__APPLE__)
-#define MM4J_OS "macos"
-#else
-#define MM4J_OS "unknown"
-#endif
-#if defined(__x86_64__)
-    return MM4J_OS "-x86_64";
-#elif defined(__aarch64__)
-    return MM4J_OS "-aarch64";
-#else
-    return MM4J_OS "-unknown";
-#endif
+    return MM4J_PLATFORM;
 }
 
 /* errno names from the headers: values differ between Linux and macOS. */

@@ -24,6 +24,7 @@ int mm4j_file_type_code(int64_t type_bits);
 
 uint64_t mm4j_supported_advice(void);
 uint64_t mm4j_supported_map_flags(void);
+/* The platform's name, the jar folder: linux_64, linux_arm64_musl, osx_arm64, ... (mmap4j_platform.h). */
 const char *mm4j_platform(void);
 /* Longest POSIX shared memory name shm_open accepts, in bytes, leading '/' included. */
 int mm4j_shm_name_max(void);

@@ -79,7 +79,7 @@ class LoaderIT {
     private static void assertNamesSupportAndOverrides(Run r) {
         assertNotEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("mmap4j: no native library for this platform"), r.toString());
-        assertTrue(r.err.contains("linux-x86_64 and linux-aarch64 (glibc or musl), macos-x86_64, macos-aarch64"),
+        assertTrue(r.err.contains("linux_64, linux_arm64, linux_64_musl, linux_arm64_musl, osx_64 and osx_arm64"),
                 r.toString());
         assertTrue(r.err.contains("-Dmmap4j.library.path="), r.toString());
         assertTrue(r.err.contains("-Dmmap4j.tmpdir="), r.toString());

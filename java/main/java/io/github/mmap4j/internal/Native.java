@@ -129,7 +129,7 @@ public final class Native {
     /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
     public static native long pageSize();
 
-    /** The platform the library was compiled for, e.g. {@code linux-x86_64}. */
+    /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
     public static native String platform();
 
     /** Bit {@code ADV_x} set when the headers define that advice. */

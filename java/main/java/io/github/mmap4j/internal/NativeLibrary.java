@@ -56,7 +56,7 @@ final class NativeLibrary {
             NativeLibraryUtil.Architecture.LINUX_64, NativeLibraryUtil.Architecture.LINUX_ARM64,
             NativeLibraryUtil.Architecture.OSX_64, NativeLibraryUtil.Architecture.OSX_ARM64);
     private static final String SUPPORTED_TEXT =
-            "linux-x86_64 and linux-aarch64 (glibc or musl), macos-x86_64, macos-aarch64";
+            "linux_64, linux_arm64, linux_64_musl, linux_arm64_musl, osx_64 and osx_arm64";
     private static final String OVERRIDES = "-D" + LIBRARY_PATH_PROPERTY + "=/path/to/libmmap4j.so (a library you "
             + "built) or -D" + TMPDIR_PROPERTY + "=/a/directory/mounted/exec (where to extract)";
 

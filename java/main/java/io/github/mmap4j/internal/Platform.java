@@ -81,7 +81,8 @@ public final class Platform {
     /**
      * The platform the loaded library was built for.
      *
-     * @return e.g. {@code linux-x86_64} or {@code macos-aarch64}.
+     * @return its folder in the jar ({@code natives/<name>/}): {@code linux_64}, {@code linux_arm64},
+     *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
      */
     public static String name() {
         return facts().name;
