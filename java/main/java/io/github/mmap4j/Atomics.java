@@ -5,9 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.AtomicAccess;
-import io.github.mmap4j.internal.Words;
 
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -58,31 +56,6 @@ import java.nio.ByteBuffer;
  */
 public final class Atomics {
 
-    private static final MethodHandle GET_INT = AtomicAccess.handle("GET_VOLATILE", int.class,
-            "getIntVolatile", int.class);
-    private static final MethodHandle SET_INT = AtomicAccess.handle("SET_VOLATILE", int.class,
-            "putIntVolatile", void.class, int.class);
-    private static final MethodHandle RELEASE_INT = AtomicAccess.handle("SET_RELEASE", int.class,
-            "putOrderedInt", void.class, int.class);
-    private static final MethodHandle CAS_INT = AtomicAccess.handle("COMPARE_AND_SET", int.class,
-            "compareAndSwapInt", boolean.class, int.class, int.class);
-    private static final MethodHandle ADD_INT = AtomicAccess.handle("GET_AND_ADD", int.class,
-            "getAndAddInt", int.class, int.class);
-    private static final MethodHandle SWAP_INT = AtomicAccess.handle("GET_AND_SET", int.class,
-            "getAndSetInt", int.class, int.class);
-    private static final MethodHandle GET_LONG = AtomicAccess.handle("GET_VOLATILE", long.class,
-            "getLongVolatile", long.class);
-    private static final MethodHandle SET_LONG = AtomicAccess.handle("SET_VOLATILE", long.class,
-            "putLongVolatile", void.class, long.class);
-    private static final MethodHandle RELEASE_LONG = AtomicAccess.handle("SET_RELEASE", long.class,
-            "putOrderedLong", void.class, long.class);
-    private static final MethodHandle CAS_LONG = AtomicAccess.handle("COMPARE_AND_SET", long.class,
-            "compareAndSwapLong", boolean.class, long.class, long.class);
-    private static final MethodHandle ADD_LONG = AtomicAccess.handle("GET_AND_ADD", long.class,
-            "getAndAddLong", long.class, long.class);
-    private static final MethodHandle SWAP_LONG = AtomicAccess.handle("GET_AND_SET", long.class,
-            "getAndSetLong", long.class, long.class);
-
     private Atomics() {
     }
 
@@ -97,12 +70,7 @@ public final class Atomics {
      * @return the value.
      */
     public static int getIntVolatile(ByteBuffer buffer, int index) {
-        Words.Entry word = Words.check("getIntVolatile", buffer, index, 4, false);
-        try {
-            return (int) GET_INT.invokeExact(buffer, index, word.at(index));
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getIntVolatile(buffer, index);
     }
 
     /**
@@ -114,12 +82,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setIntVolatile(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("setIntVolatile", buffer, index, 4, true);
-        try {
-            SET_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        AtomicAccess.setIntVolatile(buffer, index, value);
     }
 
     /**
@@ -132,12 +95,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setIntRelease(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("setIntRelease", buffer, index, 4, true);
-        try {
-            RELEASE_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        AtomicAccess.setIntRelease(buffer, index, value);
     }
 
     /**
@@ -152,12 +110,7 @@ public final class Atomics {
      * @return {@code true} when it held {@code expected} and now holds {@code value}.
      */
     public static boolean compareAndSetInt(ByteBuffer buffer, int index, int expected, int value) {
-        Words.Entry word = Words.check("compareAndSetInt", buffer, index, 4, true);
-        try {
-            return (boolean) CAS_INT.invokeExact(buffer, index, word.at(index), expected, value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.compareAndSetInt(buffer, index, expected, value);
     }
 
     /**
@@ -171,12 +124,7 @@ public final class Atomics {
      * @return the value before the addition.
      */
     public static int getAndAddInt(ByteBuffer buffer, int index, int delta) {
-        Words.Entry word = Words.check("getAndAddInt", buffer, index, 4, true);
-        try {
-            return (int) ADD_INT.invokeExact(buffer, index, word.at(index), delta);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getAndAddInt(buffer, index, delta);
     }
 
     /**
@@ -189,12 +137,7 @@ public final class Atomics {
      * @return the value before.
      */
     public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("getAndSetInt", buffer, index, 4, true);
-        try {
-            return (int) SWAP_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getAndSetInt(buffer, index, value);
     }
 
     // ---------------------------------------------------------------- long
@@ -208,12 +151,7 @@ public final class Atomics {
      * @return the value.
      */
     public static long getLongVolatile(ByteBuffer buffer, int index) {
-        Words.Entry word = Words.check("getLongVolatile", buffer, index, 8, false);
-        try {
-            return (long) GET_LONG.invokeExact(buffer, index, word.at(index));
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getLongVolatile(buffer, index);
     }
 
     /**
@@ -225,12 +163,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("setLongVolatile", buffer, index, 8, true);
-        try {
-            SET_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        AtomicAccess.setLongVolatile(buffer, index, value);
     }
 
     /**
@@ -243,12 +176,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setLongRelease(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("setLongRelease", buffer, index, 8, true);
-        try {
-            RELEASE_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        AtomicAccess.setLongRelease(buffer, index, value);
     }
 
     /**
@@ -263,12 +191,7 @@ public final class Atomics {
      * @return {@code true} when it held {@code expected} and now holds {@code value}.
      */
     public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
-        Words.Entry word = Words.check("compareAndSetLong", buffer, index, 8, true);
-        try {
-            return (boolean) CAS_LONG.invokeExact(buffer, index, word.at(index), expected, value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.compareAndSetLong(buffer, index, expected, value);
     }
 
     /**
@@ -282,12 +205,7 @@ public final class Atomics {
      * @return the value before the addition.
      */
     public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
-        Words.Entry word = Words.check("getAndAddLong", buffer, index, 8, true);
-        try {
-            return (long) ADD_LONG.invokeExact(buffer, index, word.at(index), delta);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getAndAddLong(buffer, index, delta);
     }
 
     /**
@@ -300,11 +218,6 @@ public final class Atomics {
      * @return the value before.
      */
     public static long getAndSetLong(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("getAndSetLong", buffer, index, 8, true);
-        try {
-            return (long) SWAP_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw AtomicAccess.unchecked(t);
-        }
+        return AtomicAccess.getAndSetLong(buffer, index, value);
     }
 }

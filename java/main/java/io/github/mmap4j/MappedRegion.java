@@ -189,7 +189,7 @@ public final class MappedRegion implements AutoCloseable {
      * Changes the protection of the pages of bytes {@code offset .. offset+length}
      * ({@code mprotect(2)}), rounded out to whole pages. On Linux a view access
      * the new protection forbids throws {@link InternalError} (see
-     * {@link Mmap#protect(ByteBuffer, long, long, Protection...)}).
+     * {@link Mmap#protect(ByteBuffer, Protection...)}).
      *
      * @param offset      first byte, from the region's byte 0.
      * @param length      bytes.

@@ -8,7 +8,6 @@ import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Mapper;
 import io.github.mmap4j.internal.Mapping;
 import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 
 import java.io.IOException;
@@ -78,7 +77,7 @@ final class Maps {
     static Mapping owner(String call, ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
         Platform.ensureLoaded();
-        Mapping mapping = buffer.isDirect() ? Mappings.find(Native.address(buffer)) : null;
+        Mapping mapping = buffer.isDirect() ? Mappings.find(Platform.address(buffer)) : null;
         if (mapping == null) {
             throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "
                     + "reclaimed); only buffers from Mmap.map/anonymous can be unmapped here");

@@ -9,7 +9,6 @@ import io.github.mmap4j.internal.Guard;
 import io.github.mmap4j.internal.Mapper;
 import io.github.mmap4j.internal.Mapping;
 import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 import io.github.mmap4j.internal.Ranges.Span;
 
@@ -233,7 +232,7 @@ public final class Mmap {
             return false;
         }
         Platform.ensureLoaded();
-        Mapping mapping = Mappings.find(Native.address(buffer));
+        Mapping mapping = Mappings.find(Platform.address(buffer));
         return mapping != null && !mapping.isClosed();
     }
 
@@ -251,7 +250,7 @@ public final class Mmap {
             throw new IllegalArgumentException("address: a heap buffer has no fixed address");
         }
         Platform.ensureLoaded();
-        return Native.address(buffer);
+        return Platform.address(buffer);
     }
 
     // ---------------------------------------------------------------- madvise

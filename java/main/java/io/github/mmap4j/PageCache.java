@@ -4,9 +4,7 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Errors;
 import io.github.mmap4j.internal.FileSource;
-import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 
 import java.io.IOException;
@@ -52,10 +50,7 @@ public final class PageCache {
         if (Platform.hasFadvise()) {
             // FileSource, not FileChannel.open: a FIFO put in place of the file must not block the open.
             try (FileSource source = FileSource.open(path, false, false, 0, -1)) {
-                String what = "path=" + path;
-                Errors.check(Native.datasync(source.fd()), "fdatasync", what);
-                Errors.check(Native.fadvise(source.fd(), 0, 0, Native.FADV_DONTNEED), "posix_fadvise",
-                        what + ", offset=0, length=0 (whole file), POSIX_FADV_DONTNEED");
+                source.dropFromCache();
             }
             return;
         }

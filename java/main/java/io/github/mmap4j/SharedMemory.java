@@ -7,7 +7,6 @@ package io.github.mmap4j;
 import io.github.mmap4j.internal.Errors;
 import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Mapper;
-import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 
 import java.io.IOException;
@@ -87,14 +86,14 @@ public final class SharedMemory {
         } catch (MmapException e) {
             // Past shm_open the name is ours: a failed ftruncate must not leave it behind.
             if (!"shm_open".equals(e.call())) {
-                Native.shmUnlink(cName);
+                FileSource.unlinkShared(cName);
             }
             throw e;
         }
         try {
             return Maps.buffer(source, 0, length, options);
         } catch (IOException | RuntimeException e) {
-            Native.shmUnlink(cName);
+            FileSource.unlinkShared(cName);
             throw e;
         } finally {
             source.close();
@@ -159,7 +158,7 @@ public final class SharedMemory {
      */
     public static void unlink(String name) throws MmapException {
         byte[] cName = checkName("unlink", name);
-        Errors.check(Native.shmUnlink(cName), "shm_unlink", "name=" + name);
+        Errors.check(FileSource.unlinkShared(cName), "shm_unlink", "name=" + name);
     }
 
     /**
@@ -172,19 +171,18 @@ public final class SharedMemory {
      */
     public static boolean exists(String name) throws MmapException {
         byte[] cName = checkName("exists", name);
-        long fd = Native.shmOpen(cName, Native.OPEN_READ_ONLY, 0);
-        if (fd >= 0) {
-            Native.close((int) fd);
+        long result = FileSource.probeShared(cName);
+        if (result >= 0) {
             return true;
         }
-        String errno = Errors.name((int) -fd);
+        String errno = Errors.name((int) -result);
         if ("ENOENT".equals(errno)) {
             return false;
         }
         if ("EACCES".equals(errno)) {
             return true;
         }
-        throw Errors.exception((int) -fd, "shm_open", "name=" + name + ", read-only");
+        throw Errors.exception((int) -result, "shm_open", "name=" + name + ", read-only");
     }
 
     /**

@@ -5,7 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.internal.NativeForTests;
 
 import java.io.File;
 import java.io.IOException;
@@ -372,9 +372,8 @@ final class Children {
             // Warm up (JIT, the reclaimer, the zero-length file) before the baseline.
             for (int i = 0; i < 20_000; i++) {
                 Mmap.unmap(Mmap.map(raf.getChannel(), 0, page, MapOptions.of(MapMode.READ_WRITE)));
-                long a = Native.map(page, Native.PROT_READ | Native.PROT_WRITE, Native.SHARE_SHARED, 0,
-                        Native.descriptor(raf.getFD()), 0);
-                Native.unmap(a, page);
+                long a = NativeForTests.mapShared(page, NativeForTests.descriptor(raf.getFD()));
+                NativeForTests.unmap(a, page);
             }
             settle(0);
             long maps0 = mapsLines();
@@ -382,11 +381,11 @@ final class Children {
             long fds0 = openFds();
             long table0 = Mappings.size();
             OUT.println("before: " + state());
-            int fd = Native.descriptor(raf.getFD());
+            int fd = NativeForTests.descriptor(raf.getFD());
             long t0 = System.nanoTime();
             for (int i = 0; i < Math.min(n, 200_000); i++) {
-                long a = Native.map(page, Native.PROT_READ | Native.PROT_WRITE, Native.SHARE_SHARED, 0, fd, 0);
-                Native.unmap(a, page);
+                long a = NativeForTests.mapShared(page, fd);
+                NativeForTests.unmap(a, page);
             }
             long baseline = (System.nanoTime() - t0) / Math.min(n, 200_000);
             t0 = System.nanoTime();

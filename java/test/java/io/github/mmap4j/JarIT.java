@@ -4,6 +4,10 @@
  */
 package io.github.mmap4j;
 
+import java.nio.file.Paths;
+import java.nio.charset.StandardCharsets;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,18 +48,83 @@ class JarIT {
         try (JarFile j = new JarFile(jar)) {
             Attributes main = j.getManifest().getMainAttributes();
             assertEquals("io.github.mmap4j.cli.Main", main.getValue("Main-Class"));
-            assertEquals("io.github.mmap4j", main.getValue("Automatic-Module-Name"));
+            assertEquals("true", main.getValue("Multi-Release"));
+            assertTrue(j.getEntry("META-INF/versions/9/module-info.class") != null, "the module descriptor");
             assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
             boolean hostLibrary = false;
             for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements();) {
                 String name = e.nextElement().getName();
-                if (name.endsWith(".class")) {
+                if (name.endsWith(".class") && !name.equals("META-INF/versions/9/module-info.class")) {
                     assertTrue(name.startsWith("io/github/mmap4j/"), "unrelocated class " + name);
                 }
                 hostLibrary |= name.equals("natives/linux_64/libmmap4j.so");
             }
             assertTrue(hostLibrary || !System.getProperty("os.arch").contains("64"), "natives/linux_64 missing");
         }
+    }
+
+    /**
+     * The jar as a named module (JDK 17's javac and java): a module that requires it maps a file
+     * through the API, while {@code io.github.mmap4j.internal} is neither compilable against nor
+     * reachable by reflection.
+     */
+    @Test
+    void asANamedModuleOnlyTheApiIsExported() throws Exception {
+        Path jdk = Paths.get(System.getProperty("mmap4j.moduleJdk", "/usr/lib/jvm/java-17-openjdk-amd64"));
+        assumeTrue(Files.isExecutable(jdk.resolve("bin/javac")), "no JDK 17+ at " + jdk + " (-Dmmap4j.moduleJdk)");
+        Path src = Files.createDirectories(dir.resolve("src/app/app"));
+        Files.write(dir.resolve("src/app/module-info.java"),
+                "module app { requires io.github.mmap4j; }".getBytes(StandardCharsets.UTF_8));
+        Files.write(src.resolve("Main.java"), String.join("\n",
+                "package app;",
+                "public class Main {",
+                "  public static void main(String[] a) throws Exception {",
+                "    java.nio.ByteBuffer b = io.github.mmap4j.Mmap.map(java.nio.file.Paths.get(a[0]),",
+                "        io.github.mmap4j.MapMode.READ_ONLY);",
+                "    System.out.println(\"first byte \" + b.get(0));",
+                "    io.github.mmap4j.Mmap.unmap(b);",
+                "    Class<?> platform = Class.forName(\"io.github.mmap4j.internal.Platform\");",
+                "    try { platform.getMethod(\"pageSize\").invoke(null); System.out.println(\"internal: reached\"); }",
+                "    catch (IllegalAccessException e) { System.out.println(\"internal: \" + e.getClass().getName()); }",
+                "  }",
+                "}").getBytes(StandardCharsets.UTF_8));
+        Path data = Files.write(dir.resolve("data.bin"), new byte[] {42});
+        Path out = dir.resolve("out");
+        Process javac = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
+                out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
+                .redirectErrorStream(true).start();
+        String compiled = read(javac);
+        assertEquals(0, javac.waitFor(), compiled);
+        Process run = new ProcessBuilder(jdk.resolve("bin/java").toString(), "--enable-native-access=io.github.mmap4j",
+                "-p", jar.getPath() + File.pathSeparator + out, "-m", "app/app.Main", data.toString())
+                .redirectErrorStream(true).start();
+        String ran = read(run);
+        assertEquals(0, run.waitFor(), ran);
+        assertTrue(ran.contains("first byte 42"), ran);
+        assertTrue(ran.contains("internal: java.lang.IllegalAccessException"), ran);
+
+        // Compiling against the internals: refused by javac.
+        Files.write(src.resolve("Main.java"), ("package app; public class Main { long p = "
+                + "io.github.mmap4j.internal.Platform.pageSize(); }").getBytes(StandardCharsets.UTF_8));
+        Process refused = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
+                out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
+                .redirectErrorStream(true).start();
+        String message = read(refused);
+        assertNotEquals(0, refused.waitFor(), message);
+        assertTrue(message.contains("package io.github.mmap4j.internal is not visible")
+                || message.contains("does not export io.github.mmap4j.internal"), message);
+    }
+
+    private static String read(Process p) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        int n;
+        try (java.io.InputStream in = p.getInputStream()) {
+            while ((n = in.read(chunk)) > 0) {
+                bytes.write(chunk, 0, n);
+            }
+        }
+        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     }
 
     @Test

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.bench;
 
+import io.github.mmap4j.MapMode;
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Atomics;
 import io.github.mmap4j.Mmap;
 import io.github.mmap4j.Sharing;

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.bench;
 
+import io.github.mmap4j.SyncMode;
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Advice;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
@@ -40,7 +42,7 @@ public class CallOverhead {
     public void setUp() throws IOException {
         Fixture.load();
         try (FileChannel ch = Fixture.open()) {
-            page = Mmap.map(ch, MapMode.READ_ONLY, 0, (int) Mmap.pageSize());
+            page = Mmap.map(ch, 0, (int) Mmap.pageSize(), MapOptions.of(MapMode.READ_ONLY));
         }
     }
 

@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.bench;
 
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
 import io.github.mmap4j.Residency;
@@ -84,7 +85,7 @@ public final class Fixture {
             long size = ch.size();
             for (long offset = 0; offset < size; offset += Integer.MAX_VALUE) {
                 int length = (int) Math.min(Integer.MAX_VALUE, size - offset);
-                ByteBuffer view = Mmap.map(ch, MapMode.READ_ONLY, offset, length);
+                ByteBuffer view = Mmap.map(ch, offset, length, MapOptions.of(MapMode.READ_ONLY));
                 Residency r = Mmap.residency(view);
                 Mmap.unmap(view);
                 if (r.resident() < r.pages() * 0.99) {

@@ -118,7 +118,7 @@ public final class LoadTime {
     private static void child() throws IOException {
         File file = new File(System.getProperty("bench.file"));
         long start = System.nanoTime();
-        ByteBuffer page = Mmap.map(file, MapMode.READ_ONLY, 0, 4096);
+        ByteBuffer page = Mmap.map(file.toPath(), MapMode.READ_ONLY, 0, 4096);
         long elapsed = System.nanoTime() - start;
         Mmap.unmap(page);
         System.out.println(elapsed);

@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.bench;
 
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
 
@@ -54,7 +55,7 @@ public class MapCycle {
     /** mmap4j: {@code Mmap.map(channel, ...)} then {@code Mmap.unmap}: a safe close, at once. */
     @Benchmark
     public ByteBuffer mmap4j() throws IOException {
-        ByteBuffer buffer = Mmap.map(channel, MapMode.READ_ONLY, 0, size);
+        ByteBuffer buffer = Mmap.map(channel, 0, size, MapOptions.of(MapMode.READ_ONLY));
         Mmap.unmap(buffer);
         return buffer;
     }

@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.bench;
 
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
 
@@ -41,7 +42,7 @@ public class SeqRead {
         public void setUp() throws IOException {
             Fixture.load();
             try (FileChannel ch = Fixture.open()) {
-                buffer = Mmap.map(ch, MapMode.READ_ONLY, 0, (int) ch.size()).order(ByteOrder.nativeOrder());
+                buffer = Mmap.map(ch, 0, (int) ch.size(), MapOptions.of(MapMode.READ_ONLY)).order(ByteOrder.nativeOrder());
             }
         }
 

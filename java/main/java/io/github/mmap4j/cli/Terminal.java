@@ -4,7 +4,6 @@
  */
 package io.github.mmap4j.cli;
 
-import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
 
 /**
@@ -18,7 +17,6 @@ final class Terminal {
     }
 
     static boolean stderrIsTerminal() {
-        Platform.ensureLoaded();
-        return Native.isatty(2);
+        return Platform.isTerminal(2);
     }
 }

@@ -58,7 +58,7 @@ public final class AtomicAccess {
      * @param values       the value parameters after the coordinates.
      * @return a handle of type {@code (ByteBuffer, int, long, values...) -> returns}.
      */
-    public static MethodHandle handle(String mode, Class<?> word, String unsafeMethod, Class<?> returns,
+    private static MethodHandle handle(String mode, Class<?> word, String unsafeMethod, Class<?> returns,
                                       Class<?>... values) {
         try {
             MethodHandle h;
@@ -188,5 +188,152 @@ public final class AtomicAccess {
     private static String initFailure(String what, Exception e) {
         return "mmap4j: atomic access needs " + what + " (Java " + System.getProperty("java.version") + ", "
                 + System.getProperty("java.vm.name") + "): " + e;
+    }
+
+    // ---------------------------------------------------------------- the accesses Atomics offers
+
+    private static final MethodHandle GET_INT = handle("GET_VOLATILE", int.class,
+            "getIntVolatile", int.class);
+    private static final MethodHandle SET_INT = handle("SET_VOLATILE", int.class,
+            "putIntVolatile", void.class, int.class);
+    private static final MethodHandle RELEASE_INT = handle("SET_RELEASE", int.class,
+            "putOrderedInt", void.class, int.class);
+    private static final MethodHandle CAS_INT = handle("COMPARE_AND_SET", int.class,
+            "compareAndSwapInt", boolean.class, int.class, int.class);
+    private static final MethodHandle ADD_INT = handle("GET_AND_ADD", int.class,
+            "getAndAddInt", int.class, int.class);
+    private static final MethodHandle SWAP_INT = handle("GET_AND_SET", int.class,
+            "getAndSetInt", int.class, int.class);
+    private static final MethodHandle GET_LONG = handle("GET_VOLATILE", long.class,
+            "getLongVolatile", long.class);
+    private static final MethodHandle SET_LONG = handle("SET_VOLATILE", long.class,
+            "putLongVolatile", void.class, long.class);
+    private static final MethodHandle RELEASE_LONG = handle("SET_RELEASE", long.class,
+            "putOrderedLong", void.class, long.class);
+    private static final MethodHandle CAS_LONG = handle("COMPARE_AND_SET", long.class,
+            "compareAndSwapLong", boolean.class, long.class, long.class);
+    private static final MethodHandle ADD_LONG = handle("GET_AND_ADD", long.class,
+            "getAndAddLong", long.class, long.class);
+    private static final MethodHandle SWAP_LONG = handle("GET_AND_SET", long.class,
+            "getAndSetLong", long.class, long.class);
+
+    /** {@code Atomics.getIntVolatile}: the word checked by {@link Words#check}, then accessed. */
+    public static int getIntVolatile(ByteBuffer buffer, int index) {
+        Words.Entry word = Words.check("getIntVolatile", buffer, index, 4, false);
+        try {
+            return (int) GET_INT.invokeExact(buffer, index, word.at(index));
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.setIntVolatile}: the word checked by {@link Words#check}, then accessed. */
+    public static void setIntVolatile(ByteBuffer buffer, int index, int value) {
+        Words.Entry word = Words.check("setIntVolatile", buffer, index, 4, true);
+        try {
+            SET_INT.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.setIntRelease}: the word checked by {@link Words#check}, then accessed. */
+    public static void setIntRelease(ByteBuffer buffer, int index, int value) {
+        Words.Entry word = Words.check("setIntRelease", buffer, index, 4, true);
+        try {
+            RELEASE_INT.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.compareAndSetInt}: the word checked by {@link Words#check}, then accessed. */
+    public static boolean compareAndSetInt(ByteBuffer buffer, int index, int expected, int value) {
+        Words.Entry word = Words.check("compareAndSetInt", buffer, index, 4, true);
+        try {
+            return (boolean) CAS_INT.invokeExact(buffer, index, word.at(index), expected, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.getAndAddInt}: the word checked by {@link Words#check}, then accessed. */
+    public static int getAndAddInt(ByteBuffer buffer, int index, int delta) {
+        Words.Entry word = Words.check("getAndAddInt", buffer, index, 4, true);
+        try {
+            return (int) ADD_INT.invokeExact(buffer, index, word.at(index), delta);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.getAndSetInt}: the word checked by {@link Words#check}, then accessed. */
+    public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
+        Words.Entry word = Words.check("getAndSetInt", buffer, index, 4, true);
+        try {
+            return (int) SWAP_INT.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.getLongVolatile}: the word checked by {@link Words#check}, then accessed. */
+    public static long getLongVolatile(ByteBuffer buffer, int index) {
+        Words.Entry word = Words.check("getLongVolatile", buffer, index, 8, false);
+        try {
+            return (long) GET_LONG.invokeExact(buffer, index, word.at(index));
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.setLongVolatile}: the word checked by {@link Words#check}, then accessed. */
+    public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
+        Words.Entry word = Words.check("setLongVolatile", buffer, index, 8, true);
+        try {
+            SET_LONG.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.setLongRelease}: the word checked by {@link Words#check}, then accessed. */
+    public static void setLongRelease(ByteBuffer buffer, int index, long value) {
+        Words.Entry word = Words.check("setLongRelease", buffer, index, 8, true);
+        try {
+            RELEASE_LONG.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.compareAndSetLong}: the word checked by {@link Words#check}, then accessed. */
+    public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
+        Words.Entry word = Words.check("compareAndSetLong", buffer, index, 8, true);
+        try {
+            return (boolean) CAS_LONG.invokeExact(buffer, index, word.at(index), expected, value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.getAndAddLong}: the word checked by {@link Words#check}, then accessed. */
+    public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
+        Words.Entry word = Words.check("getAndAddLong", buffer, index, 8, true);
+        try {
+            return (long) ADD_LONG.invokeExact(buffer, index, word.at(index), delta);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** {@code Atomics.getAndSetLong}: the word checked by {@link Words#check}, then accessed. */
+    public static long getAndSetLong(ByteBuffer buffer, int index, long value) {
+        Words.Entry word = Words.check("getAndSetLong", buffer, index, 8, true);
+        try {
+            return (long) SWAP_LONG.invokeExact(buffer, index, word.at(index), value);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
     }
 }

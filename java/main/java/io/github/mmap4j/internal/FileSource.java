@@ -274,6 +274,47 @@ public final class FileSource implements Closeable {
         return description;
     }
 
+    /**
+     * Drops the file's pages from the page cache: {@code fdatasync(2)} (the kernel keeps dirty
+     * pages), then {@code posix_fadvise(POSIX_FADV_DONTNEED)} over the whole file.
+     *
+     * @throws MmapException when either fails.
+     */
+    public void dropFromCache() throws MmapException {
+        String what = description;
+        Errors.check(Native.datasync(fd), "fdatasync", what);
+        Errors.check(Native.fadvise(fd, 0, 0, Native.FADV_DONTNEED), "posix_fadvise",
+                what + ", offset=0, length=0 (whole file), POSIX_FADV_DONTNEED");
+    }
+
+    /**
+     * {@code shm_unlink(3)}.
+     *
+     * @param cName the name, NUL-terminated ({@link #cString}).
+     * @return 0 or {@code -errno}.
+     */
+    public static long unlinkShared(byte[] cName) {
+        Platform.ensureLoaded();
+        return Native.shmUnlink(cName);
+    }
+
+    /**
+     * Whether a shared memory object of this name can be opened read-only: {@code shm_open(O_RDONLY)},
+     * then {@code close}.
+     *
+     * @param cName the name, NUL-terminated ({@link #cString}).
+     * @return 0 when it opened, or {@code -errno} ({@code ENOENT}: no such object).
+     */
+    public static long probeShared(byte[] cName) {
+        Platform.ensureLoaded();
+        long fd = Native.shmOpen(cName, Native.OPEN_READ_ONLY, 0);
+        if (fd >= 0) {
+            Native.close((int) fd);
+            return 0;
+        }
+        return fd;
+    }
+
     /** Closes the descriptor if mmap4j opened it; borrowed ones stay open. */
     @Override
     public void close() {

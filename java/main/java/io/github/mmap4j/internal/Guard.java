@@ -128,7 +128,7 @@ public final class Guard {
      *
      * @param mapping the mapping.
      */
-    public static void uncover(Mapping mapping) {
+    static void uncover(Mapping mapping) {
         if (mapping.guardSlot() < 0) {
             return;
         }

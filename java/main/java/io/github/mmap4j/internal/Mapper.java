@@ -128,6 +128,12 @@ public final class Mapper {
      * @return the buffer for the user.
      */
     public static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
+        // Public for the facade: never a buffer over bytes the mapping does not cover.
+        if (capacity < 0 || address < mapping.address()
+                || address + capacity > mapping.address() + mapping.length()) {
+            throw new IndexOutOfBoundsException("buffer: address " + Long.toHexString(address) + " + " + capacity
+                    + " lies outside " + mapping.description());
+        }
         ByteBuffer root = Native.newBuffer(address, capacity);
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");

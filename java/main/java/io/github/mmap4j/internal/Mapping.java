@@ -42,6 +42,8 @@ public final class Mapping {
     private final Throwable origin;
     /** Bit 30: closed; bits 0-29: operations running now. */
     private final AtomicInteger state = new AtomicInteger();
+    /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
+    private volatile boolean handedOut;
     /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
     private final List<WeakReference<ByteBuffer>> views = new ArrayList<>(1);
     /** Live entries in {@link #views} at the last purge. Guarded by this. */
@@ -75,7 +77,7 @@ public final class Mapping {
      *                    {@code toString()} is called only when a message needs it.
      * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
      */
-    public Mapping(long address, long length, long base, int protection, Object description, Throwable origin) {
+    Mapping(long address, long length, long base, int protection, Object description, Throwable origin) {
         this.address = address;
         this.length = length;
         this.base = base;
@@ -271,5 +273,13 @@ public final class Mapping {
     /** @return {@code true} when the last tracked object is gone. */
     synchronized boolean untrack() {
         return --trackers == 0;
+    }
+
+    void markHandedOut() {
+        handedOut = true;
+    }
+
+    boolean handedOut() {
+        return handedOut;
     }
 }

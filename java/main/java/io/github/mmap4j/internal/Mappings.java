@@ -95,6 +95,7 @@ public final class Mappings {
      * @param referent a buffer or region that reaches the range.
      */
     public static void track(Mapping mapping, Object referent) {
+        mapping.markHandedOut();
         Reclaimer.track(mapping, referent);
     }
 
@@ -107,6 +108,7 @@ public final class Mappings {
      * @param view    the buffer the user got ({@code root} or a read-only view of it).
      */
     public static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
+        mapping.markHandedOut();
         mapping.addView(view);
         Reclaimer.track(mapping, root);
     }
@@ -215,6 +217,9 @@ public final class Mappings {
      * @param mapping a mapping with nothing tracked.
      */
     public static void discard(Mapping mapping) {
+        if (mapping.handedOut()) {
+            throw new IllegalStateException("discard: " + mapping.description() + " was handed out; close it");
+        }
         reclaim(mapping);
         Reclaimer.release(mapping.address(), mapping.length(), mapping.description());
         released(1, 0);

@@ -127,116 +127,116 @@ public final class Native {
     // ---- platform facts, read once ----
 
     /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
-    public static native long pageSize();
+    static native long pageSize();
 
     /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
-    public static native String platform();
+    static native String platform();
 
     /** Bit {@code ADV_x} set when the headers define that advice. */
-    public static native long supportedAdvice();
+    static native long supportedAdvice();
 
     /** Bit {@code FLAG_x} set when the headers define that map flag. */
-    public static native long supportedMapFlags();
+    static native long supportedMapFlags();
 
     /** Whether the platform has {@code posix_fadvise}. */
-    public static native boolean hasFadvise();
+    static native boolean hasFadvise();
 
     /** Symbolic errno names indexed by errno value ({@code null} where none). */
-    public static native String[] errnoNames();
+    static native String[] errnoNames();
 
     /** {@code strerror(errno)}. */
-    public static native String strerror(int errno);
+    static native String strerror(int errno);
 
     // ---- files ----
 
     /** {@code open(2)}; path is NUL-terminated bytes in the platform encoding. */
-    public static native long open(byte[] path, int openFlags, int mode);
+    static native long open(byte[] path, int openFlags, int mode);
 
     /** {@code close(2)}. */
-    public static native long close(int fd);
+    static native long close(int fd);
 
     /** The type of an open descriptor ({@code fstat}): a {@code TYPE_*} code, or {@code -errno}. */
-    public static native long fileType(int fd);
+    static native long fileType(int fd);
 
     /** Clears {@code O_NONBLOCK} on a descriptor ({@code fcntl}). */
-    public static native long clearNonblocking(int fd);
+    static native long clearNonblocking(int fd);
 
     /** {@code fdatasync(2)} ({@code fsync} where there is none). */
-    public static native long datasync(int fd);
+    static native long datasync(int fd);
 
     /** File size through {@code lseek(SEEK_END)}. */
-    public static native long fileSize(int fd);
+    static native long fileSize(int fd);
 
     /** {@code ftruncate(2)}. */
-    public static native long truncate(int fd, long size);
+    static native long truncate(int fd, long size);
 
     /** {@code posix_fadvise(2)}. */
-    public static native long fadvise(int fd, long offset, long length, int fadvice);
+    static native long fadvise(int fd, long offset, long length, int fadvice);
 
     /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
-    public static native boolean isatty(int fd);
+    static native boolean isatty(int fd);
 
     /**
      * The descriptor number behind a {@code java.io.FileDescriptor} or a JDK
      * {@code FileChannel}; {@code -1} when the object has none (closed or a
      * channel of another implementation).
      */
-    public static native int descriptor(Object fileDescriptorOrChannel);
+    static native int descriptor(Object fileDescriptorOrChannel);
 
     // ---- mappings ----
 
     /** {@code mmap(2)}; returns the address or {@code -errno}. */
-    public static native long map(long length, int prot, int sharing, int flags, int fd, long offset);
+    static native long map(long length, int prot, int sharing, int flags, int fd, long offset);
 
     /** {@code NewDirectByteBuffer(address, capacity)}. */
-    public static native ByteBuffer newBuffer(long address, int capacity);
+    static native ByteBuffer newBuffer(long address, int capacity);
 
     /** {@code GetDirectBufferAddress}: the buffer's start address, {@code 0} for a heap buffer. */
-    public static native long address(Buffer buffer);
+    static native long address(Buffer buffer);
 
     /** {@code munmap(2)}. */
-    public static native long unmap(long address, long length);
+    static native long unmap(long address, long length);
 
     /**
      * Covers a range mmap4j owns with quarantine memory ({@code mmap(MAP_FIXED)}): see
      * {@code mm4j_quarantine}; {@code keepAlive} is the object that closes it.
      */
-    public static native long quarantine(Object keepAlive, long address, long length, int quarantineFd);
+    static native long quarantine(Object keepAlive, long address, long length, int quarantineFd);
 
     /** The quarantine file ({@code memfd_create}, sized past every address), or {@code -errno}. */
-    public static native long quarantineFd();
+    static native long quarantineFd();
 
     /** Punches the quarantine file at offset {@code address} (if {@code quarantineFd >= 0}), then {@code munmap}. */
-    public static native long release(long address, long length, int quarantineFd);
+    static native long release(long address, long length, int quarantineFd);
 
     /** {@code msync(2)}. */
-    public static native long sync(Object keepAlive, long address, long length, int syncFlags);
+    static native long sync(Object keepAlive, long address, long length, int syncFlags);
 
     /** {@code madvise(2)}. */
-    public static native long advise(Object keepAlive, long address, long length, int advice);
+    static native long advise(Object keepAlive, long address, long length, int advice);
 
     /** {@code mincore(2)}: resident pages, with per-page bits when {@code bits} is not null. */
-    public static native long residency(Object keepAlive, long address, long length, long[] bits);
+    static native long residency(Object keepAlive, long address, long length, long[] bits);
 
     /** {@code mlock(2)}. */
-    public static native long lock(Object keepAlive, long address, long length);
+    static native long lock(Object keepAlive, long address, long length);
 
     /** {@code munlock(2)}. */
-    public static native long unlock(Object keepAlive, long address, long length);
+    static native long unlock(Object keepAlive, long address, long length);
 
     /** {@code mprotect(2)}. */
-    public static native long protect(Object keepAlive, long address, long length, int prot);
+    static native long protect(Object keepAlive, long address, long length, int prot);
 
     // ---- POSIX shared memory ----
 
     /** {@code shm_open(3)}. */
-    public static native long shmOpen(byte[] name, int openFlags, int mode);
+    static native long shmOpen(byte[] name, int openFlags, int mode);
 
     /** {@code shm_unlink(3)}. */
-    public static native long shmUnlink(byte[] name);
+    static native long shmUnlink(byte[] name);
 
     /** The longest name {@code shm_open} accepts, in bytes, leading {@code '/'} included. */
-    public static native int shmNameMax();
+    static native int shmNameMax();
 
     // ---- wait and wake on a word shared between processes (mmap4j_futex.c) ----
 
@@ -248,23 +248,23 @@ public final class Native {
      * @return {@code 0} when woken (or woken spuriously), {@code -EAGAIN} when the word did not hold
      *         {@code expected}, {@code -ETIMEDOUT}, {@code -EINTR} (a signal), or another {@code -errno}.
      */
-    public static native long futexWait(Object keepAlive, long address, int expected, long timeoutNanos);
+    static native long futexWait(Object keepAlive, long address, int expected, long timeoutNanos);
 
     /**
      * Wakes at most {@code count} waiters on the 32-bit word at {@code address}, in any process.
      *
      * @return how many were woken (see {@code mm4j_futex_wake}), or {@code -errno}.
      */
-    public static native long futexWake(Object keepAlive, long address, int count);
+    static native long futexWake(Object keepAlive, long address, int count);
 
     // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
 
     /** Installs the forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
-    public static native long guardInstall();
+    static native long guardInstall();
 
     /** Registers {@code [start, end)} with the forwarder; the slot, or {@code -ENOSPC}. */
-    public static native long guardAdd(long start, long end);
+    static native long guardAdd(long start, long end);
 
     /** Unregisters a slot from {@link #guardAdd}. */
-    public static native void guardRemove(int slot);
+    static native void guardRemove(int slot);
 }

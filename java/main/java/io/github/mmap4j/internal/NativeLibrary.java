@@ -409,7 +409,9 @@ final class NativeLibrary {
     }
 
     private static InputStream open(String resource) throws IOException {
-        InputStream in = NativeLibrary.class.getClassLoader().getResourceAsStream(resource);
+        // Class.getResourceAsStream, not the class loader's: in the named module (JDK 9+, module path)
+        // natives/<platform>/ is a package of the module, whose resources only its own classes see.
+        InputStream in = NativeLibrary.class.getResourceAsStream("/" + resource);
         if (in == null) {
             throw new IOException("the jar has no resource " + resource + " (a jar built for other platforms only; "
                     + "build with -Pall-platforms for all six)");

@@ -116,6 +116,28 @@ public final class Platform {
     }
 
     /**
+     * Whether a descriptor is a terminal ({@code isatty(3)}).
+     *
+     * @param fd a descriptor, e.g. 2 for standard error.
+     * @return {@code true} for a terminal.
+     */
+    public static boolean isTerminal(int fd) {
+        ensureLoaded();
+        return Native.isatty(fd);
+    }
+
+    /**
+     * The address of a direct buffer's index 0 ({@code GetDirectBufferAddress}).
+     *
+     * @param buffer a direct buffer.
+     * @return its address.
+     */
+    public static long address(java.nio.Buffer buffer) {
+        ensureLoaded();
+        return Native.address(buffer);
+    }
+
+    /**
      * The longest POSIX shared memory name {@code shm_open} accepts here.
      *
      * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.

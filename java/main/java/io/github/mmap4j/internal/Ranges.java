@@ -25,7 +25,7 @@ import java.util.Objects;
 public final class Ranges {
 
     /** How to round a range that is not page-aligned. */
-    public enum Rounding {
+    enum Rounding {
         /** To the enclosing pages: harmless calls (msync, mincore, mlock, most advice). */
         OUTWARD,
         /** To the pages wholly inside, for every buffer (discarding advice). */
@@ -35,7 +35,7 @@ public final class Ranges {
     }
 
     /** A system call on a page-aligned range; returns {@code -errno} on failure. */
-    public interface Call {
+    interface Call {
         /**
          * Runs the call.
          *
@@ -103,7 +103,11 @@ public final class Ranges {
          * @return the span.
          */
         public static Span of(Object region, Mapping mapping, long base, long size, long offset, long length) {
-            return new Span(Objects.requireNonNull(region, "region"), mapping, base, size, offset, length);
+            Objects.requireNonNull(region, "region");
+            if (!mapping.contains(base) || size < 0 || size > mapping.address() + mapping.length() - base) {
+                throw new IllegalArgumentException("a region's span must lie inside its mapping");
+            }
+            return new Span(region, mapping, base, size, offset, length);
         }
     }
 
@@ -121,7 +125,7 @@ public final class Ranges {
      * @return the call's result; {@code 0} for an empty range.
      * @throws MmapException when the call fails.
      */
-    public static long run(String name, Span span, Rounding rounding, Call call) throws MmapException {
+    static long run(String name, Span span, Rounding rounding, Call call) throws MmapException {
         long offset = span.offset;
         long length = span.length;
         long start;
@@ -180,5 +184,71 @@ public final class Ranges {
 
     private static String describe(long start, long length) {
         return "address=0x" + Long.toHexString(start) + ", length=" + length;
+    }
+
+    // ---------------------------------------------------------------- the range calls
+
+    /** {@code madvise}: discarding advice rounds inward (a partly covered page is not the caller's). */
+    public static void advise(String call, Span span, int advice, boolean discards) throws MmapException {
+        run(call, span, discards ? Rounding.INWARD : Rounding.OUTWARD,
+                (keep, address, bytes) -> Native.advise(keep, address, bytes, advice));
+    }
+
+    /** {@code msync} with {@code Native.SYNC_*} bits. */
+    public static void sync(String call, Span span, int bits) throws MmapException {
+        run(call, span, Rounding.OUTWARD, (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
+    }
+
+    /** {@code mincore}: pages, resident pages and, when asked for, one bit per page. */
+    public static PageCount residency(Span span, boolean perPage) throws MmapException {
+        final long[][] bits = new long[1][];
+        final long[] pages = new long[1];
+        long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
+            pages[0] = bytes / Platform.pageSize();
+            bits[0] = perPage ? new long[(int) ((pages[0] + 63) >>> 6)] : null;
+            return Native.residency(keep, address, bytes, bits[0]);
+        });
+        return new PageCount(pages[0], resident, perPage && bits[0] == null ? new long[0] : bits[0]);
+    }
+
+    /** {@code mlock}. */
+    public static void lock(Span span) throws MmapException {
+        run("mlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.lock(keep, address, bytes));
+    }
+
+    /** {@code munlock}. */
+    public static void unlock(Span span) throws MmapException {
+        run("munlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.unlock(keep, address, bytes));
+    }
+
+    /**
+     * {@code mprotect} with {@code Native.PROT_*} bits, exactly the pages given; the SIGSEGV forwarder
+     * covers an mmap4j mapping before its pages lose an access its buffers may still attempt.
+     */
+    public static void protect(String call, Span span, int bits) throws MmapException {
+        run(call, span, Rounding.EXACT, (keep, address, bytes) -> {
+            // Before the pages lose access: a fault right after must already be forwarded.
+            Mapping mapping = Mappings.find(address);
+            if (mapping != null && Guard.needed(bits, mapping.protection())) {
+                Guard.cover(mapping);
+            }
+            return Native.protect(keep, address, bytes, bits);
+        });
+    }
+
+    /** What {@link #residency} found. */
+    public static final class PageCount {
+        /** Pages in the range. */
+        public final long pages;
+        /** Pages in memory. */
+        public final long resident;
+        /** One bit per page (bit {@code i} of word {@code i / 64}), or null when not asked for. */
+        public final long[] bits;
+
+        PageCount(long pages, long resident, long[] bits) {
+            this.pages = pages;
+            this.resident = resident;
+            this.bits = bits;
+        }
     }
 }

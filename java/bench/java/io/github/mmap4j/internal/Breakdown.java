@@ -2,12 +2,13 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.bench;
+package io.github.mmap4j.internal;
 
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Advice;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
-import io.github.mmap4j.internal.Native;
+import io.github.mmap4j.bench.Fixture;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -52,7 +53,7 @@ public class Breakdown {
         channel = Fixture.open();
         fd = Native.descriptor(channel);
         quarantineFd = (int) Native.quarantineFd();
-        page = Mmap.map(channel, MapMode.READ_ONLY, 0, (int) Mmap.pageSize());
+        page = Mmap.map(channel, 0, (int) Mmap.pageSize(), MapOptions.of(MapMode.READ_ONLY));
         pageAddress = Mmap.address(page);
     }
 
