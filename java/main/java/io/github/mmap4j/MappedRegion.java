@@ -31,6 +31,9 @@ import java.nio.ByteBuffer;
  * address range goes back to the OS once neither the region nor any view of
  * it is reachable; a region never closed is unmapped then too.
  *
+ * <p>{@code mlock}, {@code munlock} and {@code mprotect} of a part: pass a view,
+ * {@code Mmap.lock(r.view(offset, length))}.
+ *
  * <p>All methods are thread-safe; closing while another thread runs a call on
  * the region waits for that call to finish.
  */
@@ -157,49 +160,6 @@ public final class MappedRegion implements AutoCloseable {
      */
     public Residency residency(long offset, long length, boolean perPage) throws MmapException {
         return RangeOps.residency(span(offset, length), perPage);
-    }
-
-    /**
-     * Locks the pages of bytes {@code offset .. offset+length} in memory ({@code mlock(2)}).
-     *
-     * @param offset first byte, from the region's byte 0.
-     * @param length bytes.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
-     * @throws IllegalStateException when the region is closed.
-     * @throws MmapException when {@code mlock} fails ({@code ENOMEM}/{@code EPERM}: raise {@code ulimit -l}).
-     */
-    public void lock(long offset, long length) throws MmapException {
-        RangeOps.lock(span(offset, length));
-    }
-
-    /**
-     * Unlocks the pages of bytes {@code offset .. offset+length} ({@code munlock(2)}).
-     *
-     * @param offset first byte, from the region's byte 0.
-     * @param length bytes.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
-     * @throws IllegalStateException when the region is closed.
-     * @throws MmapException when {@code munlock} fails.
-     */
-    public void unlock(long offset, long length) throws MmapException {
-        RangeOps.unlock(span(offset, length));
-    }
-
-    /**
-     * Changes the protection of the pages of bytes {@code offset .. offset+length}
-     * ({@code mprotect(2)}), rounded out to whole pages. On Linux a view access
-     * the new protection forbids throws {@link InternalError} (see
-     * {@link Mmap#protect(ByteBuffer, Protection...)}).
-     *
-     * @param offset      first byte, from the region's byte 0.
-     * @param length      bytes.
-     * @param protections the new protection; none at all is {@code PROT_NONE}.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside the region.
-     * @throws IllegalStateException when the region is closed.
-     * @throws MmapException when {@code mprotect} fails.
-     */
-    public void protect(long offset, long length, Protection... protections) throws MmapException {
-        RangeOps.protect(span(offset, length), protections);
     }
 
     /**

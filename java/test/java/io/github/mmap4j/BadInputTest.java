@@ -254,7 +254,6 @@ class BadInputTest {
                 () -> region.advise(0, 1, Advice.FREE_REUSABLE)));
         c.add(new Case("region.view: closed", ise, null, () -> closedRegion.view(0, 1)));
         c.add(new Case("region.force: closed", ise, null, () -> closedRegion.force()));
-        c.add(new Case("region.protect: closed", ise, null, () -> closedRegion.protect(0, 1, Protection.READ)));
         c.add(new Case("region.close: twice is a no-op", null, null, () -> closedRegion.close()));
         // ---- SharedMemory
         String tooLong = "/" + new String(new char[SharedMemory.maxNameLength()]).replace('\0', 'x');
