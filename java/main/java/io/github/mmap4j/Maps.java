@@ -11,7 +11,9 @@ import io.github.mmap4j.internal.Mappings;
 import io.github.mmap4j.internal.Platform;
 
 import java.io.IOException;
+import java.io.FileDescriptor;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -23,7 +25,45 @@ import java.util.Objects;
  */
 final class Maps {
 
+    /** The source of anonymous memory, for {@link #map}. */
+    static final Object ANONYMOUS = new Object();
+
     private Maps() {
+    }
+
+    /** What a registered mapping is handed out as: a buffer or a region. */
+    interface Handout<T> {
+        T make(FileSource source, long offset, long length, MapOptions options) throws IOException;
+    }
+
+    /**
+     * Maps a range of a source (a {@code Path}, {@code FileChannel} or {@code FileDescriptor}, or
+     * {@link #ANONYMOUS}) and hands it out; the one range check of every map call.
+     */
+    static <T> T map(String call, Object source, long offset, long length, MapOptions options, Handout<T> as)
+            throws IOException {
+        Objects.requireNonNull(options, "options");
+        long end = Mapper.checkRange(call, offset, length);
+        if (source instanceof Path) {
+            try (FileSource file = open((Path) source, options, options.isCreateOrGrow() ? end : -1)) {
+                return as.make(file, offset, length, options);
+            }
+        }
+        FileSource file = source == ANONYMOUS ? null
+                : source instanceof FileChannel ? FileSource.of((FileChannel) source)
+                : FileSource.of((FileDescriptor) source);
+        return as.make(file, offset, length, options);
+    }
+
+    /** Maps the whole of a file, which must not be empty (nor, for a buffer, over 2 GiB). */
+    static <T> T whole(String call, Path path, MapMode mode, Handout<T> as) throws IOException {
+        MapOptions options = MapOptions.of(mode);
+        try (FileSource source = open(path, options, -1)) {
+            if (source.size() == 0) {
+                throw new IllegalArgumentException(call + ": " + path + " is empty; there is nothing to map");
+            }
+            return as.make(source, 0, source.size(), options);
+        }
     }
 
     static MappedRegion region(FileSource source, long offset, long length, MapOptions options)
@@ -38,7 +78,12 @@ final class Maps {
         return FileSource.open(path, write, options.isCreateOrGrow(), options.permissions(), growTo);
     }
 
-    static ByteBuffer buffer(FileSource source, long offset, int length, MapOptions options) throws IOException {
+    static ByteBuffer buffer(FileSource source, long offset, long size, MapOptions options) throws IOException {
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("map: " + (source == null ? "anonymous memory" : source.description())
+                    + " has " + size + " bytes, more than a ByteBuffer holds; map a range of it, or a region");
+        }
+        int length = (int) size;
         Mapping mapping = mapping(source, offset, length, options);
         try {
             return Mapper.buffer(mapping, mapping.base(), length);

@@ -93,17 +93,7 @@ public final class Mmap {
      * @throws MmapException when the file cannot be opened or mapped.
      */
     public static ByteBuffer map(Path path, MapMode mode) throws IOException {
-        MapOptions options = MapOptions.of(mode);
-        try (FileSource source = Maps.open(path, options, -1)) {
-            if (source.size() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("map: " + path + " has " + source.size() + " bytes, more than a "
-                        + "ByteBuffer holds; map a range of it");
-            }
-            if (source.size() == 0) {
-                throw new IllegalArgumentException("map: " + path + " is empty; there is nothing to map");
-            }
-            return Maps.buffer(source, 0, (int) source.size(), options);
-        }
+        return Maps.whole("map", path, mode, Maps::buffer);
     }
 
     /**
@@ -134,11 +124,7 @@ public final class Mmap {
      * @throws MmapException when a system call fails.
      */
     public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
-        Objects.requireNonNull(options, "options");
-        long end = Mapper.checkRange("map", offset, length);
-        try (FileSource source = Maps.open(path, options, options.isCreateOrGrow() ? end : -1)) {
-            return Maps.buffer(source, offset, length, options);
-        }
+        return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, Maps::buffer);
     }
 
     // ---------------------------------------------------------------- map open files
@@ -158,9 +144,7 @@ public final class Mmap {
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("map", offset, length);
-        return Maps.buffer(FileSource.of(channel), offset, length, options);
+        return Maps.map("map", Objects.requireNonNull(channel, "channel"), offset, length, options, Maps::buffer);
     }
 
     /**
@@ -178,9 +162,8 @@ public final class Mmap {
      */
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("map", offset, length);
-        return Maps.buffer(FileSource.of(descriptor), offset, length, options);
+        return Maps.map("map", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
+                Maps::buffer);
     }
 
     // ---------------------------------------------------------------- anonymous memory
@@ -195,9 +178,7 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static ByteBuffer anonymous(int length, MapOptions options) throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("anonymous", 0, length);
-        return Maps.buffer(null, 0, length, options);
+        return Maps.map("anonymous", Maps.ANONYMOUS, 0, length, options, Maps::buffer);
     }
 
     // ---------------------------------------------------------------- unmap
@@ -416,13 +397,7 @@ public final class Mmap {
      * @throws MmapException when the file cannot be opened or mapped.
      */
     public static MappedRegion mapRegion(Path path, MapMode mode) throws IOException {
-        MapOptions options = MapOptions.of(mode);
-        try (FileSource source = Maps.open(path, options, -1)) {
-            if (source.size() == 0) {
-                throw new IllegalArgumentException("mapRegion: " + path + " is empty; there is nothing to map");
-            }
-            return Maps.region(source, 0, source.size(), options);
-        }
+        return Maps.whole("mapRegion", path, mode, Maps::region);
     }
 
     /**
@@ -438,11 +413,7 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(Path path, long offset, long length, MapOptions options)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        long end = Mapper.checkRange("mapRegion", offset, length);
-        try (FileSource source = Maps.open(path, options, options.isCreateOrGrow() ? end : -1)) {
-            return Maps.region(source, offset, length, options);
-        }
+        return Maps.map("mapRegion", Objects.requireNonNull(path, "path"), offset, length, options, Maps::region);
     }
 
     /**
@@ -461,9 +432,8 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("mapRegion", offset, length);
-        return Maps.region(FileSource.of(channel), offset, length, options);
+        return Maps.map("mapRegion", Objects.requireNonNull(channel, "channel"), offset, length, options,
+                Maps::region);
     }
 
     /**
@@ -482,9 +452,8 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("mapRegion", offset, length);
-        return Maps.region(FileSource.of(descriptor), offset, length, options);
+        return Maps.map("mapRegion", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
+                Maps::region);
     }
 
     /**
@@ -498,8 +467,6 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static MappedRegion anonymousRegion(long length, MapOptions options) throws IOException {
-        Objects.requireNonNull(options, "options");
-        Mapper.checkRange("anonymousRegion", 0, length);
-        return Maps.region(null, 0, length, options);
+        return Maps.map("anonymousRegion", Maps.ANONYMOUS, 0, length, options, Maps::region);
     }
 }
