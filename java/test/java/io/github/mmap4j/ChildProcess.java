@@ -4,10 +4,7 @@
  */
 package io.github.mmap4j;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /**
  * The one way tests start another process: a JVM running test code ({@link #jvm}), the JVM under
  * test as users start it ({@link #java}, for {@code java -jar}), or any program ({@link #command}).
- * Each is bounded in time, its stdin is empty, and its stdout and stderr are read as they come, so
- * a test can watch a running child ({@link Running#out()}) and every run ends in one {@link Result}.
+ * Each is bounded in time, its stdin is empty, and its stdout and stderr can be read while it runs
+ * ({@link Running#out()}); every run ends in one {@link Result}.
  *
  * <pre>{@code
  * Result r = ChildProcess.jvm(Children.class, "stale-views", file).in(dir).options("-Xint").timeout(110).run();
@@ -140,9 +137,23 @@ public final class ChildProcess {
         if (dir != null) {
             pb.directory(dir.toFile());
         }
-        Process p = pb.start();
+        Path output = Files.createTempDirectory("mmap4j-child");
+        pb.redirectOutput(output.resolve("stdout").toFile()).redirectError(output.resolve("stderr").toFile());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            delete(output);
+            throw e;
+        }
         p.getOutputStream().close();
-        return new Running(p, report == null ? null : reportPrefix, this);
+        return new Running(p, output, report == null ? null : reportPrefix, this);
+    }
+
+    private static void delete(Path output) throws IOException {
+        Files.deleteIfExists(output.resolve("stdout"));
+        Files.deleteIfExists(output.resolve("stderr"));
+        Files.deleteIfExists(output);
     }
 
     /**
@@ -159,22 +170,22 @@ public final class ChildProcess {
         return running.finish();
     }
 
-    /** A started child: its output so far, and its end. */
+    /**
+     * A started child: its output so far, and its end. The output goes to files, not pipes: it is
+     * all there after the child was signalled or killed ({@code Process.destroy} closes the pipes
+     * at once, losing what a shutdown hook still prints), and a child never blocks on a full pipe.
+     */
     public static final class Running {
         private final Process process;
+        private final Path output;
         private final String reportPrefix;
         private final ChildProcess spec;
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        private final Thread outPump;
-        private final Thread errPump;
 
-        Running(Process process, String reportPrefix, ChildProcess spec) {
+        Running(Process process, Path output, String reportPrefix, ChildProcess spec) {
             this.process = process;
+            this.output = output;
             this.reportPrefix = reportPrefix;
             this.spec = spec;
-            this.outPump = pump(process.getInputStream(), out);
-            this.errPump = pump(process.getErrorStream(), err);
         }
 
         public Process process() {
@@ -193,13 +204,13 @@ public final class ChildProcess {
         }
 
         /** What the child wrote to stdout so far. */
-        public String out() {
-            return text(out);
+        public String out() throws IOException {
+            return read("stdout");
         }
 
         /** What the child wrote to stderr so far. */
-        public String err() {
-            return text(err);
+        public String err() throws IOException {
+            return read("stderr");
         }
 
         /**
@@ -213,9 +224,13 @@ public final class ChildProcess {
                 killed = "\n--- killed: still running after " + spec.timeoutSeconds + " s";
             }
             int exit = process.waitFor();
-            outPump.join(5000);
-            errPump.join(5000);
-            return new Result(exit, out(), err() + killed + crashReport());
+            Result r = new Result(exit, out(), err() + killed + crashReport());
+            delete(output);
+            return r;
+        }
+
+        private String read(String stream) throws IOException {
+            return new String(Files.readAllBytes(output.resolve(stream)), StandardCharsets.UTF_8);
         }
 
         private String crashReport() throws IOException {
@@ -235,30 +250,6 @@ public final class ChildProcess {
                 }
             }
             return text.toString();
-        }
-
-        private static Thread pump(InputStream in, OutputStream to) {
-            Thread t = new Thread(() -> {
-                byte[] chunk = new byte[8192];
-                try {
-                    for (int n; (n = in.read(chunk)) > 0;) {
-                        synchronized (to) {
-                            to.write(chunk, 0, n);
-                        }
-                    }
-                } catch (IOException e) {
-                    // The child went away: what was read is kept.
-                }
-            }, "child output");
-            t.setDaemon(true);
-            t.start();
-            return t;
-        }
-
-        private static String text(ByteArrayOutputStream bytes) {
-            synchronized (bytes) {
-                return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
-            }
         }
     }
 

@@ -121,7 +121,7 @@ class IpcTest {
     }
 
     /** Waits (60 s at most) until the running child has written {@code lines} whole lines; returns them. */
-    private static String[] awaitLines(ChildProcess.Running child, int lines) throws InterruptedException {
+    private static String[] awaitLines(ChildProcess.Running child, int lines) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String out = child.out();
         while (out.split("\n", -1).length <= lines && child.process().isAlive() && System.nanoTime() < deadline) {

@@ -27,10 +27,7 @@ class NeverCrashTest {
     Path dir;
 
     private ChildProcess.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
-        ChildProcess.Result r = ChildProcess.jvm(Children.class, args).in(dir).options(extra)
-                .timeout(timeoutSeconds).run();
-        System.out.println("[" + String.join(" ", args) + " " + extra + "]\n" + r.out.trim());
-        return r.assertEndedNormally();
+        return Children.run(dir, timeoutSeconds, extra, args);
     }
 
     @Test
