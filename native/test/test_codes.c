@@ -5,7 +5,7 @@
  * checks that the shim returns the header's constant where the header defines
  * it, refuses the code where it does not, and reports the same in its
  * supported masks. A code added to Native.java without a row here fails the
- * coverage check. Run by ctest; its output is the platform column of README.
+ * coverage check. Run by ctest; its output is the Linux columns of docs/platforms.md.
  */
 #define _GNU_SOURCE 1
 #include "mmap4j_codes.h"

@@ -220,7 +220,7 @@ class AtomicsTest {
             // Any use of sun.misc.Unsafe's memory access would now throw.
             options.add("--sun-misc-unsafe-memory-access=deny");
         }
-        ChildJvm.Result r = ChildJvm.run(dir, 60, options, Quiet.class);
+        ChildProcess.Result r = ChildProcess.jvm(Quiet.class).in(dir).options(options).timeout(60).run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("", r.err.trim(), "nothing on stderr (no Unsafe or native-access warning):\n" + r);
         assertEquals("sum=100000 library=false\naddress named", r.out.trim(), r.toString());

@@ -32,6 +32,18 @@ final class Children {
     private Children() {
     }
 
+    /**
+     * Runs the scenario {@code args} in a child JVM started in {@code dir} with {@code jvmOptions},
+     * prints what it said, and fails unless it ended normally without a crash report.
+     */
+    static ChildProcess.Result run(Path dir, long timeoutSeconds, List<String> jvmOptions, String... args)
+            throws Exception {
+        ChildProcess.Result r = ChildProcess.jvm(Children.class, args).in(dir).options(jvmOptions)
+                .timeout(timeoutSeconds).run();
+        System.out.println("[" + String.join(" ", args) + " " + jvmOptions + "]\n" + r.out.trim());
+        return r.assertEndedNormally();
+    }
+
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "protect":

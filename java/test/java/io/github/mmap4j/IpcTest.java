@@ -8,12 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -110,29 +107,28 @@ class IpcTest {
         return helper;
     }
 
-    private static Process startHelper(Path dir, String... args) throws IOException {
+    private static ChildProcess.Running startHelper(Path dir, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(helper().toString());
         Collections.addAll(cmd, args);
-        return new ProcessBuilder(cmd).directory(dir.toFile())
-                .redirectError(dir.resolve("helper-" + System.nanoTime() + ".err").toFile()).start();
+        return ChildProcess.command(cmd).in(dir).start();
     }
 
-    private static String finishHelper(Process p) throws Exception {
-        String out = read(p);
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the C helper did not end");
-        assertEquals(0, p.exitValue(), "C helper: " + out);
-        return out;
+    private static String finishHelper(ChildProcess.Running helper) throws Exception {
+        ChildProcess.Result r = helper.finish();
+        assertEquals(0, r.exit, "C helper: " + r);
+        return r.out;
     }
 
-    private static String read(Process p) throws IOException {
-        StringBuilder out = new StringBuilder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null;) {
-                out.append(line).append('\n');
-            }
+    /** Waits (60 s at most) until the running child has written {@code lines} whole lines; returns them. */
+    private static String[] awaitLines(ChildProcess.Running child, int lines) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String out = child.out();
+        while (out.split("\n", -1).length <= lines && child.process().isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+            out = child.out();
         }
-        return out.toString();
+        return out.split("\n");
     }
 
     @Test
@@ -140,10 +136,10 @@ class IpcTest {
         String name = "/m4j-ipc-" + System.nanoTime() % 1_000_000_000L;
         ByteBuffer shm = SharedMemory.create(name, 4096);
         try {
-            Process child = ChildJvm.start(dir, Collections.<String>emptyList(), Adder.class, "shm", name,
-                    String.valueOf(ADDS));
+            ChildProcess.Running child = ChildProcess.jvm(Adder.class, "shm", name, String.valueOf(ADDS)).in(dir)
+                    .start();
             add(shm, ADDS);
-            ChildJvm.Result r = ChildJvm.finish(child, dir, 120);
+            ChildProcess.Result r = child.finish();
             assertEquals(0, r.exit, r.toString());
             assertEquals(2L * ADDS, Atomics.getLongVolatile(shm, LONG_COUNTER));
             assertEquals(2 * ADDS, Atomics.getIntVolatile(shm, INT_COUNTER));
@@ -155,7 +151,7 @@ class IpcTest {
 
     @Test
     void aJvmAndACProgramCountToExactlyTwoMillion() throws Exception {
-        Process helper = startHelper(dir, "add", file.toString(), String.valueOf(ADDS));
+        ChildProcess.Running helper = startHelper(dir, "add", file.toString(), String.valueOf(ADDS));
         add(b, ADDS);
         finishHelper(helper);
         assertEquals(2L * ADDS, Atomics.getLongVolatile(b, LONG_COUNTER));
@@ -164,9 +160,10 @@ class IpcTest {
 
     @Test
     void aWaitingJvmIsWokenByAnotherJvm() throws Exception {
-        Process child = ChildJvm.start(dir, Collections.<String>emptyList(), Waker.class, file.toString(), "300");
+        ChildProcess.Running child = ChildProcess.jvm(Waker.class, file.toString(), "300").in(dir).timeout(60)
+                .start();
         long returned = awaitWord(b);
-        ChildJvm.Result r = ChildJvm.finish(child, dir, 60);
+        ChildProcess.Result r = child.finish();
         assertEquals(0, r.exit, r.toString());
         checkWoken(r.out, returned);
     }
@@ -195,17 +192,16 @@ class IpcTest {
 
     @Test
     void aWaitingCProgramIsWokenByAJvm() throws Exception {
-        Process helper = startHelper(dir, "wait", file.toString(), String.valueOf(WORD));
-        BufferedReader r = new BufferedReader(new InputStreamReader(helper.getInputStream(), StandardCharsets.UTF_8));
-        assertEquals("waiting", r.readLine());
+        ChildProcess.Running helper = startHelper(dir, "wait", file.toString(), String.valueOf(WORD));
+        assertEquals("waiting", awaitLines(helper, 1)[0]);
         Thread.sleep(100);
         long start = System.nanoTime();
         Atomics.setIntVolatile(b, WORD, 1);
         int woken = Futex.wakeAll(b, WORD);
-        String said = r.readLine();
+        String[] lines = awaitLines(helper, 2);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(helper.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, helper.exitValue(), said);
+        String said = lines.length > 1 ? lines[1] : "nothing";
+        finishHelper(helper);
         // Woken in the kernel, or (if it had not gone to sleep yet) it saw the change.
         assertTrue(woken == 1 && said.equals("woken") || woken == 0 && said.equals("changed"),
                 "woken=" + woken + ", the C program said " + said);

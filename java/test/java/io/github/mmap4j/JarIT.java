@@ -39,8 +39,8 @@ class JarIT {
         assertTrue(jar.isFile(), "the packaged jar " + jar + " (run through failsafe after package)");
     }
 
-    private JavaProcess.Run java(String... args) throws Exception {
-        return JavaProcess.java(dir, args);
+    private ChildProcess.Result java(String... args) throws Exception {
+        return ChildProcess.java(args).in(dir).run();
     }
 
     @Test
@@ -129,7 +129,7 @@ class JarIT {
 
     @Test
     void infoRunsAndLoadingIsSilent() throws Exception {
-        JavaProcess.Run r = java("-jar", jar.getPath(), "info");
+        ChildProcess.Result r = java("-jar", jar.getPath(), "info");
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("page size:      " + Mmap.pageSize()), r.toString());
         assertTrue(r.out.contains("native library: "), r.toString());
@@ -138,7 +138,7 @@ class JarIT {
 
     @Test
     void noArgumentsPrintsUsageAndExits2() throws Exception {
-        JavaProcess.Run r = java("-jar", jar.getPath());
+        ChildProcess.Result r = java("-jar", jar.getPath());
         assertEquals(2, r.exit, r.toString());
         assertTrue(r.err.contains("usage:"), r.toString());
     }
@@ -146,12 +146,12 @@ class JarIT {
     @Test
     void tmpdirPropertyChoosesAPrivateExtractionDirectory() throws Exception {
         Path target = dir.resolve("extract-here");
-        JavaProcess.Run r = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
+        ChildProcess.Result r = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("native library: " + target), r.toString());
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
         // A second JVM reuses the checked copy.
-        JavaProcess.Run again = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
+        ChildProcess.Result again = java("-Dmmap4j.tmpdir=" + target, "-jar", jar.getPath(), "info");
         assertEquals(0, again.exit, again.toString());
         try (java.util.stream.Stream<Path> files = Files.list(target)) {
             // The directory's lock file (loading JVMs hold it shared; see OldCopies) is not a copy.
@@ -164,14 +164,14 @@ class JarIT {
     void aSharedExtractionDirectoryIsRefused() throws Exception {
         Path shared = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
-        JavaProcess.Run r = java("-Dmmap4j.tmpdir=" + shared, "-jar", jar.getPath(), "info");
+        ChildProcess.Result r = java("-Dmmap4j.tmpdir=" + shared, "-jar", jar.getPath(), "info");
         assertEquals(1, r.exit, r.toString());
         assertTrue(r.err.contains("expected rwx------"), r.toString());
     }
 
     @Test
     void libraryPathPropertyFailureNamesTheFileAndReason() throws Exception {
-        JavaProcess.Run r = java("-Dmmap4j.library.path=" + dir.resolve("nope.so"), "-jar", jar.getPath(), "info");
+        ChildProcess.Result r = java("-Dmmap4j.library.path=" + dir.resolve("nope.so"), "-jar", jar.getPath(), "info");
         assertFalse(r.exit == 0, r.toString());
         assertTrue(r.err.contains("mmap4j: could not load " + dir.resolve("nope.so")), r.toString());
         assertTrue(r.err.contains("mmap4j.library.path"), r.toString());

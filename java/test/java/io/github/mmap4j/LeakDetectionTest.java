@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +25,7 @@ class LeakDetectionTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void unclosedMappingIsReportedOnceWithItsOrigin() throws Exception {
-        ChildJvm.Result r = withLeakDetection("leak");
+        ChildProcess.Result r = withLeakDetection("leak");
         assertTrue(r.out.contains("leaked=1 table=0"), r.toString());
         Matcher m = Pattern.compile("garbage collected without being closed").matcher(r.err);
         int reports = 0;
@@ -42,8 +41,7 @@ class LeakDetectionTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void offByDefault() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")),
-                Children.class, "leak");
+        ChildProcess.Result r = ChildProcess.jvm(Children.class, "leak").in(dir).timeout(50).run();
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("leaked=1"), "still counted: " + r);
         assertTrue(!r.err.contains("without being closed"), "but not logged:\n" + r);
@@ -52,7 +50,7 @@ class LeakDetectionTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aClosedRangeTouchedThroughAStaleViewIsReportedWithWhereItWasClosed() throws Exception {
-        ChildJvm.Result r = withLeakDetection("touched");
+        ChildProcess.Result r = withLeakDetection("touched");
         assertTrue(r.out.contains("touchedAfterClose=1 table=0"), r.toString());
         assertTrue(r.err.contains("written after it was closed"), r.toString());
         assertTrue(r.err.contains("closed here") && r.err.contains("Children.closeAndTouch"),
@@ -60,9 +58,9 @@ class LeakDetectionTest {
     }
 
     /** Runs a {@link Children} scenario with leak detection on; it must end normally. */
-    private ChildJvm.Result withLeakDetection(String scenario) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, 50, Arrays.asList("-Dmmap4j.leakDetection=true",
-                "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")), Children.class, scenario);
+    private ChildProcess.Result withLeakDetection(String scenario) throws Exception {
+        ChildProcess.Result r = ChildProcess.jvm(Children.class, scenario).in(dir)
+                .options("-Dmmap4j.leakDetection=true").timeout(50).run();
         assertEquals(0, r.exit, r.toString());
         return r;
     }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mmap4j.JavaProcess.Run;
+import io.github.mmap4j.ChildProcess.Result;
 
 import java.io.File;
 import java.io.IOException;
@@ -52,16 +52,8 @@ class LoaderIT {
         assertTrue(jar.isFile(), "the packaged jar " + jar + " (run through failsafe after package)");
     }
 
-    private Process start(String name, String... args) throws IOException {
-        return JavaProcess.start(dir, name, args);
-    }
-
-    private Run finish(String name, Process p) throws Exception {
-        return JavaProcess.finish(dir, name, p);
-    }
-
-    private Run java(String... args) throws Exception {
-        return JavaProcess.java(dir, args);
+    private Result java(String... args) throws Exception {
+        return ChildProcess.java(args).in(dir).run();
     }
 
     /** The jar's library for this host (the tests run on one of the six): musl's on Alpine. */
@@ -76,7 +68,7 @@ class LoaderIT {
         return new File("/etc/alpine-release").exists();
     }
 
-    private static void assertNamesSupportAndOverrides(Run r) {
+    private static void assertNamesSupportAndOverrides(Result r) {
         assertNotEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("mmap4j: no native library for this platform"), r.toString());
         assertTrue(r.err.contains("linux_64, linux_arm64, linux_64_musl, linux_arm64_musl, osx_64 and osx_arm64"),
@@ -109,7 +101,7 @@ class LoaderIT {
 
     @Test
     void anUnsupportedArchitectureNamesTheSupportedListAndBothProperties() throws Exception {
-        Run r = java("-Dos.arch=sparc", "-Dmmap4j.tmpdir=" + dir.resolve("x"), "-jar", jar.getPath(), "info");
+        Result r = java("-Dos.arch=sparc", "-Dmmap4j.tmpdir=" + dir.resolve("x"), "-jar", jar.getPath(), "info");
         assertNamesSupportAndOverrides(r);
         assertTrue(r.err.contains("sparc"), r.toString());
         assertTrue(!Files.exists(dir.resolve("x")), "nothing extracted for an unsupported platform");
@@ -124,7 +116,7 @@ class LoaderIT {
     void anUnsupportedOperatingSystemNamesTheSupportedListAndBothProperties() throws Exception {
         String testClasses = new File(LoaderIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .getPath();
-        Run r = java("-cp", jar.getPath() + File.pathSeparator + testClasses, OsName.class.getName(), "FreeBSD",
+        Result r = java("-cp", jar.getPath() + File.pathSeparator + testClasses, OsName.class.getName(), "FreeBSD",
                 "info");
         assertNamesSupportAndOverrides(r);
         assertTrue(r.err.contains("FreeBSD"), r.toString());
@@ -138,12 +130,12 @@ class LoaderIT {
     @Test
     void theLibcPropertyChoosesTheLinuxBuild() throws Exception {
         Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "a choice only Linux has");
-        Run bogus = java("-Dmmap4j.libc=uclibc", "-Dmmap4j.tmpdir=" + dir.resolve("bogus"), "-jar", jar.getPath(),
+        Result bogus = java("-Dmmap4j.libc=uclibc", "-Dmmap4j.tmpdir=" + dir.resolve("bogus"), "-jar", jar.getPath(),
                 "info");
         assertNotEquals(0, bogus.exit, bogus.toString());
         assertTrue(bogus.err.contains("-Dmmap4j.libc=uclibc names no C library"), bogus.toString());
         Assumptions.assumeTrue(Boolean.getBoolean("mmap4j.allPlatforms") && !alpine(), "needs the musl build and glibc");
-        Run musl = java("-Dmmap4j.libc=musl", "-Dmmap4j.tmpdir=" + dir.resolve("musl"), "-jar", jar.getPath(), "info");
+        Result musl = java("-Dmmap4j.libc=musl", "-Dmmap4j.tmpdir=" + dir.resolve("musl"), "-jar", jar.getPath(), "info");
         assertNotEquals(0, musl.exit, musl.toString());
         String resource = hostResource().replace("/libmmap4j", "_musl/libmmap4j");
         assertTrue(musl.err.contains("mmap4j: could not load " + resource), musl.toString());
@@ -169,7 +161,7 @@ class LoaderIT {
             return (first + fields[0].substring(1) + " " + fields[1] + "\n").getBytes(StandardCharsets.US_ASCII);
         });
         Path extractTo = dir.resolve("extract");
-        Run r = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", altered.toString(), "info");
+        Result r = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", altered.toString(), "info");
         assertNotEquals(0, r.exit, r.toString());
         assertTrue(r.err.contains("checksum mismatch"), r.toString());
         assertTrue(r.err.contains("the jar is damaged or was altered"), r.toString());
@@ -183,7 +175,7 @@ class LoaderIT {
     @Test
     void aTamperedExtractedCopyIsReplaced() throws Exception {
         Path extractTo = dir.resolve("extract");
-        Run first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        Result first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
         assertEquals(0, first.exit, first.toString());
         Path library;
         try (Stream<Path> files = Files.list(extractTo)) {
@@ -191,7 +183,7 @@ class LoaderIT {
         }
         byte[] good = Files.readAllBytes(library);
         Files.write(library, new byte[] {0}, StandardOpenOption.APPEND);
-        Run again = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        Result again = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
         assertEquals(0, again.exit, again.toString());
         assertTrue(Arrays.equals(good, Files.readAllBytes(library)), "the tampered copy was re-extracted");
     }
@@ -199,12 +191,13 @@ class LoaderIT {
     @Test
     void eightJvmsStartingTogetherOnAFreshDirectoryAllLoad() throws Exception {
         Path extractTo = dir.resolve("fresh");
-        List<Process> processes = new ArrayList<>();
+        List<ChildProcess.Running> processes = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            processes.add(start("jvm" + i, "-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info"));
+            processes.add(ChildProcess.java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info").in(dir)
+                    .start());
         }
         for (int i = 0; i < 8; i++) {
-            Run r = finish("jvm" + i, processes.get(i));
+            Result r = processes.get(i).finish();
             assertEquals(0, r.exit, "JVM " + i + ": " + r);
             assertTrue(r.out.contains("native library: " + extractTo), "JVM " + i + ": " + r);
         }
@@ -222,10 +215,10 @@ class LoaderIT {
     @Test
     void aNoexecTempDirGivesTheClearErrorAndTheTmpdirPropertyFixesIt() throws Exception {
         Path mountPoint = Files.createDirectory(dir.resolve("noexec"));
-        Run mount = command("mount", "-t", "tmpfs", "-o", "noexec,nosuid,size=16m", "tmpfs", mountPoint.toString());
+        Result mount = command("mount", "-t", "tmpfs", "-o", "noexec,nosuid,size=16m", "tmpfs", mountPoint.toString());
         Assumptions.assumeTrue(mount.exit == 0, "cannot mount a noexec tmpfs here (needs root): " + mount.err);
         try {
-            Run broken = java("-Djava.io.tmpdir=" + mountPoint, "-jar", jar.getPath(), "info");
+            Result broken = java("-Djava.io.tmpdir=" + mountPoint, "-jar", jar.getPath(), "info");
             assertNotEquals(0, broken.exit, broken.toString());
             assertTrue(broken.err.contains("mmap4j: could not load " + hostResource()), broken.toString());
             assertTrue(broken.err.contains(mountPoint.resolve("mmap4j-" + System.getProperty("user.name"))
@@ -233,12 +226,12 @@ class LoaderIT {
             assertTrue(broken.err.contains("-Dmmap4j.tmpdir="), broken.toString());
 
             Path elsewhere = dir.resolve("exec-ok");
-            Run fixed = java("-Djava.io.tmpdir=" + mountPoint, "-Dmmap4j.tmpdir=" + elsewhere, "-jar", jar.getPath(),
+            Result fixed = java("-Djava.io.tmpdir=" + mountPoint, "-Dmmap4j.tmpdir=" + elsewhere, "-jar", jar.getPath(),
                     "info");
             assertEquals(0, fixed.exit, fixed.toString());
             assertTrue(fixed.out.contains("native library: " + elsewhere), fixed.toString());
         } finally {
-            Run umount = command("umount", mountPoint.toString());
+            Result umount = command("umount", mountPoint.toString());
             assertEquals(0, umount.exit, "umount " + mountPoint + ": " + umount);
         }
     }
@@ -278,9 +271,9 @@ class LoaderIT {
                 "  elsif ($kind == 2) { if (mkdir($d, 0700)) { select(undef, undef, undef, 0.05); rmdir($d); } }",
                 "  else { if (symlink($dir, $d)) { select(undef, undef, undef, 0.05); unlink($d); } }",
                 "}");
-        Process attacker = JavaProcess.startCommand(dir, "attacker", Arrays.asList("setpriv", "--reuid=65534",
-                "--regid=65534", "--clear-groups", "perl", "-e", attack, shared.toString(), victimFile.toString(),
-                victimDir.toString(), "120"));
+        ChildProcess.Running attacker = ChildProcess.command("setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "perl", "-e", attack, shared.toString(), victimFile.toString(), victimDir.toString(),
+                "120").in(dir).start();
         int launches = 24;
         int fromShared = 0;
         List<String> failures = new ArrayList<>();
@@ -290,7 +283,7 @@ class LoaderIT {
                 // The victim's own directory from the last launch would end the race (the sticky bit keeps
                 // others from removing it): remove it, so every launch meets the attacker again.
                 removeIfOwnDirectory(shared);
-                Run r = java("-Djava.io.tmpdir=" + tmp, "-jar", jar.getPath(), "info");
+                Result r = java("-Djava.io.tmpdir=" + tmp, "-jar", jar.getPath(), "info");
                 String library = r.out.replaceAll("(?s).*native library: (\\S+).*", "$1");
                 if (r.exit != 0 || !library.startsWith(tmp.toString()) || !r.err.isEmpty()) {
                     failures.add("launch " + i + " (must load, and silently): " + r);
@@ -301,10 +294,9 @@ class LoaderIT {
                 changed.addAll(changedMode(victimDir, "rwxr-xr-x", i));
             }
         } finally {
-            attacker.destroyForcibly();
-            attacker.waitFor();
+            attacker.process().destroyForcibly();
         }
-        Run attackerRun = JavaProcess.finish(dir, "attacker", attacker);
+        Result attackerRun = attacker.finish();
         assertTrue(attackerRun.err.isEmpty(), "the attacker ran: " + attackerRun);
         System.out.println("extraction race: " + launches + " launches, " + fromShared + " from the shared directory, "
                 + (launches - fromShared - failures.size()) + " from a private fallback, " + failures.size()
@@ -315,6 +307,17 @@ class LoaderIT {
             List<String> names = left.map(p -> p.getFileName().toString()).filter(n -> !n.equals("mmap4j-root"))
                     .collect(Collectors.toList());
             assertEquals("[]", names.toString(), "private fallback directories are deleted at exit");
+        }
+    }
+
+    /**
+     * The names in an extraction directory but its lock file ({@code .lock}, which stays: other
+     * builds' copies are removed under it).
+     */
+    private static List<String> libraryFiles(Path extractTo) throws IOException {
+        try (Stream<Path> files = Files.list(extractTo)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock"))
+                    .collect(Collectors.toList());
         }
     }
 
@@ -347,14 +350,8 @@ class LoaderIT {
         Files.delete(dir);
     }
 
-    private Run command(String... cmd) throws Exception {
-        Process p;
-        try {
-            p = JavaProcess.startCommand(dir, "cmd", Arrays.asList(cmd));
-        } catch (IOException e) {
-            return new Run(127, "", e.toString());
-        }
-        return finish("cmd", p);
+    private Result command(String... cmd) throws Exception {
+        return ChildProcess.command(cmd).in(dir).run();
     }
 
     interface Rewrite {

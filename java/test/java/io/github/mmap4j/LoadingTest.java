@@ -40,8 +40,8 @@ class LoadingTest {
     @TempDir
     Path dir;
 
-    private ChildJvm.Result child(List<String> options, String... args) throws Exception {
-        ChildJvm.Result r = ChildJvm.run(dir, 60, options, LoadingChild.class, args);
+    private ChildProcess.Result child(List<String> options, String... args) throws Exception {
+        ChildProcess.Result r = ChildProcess.jvm(LoadingChild.class, args).in(dir).options(options).timeout(60).run();
         assertEquals(0, r.exit, r.toString());
         return r;
     }
@@ -56,7 +56,7 @@ class LoadingTest {
         Path extractTo = dir.resolve("fresh");
         // Twice: the first JVM extracts, the second checks and reuses the extracted copy.
         for (String run : Arrays.asList("extracting", "reusing")) {
-            ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + extractTo), "interrupted", data.toString());
+            ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + extractTo), "interrupted", data.toString());
             assertTrue(r.out.contains("first call: ok: page size "), run + ": " + r);
             assertTrue(r.out.contains("still interrupted: true"), run + ": " + r);
             assertTrue(r.out.contains("map: ok: mapped, first byte 42"), run + ": " + r);
@@ -69,7 +69,7 @@ class LoadingTest {
         Path data = data();
         Path notADirectory = Files.write(dir.resolve("not-a-directory"), new byte[0]);
         Path good = dir.resolve("good");
-        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + notADirectory), "retry-tmpdir",
+        ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + notADirectory), "retry-tmpdir",
                 data.toString(), good.toString());
         String failed = "java.lang.UnsatisfiedLinkError: mmap4j: could not extract ";
         assertTrue(r.out.contains("first call: " + failed), r.toString());
@@ -84,7 +84,7 @@ class LoadingTest {
     void aFailedLoadOfANamedLibraryIsRetriedByTheNextCall() throws Exception {
         Path data = data();
         Path missing = dir.resolve("no-such-libmmap4j.so");
-        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + missing), "retry-library-path",
+        ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + missing), "retry-library-path",
                 data.toString());
         String failed = "java.lang.UnsatisfiedLinkError: mmap4j: could not load " + missing;
         assertTrue(r.out.contains("first call: " + failed), r.toString());
@@ -118,7 +118,7 @@ class LoadingTest {
                 default:
                     Files.write(shared, new byte[] {2});
             }
-            ChildJvm.Result r = child(Arrays.asList("-Djava.io.tmpdir=" + tmp), "load", data.toString());
+            ChildProcess.Result r = child(Arrays.asList("-Djava.io.tmpdir=" + tmp), "load", data.toString());
             assertTrue(r.out.contains("map: ok: mapped, first byte 42"), kind + ": " + r);
             assertTrue(r.out.contains("loaded from " + tmp.resolve(name) + "-"), kind + ": " + r);
             // JDK 24+ warns about System.load from the class path ("WARNING: ..."): not mmap4j's words.
@@ -151,7 +151,7 @@ class LoadingTest {
                 "no libraries of other builds in -Dmmap4j.otherBuilds=" + builds + " (a build without the C tests)");
         Path data = data();
         String these = "these classes are mmap4j " + Version.VERSION + " (native interface ";
-        ChildJvm.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + other), "retry-library-path",
+        ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.library.path=" + other), "retry-library-path",
                 data.toString());
         String refused = "java.lang.UnsatisfiedLinkError: mmap4j: could not load " + other + " named by "
                 + "-Dmmap4j.library.path: the library is mmap4j 0.0.9 (native interface 0123456789abcdef), " + these;
@@ -179,7 +179,7 @@ class LoadingTest {
         Path data = data();
         Path into = dir.resolve("extracted");
         List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
-        ChildJvm.Result r = child(options, "load", data.toString());
+        ChildProcess.Result r = child(options, "load", data.toString());
         assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
         Set<String> ours = names(into);
         assertEquals(2, ours.size(), "the copy and the lock file: " + ours);

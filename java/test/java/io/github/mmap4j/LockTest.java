@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -92,8 +91,7 @@ class LockTest {
     void aLockBeyondRlimitMemlockFailsWithTheUlimitHint() throws Exception {
         List<String> wrapper = limitedWrapper();
         assumeTrue(wrapper != null, "needs prlimit and setpriv (util-linux)");
-        ChildJvm.Result r = ChildJvm.runWrapped(dir, 60, wrapper, Collections.<String>emptyList(),
-                LimitedLocker.class);
+        ChildProcess.Result r = ChildProcess.jvm(LimitedLocker.class).under(wrapper).in(dir).timeout(60).run();
         System.out.println(r.out);
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("small lock: ok"), r.toString());

@@ -26,42 +26,42 @@ class NeverCrashTest {
     @TempDir
     Path dir;
 
-    private ChildJvm.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
-        return ChildJvm.runChild(dir, timeoutSeconds, extra, args);
+    private ChildProcess.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
+        return Children.run(dir, timeoutSeconds, extra, args);
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void staleViewsThroughJdkCodeReadZerosAndNeverReachTheFile() throws Exception {
-        ChildJvm.Result r = child(110, Arrays.asList(), "stale-views", dir.resolve("stale.bin").toString());
+        ChildProcess.Result r = child(110, Arrays.asList(), "stale-views", dir.resolve("stale.bin").toString());
         assertTrue(r.out.contains("stale views ok"), r.toString());
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void staleViewsInterpreted() throws Exception {
-        ChildJvm.Result r = child(110, Arrays.asList("-Xint"), "stale-views", dir.resolve("stale.bin").toString());
+        ChildProcess.Result r = child(110, Arrays.asList("-Xint"), "stale-views", dir.resolve("stale.bin").toString());
         assertTrue(r.out.contains("stale views ok"), r.toString());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void forwarderRacingWithClose() throws Exception {
-        ChildJvm.Result r = child(50, Arrays.asList(), "forwarder-race", "3000");
+        ChildProcess.Result r = child(50, Arrays.asList(), "forwarder-race", "3000");
         assertTrue(r.out.contains("forwarder race: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void protectReadCloseLoop() throws Exception {
-        ChildJvm.Result r = child(50, Arrays.asList(), "protect-loop", "3000");
+        ChildProcess.Result r = child(50, Arrays.asList(), "protect-loop", "3000");
         assertTrue(r.out.contains("protect loop: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void protectReadCloseLoopSerialGc() throws Exception {
-        ChildJvm.Result r = child(50, Arrays.asList("-XX:+UseSerialGC"), "protect-loop", "3000");
+        ChildProcess.Result r = child(50, Arrays.asList("-XX:+UseSerialGC"), "protect-loop", "3000");
         assertTrue(r.out.contains("protect loop: cycles=") || refusedBeforeJava11(r), r.toString());
     }
 
@@ -79,13 +79,13 @@ class NeverCrashTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void waitingRangesStayWithinAQuarterOfMaxMapCount() throws Exception {
-        ChildJvm.Result r = child(110, Arrays.asList("-Xmx2g"), "budget", dir.resolve("budget.bin").toString(),
+        ChildProcess.Result r = child(110, Arrays.asList("-Xmx2g"), "budget", dir.resolve("budget.bin").toString(),
                 "12000");
         assertTrue(r.out.contains("churn: max waiting="), r.toString());
     }
 
     /** Java 8-10 by default: the child's protect was refused, so there was nothing to fault. */
-    private static boolean refusedBeforeJava11(ChildJvm.Result r) {
+    private static boolean refusedBeforeJava11(ChildProcess.Result r) {
         return TestJvm.VERSION < 11 && (r.out.contains("refused here") || r.out.contains("protect is refused"));
     }
 }

@@ -10,11 +10,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.mmap4j.internal.Mappings;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +37,13 @@ class ReliabilityTest {
     @TempDir
     Path dir;
 
-    /** Options for a child beyond {@link ChildJvm#crashOptions}. */
+    /** JVM options for a child. */
     private static List<String> options(String... extra) {
         return Arrays.asList(extra);
     }
 
-    private ChildJvm.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
-        return ChildJvm.runChild(dir, timeoutSeconds, extra, args);
+    private ChildProcess.Result child(long timeoutSeconds, List<String> extra, String... args) throws Exception {
+        return Children.run(dir, timeoutSeconds, extra, args);
     }
 
     // 2. Close while reading
@@ -64,7 +61,7 @@ class ReliabilityTest {
     }
 
     private void closeWhileReading(List<String> opts) throws Exception {
-        ChildJvm.Result r = child(110, opts, "close-while-reading", "1000");
+        ChildProcess.Result r = child(110, opts, "close-while-reading", "1000");
         Matcher m = Pattern.compile("rounds=(\\d+) outOfBounds=(\\d+) internal=(\\d+) illegalState=(\\d+) "
                 + "normal=(\\d+) lateInternal=(\\d+)").matcher(r.out);
         assertTrue(m.find(), r.toString());
@@ -87,7 +84,7 @@ class ReliabilityTest {
     void truncatedFileGivesInternalErrorNotACrash() throws Exception {
         Path file = dir.resolve("truncated.bin");
         Files.write(file, new byte[(int) (16 * Mmap.pageSize())]);
-        ChildJvm.Result r = child(50, options(), "truncated", file.toString());
+        ChildProcess.Result r = child(50, options(), "truncated", file.toString());
         assertTrue(r.out.contains("file size now 0"), r.toString());
         assertTrue(r.out.contains("caught InternalError"), r.toString());
         assertTrue(r.out.contains("done"), r.toString());
@@ -100,32 +97,18 @@ class ReliabilityTest {
     void killedWriterLosesNothing() throws Exception {
         Path file = dir.resolve("writer.bin");
         int ints = 4_000_000;
-        Process p = ChildJvm.start(dir, ChildJvm.crashOptions(dir), Children.class, "writer", file.toString(), "" + ints);
-        AtomicLong last = new AtomicLong(-1);
-        Thread pump = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.US_ASCII))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.isEmpty() && Character.isDigit(line.charAt(0))) {
-                        last.set(Long.parseLong(line));
-                    }
-                }
-            } catch (Exception e) {
-                // the child was killed: a half line is simply not counted
-            }
-        });
-        pump.start();
+        ChildProcess.Running writer = ChildProcess.jvm(Children.class, "writer", file.toString(), "" + ints).in(dir)
+                .timeout(20).start();
+        Process p = writer.process();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (last.get() < 50_000 && p.isAlive() && System.nanoTime() < deadline) {
+        while (lastNumber(writer.out()) < 50_000 && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(p.isAlive(), "the writer is still writing when killed (wrote " + last + ")");
+        assertTrue(p.isAlive(), "the writer is still writing when killed (wrote " + lastNumber(writer.out()) + ")");
         p.destroyForcibly(); // SIGKILL
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        pump.join(10_000);
-        assertEquals(137, p.exitValue(), "killed by SIGKILL");
-        long reported = last.get();
+        ChildProcess.Result r = writer.finish();
+        assertEquals(137, r.exit, "killed by SIGKILL");
+        long reported = lastNumber(r.out);
         assertTrue(reported >= 50_000 && reported < ints - 1, "killed mid-stream at " + reported);
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)); // big-endian, as the writer's buffer
         for (int i = 0; i <= reported; i++) {
@@ -136,13 +119,25 @@ class ReliabilityTest {
         System.out.println("killed writer: " + (reported + 1) + " ints reported, all in the file");
     }
 
+    /** The last whole line of the writer's output that is a number (a half line is not counted), or -1. */
+    private static long lastNumber(String out) {
+        for (int end = out.lastIndexOf('\n'); end >= 0;) {
+            int start = out.lastIndexOf('\n', end - 1) + 1;
+            if (end > start && Character.isDigit(out.charAt(start))) {
+                return Long.parseLong(out.substring(start, end));
+            }
+            end = start - 1;
+        }
+        return -1;
+    }
+
     // 5. No leaks
 
     @Test
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
     void millionMapCloseCyclesLeakNothing() throws Exception {
         // About 40 s on an idle 2-core machine; the bound leaves room for a loaded one.
-        ChildJvm.Result r = child(400, options("-Xmx4g"), "cycles-close", dir.resolve("c.bin").toString(),
+        ChildProcess.Result r = child(400, options("-Xmx4g"), "cycles-close", dir.resolve("c.bin").toString(),
                 "1000000");
         assertTrue(r.out.contains("no leak"), r.toString());
     }
@@ -150,7 +145,7 @@ class ReliabilityTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void hundredThousandUnclosedMappingsAreReclaimedByGc() throws Exception {
-        ChildJvm.Result r = child(110, options("-Xmx4g"), "cycles-gc", dir.resolve("g.bin").toString(), "100000");
+        ChildProcess.Result r = child(110, options("-Xmx4g"), "cycles-gc", dir.resolve("g.bin").toString(), "100000");
         assertTrue(r.out.contains("no leak"), r.toString());
     }
 

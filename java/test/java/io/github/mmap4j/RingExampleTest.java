@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.Collections;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +57,8 @@ class RingExampleTest {
         String name = "/m4j-ring-" + System.nanoTime() % 1_000_000_000L;
         ByteBuffer shm = SharedMemory.create(name, Ring.SIZE);
         try {
-            Process producer = ChildJvm.start(dir, Collections.<String>emptyList(), Producer.class, name,
-                    String.valueOf(COUNT));
+            ChildProcess.Running producer = ChildProcess.jvm(Producer.class, name, String.valueOf(COUNT)).in(dir)
+                    .start();
             Ring ring = new Ring(shm);
             byte[] into = new byte[Ring.MESSAGE];
             for (int i = 0; i < COUNT; i++) {
@@ -72,7 +71,7 @@ class RingExampleTest {
                     }
                 }
             }
-            ChildJvm.Result r = ChildJvm.finish(producer, dir, 120);
+            ChildProcess.Result r = producer.finish();
             assertEquals(0, r.exit, r.toString());
         } finally {
             Mmap.unmap(shm);

@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -30,11 +28,11 @@ class SegvForwarderTest {
     @TempDir
     Path dir;
 
-    private ChildJvm.Result run(String what, String... jvmOptions) throws Exception {
-        List<String> opts = new ArrayList<>(ChildJvm.crashOptions(dir));
-        opts.addAll(Arrays.asList(jvmOptions));
-        ChildJvm.Result r = ChildJvm.run(dir, 60, opts, Children.class, "protect", what);
-        System.out.println("[protect " + what + " " + opts + "] exit " + r.exit + "\n" + r.out.trim());
+    private ChildProcess.Result run(String what, String... jvmOptions) throws Exception {
+        ChildProcess.Result r = ChildProcess.jvm(Children.class, "protect", what).in(dir).options(jvmOptions)
+                .timeout(60).run();
+        System.out.println("[protect " + what + " " + Arrays.asList(jvmOptions) + "] exit " + r.exit + "\n"
+                + r.out.trim());
         return r;
     }
 
@@ -42,7 +40,7 @@ class SegvForwarderTest {
      * Java 8-10 (by default): the child's protect was refused with UnsupportedOperationException
      * and nothing faulted; on Java 11 and later the forwarder must have run instead.
      */
-    private static boolean refusedBeforeJava11(ChildJvm.Result r) {
+    private static boolean refusedBeforeJava11(ChildProcess.Result r) {
         if (!r.out.contains("refused on this JVM")) {
             return false;
         }
@@ -61,7 +59,7 @@ class SegvForwarderTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void writeToReadOnlyPageThrowsInternalError() throws Exception {
         assumeLinux();
-        ChildJvm.Result r = run("write");
+        ChildProcess.Result r = run("write");
         if (refusedBeforeJava11(r)) {
             return;
         }
@@ -76,7 +74,7 @@ class SegvForwarderTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void readOfProtNonePageThrowsInternalErrorInterpreted() throws Exception {
         assumeLinux();
-        ChildJvm.Result r = run("read", "-Xint");
+        ChildProcess.Result r = run("read", "-Xint");
         if (refusedBeforeJava11(r)) {
             return;
         }
@@ -88,7 +86,7 @@ class SegvForwarderTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void withoutTheForwarderTheSameWriteKillsTheJvm() throws Exception {
         assumeLinux();
-        ChildJvm.Result r = run("write", "-Dmmap4j.segvForwarder=false");
+        ChildProcess.Result r = run("write", "-Dmmap4j.segvForwarder=false");
         assertTrue(r.out.contains("forwarder installed=false"), r.toString());
         // HotSpot's fatal-error path: exit 1 with -XX:-CreateCoredumpOnCrash (JDK 9+, see TestJvm), 134
         // (abort) on JDK 8, which has no such option (its core dump is stopped by ulimit -c 0 instead).
@@ -101,7 +99,7 @@ class SegvForwarderTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void readOfARegionMappedWithoutAccessThrowsInternalError() throws Exception {
         assumeLinux();
-        ChildJvm.Result r = run("none");
+        ChildProcess.Result r = run("none");
         if (refusedBeforeJava11(r)) {
             return;
         }
@@ -113,7 +111,7 @@ class SegvForwarderTest {
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void closedAndCollectedMappingsLeaveTheForwardersTable() throws Exception {
         assumeLinux();
-        ChildJvm.Result r = run("cycles", "-Xmx64m");
+        ChildProcess.Result r = run("cycles", "-Xmx64m");
         if (refusedBeforeJava11(r)) {
             return;
         }

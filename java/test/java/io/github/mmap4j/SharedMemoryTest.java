@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -148,13 +147,13 @@ class SharedMemoryTest {
         for (int i = 0; i < hello.length; i++) {
             mine.put(4 + i, hello[i]);
         }
-        ChildJvm.Result r = ChildJvm.run(dir, 30, Collections.<String>emptyList(), Peer.class, n);
+        ChildProcess.Result r = ChildProcess.jvm(Peer.class, n).in(dir).timeout(30).run();
         assertEquals(0, r.exit, r.toString());
         assertTrue(r.out.contains("read: hello from the first JVM"), r.toString());
         assertEquals(0x0BADCAFE, mine.getInt(100), "and the child's write reached this JVM: " + r);
         Mmap.unmap(mine);
         SharedMemory.unlink(n);
-        ChildJvm.Result gone = ChildJvm.run(dir, 30, Collections.<String>emptyList(), Peer.class, n);
+        ChildProcess.Result gone = ChildProcess.jvm(Peer.class, n).in(dir).timeout(30).run();
         assertEquals(3, gone.exit, gone.toString());
         assertTrue(gone.out.contains("ENOENT"), gone.toString());
     }

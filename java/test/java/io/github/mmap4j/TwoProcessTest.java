@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
-import java.util.Collections;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +38,8 @@ class TwoProcessTest {
         ByteBuffer buf = Mmap.map(file, 0, 1024, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
         buf.putInt(0, 0xDEADBEEF);
         // No msync: both processes share the page cache through MAP_SHARED.
-        ChildJvm.Result r = ChildJvm.run(dir, 60, Collections.singletonList("-Xshare:auto"), Reader.class,
-                file.toString());
+        ChildProcess.Result r = ChildProcess.jvm(Reader.class, file.toString()).in(dir).options("-Xshare:auto")
+                .timeout(60).run();
         assertEquals(0, r.exit, r.toString());
         assertEquals("0xdeadbeef", r.out.trim(), r.toString());
         Mmap.unmap(buf);

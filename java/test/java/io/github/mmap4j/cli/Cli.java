@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.ChildProcess;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,22 +16,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** Runs the tool in-process or as a child command, and reads its JSON lines. */
+/**
+ * Runs the tool in-process, with the same result as a child process ({@link ChildProcess}, which
+ * runs it from the jar), and reads its JSON lines.
+ */
 final class Cli {
 
-    final int exit;
-    final String out;
-    final String err;
-
-    private Cli(int exit, String out, String err) {
-        this.exit = exit;
-        this.out = out;
-        this.err = err;
+    private Cli() {
     }
 
-    static Cli run(String... args) {
+    static ChildProcess.Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
@@ -38,7 +35,7 @@ final class Cli {
         } catch (IOException ex) {
             throw new AssertionError(ex);
         }
-        return new Cli(exit, new String(out.toByteArray(), StandardCharsets.UTF_8),
+        return new ChildProcess.Result(exit, new String(out.toByteArray(), StandardCharsets.UTF_8),
                 new String(err.toByteArray(), StandardCharsets.UTF_8));
     }
 
@@ -49,43 +46,10 @@ final class Cli {
         return Files.write(path, data);
     }
 
-    /** Runs a command line as a child process, bounded in time. */
-    static Cli exec(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command);
-        java.io.File errFile = java.io.File.createTempFile("mmap4j-cli", ".err");
-        try {
-            pb.redirectError(errFile);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            Thread pump = new Thread(() -> {
-                byte[] chunk = new byte[8192];
-                int n;
-                try {
-                    while ((n = p.getInputStream().read(chunk)) > 0) {
-                        out.write(chunk, 0, n);
-                    }
-                } catch (IOException e) {
-                    // child gone
-                }
-            });
-            pump.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor();
-            }
-            pump.join(5000);
-            return new Cli(p.exitValue(), new String(out.toByteArray(), StandardCharsets.UTF_8),
-                    new String(java.nio.file.Files.readAllBytes(errFile.toPath()), StandardCharsets.UTF_8));
-        } finally {
-            errFile.delete();
-        }
-    }
-
-    /** The JSON objects of the output, one per line, flat (strings, integers, booleans). */
-    List<Map<String, Object>> json() {
+    /** The JSON objects of a run's stdout, one per line, flat (strings, integers, booleans). */
+    static List<Map<String, Object>> json(ChildProcess.Result run) {
         List<Map<String, Object>> objects = new ArrayList<>();
-        for (String line : out.split("\n")) {
+        for (String line : run.out.split("\n")) {
             if (!line.isEmpty()) {
                 objects.add(parse(line));
             }
@@ -147,10 +111,5 @@ final class Cli {
             }
         }
         return b.toString();
-    }
-
-    @Override
-    public String toString() {
-        return "exit=" + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
     }
 }

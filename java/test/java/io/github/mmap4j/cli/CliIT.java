@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.ChildProcess;
 import io.github.mmap4j.TestJvm;
 
 import org.junit.jupiter.api.Assumptions;
@@ -42,11 +43,20 @@ class CliIT {
         return jar;
     }
 
-    private static List<String> tool(String... args) {
+    /** {@code java -jar <jar> args...}, as words. */
+    private static List<String> toolLine(String... args) {
         List<String> cmd = new ArrayList<>(Arrays.asList(TestJvm.java(), "-jar", jar()));
         cmd.addAll(Arrays.asList(args));
         return cmd;
     }
+
+    private static ChildProcess tool(String... args) {
+        return ChildProcess.command(toolLine(args));
+    }
+
+    /** The wrapper that runs a command as user nobody. */
+    private static final List<String> AS_NOBODY = Arrays.asList("setpriv", "--reuid=65534", "--regid=65534",
+            "--clear-groups");
 
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
@@ -62,7 +72,7 @@ class CliIT {
 
     @Test
     void infoRunsFromTheJar() throws Exception {
-        Cli info = Cli.exec(tool("info"));
+        ChildProcess.Result info = tool("info").run();
         assertEquals(0, info.exit, info.toString());
         assertTrue(info.out.startsWith("mmap4j "), info.toString());
         assertTrue(info.out.contains("page size:"), info.toString());
@@ -72,11 +82,11 @@ class CliIT {
     @Test
     void exitCodesFromTheJar() throws Exception {
         Path good = data("good.bin", 10_000);
-        assertEquals(0, Cli.exec(tool("residency", good.toString())).exit);
-        Cli missing = Cli.exec(tool("residency", good.toString(), dir.resolve("nope").toString()));
+        assertEquals(0, tool("residency", good.toString()).run().exit);
+        ChildProcess.Result missing = tool("residency", good.toString(), dir.resolve("nope").toString()).run();
         assertEquals(1, missing.exit, missing.toString());
         assertTrue(missing.err.contains("nope: no such file or directory (ENOENT)"), missing.toString());
-        assertEquals(2, Cli.exec(tool("residency", "--nope")).exit);
+        assertEquals(2, tool("residency", "--nope").run().exit);
     }
 
     /**
@@ -86,8 +96,7 @@ class CliIT {
     @Test
     void unreadableDirectoryIsReportedAndTheRestStillRun() throws Exception {
         Assumptions.assumeTrue(isRoot() && CliTest.onPath("setpriv"), "needs root and setpriv to run as nobody");
-        Cli probe = Cli.exec(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                TestJvm.java(), "-version"));
+        ChildProcess.Result probe = ChildProcess.java("-version").under(AS_NOBODY).run();
         Assumptions.assumeTrue(probe.exit == 0, "user nobody cannot run the JVM under test " + TestJvm.java()
                 + " (in a directory only its owner may enter, such as root's home?): " + probe.err);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -96,14 +105,12 @@ class CliIT {
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
         Path open = data("open.bin", 10_000);
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
-        List<String> cmd = new ArrayList<>(Arrays.asList("setpriv", "--reuid=65534", "--regid=65534",
-                "--clear-groups"));
-        cmd.addAll(tool("residency", "--json", closed.toString(), open.toString()));
-        Cli cli = Cli.exec(cmd);
+        ChildProcess.Result cli = tool("residency", "--json", closed.toString(), open.toString()).under(AS_NOBODY)
+                .run();
         assertEquals(1, cli.exit, cli.toString());
         assertEquals("mmap4j residency: " + closed + ": cannot list directory: permission denied (EACCES)\n",
                 cli.err);
-        assertEquals(open.toString(), cli.json().get(0).get("path"), cli.toString());
+        assertEquals(open.toString(), Cli.json(cli).get(0).get("path"), cli.toString());
     }
 
     /** mlock beyond RLIMIT_MEMLOCK, without CAP_IPC_LOCK: the hint names {@code ulimit -l}. */
@@ -111,10 +118,8 @@ class CliIT {
     void lockOverTheLimitSaysUlimit() throws Exception {
         Assumptions.assumeTrue(CliTest.onPath("prlimit") && CliTest.onPath("setpriv"), "needs prlimit and setpriv");
         Path big = data("big.bin", 1 << 20);
-        List<String> cmd = new ArrayList<>(Arrays.asList("prlimit", "--memlock=65536:65536", "setpriv",
-                "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock"));
-        cmd.addAll(tool("lock", big.toString()));
-        Cli cli = Cli.exec(cmd);
+        ChildProcess.Result cli = tool("lock", big.toString()).under(Arrays.asList("prlimit", "--memlock=65536:65536",
+                "setpriv", "--inh-caps=-ipc_lock", "--bounding-set=-ipc_lock")).run();
         Assumptions.assumeFalse(cli.err.contains("setpriv:"), "setpriv cannot drop capabilities here: " + cli.err);
         assertEquals(1, cli.exit, cli.toString());
         assertTrue(cli.err.contains("mmap4j lock: " + big + ": mlock failed: "), cli.toString());
@@ -125,17 +130,16 @@ class CliIT {
     @Test
     void lockHoldsUntilSigtermThenExitsZero() throws Exception {
         Path file = data("locked.bin", 1 << 20);
-        Path err = dir.resolve("lock.err");
-        Process p = new ProcessBuilder(tool("lock", file.toString())).redirectError(err.toFile())
-                .redirectOutput(dir.resolve("lock.out").toFile()).start();
+        ChildProcess.Running lock = tool("lock", file.toString()).timeout(60).start();
+        Process p = lock.process();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!read(err).contains("holding") && p.isAlive() && System.nanoTime() < deadline) {
+            while (!lock.err().contains("holding") && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            assertTrue(read(err).contains("mmap4j lock: holding 256 locked pages") || read(err).contains("holding"),
-                    read(err));
-            Path status = java.nio.file.Paths.get("/proc/" + pid(p) + "/status");
+            assertTrue(lock.err().contains("mmap4j lock: holding 256 locked pages") || lock.err().contains("holding"),
+                    lock.err());
+            Path status = java.nio.file.Paths.get("/proc/" + lock.pid() + "/status");
             if (Files.isReadable(status)) {
                 long lockedKb = 0;
                 for (String line : Files.readAllLines(status)) {
@@ -146,22 +150,12 @@ class CliIT {
                 assertTrue(lockedKb >= 1024, "VmLck " + lockedKb + " kB");
             }
             p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), read(err));
-            assertTrue(read(err).contains("mmap4j lock: unlocked"), read(err));
-            assertTrue(read(dir.resolve("lock.out")).contains(file.toString()));
+            ChildProcess.Result r = lock.finish();
+            assertEquals(0, r.exit, r.toString());
+            assertTrue(r.err.contains("mmap4j lock: unlocked"), r.toString());
+            assertTrue(r.out.contains(file.toString()), r.toString());
         } finally {
             p.destroyForcibly();
-        }
-    }
-
-    private static long pid(Process p) throws Exception {
-        try {
-            return (Long) Process.class.getMethod("pid").invoke(p); // Java 9+
-        } catch (NoSuchMethodException e) {
-            java.lang.reflect.Field pid = p.getClass().getDeclaredField("pid"); // JDK 8's UNIXProcess
-            pid.setAccessible(true);
-            return pid.getInt(p);
         }
     }
 
@@ -174,7 +168,7 @@ class CliIT {
     void progressOnlyOnATerminal() throws Exception {
         Assumptions.assumeTrue(CliTest.onPath("script"), "needs script (util-linux) for a pseudo-terminal");
         Path file = data("progress.bin", 4 << 20);
-        List<String> load = tool("load", "-v", file.toString());
+        List<String> load = toolLine("load", "-v", file.toString());
         load.add(1, "-Dmmap4j.progressDelayMillis=0"); // show at once: the test must not depend on timing
         StringBuilder line = new StringBuilder();
         for (String word : load) {
@@ -182,14 +176,14 @@ class CliIT {
         }
         // stdout to a file, so only stderr reaches the terminal
         Path out = dir.resolve("tty.out");
-        Cli tty = Cli.exec(Arrays.asList("script", "-qec", line + "> '" + out + "'", "/dev/null"));
+        ChildProcess.Result tty = ChildProcess.command("script", "-qec", line + "> '" + out + "'", "/dev/null").run();
         assertEquals(0, tty.exit, tty.toString());
         assertTrue(tty.out.contains("\r\033[K["), "no progress line on the terminal:\n" + tty);
         assertTrue(tty.out.contains("100.0%"), tty.toString());
         assertTrue(read(out).contains("[" + repeat('O', FileCommand.BAR_CELLS) + "]"), read(out));
         assertFalse(read(out).contains("\033"), read(out));
 
-        Cli piped = Cli.exec(load);
+        ChildProcess.Result piped = ChildProcess.command(load).run();
         assertEquals(0, piped.exit, piped.toString());
         assertFalse(piped.err.contains("\033") || piped.err.contains("\r"), piped.toString());
         assertFalse(piped.out.contains("\033"), piped.toString());

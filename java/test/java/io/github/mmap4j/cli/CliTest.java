@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.ChildProcess;
 import io.github.mmap4j.Mmap;
 import io.github.mmap4j.Version;
 import org.junit.jupiter.api.Assumptions;
@@ -48,11 +49,11 @@ class CliTest {
 
     @Test
     void helpForTheToolAndEachCommand() {
-        Cli tool = Cli.run("--help");
+        ChildProcess.Result tool = Cli.run("--help");
         assertEquals(0, tool.exit, tool.toString());
         for (String command : Arrays.asList("info", "residency", "incore", "load", "touch", "evict", "lock")) {
             assertTrue(tool.out.contains(command), command + " missing from\n" + tool.out);
-            Cli help = Cli.run(command, "--help");
+            ChildProcess.Result help = Cli.run(command, "--help");
             assertEquals(0, help.exit, help.toString());
             assertTrue(help.out.startsWith("usage: java -jar mmap4j.jar "), help.toString());
             assertEquals(help.out, Cli.run("help", command).out);
@@ -62,20 +63,20 @@ class CliTest {
 
     @Test
     void badCommandLinesExitTwoWithAReason() {
-        Cli none = Cli.run();
+        ChildProcess.Result none = Cli.run();
         assertEquals(2, none.exit);
         assertTrue(none.err.startsWith("usage:"), none.toString());
-        Cli unknown = Cli.run("frobnicate");
+        ChildProcess.Result unknown = Cli.run("frobnicate");
         assertEquals(2, unknown.exit);
         assertTrue(unknown.err.contains("unknown command 'frobnicate'"), unknown.toString());
-        Cli option = Cli.run("residency", "--frob", dir.toString());
+        ChildProcess.Result option = Cli.run("residency", "--frob", dir.toString());
         assertEquals(2, option.exit);
         assertTrue(option.err.contains("mmap4j residency: unknown option '--frob'"), option.toString());
         assertTrue(option.err.contains("residency --help"), option.toString());
-        Cli shortOption = Cli.run("load", "-vq", dir.toString());
+        ChildProcess.Result shortOption = Cli.run("load", "-vq", dir.toString());
         assertEquals(2, shortOption.exit);
         assertTrue(shortOption.err.contains("unknown option '-q'"), shortOption.toString());
-        Cli noPath = Cli.run("evict", "--json");
+        ChildProcess.Result noPath = Cli.run("evict", "--json");
         assertEquals(2, noPath.exit);
         assertTrue(noPath.err.contains("mmap4j evict: no PATH given"), noPath.toString());
         assertEquals("", noPath.out);
@@ -83,7 +84,7 @@ class CliTest {
 
     @Test
     void infoNamesVersionPageSizeAndLibrary() {
-        Cli info = Cli.run("info", "--json");
+        ChildProcess.Result info = Cli.run("info", "--json");
         assertEquals(0, info.exit, info.toString());
         Map<String, Object> o = Cli.parse(info.out.trim());
         assertEquals(Version.VERSION, o.get("version"));
@@ -96,9 +97,9 @@ class CliTest {
     void loadMakesEveryPageResidentAndEvictLowersIt() throws IOException {
         Path a = file("a.bin", 300 * page + 7);
         Path b = file("sub/b.bin", 5 * page);
-        Cli load = Cli.run("load", "--json", dir.toString());
+        ChildProcess.Result load = Cli.run("load", "--json", dir.toString());
         assertEquals(0, load.exit, load.toString());
-        List<Map<String, Object>> rows = load.json();
+        List<Map<String, Object>> rows = Cli.json(load);
         assertEquals(3, rows.size(), load.toString());
         assertEquals(a.toString(), rows.get(0).get("path"));
         assertEquals(b.toString(), rows.get(1).get("path"));
@@ -111,16 +112,16 @@ class CliTest {
         assertEquals(Boolean.TRUE, rows.get(2).get("total"));
         assertEquals(306, num(rows.get(2), "resident_pages"));
 
-        Cli residency = Cli.run("residency", "--json", a.toString());
-        assertEquals(301, num(residency.json().get(0), "resident_pages"), residency.toString());
+        ChildProcess.Result residency = Cli.run("residency", "--json", a.toString());
+        assertEquals(301, num(Cli.json(residency).get(0), "resident_pages"), residency.toString());
 
-        Cli evict = Cli.run("evict", "--json", a.toString());
+        ChildProcess.Result evict = Cli.run("evict", "--json", a.toString());
         assertEquals(0, evict.exit, evict.toString());
-        Map<String, Object> row = evict.json().get(0);
+        Map<String, Object> row = Cli.json(evict).get(0);
         assertEquals(301, num(row, "resident_pages_before"), evict.toString());
         assertTrue(num(row, "resident_pages") < 301, evict.toString());
-        Cli after = Cli.run("incore", "--json", a.toString());
-        assertTrue(num(after.json().get(0), "resident_pages") < 301, after.toString());
+        ChildProcess.Result after = Cli.run("incore", "--json", a.toString());
+        assertTrue(num(Cli.json(after).get(0), "resident_pages") < 301, after.toString());
     }
 
     @Test
@@ -138,9 +139,9 @@ class CliTest {
         String theirs = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             // The same moment: our answer before and after fincore's must match each other.
-            Cli before = Cli.run(args.toArray(new String[0]));
-            Cli reference = Cli.exec(fincore);
-            Cli again = Cli.run(args.toArray(new String[0]));
+            ChildProcess.Result before = Cli.run(args.toArray(new String[0]));
+            ChildProcess.Result reference = ChildProcess.command(fincore).run();
+            ChildProcess.Result again = Cli.run(args.toArray(new String[0]));
             assertEquals(0, reference.exit, reference.toString());
             ours = rows(before);
             theirs = reference.out.trim().replaceAll("[ \t]+", " ").replaceAll("\n ", "\n").replaceAll("^ ", "");
@@ -155,11 +156,11 @@ class CliTest {
     void residencyAgreesWithVmtouch() throws Exception {
         Assumptions.assumeTrue(onPath("vmtouch"), "vmtouch is not installed: skipping the comparison");
         for (Path f : mixedResidencyFiles()) {
-            Cli ours = Cli.run("residency", "--json", f.toString());
-            Cli theirs = Cli.exec(Arrays.asList("vmtouch", f.toString()));
+            ChildProcess.Result ours = Cli.run("residency", "--json", f.toString());
+            ChildProcess.Result theirs = ChildProcess.command("vmtouch", f.toString()).run();
             Matcher m = Pattern.compile("Resident Pages: (\\d+)/(\\d+)").matcher(theirs.out);
             assertTrue(m.find(), theirs.toString());
-            Map<String, Object> o = ours.json().get(0);
+            Map<String, Object> o = Cli.json(ours).get(0);
             assertEquals(m.group(1) + "/" + m.group(2), num(o, "resident_pages") + "/" + num(o, "pages"), f.toString());
         }
     }
@@ -182,9 +183,9 @@ class CliTest {
     }
 
     /** Our JSON rows as fincore's RES PAGES SIZE lines. */
-    private static String rows(Cli cli) {
+    private static String rows(ChildProcess.Result cli) {
         StringBuilder s = new StringBuilder();
-        for (Map<String, Object> o : cli.json()) {
+        for (Map<String, Object> o : Cli.json(cli)) {
             if (o.get("path") != null) {
                 long resident = num(o, "resident_pages");
                 s.append(resident * num(o, "page_size")).append(' ').append(resident).append(' ')
@@ -207,17 +208,17 @@ class CliTest {
     void missingFilesAndSpecialFilesAreReportedAndTheRestStillRun() throws Exception {
         Path good = file("good.bin", 3 * page);
         Path missing = dir.resolve("missing.bin");
-        Cli cli = Cli.run("residency", "--json", missing.toString(), good.toString());
+        ChildProcess.Result cli = Cli.run("residency", "--json", missing.toString(), good.toString());
         assertEquals(1, cli.exit, cli.toString());
         assertEquals("mmap4j residency: " + missing + ": no such file or directory (ENOENT)\n", cli.err);
-        List<Map<String, Object>> rows = cli.json();
+        List<Map<String, Object>> rows = Cli.json(cli);
         assertEquals(good.toString(), rows.get(0).get("path"));
         assertEquals(1, num(rows.get(1), "failed"));
 
         Assumptions.assumeTrue(onPath("mkfifo"), "mkfifo missing");
         Path fifo = dir.resolve("fifo");
-        assertEquals(0, Cli.exec(Arrays.asList("mkfifo", fifo.toString())).exit);
-        Cli special = Cli.run("load", dir.toString());
+        assertEquals(0, ChildProcess.command("mkfifo", fifo.toString()).run().exit);
+        ChildProcess.Result special = Cli.run("load", dir.toString());
         assertEquals(1, special.exit, special.toString());
         assertTrue(special.err.contains(fifo + ": skipped: not a regular file or directory"), special.toString());
         assertTrue(special.out.contains(good.toString()), special.toString());
@@ -232,12 +233,12 @@ class CliTest {
             f.seek((2L << 30) + 5);
             f.write(1);            // one real page in the third window
         }
-        Cli cli = Cli.run("residency", "--json", "-v", empty.toString(), sparse.toString());
+        ChildProcess.Result cli = Cli.run("residency", "--json", "-v", empty.toString(), sparse.toString());
         assertEquals(0, cli.exit, cli.toString());
-        Map<String, Object> e = cli.json().get(0);
+        Map<String, Object> e = Cli.json(cli).get(0);
         assertEquals(0, num(e, "pages"));
         assertEquals(0, num(e, "resident_pages"));
-        Map<String, Object> s = cli.json().get(1);
+        Map<String, Object> s = Cli.json(cli).get(1);
         assertEquals(3L << 30, num(s, "size_bytes"));
         assertEquals((3L << 30) / page, num(s, "pages"));
         long resident = num(s, "resident_pages");
@@ -246,9 +247,9 @@ class CliTest {
         assertEquals(FileCommand.BAR_CELLS + 2, bar.indexOf(']') + 1, bar);
         assertTrue(bar.charAt(1 + 2 * FileCommand.BAR_CELLS / 3) == 'o', bar); // the cell holding byte 2 GiB + 5
 
-        Cli evict = Cli.run("evict", "--json", sparse.toString());
+        ChildProcess.Result evict = Cli.run("evict", "--json", sparse.toString());
         assertEquals(0, evict.exit, evict.toString());
-        assertEquals(0, num(evict.json().get(0), "resident_pages"), evict.toString());
+        assertEquals(0, num(Cli.json(evict).get(0), "resident_pages"), evict.toString());
     }
 
     @Test
@@ -259,9 +260,9 @@ class CliTest {
         for (int i = 0; i < 10_000; i++) {
             Files.write(tree.resolve(String.format("f%05d", 9_999 - i)), one);
         }
-        Cli cli = Cli.run("residency", "--json", tree.toString());
+        ChildProcess.Result cli = Cli.run("residency", "--json", tree.toString());
         assertEquals(0, cli.exit, cli.err);
-        List<Map<String, Object>> rows = cli.json();
+        List<Map<String, Object>> rows = Cli.json(cli);
         assertEquals(10_001, rows.size());
         for (int i = 0; i < 10_000; i++) {
             assertEquals(tree.resolve(String.format("f%05d", i)).toString(), rows.get(i).get("path"));
@@ -278,16 +279,16 @@ class CliTest {
         Files.createDirectories(tree);
         Files.createSymbolicLink(tree.resolve("link.bin"), target);
         Files.createSymbolicLink(tree.resolve("loop"), tree);
-        Cli plain = Cli.run("residency", "--json", tree.toString());
+        ChildProcess.Result plain = Cli.run("residency", "--json", tree.toString());
         assertEquals(0, plain.exit, plain.toString());
-        assertEquals(0, num(plain.json().get(0), "files"), plain.toString());
-        Cli follow = Cli.run("residency", "--json", "-L", tree.toString());
-        assertEquals(tree.resolve("link.bin").toString(), follow.json().get(0).get("path"), follow.toString());
+        assertEquals(0, num(Cli.json(plain).get(0), "files"), plain.toString());
+        ChildProcess.Result follow = Cli.run("residency", "--json", "-L", tree.toString());
+        assertEquals(tree.resolve("link.bin").toString(), Cli.json(follow).get(0).get("path"), follow.toString());
         assertEquals(1, follow.exit, follow.toString());
         assertTrue(follow.err.contains("loop: skipped: a symbolic link loop"), follow.toString());
-        Cli given = Cli.run("residency", "--json", tree.resolve("link.bin").toString());
+        ChildProcess.Result given = Cli.run("residency", "--json", tree.resolve("link.bin").toString());
         assertEquals(0, given.exit, given.toString());
-        assertEquals(2, num(given.json().get(0), "pages"));
+        assertEquals(2, num(Cli.json(given).get(0), "pages"));
     }
 
     @Test
@@ -295,7 +296,7 @@ class CliTest {
         Path a = file("a.bin", 1536 * 1024);
         file("b.bin", 10);
         assertEquals(0, Cli.run("load", dir.toString()).exit);
-        Cli human = Cli.run("residency", "-v", dir.toString());
+        ChildProcess.Result human = Cli.run("residency", "-v", dir.toString());
         assertEquals(0, human.exit, human.toString());
         String[] lines = human.out.split("\n");
         assertTrue(lines[0].matches(" *SIZE +PAGES +RESIDENT +% +FILE"), human.out);
@@ -303,7 +304,7 @@ class CliTest {
                 + Pattern.quote(a.toString())), human.out);
         assertTrue(lines[2].matches(" +\\[O{60}\\] \\d+/\\d+"), human.out);
         assertTrue(lines[lines.length - 1].contains("total: 2 files"), human.out);
-        Cli exact = Cli.run("residency", "--bytes", a.toString());
+        ChildProcess.Result exact = Cli.run("residency", "--bytes", a.toString());
         assertTrue(exact.out.contains(" " + 1536 * 1024 + " "), exact.out);
         assertFalse(exact.out.contains("total"), exact.out);
     }

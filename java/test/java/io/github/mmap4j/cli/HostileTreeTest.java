@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j.cli;
 
+import io.github.mmap4j.ChildProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,8 +87,8 @@ class HostileTreeTest {
         try {
             while (refused < 20 && System.nanoTime() < deadline) {
                 String command = commands.get(runs++ % commands.size());
-                Cli cli = Cli.run(command, "--json", tree.toString());
-                List<Map<String, Object>> rows = cli.json();
+                ChildProcess.Result cli = Cli.run(command, "--json", tree.toString());
+                List<Map<String, Object>> rows = Cli.json(cli);
                 Map<String, Object> last = rows.get(rows.size() - 1);
                 assertEquals(good.toString(), rows.get(rows.size() - 2).get("path"), cli.toString());
                 if (cli.err.contains(refusedAtOpen)) {
@@ -146,8 +147,8 @@ class HostileTreeTest {
         try {
             while (faulted < 3 && System.nanoTime() < deadline) {
                 runs++;
-                Cli cli = Cli.run("load", "--json", tree.toString());
-                List<Map<String, Object>> rows = cli.json();
+                ChildProcess.Result cli = Cli.run("load", "--json", tree.toString());
+                List<Map<String, Object>> rows = Cli.json(cli);
                 assertEquals(good.toString(), rows.get(rows.size() - 2).get("path"), cli.toString());
                 assertEquals(true, rows.get(rows.size() - 1).get("total"), cli.toString());
                 if (cli.err.contains(shrank)) {
@@ -173,7 +174,7 @@ class HostileTreeTest {
         Path loop = dir.resolve("loop");
         Files.createSymbolicLink(loop, loop);
         for (String command : Arrays.asList("residency", "load", "evict")) {
-            Cli cli = Cli.run(command, "--json", fifo.toString(), socket.toString(), "/dev/null", "/dev/zero",
+            ChildProcess.Result cli = Cli.run(command, "--json", fifo.toString(), socket.toString(), "/dev/null", "/dev/zero",
                     dangling.toString(), loop.toString(), good.toString(), dir.toString());
             assertEquals(1, cli.exit, cli.toString());
             for (Path p : Arrays.asList(fifo, socket, dangling, loop)) {
@@ -181,7 +182,7 @@ class HostileTreeTest {
             }
             assertTrue(cli.err.contains(": /dev/null: skipped: not a regular file"), cli.toString());
             assertTrue(cli.err.contains(": /dev/zero: skipped: not a regular file"), cli.toString());
-            List<Map<String, Object>> rows = cli.json();
+            List<Map<String, Object>> rows = Cli.json(cli);
             assertEquals(good.toString(), rows.get(0).get("path"), cli.toString());
             assertEquals(good.toString(), rows.get(1).get("path"), cli.toString()); // again, inside dir
         }
@@ -197,7 +198,7 @@ class HostileTreeTest {
         String forged = "x\n       1.0M         256         256  100.0%  forged.bin";
         Path evil = file("tree/" + forged, page);
         Path odd = file("tree/tab\there back\\slash esc\033[31mred bell\u0007 c1\u009b rlo\u202e", page);
-        Cli table = Cli.run("residency", dir.resolve("tree").toString());
+        ChildProcess.Result table = Cli.run("residency", dir.resolve("tree").toString());
         assertEquals(0, table.exit, table.toString());
         String[] lines = table.out.split("\n");
         assertEquals(4, lines.length, "header, two files, total:\n" + table.out);
@@ -208,9 +209,9 @@ class HostileTreeTest {
         for (String line : lines) {
             assertTrue(!line.contains("\033") && !line.contains("\u009b") && !line.contains("\u202e"), line);
         }
-        Cli json = Cli.run("residency", "--json", dir.resolve("tree").toString());
-        assertEquals(odd.toString(), json.json().get(0).get("path"));
-        assertEquals(evil.toString(), json.json().get(1).get("path"));
+        ChildProcess.Result json = Cli.run("residency", "--json", dir.resolve("tree").toString());
+        assertEquals(odd.toString(), Cli.json(json).get(0).get("path"));
+        assertEquals(evil.toString(), Cli.json(json).get(1).get("path"));
     }
 
     @Test
