@@ -27,28 +27,30 @@ import java.util.Objects;
  * <pre>{@code
  * ByteBuffer buf = Mmap.map(Paths.get("data.bin"), MapMode.READ_WRITE, 0, 4096);
  * buf.putLong(0, 42L);
- * Mmap.sync(buf);                       // msync(MS_SYNC): the file holds the bytes
+ * Mmap.force(buf);                      // msync(MS_SYNC): the file holds the bytes
  * Mmap.advise(buf, Advice.SEQUENTIAL);  // madvise
  * Residency r = Mmap.residency(buf);    // mincore
  * Mmap.unmap(buf);                      // the file is released now
  * }</pre>
  *
- * <p><b>Buffers are the handle</b>, as in the Node.js libraries mmap4j answers to:
- * {@code map} returns a direct buffer, and the other calls take one. The calls
- * that act on a range ({@code advise}, {@code sync}, {@code residency},
- * {@code lock}, {@code protect}) accept <em>any</em> direct buffer, including the
- * JDK's own {@link java.nio.MappedByteBuffer} and slices of either, and round the
- * range to whole pages themselves. Offsets passed to them count from the
- * buffer's index 0, not its position.
+ * <p><b>Buffers are the handle</b>: {@code map} returns a direct buffer, and the
+ * other calls take one. The calls that act on a range ({@code advise},
+ * {@code force}, {@code residency}, {@code lock}, {@code unlock}, {@code protect})
+ * accept <em>any</em> direct buffer, including the JDK's own
+ * {@link java.nio.MappedByteBuffer} and slices of either, and round the range to
+ * whole pages themselves. A range is the whole buffer, a slice of it, or (for
+ * {@code advise}, {@code force}, {@code residency}) an offset and length counted
+ * from the buffer's index 0, not its position.
  *
  * <p><b>Offsets need not be page-aligned</b>: {@code map} aligns down internally
  * and returns a buffer that starts at the byte asked for.
  *
  * <p><b>Lifetime.</b> {@link #unmap} releases the file at once and makes every
  * later mmap4j call on the buffer throw {@link IllegalStateException}; the
- * buffer gets {@code limit(0)}, and a stale view that still reads or writes gets
- * {@link InternalError} instead of crashing the JVM. The address range goes back
- * to the OS once no view of it is reachable. A buffer that is never unmapped is
+ * buffer gets {@code limit(0)}, and a stale view that still reads sees zeros and
+ * its writes go nowhere (the range is covered with private memory), on every JDK
+ * from 8: nothing a view does can crash the JVM. The address range goes back to
+ * the OS once no view of it is reachable. A buffer that is never unmapped is
  * unmapped after it becomes unreachable.
  *
  * <p><b>What can be mapped.</b> Regular files and block devices. Paths are opened
