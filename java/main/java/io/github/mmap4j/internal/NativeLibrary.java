@@ -242,13 +242,7 @@ final class NativeLibrary {
             if (in == null) {
                 return null;
             }
-            byte[] bytes = new byte[256];
-            int length = 0;
-            int n;
-            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
-                length += n;
-            }
-            String[] fields = new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+            String[] fields = fields(in);
             return fields.length == 2 ? fields : null;
         } catch (IOException e) {
             return null;
@@ -392,15 +386,20 @@ final class NativeLibrary {
         return target;
     }
 
+    /** The whitespace-separated fields of a small ASCII resource (its first 256 bytes). */
+    private static String[] fields(InputStream in) throws IOException {
+        byte[] bytes = new byte[256];
+        int length = 0;
+        int n;
+        while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
+            length += n;
+        }
+        return new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+    }
+
     private static String[] readRecord(String resource) throws IOException {
         try (InputStream in = open(resource + ".sha256")) {
-            byte[] bytes = new byte[256];
-            int length = 0;
-            int n;
-            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
-                length += n;
-            }
-            String[] fields = new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+            String[] fields = fields(in);
             if (fields.length != 2 || fields[0].length() != 64) {
                 throw new IOException("malformed checksum record " + resource + ".sha256");
             }
