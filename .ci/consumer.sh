@@ -79,7 +79,7 @@ public class Main {
         byte[] text = "hello from a consumer".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer map = Mmap.map(file, 0, (int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE).createOrGrow());
         map.put(text);
-        Mmap.sync(map);
+        Mmap.force(map);
         Mmap.unmap(map);
         String back = new String(Files.readAllBytes(file), 0, text.length, StandardCharsets.US_ASCII);
         if (!back.equals("hello from a consumer")) {
