@@ -103,6 +103,11 @@ static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
     return mm4j_file_size(fd);
 }
 
+static jlong mm_fileEnd(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_file_end(fd);
+}
+
 static jlong mm_fileType(JNIEnv *env, jclass cls, jint fd) {
     (void) env; (void) cls;
     int64_t bits = mm4j_file_type(fd);
@@ -322,6 +327,7 @@ static const JNINativeMethod method_table[] = {
     {"open", "([BII)J", (void *) mm_open},
     {"close", "(I)J", (void *) mm_close},
     {"fileSize", "(I)J", (void *) mm_fileSize},
+    {"fileEnd", "(I)J", (void *) mm_fileEnd},
     {"fileType", "(I)J", (void *) mm_fileType},
     {"clearNonblocking", "(I)J", (void *) mm_clearNonblocking},
     {"datasync", "(I)J", (void *) mm_datasync},

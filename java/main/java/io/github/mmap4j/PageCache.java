@@ -92,7 +92,7 @@ public final class PageCache {
     public static PageCacheStats stats(Path path, long offset, long length) throws MmapException {
         Objects.requireNonNull(path, "path");
         checkRange(offset, length);
-        try (FileSource source = FileSource.open(path, false, false, 0, -1)) {
+        try (FileSource source = FileSource.openToQuery(path)) {
             return stats(source, offset, length);
         }
     }

@@ -176,6 +176,12 @@ public final class Native {
     /** File size through {@code lseek(SEEK_END)}. */
     public static native long fileSize(int fd);
 
+    /**
+     * File size by one {@code lseek(SEEK_END)}, leaving the position at the end: for a
+     * descriptor nobody reads (fstat on macOS).
+     */
+    public static native long fileEnd(int fd);
+
     /** {@code ftruncate(2)}. */
     public static native long truncate(int fd, long size);
 
