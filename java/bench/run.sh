@@ -89,6 +89,7 @@ pagecache() {
   tail -n 8 "$OUT/pagecache-jdk17.log"
   "$JAVA_HOME/bin/java" -cp "$CP17" "${props[@]}" io.github.mmap4j.bench.PageCacheBench tools \
     "$OUT/pagecache-tools.csv" "$TOOL_RUNS"
+  (( ONLY_PAGECACHE )) && echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
   "$JAVA_HOME/bin/java" -cp "$CP17" "${props[@]}" io.github.mmap4j.bench.PageCacheBench report \
     "$OUT/pagecache-jdk17.csv" "$OUT/pagecache-tools.csv" "$OUT/machine.txt" "$OUT/pagecache.md" > /dev/null
   echo "== wrote $OUT/pagecache.md"

@@ -117,11 +117,7 @@ public final class PageCache {
     public static PageCacheStats stats(FileChannel channel, long offset, long length) throws IOException {
         Objects.requireNonNull(channel, "channel");
         checkRange(offset, length);
-        try (FileSource source = FileSource.of(channel)) {
-            PageCacheStats stats = stats(source, offset, length);
-            source.checkStillOpen();
-            return stats;
-        }
+        return borrowed(FileSource.of(channel), offset, length);
     }
 
     /**
@@ -140,9 +136,17 @@ public final class PageCache {
     public static PageCacheStats stats(FileDescriptor descriptor, long offset, long length) throws IOException {
         Objects.requireNonNull(descriptor, "descriptor");
         checkRange(offset, length);
-        try (FileSource source = FileSource.of(descriptor)) {
-            PageCacheStats stats = stats(source, offset, length);
-            source.checkStillOpen();
+        return borrowed(FileSource.of(descriptor), offset, length);
+    }
+
+    /**
+     * The counts of a borrowed descriptor, kept only if it stayed open throughout: closed
+     * meanwhile, its number may have named another file.
+     */
+    private static PageCacheStats borrowed(FileSource source, long offset, long length) throws IOException {
+        try (FileSource s = source) {
+            PageCacheStats stats = stats(s, offset, length);
+            s.checkStillOpen();
             return stats;
         }
     }
