@@ -165,7 +165,6 @@ public final class PageCache {
         long bytes = Math.min(length, size - start);
         long pages = bytes == 0 ? 0 : (Platform.alignUp(start + bytes) - Platform.alignDown(start))
                 / Platform.pageSize();
-        String what = source.description() + ", offset=" + offset + ", length=" + length;
         boolean useCachestat = Probe.cachestat && !"false".equals(System.getProperty(CACHESTAT_PROPERTY));
         if (useCachestat) {
             long[] counts = new long[Native.CS_COUNT];
@@ -181,12 +180,20 @@ public final class PageCache {
             if (errno.equals("ENOSYS")) {
                 Probe.cachestat = false;
             } else if (!errno.equals("EPERM") && !errno.equals("EOPNOTSUPP") && !errno.equals("ENOTSUP")) {
-                throw Errors.exception((int) -rc, "cachestat", what);
+                throw Errors.exception((int) -rc, "cachestat", what(source, offset, length));
             }
         }
-        long cached = bytes == 0 ? 0 : Errors.check(Native.mincoreFile(source.fd(), start, bytes), "mmap+mincore",
-                what + ", PROT_READ, MAP_SHARED");
+        long cached = bytes == 0 ? 0 : Native.mincoreFile(source.fd(), start, bytes);
+        if (cached < 0) {
+            throw Errors.exception((int) -cached, "mmap+mincore",
+                    what(source, offset, length) + ", PROT_READ, MAP_SHARED");
+        }
         return new PageCacheStats(start, bytes, pages, cached, -1, -1, -1, -1, PageCacheStats.Method.MINCORE);
+    }
+
+    /** The arguments for a message, built only when a call failed (a tree of small files makes many calls). */
+    private static String what(FileSource source, long offset, long length) {
+        return source.description() + ", offset=" + offset + ", length=" + length;
     }
 
     /**

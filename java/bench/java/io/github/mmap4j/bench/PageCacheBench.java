@@ -285,7 +285,8 @@ public class PageCacheBench {
         }
         String[][] sets = {{"file", mib(Fixture.size()) + " file, all cached"},
             {"sparse", "64 GiB sparse file, " + mib(sparseCached()) + " cached"},
-            {"tree", String.format(Locale.ROOT, "%,d files of %d KiB, all cached", TREE_FILES, TREE_FILE_BYTES / 1024)}};
+            {"tree", String.format(Locale.ROOT, "%,d files of %d KiB, all cached", TREE_FILES,
+                TREE_FILE_BYTES / 1024)}};
         StringBuilder md = new StringBuilder();
         md.append("| files | mmap4j cachestat | mmap4j mincore path | fincore (process) | fincore (net of start)"
                 + " | vmtouch (process) | mincore ÷ cachestat | fincore net ÷ cachestat |\n");
@@ -333,7 +334,8 @@ public class PageCacheBench {
     }
 
     private static String ratio(double r) {
-        return Double.isNaN(r) || Double.isInfinite(r) ? "n/a" : String.format(Locale.ROOT, r >= 10 ? "%.0f" : "%.1f", r);
+        return Double.isNaN(r) || Double.isInfinite(r) ? "n/a"
+                : String.format(Locale.ROOT, r >= 10 ? "%.0f" : "%.1f", r);
     }
 
     /**
