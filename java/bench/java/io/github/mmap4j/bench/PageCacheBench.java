@@ -314,7 +314,9 @@ public class PageCacheBench {
                 + "on an empty file (process start and exit): %s and %s ms.%n",
                 ms(fincoreStart), ms(us.getOrDefault("vmtouch|empty", Double.NaN))));
         md.append("\n| target | where it stands | |\n| --- | --- | --- |\n").append(targets);
-        return "# Page-cache residency (issue 17)\n\n" + md + "\n" + machine;
+        boolean quick = machine.contains("- quick: 1");
+        return "# Page-cache residency (issue 17)" + (quick ? " (QUICK MODE: figures are not meaningful)" : "")
+                + "\n\n" + md + "\n" + machine;
     }
 
     private static String mib(long bytes) {
