@@ -47,8 +47,8 @@ import org.openjdk.jmh.annotations.State;
  *
  * <p>The same states are re-read before every iteration (this machine drops idle page-cache
  * pages within seconds). {@link #main} creates the fixtures ({@code create}), times
- * {@code fincore} and {@code vmtouch} on the same sets in the same states ({@code tools}), and
- * writes the table ({@code report}).
+ * {@code fincore} and {@code vmtouch} on the same sets in the same states, interleaved with the
+ * cachestat path timed the same way ({@code tools}), and writes the table ({@code report}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -198,51 +198,102 @@ public class PageCacheBench {
     // ------------------------------------------------------------------ fincore and vmtouch
 
     /**
-     * Wall time of {@code fincore} and {@code vmtouch} over each set (output to /dev/null), the
-     * set re-read before each run: the median of {@code runs}, in µs, as CSV rows
-     * {@code tool,set,us}. Also each tool on an empty file: its process start and exit.
+     * Wall time of {@code fincore} and {@code vmtouch} over each set (output to /dev/null), and of
+     * mmap4j's cachestat path in this JVM, interleaved run by run (each set re-read before each):
+     * the load of this shared machine changes by the minute, so only figures taken at the same
+     * moment compare. The median of {@code runs}, in µs, as CSV rows {@code tool,set,us} (tool
+     * {@code mmap4j} for ours). Also each tool on an empty file: its process start and exit.
      */
     static void tools(Path csv, int runs) throws IOException, InterruptedException {
         Path empty = tree().resolveSibling("empty.bin");
         Files.write(empty, new byte[0]);
-        StringBuilder out = new StringBuilder("tool,set,us\n");
+        List<String> tools = new ArrayList<>();
         for (String tool : new String[] {"fincore", "vmtouch"}) {
-            if (!onPath(tool)) {
+            if (onPath(tool)) {
+                tools.add(tool);
+            } else {
                 System.err.println("pagecache: " + tool + " is not installed: its rows are left empty");
-                continue;
             }
-            for (String set : new String[] {"empty", "file", "sparse", "tree"}) {
-                List<String> command = new ArrayList<>(Arrays.asList(tool));
-                if (set.equals("empty")) {
-                    command.add(empty.toString());
-                } else if (set.equals("tree") && tool.equals("vmtouch")) {
-                    command.add(tree().toString()); // vmtouch walks a directory itself
-                } else {
-                    for (Path p : paths(set)) {
-                        command.add(p.toString());
-                    }
+        }
+        StringBuilder out = new StringBuilder("tool,set,us\n");
+        for (String tool : tools) {
+            out.append(median(tool, "empty", runs, r -> run(command(tool, "empty", empty))));
+        }
+        for (String set : new String[] {"file", "sparse", "tree"}) {
+            List<Path> paths = paths(set);
+            for (int warm = 0; warm < 20; warm++) { // the JIT, as JMH's warm-up does
+                cached(paths);
+            }
+            long[][] us = new long[1 + tools.size()][runs];
+            for (int r = 0; r < runs; r++) {
+                load(set);
+                long start = System.nanoTime();
+                cached(paths);
+                us[0][r] = (System.nanoTime() - start) / 1000;
+                for (int t = 0; t < tools.size(); t++) {
+                    load(set);
+                    us[1 + t][r] = run(command(tools.get(t), set, empty));
                 }
-                long[] us = new long[runs];
-                for (int r = 0; r < runs; r++) {
-                    if (!set.equals("empty")) {
-                        load(set);
-                    }
-                    long start = System.nanoTime();
-                    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    int exit = p.waitFor();
-                    us[r] = (System.nanoTime() - start) / 1000;
-                    if (exit != 0) {
-                        throw new IOException(tool + " " + set + " exited with " + exit);
-                    }
-                }
-                Arrays.sort(us);
-                out.append(tool).append(',').append(set).append(',').append(us[runs / 2]).append('\n');
-                System.err.println("pagecache: " + tool + " " + set + ": " + us[runs / 2] + " µs (median of " + runs
-                        + ")");
+            }
+            for (int t = 0; t <= tools.size(); t++) {
+                String tool = t == 0 ? "mmap4j" : tools.get(t - 1);
+                long[] row = us[t];
+                out.append(median(tool, set, runs, r -> row[r]));
             }
         }
         Files.write(csv, out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One run's time, or a failure. */
+    private interface Timing {
+        long us(int run) throws IOException, InterruptedException;
+    }
+
+    private static String median(String tool, String set, int runs, Timing timing)
+            throws IOException, InterruptedException {
+        long[] us = new long[runs];
+        for (int r = 0; r < runs; r++) {
+            us[r] = timing.us(r);
+        }
+        Arrays.sort(us);
+        System.err.println("pagecache: " + tool + " " + set + ": " + us[runs / 2] + " µs (median of " + runs + ")");
+        return tool + "," + set + "," + us[runs / 2] + "\n";
+    }
+
+    private static long cached(List<Path> paths) throws IOException {
+        long cached = 0;
+        for (Path p : paths) {
+            cached += PageCache.stats(p).cached();
+        }
+        return cached;
+    }
+
+    private static List<String> command(String tool, String set, Path empty) throws IOException {
+        List<String> command = new ArrayList<>(Arrays.asList(tool));
+        if (set.equals("empty")) {
+            command.add(empty.toString());
+        } else if (set.equals("tree") && tool.equals("vmtouch")) {
+            command.add(tree().toString()); // vmtouch walks a directory itself
+        } else {
+            for (Path p : paths(set)) {
+                command.add(p.toString());
+            }
+        }
+        return command;
+    }
+
+    /** Wall time of a process from before its start to its exit, in µs. */
+    private static long run(List<String> command) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        int exit = p.waitFor();
+        long us = (System.nanoTime() - start) / 1000;
+        if (exit != 0) {
+            throw new IOException(String.join(" ", command).replaceAll("(.{200}).*", "$1...") + " exited with "
+                    + exit);
+        }
+        return us;
     }
 
     private static boolean onPath(String tool) {
@@ -288,30 +339,34 @@ public class PageCacheBench {
             {"tree", String.format(Locale.ROOT, "%,d files of %d KiB, all cached", TREE_FILES,
                 TREE_FILE_BYTES / 1024)}};
         StringBuilder md = new StringBuilder();
-        md.append("| files | mmap4j cachestat | mmap4j mincore path | fincore (process) | fincore (net of start)"
-                + " | vmtouch (process) | mincore ÷ cachestat | fincore net ÷ cachestat |\n");
-        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        md.append("| files | mmap4j cachestat (JMH) | mmap4j mincore path (JMH) | mincore ÷ cachestat"
+                + " | mmap4j cachestat (beside the tools) | fincore | fincore net of start | vmtouch"
+                + " | fincore net ÷ mmap4j |\n");
+        md.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         StringBuilder targets = new StringBuilder();
         double fincoreStart = us.getOrDefault("fincore|empty", Double.NaN);
         for (String[] s : sets) {
             double cs = us.getOrDefault("cachestat|" + s[0], Double.NaN);
             double mc = us.getOrDefault("mincore|" + s[0], Double.NaN);
+            double ours = us.getOrDefault("mmap4j|" + s[0], Double.NaN);
             double fc = us.getOrDefault("fincore|" + s[0], Double.NaN);
             double vt = us.getOrDefault("vmtouch|" + s[0], Double.NaN);
+            double fcNet = fc - fincoreStart;
             md.append("| ").append(s[1]).append(" | ").append(ms(cs)).append(" | ").append(ms(mc)).append(" | ")
-                    .append(ms(fc)).append(" | ").append(ms(fc - fincoreStart)).append(" | ").append(ms(vt))
-                    .append(" | ").append(ratio(mc / cs)).append(" | ").append(ratio((fc - fincoreStart) / cs))
+                    .append(ratio(mc / cs)).append(" | ").append(ms(ours)).append(" | ").append(ms(fc)).append(" | ")
+                    .append(ms(fcNet)).append(" | ").append(ms(vt)).append(" | ").append(ratio(fcNet / ours))
                     .append(" |\n");
-            targets.append("| cachestat no slower than fincore (net of its process start): ").append(s[1])
-                    .append(" | ").append(ratio((fc - fincoreStart) / cs)).append("× faster | ")
-                    .append(met(cs <= fc - fincoreStart, cs, fc)).append(" |\n");
+            targets.append("| no slower than fincore net of its process start (beside it): ").append(s[1])
+                    .append(" | ").append(ratio(fcNet / ours)).append("× faster | ")
+                    .append(met(ours <= fcNet, ours, fc)).append(" |\n");
             if (s[0].equals("sparse")) {
-                targets.insert(0, "| 64 GiB file: cachestat ≥ 50× faster than the mincore path | "
+                targets.insert(0, "| 64 GiB file: cachestat ≥ 50× faster than the mincore path (JMH) | "
                         + ratio(mc / cs) + "× faster | " + met(mc / cs >= 50, cs, mc) + " |\n");
             }
         }
-        md.append(String.format(Locale.ROOT, "%nTimes in ms per measurement of the whole set; fincore and vmtouch "
-                + "on an empty file (process start and exit): %s and %s ms.%n",
+        md.append(String.format(Locale.ROOT, "%nTimes in ms per measurement of the whole set: JMH's mean, or the "
+                + "median of the interleaved runs beside the tools; fincore and vmtouch on an empty file (process "
+                + "start and exit): %s and %s ms.%n",
                 ms(fincoreStart), ms(us.getOrDefault("vmtouch|empty", Double.NaN))));
         md.append("\n| target | where it stands | |\n| --- | --- | --- |\n").append(targets);
         boolean quick = machine.contains("- quick: 1");
