@@ -217,6 +217,7 @@ public class PageCacheBench {
         }
         StringBuilder out = new StringBuilder("tool,set,us\n");
         for (String tool : tools) {
+            run(command(tool, "empty", empty)); // once untimed: the binary and its libraries into the cache
             out.append(median(tool, "empty", runs, r -> run(command(tool, "empty", empty))));
         }
         for (String set : new String[] {"file", "sparse", "tree"}) {
