@@ -3,6 +3,8 @@
 #
 #   java/bench/run.sh           the full run (about 12 minutes on 2 cores)
 #   java/bench/run.sh --quick   every case once, briefly: proves the benchmarks build and run (CI)
+#   java/bench/run.sh --pagecache   case 9 only (issue 17: page-cache residency against fincore and
+#                                   vmtouch, target/bench/pagecache.md); combines with --quick
 #
 # Environment: JAVA_HOME (default JDK 17) runs the JDK 17 rows, MMAP4J_SECOND_JDK (default
 # Temurin 25) the JDK 25 and FFM rows, MMAP4J_JDK8 (default the tool cache's OpenJDK 8; skipped
@@ -16,15 +18,22 @@ JDK25=${MMAP4J_SECOND_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JDK8=${MMAP4J_JDK8:-$HOME/.cache/mmap4j-tools/jdk/openjdk-8}
 
 QUICK=0
-[[ "${1:-}" == "--quick" ]] && QUICK=1
+ONLY_PAGECACHE=0
+for arg in "$@"; do
+  case $arg in
+    --quick) QUICK=1 ;;
+    --pagecache) ONLY_PAGECACHE=1 ;;
+    *) echo "run.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 
 # Recorded parameters (they go into the report).
 if (( QUICK )); then
   FILE_SIZE=$((256 << 20)); FORKS=1; WARMUPS=1; WARMUP_TIME=100ms; ITERATIONS=1; ITERATION_TIME=100ms
-  C_ITERATION_MS=100; LOAD_SAMPLES=3
+  C_ITERATION_MS=100; LOAD_SAMPLES=3; SPARSE_CACHED=$((64 << 20)); TOOL_RUNS=1
 else
   FILE_SIZE=$((1 << 30)); FORKS=2; WARMUPS=2; WARMUP_TIME=1s; ITERATIONS=3; ITERATION_TIME=1s
-  C_ITERATION_MS=1000; LOAD_SAMPLES=11
+  C_ITERATION_MS=1000; LOAD_SAMPLES=11; SPARSE_CACHED=$((1 << 30)); TOOL_RUNS=11
 fi
 SIZES=4096,1048576,268435456
 
@@ -67,6 +76,29 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
 
 JMH_ARGS=(-f "$FORKS" -wi "$WARMUPS" -w "$WARMUP_TIME" -i "$ITERATIONS" -r "$ITERATION_TIME" -prof gc -foe true)
 
+# Case 9 (issue 17): PageCache.stats by cachestat and by its mincore path (JMH), then fincore and
+# vmtouch wall times on the same files in the same states, into pagecache.md.
+pagecache() {
+  local props=(-Dbench.file="$DATA" -Dbench.sparse="$OUT/data/sparse-64g.bin" -Dbench.sparseCached="$SPARSE_CACHED"
+    -Dbench.tree="$OUT/data/tree-10k")
+  echo "== page-cache residency: a $FILE_SIZE-byte file, a 64 GiB sparse file, 10,000 files"
+  "$JAVA_HOME/bin/java" -cp "$CP17" "${props[@]}" io.github.mmap4j.bench.PageCacheBench create
+  "$JAVA_HOME/bin/java" -cp "$CP17" org.openjdk.jmh.Main -f "$FORKS" -wi "$WARMUPS" -w "$WARMUP_TIME" \
+    -i "$ITERATIONS" -r "$ITERATION_TIME" -foe true -jvmArgsAppend "${props[*]}" -rf csv \
+    -rff "$OUT/pagecache-jdk17.csv" '^io\.github\.mmap4j\.bench\.PageCacheBench\.' > "$OUT/pagecache-jdk17.log"
+  tail -n 8 "$OUT/pagecache-jdk17.log"
+  "$JAVA_HOME/bin/java" -cp "$CP17" "${props[@]}" io.github.mmap4j.bench.PageCacheBench tools \
+    "$OUT/pagecache-tools.csv" "$TOOL_RUNS"
+  (( ONLY_PAGECACHE )) && echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
+  "$JAVA_HOME/bin/java" -cp "$CP17" "${props[@]}" io.github.mmap4j.bench.PageCacheBench report \
+    "$OUT/pagecache-jdk17.csv" "$OUT/pagecache-tools.csv" "$OUT/machine.txt" "$OUT/pagecache.md" > /dev/null
+  echo "== wrote $OUT/pagecache.md"
+}
+if (( ONLY_PAGECACHE )); then
+  pagecache
+  exit 0
+fi
+
 echo "== C baseline"
 "$BASELINE" "$DATA" "$OUT/c.csv" "$WARMUPS" $((FORKS * ITERATIONS)) "$C_ITERATION_MS" "$SIZES" 2> "$OUT/c.log"
 
@@ -105,6 +137,8 @@ if [[ -x "$JDK8/bin/java" ]]; then
 else
   echo "== no JDK 8 at $JDK8 (MMAP4J_JDK8): the IPC cases' JDK 8 rows are skipped"
 fi
+
+pagecache
 
 echo "== library load (fresh JVMs)"
 rm -rf "$OUT/load"

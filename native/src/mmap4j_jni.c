@@ -20,6 +20,7 @@
 #include "mmap4j_futex.h"
 #include "mmap4j_guard.h"
 #include "mmap4j_os.h"
+#include "mmap4j_pagecache.h"
 #include "io_github_mmap4j_internal_Native.h"
 
 #define NATIVE_CLASS "io/github/mmap4j/internal/Native"
@@ -112,6 +113,11 @@ static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
     return mm4j_file_size(fd);
 }
 
+static jlong mm_fileEnd(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return mm4j_file_end(fd);
+}
+
 static jlong mm_fileType(JNIEnv *env, jclass cls, jint fd) {
     (void) env; (void) cls;
     int64_t bits = mm4j_file_type(fd);
@@ -138,6 +144,35 @@ static jlong mm_fadvise(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong le
     int advice = mm4j_fadvice_of(code);
     if (advice == MM4J_UNSUPPORTED) return -ENOSYS;
     return mm4j_fadvise(fd, offset, length, advice);
+}
+
+_Static_assert(MM4J_CS_CACHED == io_github_mmap4j_internal_Native_CS_CACHED
+               && MM4J_CS_DIRTY == io_github_mmap4j_internal_Native_CS_DIRTY
+               && MM4J_CS_WRITEBACK == io_github_mmap4j_internal_Native_CS_WRITEBACK
+               && MM4J_CS_EVICTED == io_github_mmap4j_internal_Native_CS_EVICTED
+               && MM4J_CS_RECENTLY_EVICTED == io_github_mmap4j_internal_Native_CS_RECENTLY_EVICTED
+               && MM4J_CS_COUNT == io_github_mmap4j_internal_Native_CS_COUNT,
+               "Native.CS_* are the indices of mmap4j_pagecache.h");
+
+static jlong mm_cachestat(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length, jlongArray counts) {
+    (void) cls;
+    uint64_t out[MM4J_CS_COUNT];
+    if ((*env)->GetArrayLength(env, counts) < MM4J_CS_COUNT) return -EINVAL;
+    jlong rc = mm4j_cachestat(fd, offset, length, out);
+    if (rc == 0) (*env)->SetLongArrayRegion(env, counts, 0, MM4J_CS_COUNT, (const jlong *) out);
+    return rc;
+}
+
+static jboolean mm_hasCachestat(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_has_cachestat() == 1 ? JNI_TRUE : JNI_FALSE;
+}
+
+static jlong mm_mincoreFile(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length) {
+    (void) env; (void) cls;
+    int64_t page = mm4j_page_size();
+    if (page <= 0) return page;
+    return mm4j_mincore_file(fd, offset, length, page);
 }
 
 static jboolean mm_isatty(JNIEnv *env, jclass cls, jint fd) {
@@ -302,11 +337,15 @@ static const JNINativeMethod method_table[] = {
     {"open", "([BII)J", (void *) mm_open},
     {"close", "(I)J", (void *) mm_close},
     {"fileSize", "(I)J", (void *) mm_fileSize},
+    {"fileEnd", "(I)J", (void *) mm_fileEnd},
     {"fileType", "(I)J", (void *) mm_fileType},
     {"clearNonblocking", "(I)J", (void *) mm_clearNonblocking},
     {"datasync", "(I)J", (void *) mm_datasync},
     {"truncate", "(IJ)J", (void *) mm_truncate},
     {"fadvise", "(IJJI)J", (void *) mm_fadvise},
+    {"cachestat", "(IJJ[J)J", (void *) mm_cachestat},
+    {"hasCachestat", "()Z", (void *) mm_hasCachestat},
+    {"mincoreFile", "(IJJ)J", (void *) mm_mincoreFile},
     {"isatty", "(I)Z", (void *) mm_isatty},
     {"descriptor", "(Ljava/lang/Object;)I", (void *) mm_descriptor},
     {"map", "(JIIIIJ)J", (void *) mm_map},

@@ -63,6 +63,16 @@ int64_t mm4j_file_size(int fd) {
 #endif
 }
 
+int64_t mm4j_file_end(int fd) {
+#ifdef __APPLE__
+    return mm4j_file_size(fd);
+#else
+    off_t end = lseek(fd, 0, SEEK_END);
+    RETURN_ERRNO_IF(end < 0);
+    return (int64_t) end;
+#endif
+}
+
 #if defined(__linux__)
 /* The raw fstat system call, not glibc's fstat: zig 0.11 links a private fstat
  * with its own errno into libraries for glibc < 2.33 (our floor is 2.17), which

@@ -22,6 +22,9 @@ int64_t mm4j_close(int fd);
  * on Linux (zig 0.11 links a private fstat for glibc < 2.33 targets). macOS
  * uses fstat: it cannot lseek a shared memory object. */
 int64_t mm4j_file_size(int fd);
+/* The size of a descriptor whose position nobody uses (one mmap4j opened only to query
+ * it): a single lseek(SEEK_END), the position left there; fstat on macOS, as above. */
+int64_t mm4j_file_end(int fd);
 /* ftruncate(2) to size; callers only ever grow. */
 int64_t mm4j_truncate(int fd, int64_t size);
 /* The file type bits (st_mode & S_IFMT, platform values) of an open descriptor:

@@ -70,6 +70,7 @@ class SpecialFilesTest {
         refused(call, errno, text, () -> Mmap.mapRegion(path, MapMode.READ_ONLY));
         refused(call, errno, text, () -> Mmap.mapRegion(path, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         refused(call, errno, text, () -> PageCache.evict(path));
+        refused(call, errno, text, () -> PageCache.stats(path));
     }
 
     @Test
@@ -105,6 +106,7 @@ class SpecialFilesTest {
                 () -> Mmap.map(socket, MapMode.READ_ONLY, 0, 10));
         assertTrue(e.hint().contains("socket"), e.hint());
         assertEquals("ENXIO", assertThrows(MmapException.class, () -> PageCache.evict(socket)).errnoName());
+        assertEquals("ENXIO", assertThrows(MmapException.class, () -> PageCache.stats(socket)).errnoName());
     }
 
     @Test

@@ -59,12 +59,21 @@ abstract class FileCommand extends Command {
 
     abstract Work work(Options options, PrintStream err);
 
+    /** The report the rows go to: the percentage of the last column, unless a command says otherwise. */
+    Report report(PrintStream out, Options options) {
+        return new Report(out, options, columns);
+    }
+
+    Report.Column[] columns() {
+        return columns.clone();
+    }
+
     @Override
     final int run(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
         if (options.paths.isEmpty()) {
             throw new Options.UsageException("no PATH given");
         }
-        Report report = new Report(out, options, columns);
+        Report report = report(out, options);
         Work work = work(options, err);
         long[] failed = {0};
         FileWalker walker = new FileWalker(options.followSymlinks, new FileWalker.Visitor() {

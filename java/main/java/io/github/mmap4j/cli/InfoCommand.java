@@ -7,6 +7,7 @@ package io.github.mmap4j.cli;
 import io.github.mmap4j.Advice;
 import io.github.mmap4j.MapFlag;
 import io.github.mmap4j.Mmap;
+import io.github.mmap4j.PageCache;
 import io.github.mmap4j.Version;
 import io.github.mmap4j.internal.Platform;
 
@@ -47,6 +48,7 @@ final class InfoCommand extends Command {
                     .field("java", java).field("page_size", Mmap.pageSize())
                     .field("native_library", Platform.libraryPath())
                     .field("native_build", Platform.libraryBuild()).field("fadvise", Platform.hasFadvise())
+                    .field("cachestat", PageCache.hasCachestat())
                     .field("advice", String.join(" ", advice)).field("map_flags", String.join(" ", flags)));
             return 0;
         }
@@ -58,6 +60,7 @@ final class InfoCommand extends Command {
         out.println("advice:         " + String.join(" ", advice));
         out.println("map flags:      " + String.join(" ", flags));
         out.println("posix_fadvise:  " + (Platform.hasFadvise() ? "yes" : "no (evict uses msync MS_INVALIDATE)"));
+        out.println("cachestat:      " + (PageCache.hasCachestat() ? "yes" : "no (residency maps files for mincore)"));
         return 0;
     }
 }

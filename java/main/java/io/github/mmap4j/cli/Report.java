@@ -20,7 +20,11 @@ import java.util.List;
  */
 final class Report {
 
-    /** A column: its JSON key and table header. Column 0 is the size in bytes, column 1 the pages. */
+    /**
+     * A column: its JSON key and table header ({@code null}: in the JSON only). Column 0 is the
+     * size in bytes, column 1 the pages. A negative value is "not known": {@code -} in the
+     * table, left out of the JSON, and of the totals.
+     */
     static final class Column {
         final String key;
         final String header;
@@ -41,21 +45,30 @@ final class Report {
     private final PrintStream out;
     private final Options options;
     private final List<Column> columns;
+    /** The column the percentage is of (against the pages), shown right after it. */
+    private final int percentOf;
     private final long[] totals;
     private long files;
     private boolean headerDone;
 
+    /** A report whose percentage is of the last column. */
     Report(PrintStream out, Options options, Column... columns) {
+        this(out, options, columns.length - 1, columns);
+    }
+
+    Report(PrintStream out, Options options, int percentOf, Column... columns) {
         this.out = out;
         this.options = options;
         this.columns = Arrays.asList(columns);
+        this.percentOf = percentOf;
         this.totals = new long[columns.length];
     }
 
     void file(Path path, long[] values, Measure bar) {
         files++;
         for (int i = 0; i < values.length; i++) {
-            totals[i] += values[i];
+            // Once one file's value is not known, neither is the total.
+            totals[i] = values[i] < 0 || totals[i] < 0 ? -1 : totals[i] + values[i];
         }
         if (options.json) {
             Json json = new Json().field("path", path.toString());
@@ -86,7 +99,9 @@ final class Report {
     private Json fields(Json json, long[] values) {
         json.field(columns.get(0).key, values[0]).field("page_size", Mmap.pageSize());
         for (int i = 1; i < values.length; i++) {
-            json.field(columns.get(i).key, values[i]);
+            if (values[i] >= 0) {
+                json.field(columns.get(i).key, values[i]);
+            }
         }
         return json;
     }
@@ -95,16 +110,25 @@ final class Report {
         if (!headerDone) {
             headerDone = true;
             StringBuilder header = new StringBuilder();
-            for (Column c : columns) {
-                header.append(String.format("%12s", c.header));
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).header != null) {
+                    header.append(String.format("%12s", columns.get(i).header));
+                }
+                if (i == percentOf) {
+                    header.append(String.format("%8s", "%"));
+                }
             }
-            out.println(header.append(String.format("%8s  %s", "%", "FILE")));
+            out.println(header.append("  FILE"));
         }
         StringBuilder line = new StringBuilder(String.format("%12s", Sizes.of(values[0], options.bytes)));
         for (int i = 1; i < values.length; i++) {
-            line.append(String.format("%12d", values[i]));
+            if (columns.get(i).header != null) {
+                line.append(String.format("%12s", values[i] < 0 ? "-" : Long.toString(values[i])));
+            }
+            if (i == percentOf) {
+                line.append(String.format("%8s", Sizes.percent(values[i], values[1])));
+            }
         }
-        line.append(String.format("%8s  %s", Sizes.percent(values[values.length - 1], values[1]), label));
-        out.println(line);
+        out.println(line.append("  ").append(label));
     }
 }

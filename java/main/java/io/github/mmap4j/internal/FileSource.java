@@ -78,6 +78,38 @@ public final class FileSource implements Closeable {
      */
     public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
+        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
+        String what = "path=" + path;
+        int fd = openPath(path, flags, mode,
+                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
+        return owned(fd, "open", what, false, growTo);
+    }
+
+    /**
+     * Opens a file by path read-only to ask about it (its page cache, say), never to read it:
+     * {@code O_NONBLOCK} stays set and the size is one {@code lseek(SEEK_END)}, two and three
+     * system calls fewer than {@link #open}, which counts for trees of small files. A mapping
+     * of the descriptor is fine ({@code mmap} ignores {@code O_NONBLOCK}).
+     *
+     * @param path the file; on the default file system.
+     * @return the source, which closes the descriptor on {@link #close()}.
+     * @throws MmapException when {@code open} or {@code lseek} fails, or the path names something
+     *                       other than a regular file or block device.
+     */
+    public static FileSource openToQuery(Path path) throws MmapException {
+        String what = "path=" + path;
+        int fd = openPath(path, Native.OPEN_READ_ONLY, 0, what + ", read-only");
+        try {
+            checkType(fd, "open", what, false);
+            return new FileSource(fd, Errors.check(Native.fileEnd(fd), "lseek", what), true, what, null);
+        } catch (MmapException | RuntimeException e) {
+            Native.close(fd);
+            throw e;
+        }
+    }
+
+    /** The checks every open by path makes, then {@code open(2)} without waiting; the descriptor. */
+    private static int openPath(Path path, int flags, int mode, String arguments) throws MmapException {
         Objects.requireNonNull(path, "path");
         Platform.ensureLoaded();
         if (path.getFileSystem() != FileSystems.getDefault()) {
@@ -88,11 +120,7 @@ public final class FileSource implements Closeable {
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path: '" + name + "' is empty or holds a NUL character");
         }
-        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
-        String what = "path=" + name;
-        int fd = (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open",
-                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
-        return owned(fd, "open", what, false, growTo);
+        return (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open", arguments);
     }
 
     /**
@@ -313,6 +341,40 @@ public final class FileSource implements Closeable {
             return 0;
         }
         return fd;
+    }
+
+    /**
+     * Whether the kernel has {@code cachestat(2)} (Linux 6.5+), asked once with descriptor -1.
+     *
+     * @return {@code true} when it answered other than {@code ENOSYS}.
+     */
+    public static boolean hasCachestat() {
+        Platform.ensureLoaded();
+        return Native.hasCachestat();
+    }
+
+    /**
+     * {@code cachestat(2)} of a byte range of this file.
+     *
+     * @param offset first byte.
+     * @param length bytes, positive.
+     * @param counts {@code Native.CS_COUNT} longs, filled at {@code Native.CS_*}.
+     * @return 0 or {@code -errno}.
+     */
+    public long cachestat(long offset, long length, long[] counts) {
+        return Native.cachestat(fd, offset, length, counts);
+    }
+
+    /**
+     * Pages of a byte range of this file in the page cache, by {@code mincore(2)} over a read-only
+     * mapping the shim makes and removes (in windows), never handed to Java.
+     *
+     * @param offset first byte.
+     * @param length bytes, positive.
+     * @return the count, or {@code -errno}.
+     */
+    public long residentPages(long offset, long length) {
+        return Native.mincoreFile(fd, offset, length);
     }
 
     /** Closes the descriptor if mmap4j opened it; borrowed ones stay open. */

@@ -116,6 +116,15 @@ public final class Native {
     public static final int FADV_DONTNEED = 4;
     public static final int FADV_NOREUSE = 5;
 
+    // cachestat(2) counters: indices into the array Native.cachestat fills (the kernel's order,
+    // MM4J_CS_* in mmap4j_pagecache.h, asserted equal at compile time in mmap4j_jni.c).
+    public static final int CS_CACHED = 0;
+    public static final int CS_DIRTY = 1;
+    public static final int CS_WRITEBACK = 2;
+    public static final int CS_EVICTED = 3;
+    public static final int CS_RECENTLY_EVICTED = 4;
+    public static final int CS_COUNT = 5;
+
     static {
         // Never throws: see NativeLibrary.loadQuietly. Platform.ensureLoaded() reports and retries.
         NativeLibrary.loadQuietly();
@@ -167,11 +176,34 @@ public final class Native {
     /** File size through {@code lseek(SEEK_END)}. */
     static native long fileSize(int fd);
 
+    /**
+     * File size by one {@code lseek(SEEK_END)}, leaving the position at the end: for a
+     * descriptor nobody reads (fstat on macOS).
+     */
+    static native long fileEnd(int fd);
+
     /** {@code ftruncate(2)}. */
     static native long truncate(int fd, long size);
 
     /** {@code posix_fadvise(2)}. */
     static native long fadvise(int fd, long offset, long length, int fadvice);
+
+    // ---- page cache of a file range (mmap4j_pagecache.c) ----
+
+    /**
+     * {@code cachestat(2)} of {@code [offset, offset + length)} into {@code counts[CS_*]}; a
+     * {@code length} of 0 means to the end of the file. {@code -ENOSYS} without the call.
+     */
+    static native long cachestat(int fd, long offset, long length, long[] counts);
+
+    /** Whether this kernel answers {@code cachestat} (Linux 6.5+, not blocked by seccomp). */
+    static native boolean hasCachestat();
+
+    /**
+     * Resident pages of {@code [offset, offset + length)} of an open file by {@code mincore(2)}
+     * over a private read-only mapping made and removed in C, a window at a time.
+     */
+    static native long mincoreFile(int fd, long offset, long length);
 
     /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
     static native boolean isatty(int fd);

@@ -292,6 +292,40 @@ class CliTest {
     }
 
     @Test
+    void residencyShowsDirtyAndWritebackPagesWhereKnown() throws IOException {
+        Assumptions.assumeTrue(io.github.mmap4j.PageCache.hasCachestat(), "no cachestat (Linux 6.5+) here");
+        Path f = dir.resolve("unsynced.bin");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[(int) (20 * page)]));
+            ChildProcess.Result before = Cli.run("residency", "--json", f.toString());
+            assertEquals(0, before.exit, before.toString());
+            Map<String, Object> row = Cli.json(before).get(0);
+            assertEquals(20, num(row, "resident_pages"), before.toString());
+            assertTrue(num(row, "dirty_pages") > 0, before.toString());
+            assertTrue(row.containsKey("writeback_pages") && row.containsKey("evicted_pages")
+                    && row.containsKey("recently_evicted_pages"), before.toString());
+            assertEquals(num(row, "dirty_pages"), num(Cli.json(before).get(1), "dirty_pages"), "total");
+            ch.force(false);
+        }
+        ChildProcess.Result after = Cli.run("residency", f.toString());
+        assertTrue(after.out.split("\n")[1].matches(" *80\\.0K +20 +20 +100\\.0% +0 +0 +" + Pattern.quote(f.toString())),
+                after.out);
+        System.setProperty("mmap4j.cachestat", "false");
+        try {
+            ChildProcess.Result mincore = Cli.run("residency", "--json", f.toString());
+            Map<String, Object> row = Cli.json(mincore).get(0);
+            assertEquals(20, num(row, "resident_pages"), mincore.toString());
+            assertFalse(row.containsKey("dirty_pages") || row.containsKey("evicted_pages"), mincore.toString());
+            ChildProcess.Result table = Cli.run("residency", f.toString());
+            assertTrue(table.out.split("\n")[1].matches(" *80\\.0K +20 +20 +100\\.0% +- +- +.*"), table.out);
+        } finally {
+            System.clearProperty("mmap4j.cachestat");
+        }
+        assertTrue(Cli.run("info").out.contains("cachestat:      yes"));
+    }
+
+    @Test
     void humanOutputHasSizesTotalsAndBars() throws IOException {
         Path a = file("a.bin", 1536 * 1024);
         file("b.bin", 10);
@@ -299,9 +333,10 @@ class CliTest {
         ChildProcess.Result human = Cli.run("residency", "-v", dir.toString());
         assertEquals(0, human.exit, human.toString());
         String[] lines = human.out.split("\n");
-        assertTrue(lines[0].matches(" *SIZE +PAGES +RESIDENT +% +FILE"), human.out);
+        assertTrue(lines[0].matches(" *SIZE +PAGES +RESIDENT +% +DIRTY +WRITEBACK +FILE"), human.out);
+        String known = io.github.mmap4j.PageCache.hasCachestat() ? "\\d+" : "-";
         assertTrue(lines[1].matches(" *1\\.5M +" + 1536 * 1024 / page + " +" + 1536 * 1024 / page + " +100\\.0% +"
-                + Pattern.quote(a.toString())), human.out);
+                + known + " +" + known + " +" + Pattern.quote(a.toString())), human.out);
         assertTrue(lines[2].matches(" +\\[O{60}\\] \\d+/\\d+"), human.out);
         assertTrue(lines[lines.length - 1].contains("total: 2 files"), human.out);
         ChildProcess.Result exact = Cli.run("residency", "--bytes", a.toString());
