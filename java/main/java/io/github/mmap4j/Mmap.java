@@ -132,17 +132,16 @@ public final class Mmap {
     // ---------------------------------------------------------------- map open files
 
     /**
-     * Maps {@code length} bytes from {@code offset} of an open JDK {@link FileChannel}, with full options.
+     * {@link #map(Path, long, int, MapOptions)} for an open channel: mapped through its
+     * descriptor, which stays the caller's (see the class text for what a closed or closing
+     * channel does).
      *
      * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
      * @param offset  byte offset in the file; any value.
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
-     *                                                  during the call (then nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
+     * @throws IOException as for a path, or when the channel is closed.
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
@@ -150,17 +149,15 @@ public final class Mmap {
     }
 
     /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}, with full options.
+     * {@link #map(FileChannel, long, int, MapOptions)} for an open descriptor (the seeds pass
+     * descriptors).
      *
      * @param descriptor an open descriptor.
      * @param offset     byte offset in the file; any value.
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
+     * @throws IOException as for a channel.
      */
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
@@ -419,18 +416,15 @@ public final class Mmap {
     }
 
     /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link FileChannel}
-     * as a {@link MappedRegion} ({@code mmap(2)} on its descriptor).
+     * {@link #mapRegion(Path, long, long, MapOptions)} for an open channel, as
+     * {@link #map(FileChannel, long, int, MapOptions)} maps one.
      *
-     * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
+     * @param channel an open channel.
      * @param offset  byte offset in the file; any value.
      * @param length  bytes to map; positive.
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws java.nio.channels.ClosedChannelException when the channel is closed, or closed by another thread
-     *                                                  during the call (then nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
+     * @throws IOException as for a path, or when the channel is closed.
      */
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
@@ -439,18 +433,14 @@ public final class Mmap {
     }
 
     /**
-     * Maps {@code length} bytes from {@code offset} of an open {@link FileDescriptor}
-     * as a {@link MappedRegion} ({@code mmap(2)}).
+     * {@link #mapRegion(Path, long, long, MapOptions)} for an open descriptor.
      *
      * @param descriptor an open descriptor.
      * @param offset     byte offset in the file; any value.
      * @param length     bytes to map; positive.
      * @param options    protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
-     * @throws IOException when the descriptor is closed, or closed by another thread during the call (then
-     *                     nothing is mapped).
-     * @throws MmapException when a system call fails, or the file is not a regular file or block device
-     *                       ({@code ENODEV}, {@code EISDIR}).
+     * @throws IOException as for a channel.
      */
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
