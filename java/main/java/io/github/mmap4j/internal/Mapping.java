@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -56,6 +58,8 @@ public final class Mapping {
     boolean quarantined;
     /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
     Throwable closedAt;
+    /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. Guarded by this. */
+    private Closeable resource;
 
     /** The range maps what the user mapped. */
     static final int OPEN = 0;
@@ -262,6 +266,32 @@ public final class Mapping {
 
     void guardSlot(int slot) {
         guardSlot = slot;
+    }
+
+    /**
+     * Keeps {@code resource} open with the mapping: closed by {@link #closeResource()}, which
+     * close and reclaim (a mapping nobody closed) both call.
+     *
+     * @param resource e.g. the descriptor a growable region extends its file through.
+     */
+    public synchronized void attach(Closeable resource) {
+        this.resource = resource;
+    }
+
+    /** Closes the attached resource, once; later calls do nothing. */
+    public void closeResource() {
+        Closeable r;
+        synchronized (this) {
+            r = resource;
+            resource = null;
+        }
+        if (r != null) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                // A descriptor's close(2) releases it even when it reports an error: nothing to retry.
+            }
+        }
     }
 
     synchronized void track() {
