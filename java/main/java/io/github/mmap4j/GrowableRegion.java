@@ -335,20 +335,7 @@ public final class GrowableRegion implements AutoCloseable {
      * @throws IllegalStateException     when the region is closed.
      */
     public ByteBuffer view(long offset, int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("view: length " + length + " is negative");
-        }
-        long now = size;
-        if (offset < 0 || offset > now - length) {
-            throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + now
-                    + " of the region (grow it first)");
-        }
-        mapping.acquire("view");
-        try {
-            return Mapper.buffer(mapping, base + offset, length);
-        } finally {
-            mapping.release();
-        }
+        return Mapper.view(mapping, base, size, offset, length);
     }
 
     /**

@@ -119,6 +119,37 @@ public final class Mapper {
     }
 
     /**
+     * A view of a region's bytes {@code offset .. offset+length}, checked against the
+     * region's size and made while the mapping cannot close ({@code MappedRegion.view},
+     * {@code GrowableRegion.view}).
+     *
+     * @param mapping the region's mapping.
+     * @param base    the address of the region's byte 0.
+     * @param size    the region's size now.
+     * @param offset  first byte, from the region's byte 0.
+     * @param length  bytes.
+     * @return the view, handed out and watched.
+     * @throws IllegalArgumentException  when {@code length} is negative.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside {@code size}.
+     * @throws IllegalStateException     when the mapping is closed.
+     */
+    public static ByteBuffer view(Mapping mapping, long base, long size, long offset, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("view: length " + length + " is negative");
+        }
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + size
+                    + " of the region");
+        }
+        mapping.acquire("view");
+        try {
+            return buffer(mapping, base + offset, length);
+        } finally {
+            mapping.release();
+        }
+    }
+
+    /**
      * A buffer over {@code capacity} bytes at {@code address}, handed out and
      * watched: read-only unless the mapping is writable.
      *
