@@ -139,7 +139,7 @@ public final class GrowableRegion implements AutoCloseable {
      * writes stay private).
      *
      * @param path    the file.
-     * @param length  bytes to map now (0 for none); at most {@code reserve}.
+     * @param length  bytes to map now (0 for none, -1 for the whole file as it is); at most {@code reserve}.
      * @param reserve the most bytes the region may grow to; rounded up to whole pages.
      * @param options protection (READ needed), sharing, {@code NORESERVE}/{@code POPULATE}/{@code LOCKED}/
      *                {@code NOCACHE}, create-or-grow, permissions.
