@@ -5,6 +5,7 @@
 package io.github.mmap4j.bench;
 
 import io.github.mmap4j.GrowableRegion;
+import io.github.mmap4j.MapFlag;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.MapOptions;
 
@@ -37,7 +38,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  * <li>{@code growable}: a {@link GrowableRegion} reserved at 4 GiB, grown by 16 MiB
- *     ({@code ftruncate} + {@code mmap(MAP_FIXED)}), one view per 16 MiB step, records put into it;</li>
+ *     ({@code ftruncate} + {@code mmap(MAP_FIXED)}), one view per 16 MiB step, records put into it;
+ *     {@code growablePopulate} the same with {@code MAP_POPULATE} on each new part;</li>
  * <li>{@code remap}: the Agrona way ({@code MappedResizeableBuffer.resize}): every 16 MiB unmap the
  *     whole mapping ({@code Unsafe.invokeCleaner}), {@code setLength}, map the whole file again;</li>
  * <li>{@code channelWrite}: {@code FileChannel.write} of each record (a direct buffer: no extra copy).</li>
@@ -82,6 +84,23 @@ public class GrowAppend {
     public long growable() throws IOException {
         try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE,
                 MapOptions.of(MapMode.READ_WRITE).createOrGrow())) {
+            ByteBuffer chunk = null;
+            for (long end = 0; end < total; end += RECORD) {
+                if (chunk == null || !chunk.hasRemaining()) {
+                    r.grow(end + STEP);
+                    chunk = r.view(end, STEP);
+                }
+                chunk.put(record.duplicate());
+            }
+            return r.size();
+        }
+    }
+
+    /** The same with {@link MapFlag#POPULATE}: each new part's pages are faulted in by its mmap. */
+    @Benchmark
+    public long growablePopulate() throws IOException {
+        try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE,
+                MapOptions.of(MapMode.READ_WRITE).createOrGrow().flags(MapFlag.POPULATE))) {
             ByteBuffer chunk = null;
             for (long end = 0; end < total; end += RECORD) {
                 if (chunk == null || !chunk.hasRemaining()) {

@@ -202,9 +202,12 @@ public final class Report {
                 + "remapping)";
         Figure ms = x -> x / 1e6;
         row(c9, "C reservation + mmap(MAP_FIXED) per 16 MiB", "GrowAppend.c", "", "C", ms, false, null);
+        row(c9, "C the same, MAP_POPULATE per part", "GrowAppend.cPopulate", "", "C", ms, false, null);
         row(c9, "C munmap + mmap whole file per 16 MiB", "GrowAppend.cRemap", "", "C", ms, false, null);
         row(c9, "C write(2)", "GrowAppend.cWrite", "", "C", ms, false, null);
         row(c9, "mmap4j GrowableRegion, grow 16 MiB", "GrowAppend.growable", "", "17", ms, false, "GrowAppend.remap");
+        row(c9, "mmap4j GrowableRegion, grow 16 MiB, POPULATE", "GrowAppend.growablePopulate", "", "17", ms, false,
+                "GrowAppend.remap");
         row(c9, "FileChannel.map, unmap + remap per 16 MiB (Agrona)", "GrowAppend.remap", "", "17", ms, false,
                 "GrowAppend.remap");
         row(c9, "FileChannel.write", "GrowAppend.channelWrite", "", "17", ms, false, "GrowAppend.remap");
