@@ -286,12 +286,15 @@ class GrowableTest {
         GrowableRegion r = GrowableRegion.open(file, MIB, 16 * MIB, RW);
         ByteBuffer v = r.view(0, 4096);
         v.putInt(0, 7);
-        int fdsBefore = descriptorsOf(file);
-        assertEquals(1, fdsBefore, "the region keeps one descriptor for growing");
+        if (HAS_PROC) {
+            assertEquals(1, descriptorsOf(file), "the region keeps one descriptor for growing");
+        }
         r.close();
         r.close(); // twice: nothing
         assertFalse(r.isOpen());
-        assertEquals(0, descriptorsOf(file), "close released the descriptor");
+        if (HAS_PROC) {
+            assertEquals(0, descriptorsOf(file), "close released the descriptor");
+        }
         assertThrows(IllegalStateException.class, () -> r.grow(2 * MIB));
         assertThrows(IllegalStateException.class, () -> r.grow(2 * MIB, true));
         assertThrows(IllegalStateException.class, r::growToFileSize);
@@ -305,6 +308,7 @@ class GrowableTest {
 
     @Test
     void aRegionNeverClosedIsReclaimedWithItsDescriptor() throws Exception {
+        assumeTrue(HAS_PROC, "counts descriptors in /proc/self/fd");
         Path file = dir.resolve("leaked");
         long reclaimed = Mappings.reclaimed();
         openAndDrop(file);
@@ -323,10 +327,11 @@ class GrowableTest {
         r.view(0, 8).putLong(0, 1L);
     }
 
-    /** Descriptors of this process open on {@code file} (Linux: /proc/self/fd); 1 elsewhere when asked for 1. */
+    private static final boolean HAS_PROC = Files.isDirectory(Paths.get("/proc/self/fd"));
+
+    /** Descriptors of this process open on {@code file} (Linux: /proc/self/fd). */
     private static int descriptorsOf(Path file) throws IOException {
         Path fds = Paths.get("/proc/self/fd");
-        assumeTrue(Files.isDirectory(fds), "needs /proc/self/fd");
         Path real = file.toRealPath();
         int n = 0;
         try (java.util.stream.Stream<Path> list = Files.list(fds)) {
