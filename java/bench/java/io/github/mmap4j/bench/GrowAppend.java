@@ -82,25 +82,17 @@ public class GrowAppend {
 
     @Benchmark
     public long growable() throws IOException {
-        try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE,
-                MapOptions.of(MapMode.READ_WRITE).createOrGrow())) {
-            ByteBuffer chunk = null;
-            for (long end = 0; end < total; end += RECORD) {
-                if (chunk == null || !chunk.hasRemaining()) {
-                    r.grow(end + STEP);
-                    chunk = r.view(end, STEP);
-                }
-                chunk.put(record.duplicate());
-            }
-            return r.size();
-        }
+        return appendGrowing(MapOptions.of(MapMode.READ_WRITE).createOrGrow());
     }
 
     /** The same with {@link MapFlag#POPULATE}: each new part's pages are faulted in by its mmap. */
     @Benchmark
     public long growablePopulate() throws IOException {
-        try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE,
-                MapOptions.of(MapMode.READ_WRITE).createOrGrow().flags(MapFlag.POPULATE))) {
+        return appendGrowing(MapOptions.of(MapMode.READ_WRITE).createOrGrow().flags(MapFlag.POPULATE));
+    }
+
+    private long appendGrowing(MapOptions options) throws IOException {
+        try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE, options)) {
             ByteBuffer chunk = null;
             for (long end = 0; end < total; end += RECORD) {
                 if (chunk == null || !chunk.hasRemaining()) {
