@@ -56,7 +56,8 @@ import java.util.Set;
  *
  * <p><b>Full disks.</b> A plain {@code grow} makes a sparse file: blocks are found
  * when pages are first written, and if the file system is full then, the write
- * faults ({@code SIGBUS}, an {@link InternalError} from a view). {@link #grow(long, boolean)
+ * faults with {@code SIGBUS} (an {@link InternalError} for a view's {@code get}/{@code put};
+ * not every JDK intrinsic survives one). {@link #grow(long, boolean)
  * grow(n, true)} allocates the blocks first, so a full file system is an
  * {@link MmapException} ({@code ENOSPC}) at grow time, with nothing mapped over
  * the new part and every byte written before intact.
