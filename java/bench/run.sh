@@ -36,6 +36,14 @@ else
   C_ITERATION_MS=1000; LOAD_SAMPLES=11; SPARSE_CACHED=$((1 << 30)); TOOL_RUNS=11
 fi
 SIZES=4096,1048576,268435456
+# Issue 16: appends of APPEND_BYTES in 64 KiB records, one timed append per operation, on a tmpfs by
+# default (MMAP4J_APPEND_DIR for another file system): the page cache's cost, not the disk's.
+APPEND_DIR=${MMAP4J_APPEND_DIR:-/dev/shm}
+if (( QUICK )); then
+  APPEND_BYTES=$((64 << 20)); APPEND_WARMUPS=1; APPEND_OPS=1
+else
+  APPEND_BYTES=$((1 << 30)); APPEND_WARMUPS=2; APPEND_OPS=6
+fi
 
 OUT=$ROOT/target/bench
 DATA=$OUT/data/bench-$FILE_SIZE.bin
@@ -52,6 +60,7 @@ CP17=$ROOT/target/bench-classes:$JAR:$DEPS
 CP25=$ROOT/target/bench-ffm-classes:$JAR:$DEPS
 CP8=$ROOT/target/bench-8-classes:$JAR:$DEPS
 BASELINE=$ROOT/target/native/bench/mmap4j_baseline
+GROWABLE=$ROOT/target/native/bench/mmap4j_growable
 
 echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
 "$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.Fixture create "$FILE_SIZE"
@@ -71,6 +80,7 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
   echo "jmh=-f $FORKS -wi $WARMUPS -w $WARMUP_TIME -i $ITERATIONS -r $ITERATION_TIME -prof gc"
   echo "c=$WARMUPS warm-up and $((FORKS * ITERATIONS)) measured iterations of $C_ITERATION_MS ms"
   echo "load_samples=$LOAD_SAMPLES"
+  echo "append=$APPEND_BYTES bytes in 64 KiB records on $(findmnt -n -o FSTYPE -T "$APPEND_DIR") ($APPEND_DIR), $APPEND_WARMUPS warm-up and $APPEND_OPS measured appends"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 
@@ -101,6 +111,14 @@ fi
 
 echo "== C baseline"
 "$BASELINE" "$DATA" "$OUT/c.csv" "$WARMUPS" $((FORKS * ITERATIONS)) "$C_ITERATION_MS" "$SIZES" 2> "$OUT/c.log"
+
+echo "== growable append (issue 16): C, then JMH GrowAppend on JDK 17"
+"$GROWABLE" "$APPEND_DIR" "$OUT/growable-c.csv" "$APPEND_WARMUPS" "$APPEND_OPS" "$APPEND_BYTES" 2> "$OUT/growable-c.log"
+grep -v warmup "$OUT/growable-c.log"
+"$JAVA_HOME/bin/java" -cp "$CP17" org.openjdk.jmh.Main -bm ss -f 1 -wi "$APPEND_WARMUPS" -i "$APPEND_OPS" -foe true \
+  -jvmArgsAppend "-Dbench.appendDir=$APPEND_DIR -Dbench.appendBytes=$APPEND_BYTES" -rf csv \
+  -rff "$OUT/growable-jdk17.csv" '^io\.github\.mmap4j\.bench\.GrowAppend\.' > "$OUT/growable-jdk17.log"
+tail -n 8 "$OUT/growable-jdk17.log"
 
 echo "== JMH on JDK 17"
 "$JAVA_HOME/bin/java" -cp "$CP17" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \

@@ -232,6 +232,34 @@ static jlong mm_release(JNIEnv *env, jclass cls, jlong address, jlong length, ji
     return mm4j_release(ADDR(address), length, fd);
 }
 
+static jlong mm_reserve(JNIEnv *env, jclass cls, jlong length) {
+    (void) env; (void) cls;
+    return mm4j_reserve(length);
+}
+
+static jlong mm_mapFixed(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint prot,
+                         jint sharing, jint flag_bits, jint fd, jlong offset) {
+    (void) env; (void) cls; (void) keep;
+    int flags = mm4j_map_flags_of(sharing, flag_bits);
+    REFUSE_UNSUPPORTED(flags);
+    return mm4j_map_fixed(ADDR(address), length, mm4j_prot_of(prot), flags, fd, offset);
+}
+
+static jlong mm_allocate(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length) {
+    (void) env; (void) cls;
+    return mm4j_allocate(fd, offset, length);
+}
+
+static jboolean mm_canAllocate(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_can_allocate() ? JNI_TRUE : JNI_FALSE;
+}
+
+static jlong mm_lockFile(JNIEnv *env, jclass cls, jint fd, jboolean exclusive) {
+    (void) env; (void) cls;
+    return mm4j_flock(fd, exclusive == JNI_TRUE);
+}
+
 static jlong mm_sync(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint bits) {
     (void) env; (void) cls; (void) keep;
     return mm4j_sync(ADDR(address), length, mm4j_sync_flags_of(bits));
@@ -355,6 +383,11 @@ static const JNINativeMethod method_table[] = {
     {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},
     {"release", "(JJI)J", (void *) mm_release},
+    {"reserve", "(J)J", (void *) mm_reserve},
+    {"mapFixed", "(Ljava/lang/Object;JJIIIIJ)J", (void *) mm_mapFixed},
+    {"allocate", "(IJJ)J", (void *) mm_allocate},
+    {"canAllocate", "()Z", (void *) mm_canAllocate},
+    {"lockFile", "(IZ)J", (void *) mm_lockFile},
     {"sync", "(Ljava/lang/Object;JJI)J", (void *) mm_sync},
     {"advise", "(Ljava/lang/Object;JJI)J", (void *) mm_advise},
     {"residency", "(Ljava/lang/Object;JJ[J)J", (void *) mm_residency},

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #ifdef __linux__
 #include <linux/falloc.h>
 #include <sys/syscall.h>
@@ -217,6 +218,66 @@ int64_t mm4j_release(uintptr_t address, int64_t length, int quarantine_fd) {
 #endif
     if (munmap((void *) address, (size_t) length) != 0) rc = -(int64_t) errno;
     return rc;
+}
+
+int64_t mm4j_reserve(int64_t length) {
+    void *p = mmap(NULL, (size_t) length, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    RETURN_ERRNO_IF(p == MAP_FAILED);
+    return (int64_t) (uintptr_t) p;
+}
+
+int64_t mm4j_map_fixed(uintptr_t address, int64_t length, int prot, int flags, int fd, int64_t offset) {
+    void *p = mmap((void *) address, (size_t) length, prot, flags | MAP_FIXED, fd, (off_t) offset);
+    if (p != MAP_FAILED) return 0;
+    int err = errno;
+    /* Linux's mmap_region unmaps the old range before it sets up the new one, and a failure
+     * there (ENOMEM, a driver's mmap) can leave a hole. Reserve it again at once: a MAP_FIXED
+     * over what may still be the reservation is harmless. */
+    (void) mmap((void *) address, (size_t) length, PROT_NONE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    return -(int64_t) err;
+}
+
+int64_t mm4j_can_allocate(void) {
+#if defined(__linux__) || (defined(__APPLE__) && defined(F_PREALLOCATE))
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int64_t mm4j_allocate(int fd, int64_t offset, int64_t length) {
+#if defined(__linux__)
+    int rc;
+    do {
+        rc = fallocate(fd, 0, (off_t) offset, (off_t) length);
+    } while (rc != 0 && errno == EINTR);
+    RETURN_ERRNO_IF(rc != 0);
+    return 0;
+#elif defined(__APPLE__) && defined(F_PREALLOCATE)
+    /* F_PEOFPOSMODE: length bytes from the physical end of the file. Contiguous if possible. */
+    fstore_t store = {F_ALLOCATECONTIG | F_ALLOCATEALL, F_PEOFPOSMODE, 0, (off_t) length, 0};
+    if (fcntl(fd, F_PREALLOCATE, &store) == -1) {
+        store.fst_flags = F_ALLOCATEALL;
+        RETURN_ERRNO_IF(fcntl(fd, F_PREALLOCATE, &store) == -1);
+    }
+    /* Extends only: another process may have grown the file further meanwhile. */
+    int64_t size = mm4j_file_size(fd);
+    if (size < 0) return size;
+    return size < offset + length ? mm4j_truncate(fd, offset + length) : 0;
+#else
+    (void) fd; (void) offset; (void) length;
+    return -ENOSYS;
+#endif
+}
+
+int64_t mm4j_flock(int fd, int exclusive) {
+    int rc;
+    do {
+        rc = flock(fd, exclusive ? LOCK_EX : LOCK_UN);
+    } while (rc != 0 && errno == EINTR);
+    RETURN_ERRNO_IF(rc != 0);
+    return 0;
 }
 
 int64_t mm4j_sync(uintptr_t address, int64_t length, int flags) {

@@ -62,6 +62,28 @@ int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd);
  * Both are tried; -errno of the last failure. */
 int64_t mm4j_release(uintptr_t address, int64_t length, int quarantine_fd);
 
+/* Growable regions (GrowableRegion.java, issue 16).
+ *
+ * mm4j_reserve: address space only: mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE):
+ * no memory, no commit charge (a private mapping without PROT_WRITE is not accounted), one
+ * kernel mapping. Returns the address. */
+int64_t mm4j_reserve(int64_t length);
+/* mmap(MAP_FIXED) of a file (or anything mmap takes) at address: only into a reservation the
+ * caller owns. If the kernel fails after it removed what was there (Linux can, on ENOMEM),
+ * the range is reserved again (PROT_NONE) before returning, so no hole is left in the
+ * caller's reservation for another mapping to land in. flags are MAP_* without MAP_FIXED. */
+int64_t mm4j_map_fixed(uintptr_t address, int64_t length, int prot, int flags, int fd, int64_t offset);
+/* Allocates the file's blocks for [offset, offset+length) and extends its size to at least
+ * offset+length: Linux fallocate(2) mode 0 (-EOPNOTSUPP on file systems without it; never
+ * glibc's posix_fallocate fallback, which writes bytes into a file others may be writing);
+ * macOS fcntl(F_PREALLOCATE) (contiguous first, then any) plus ftruncate to the new size.
+ * -ENOSPC when the file system is full: nothing is mapped over it yet. */
+int64_t mm4j_allocate(int fd, int64_t offset, int64_t length);
+/* Whether mm4j_allocate exists here (1) or returns -ENOSYS (0). */
+int64_t mm4j_can_allocate(void);
+/* flock(2): LOCK_EX when exclusive, else LOCK_UN; retried on EINTR. */
+int64_t mm4j_flock(int fd, int exclusive);
+
 int64_t mm4j_sync(uintptr_t address, int64_t length, int flags);
 int64_t mm4j_advise(uintptr_t address, int64_t length, int advice);
 int64_t mm4j_lock(uintptr_t address, int64_t length);

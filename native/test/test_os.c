@@ -182,6 +182,36 @@ static void test_lock_and_protect(void) {
     mm4j_unmap((uintptr_t) addr, page);
 }
 
+/* Growable regions: a PROT_NONE reservation, the file mapped into its front and grown with
+ * MAP_FIXED at the same address; mm4j_allocate extends only, never shortens. */
+static void test_reserve_and_grow(void) {
+    char path[512];
+    int64_t page = mm4j_page_size();
+    int fd = make_file("growable", page, path);
+    int64_t base = mm4j_reserve(1024 * page);
+    CHECK(base > 0);
+    CHECK(mm4j_map_fixed((uintptr_t) base, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == 0);
+    volatile char *p = (volatile char *) (uintptr_t) base;
+    p[0] = 'a';
+    CHECK(mm4j_flock(fd, 1) == 0);
+    CHECK(mm4j_allocate(fd, page, 3 * page) == 0);
+    CHECK(mm4j_file_size(fd) == 4 * page);
+    CHECK(mm4j_allocate(fd, 0, page) == 0);
+    CHECK(mm4j_file_size(fd) == 4 * page); /* never shortened */
+    CHECK(mm4j_flock(fd, 0) == 0);
+    CHECK(mm4j_map_fixed((uintptr_t) base + page, 3 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, page) == 0);
+    p[4 * page - 1] = 'z';
+    CHECK(p[0] == 'a');
+    char back = 0;
+    CHECK(pread(fd, &back, 1, 4 * page - 1) == 1 && back == 'z');
+    /* A failing MAP_FIXED (a descriptor that is not open) leaves the range reserved. */
+    CHECK(mm4j_map_fixed((uintptr_t) base + 4 * page, page, PROT_READ, MAP_SHARED, 987654, 0) == -EBADF);
+    CHECK(mm4j_can_allocate() == 1);
+    CHECK(mm4j_flock(987654, 1) == -EBADF);
+    CHECK(mm4j_unmap((uintptr_t) base, 1024 * page) == 0);
+    mm4j_close(fd);
+}
+
 static void test_quarantine_never_faults(void) {
     char path[512];
     int64_t page = mm4j_page_size();
@@ -367,6 +397,7 @@ int main(void) {
     test_residency_counts_pages();
     test_lock_and_protect();
     test_quarantine_never_faults();
+    test_reserve_and_grow();
     test_shared_memory();
     test_fadvise();
     test_codes_match_headers();

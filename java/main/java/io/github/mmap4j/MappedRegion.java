@@ -91,19 +91,7 @@ public final class MappedRegion implements AutoCloseable {
      * @throws IllegalStateException when the region is closed.
      */
     public ByteBuffer view(long offset, int length) {
-        if (length < 0) {
-            throw new IllegalArgumentException("view: length " + length + " is negative");
-        }
-        if (offset < 0 || offset > size - length) {
-            throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + size
-                    + " of the region");
-        }
-        mapping.acquire("view");
-        try {
-            return Mapper.buffer(mapping, base + offset, length);
-        } finally {
-            mapping.release();
-        }
+        return Mapper.view(mapping, base, size, offset, length);
     }
 
     /**

@@ -202,7 +202,7 @@ public final class SharedMemory {
     }
 
     /** Checks a name the way {@code shm_open} will, with a message that says what to change. */
-    private static byte[] checkName(String call, String name) {
+    static byte[] checkName(String call, String name) {
         Objects.requireNonNull(name, "name");
         String problem = null;
         if (name.length() < 2 || name.charAt(0) != '/') {

@@ -63,6 +63,8 @@ public final class Report {
         r.read(dir.resolve("jdk17.csv"), "17");
         r.read(dir.resolve("jdk25.csv"), "25");
         r.read(dir.resolve("load.csv"), null);
+        r.read(dir.resolve("growable-c.csv"), "C");
+        r.read(dir.resolve("growable-jdk17.csv"), "17");
         for (String jvm : IPC_JVMS) {
             r.read(dir.resolve("pingpong-jdk" + jvm + ".csv"), jvm);
             r.read(dir.resolve("atomics-jdk" + jvm + ".csv"), jvm);
@@ -196,6 +198,19 @@ public final class Report {
             row(c6, "mmap4j, natives cached", "LoadTime.cached", "", jvm, x -> x, false, null);
         }
         ipc();
+        String c9 = "9. append " + machine.getOrDefault("append", "?") + " (ms/append, lower is better; vs JDK: vs "
+                + "remapping)";
+        Figure ms = x -> x / 1e6;
+        row(c9, "C reservation + mmap(MAP_FIXED) per 16 MiB", "GrowAppend.c", "", "C", ms, false, null);
+        row(c9, "C the same, MAP_POPULATE per part", "GrowAppend.cPopulate", "", "C", ms, false, null);
+        row(c9, "C munmap + mmap whole file per 16 MiB", "GrowAppend.cRemap", "", "C", ms, false, null);
+        row(c9, "C write(2)", "GrowAppend.cWrite", "", "C", ms, false, null);
+        row(c9, "mmap4j GrowableRegion, grow 16 MiB", "GrowAppend.growable", "", "17", ms, false, "GrowAppend.remap");
+        row(c9, "mmap4j GrowableRegion, grow 16 MiB, POPULATE", "GrowAppend.growablePopulate", "", "17", ms, false,
+                "GrowAppend.remap");
+        row(c9, "FileChannel.map, unmap + remap per 16 MiB (Agrona)", "GrowAppend.remap", "", "17", ms, false,
+                "GrowAppend.remap");
+        row(c9, "FileChannel.write", "GrowAppend.channelWrite", "", "17", ms, false, "GrowAppend.remap");
         md.append("\nRatios are of the figure shown (for GB/s above 1 is faster, for times above 1 is slower). "
                 + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
                 + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
@@ -317,6 +332,11 @@ public final class Report {
     }
 
     private void targets() {
+        double grow = score("GrowAppend.growable", "", "17");
+        target("growable append ≥ 2× faster than unmap + remap (JDK 17)", score("GrowAppend.remap", "", "17") / grow
+                >= 2, ratio(score("GrowAppend.remap", "", "17") / grow) + "× faster");
+        target("growable append ≤ 1.3× C's reservation (JDK 17)", grow / score("GrowAppend.c", "", "C") <= 1.3,
+                ratio(grow / score("GrowAppend.c", "", "C")) + " × C");
         for (String size : new String[] {"4096", "1048576", "268435456"}) {
             String s = size(Long.parseLong(size));
             double c = score("MapCycle.c", size, "C");

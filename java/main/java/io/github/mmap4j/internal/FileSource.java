@@ -377,6 +377,63 @@ public final class FileSource implements Closeable {
         return Native.mincoreFile(fd, offset, length);
     }
 
+    // ---------------------------------------------------------------- growing a file (GrowableRegion)
+
+    /**
+     * A descriptor's file size ({@code lseek(SEEK_END)}; {@code fstat} on macOS).
+     *
+     * @param fd an open descriptor.
+     * @return bytes, or {@code -errno}.
+     */
+    public static long sizeOf(int fd) {
+        return Native.fileSize(fd);
+    }
+
+    /**
+     * {@code flock(LOCK_EX)} or {@code flock(LOCK_UN)}.
+     *
+     * @param fd   an open descriptor.
+     * @param lock lock, or unlock.
+     * @return 0 or {@code -errno}.
+     */
+    public static long lockFile(int fd, boolean lock) {
+        return Native.lockFile(fd, lock);
+    }
+
+    /**
+     * Allocates a file's blocks ({@code fallocate(2)}; {@code F_PREALLOCATE} then {@code ftruncate} on
+     * macOS), extending it, so that a full disk fails here rather than at a later page fault.
+     *
+     * @param fd     an open descriptor, writable.
+     * @param offset first byte.
+     * @param length bytes.
+     * @return 0 or {@code -errno}.
+     */
+    public static long allocate(int fd, long offset, long length) {
+        return Native.allocate(fd, offset, length);
+    }
+
+    /**
+     * Whether {@link #allocate} is available here.
+     *
+     * @return {@code true} on Linux and macOS.
+     */
+    public static boolean canAllocate() {
+        Platform.ensureLoaded();
+        return Native.canAllocate();
+    }
+
+    /**
+     * {@code ftruncate(2)}.
+     *
+     * @param fd   an open descriptor, writable.
+     * @param size the new size.
+     * @return 0 or {@code -errno}.
+     */
+    public static long truncate(int fd, long size) {
+        return Native.truncate(fd, size);
+    }
+
     /** Closes the descriptor if mmap4j opened it; borrowed ones stay open. */
     @Override
     public void close() {

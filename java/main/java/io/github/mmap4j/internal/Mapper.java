@@ -119,6 +119,37 @@ public final class Mapper {
     }
 
     /**
+     * A view of a region's bytes {@code offset .. offset+length}, checked against the
+     * region's size and made while the mapping cannot close ({@code MappedRegion.view},
+     * {@code GrowableRegion.view}).
+     *
+     * @param mapping the region's mapping.
+     * @param base    the address of the region's byte 0.
+     * @param size    the region's size now.
+     * @param offset  first byte, from the region's byte 0.
+     * @param length  bytes.
+     * @return the view, handed out and watched.
+     * @throws IllegalArgumentException  when {@code length} is negative.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside {@code size}.
+     * @throws IllegalStateException     when the mapping is closed.
+     */
+    public static ByteBuffer view(Mapping mapping, long base, long size, long offset, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("view: length " + length + " is negative");
+        }
+        if (offset < 0 || offset > size - length) {
+            throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + size
+                    + " of the region");
+        }
+        mapping.acquire("view");
+        try {
+            return buffer(mapping, base + offset, length);
+        } finally {
+            mapping.release();
+        }
+    }
+
+    /**
      * A buffer over {@code capacity} bytes at {@code address}, handed out and
      * watched: read-only unless the mapping is writable.
      *
@@ -143,5 +174,31 @@ public final class Mapper {
         ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
         Mappings.handOut(mapping, root, view);
         return view;
+    }
+
+    /**
+     * Reserves {@code length} bytes of address space ({@code mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|
+     * MAP_NORESERVE)}: no memory) and registers it as a mapping that only
+     * {@link Mappings#mapInto} fills, for a growable region.
+     *
+     * @param length      bytes, a whole number of pages.
+     * @param protection  {@code Native.PROT_*} bits the parts mapped into it get.
+     * @param description what it is, for messages.
+     * @return the registered mapping, address and base at the reservation's start.
+     * @throws MmapException when the reservation fails ({@code ENOMEM}: less address space, or a smaller reserve).
+     */
+    public static Mapping reserve(long length, int protection, Object description) throws MmapException {
+        Mappings.beforeMap();
+        long address = Native.reserve(length);
+        if (address == -Errors.value("ENOMEM")) {
+            Mappings.relievePressure();
+            address = Native.reserve(length);
+        }
+        Errors.check(address, "mmap(PROT_NONE) reserving " + length + " bytes", description.toString());
+        Mapping mapping = new Mapping(address, length, address, protection, description,
+                Mappings.leakDetection() ? new Throwable("mapped here") : null);
+        mapping.markReservation();
+        Mappings.register(mapping);
+        return mapping;
     }
 }

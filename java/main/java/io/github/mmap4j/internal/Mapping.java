@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.Closeable;
+import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -42,6 +44,8 @@ public final class Mapping {
     private final Throwable origin;
     /** Bit 30: closed; bits 0-29: operations running now. */
     private final AtomicInteger state = new AtomicInteger();
+    /** A growable region's reservation ({@link Mapper#reserve}): the only kind {@code Mappings.mapInto} fills. */
+    private volatile boolean reservation;
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
     private volatile boolean handedOut;
     /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
@@ -58,6 +62,8 @@ public final class Mapping {
     boolean quarantined;
     /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
     Throwable closedAt;
+    /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. Guarded by this. */
+    private Closeable resource;
 
     /** The range maps what the user mapped. */
     static final int OPEN = 0;
@@ -266,6 +272,32 @@ public final class Mapping {
         guardSlot = slot;
     }
 
+    /**
+     * Keeps {@code resource} open with the mapping: closed by {@link #closeResource()}, which
+     * close and reclaim (a mapping nobody closed) both call.
+     *
+     * @param resource e.g. the descriptor a growable region extends its file through.
+     */
+    public synchronized void attach(Closeable resource) {
+        this.resource = resource;
+    }
+
+    /** Closes the attached resource, once; later calls do nothing. */
+    public void closeResource() {
+        Closeable r;
+        synchronized (this) {
+            r = resource;
+            resource = null;
+        }
+        if (r != null) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                // A descriptor's close(2) releases it even when it reports an error: nothing to retry.
+            }
+        }
+    }
+
     synchronized void track() {
         trackers++;
     }
@@ -281,5 +313,13 @@ public final class Mapping {
 
     boolean handedOut() {
         return handedOut;
+    }
+
+    void markReservation() {
+        reservation = true;
+    }
+
+    boolean isReservation() {
+        return reservation;
     }
 }

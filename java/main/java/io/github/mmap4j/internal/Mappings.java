@@ -171,6 +171,50 @@ public final class Mappings {
     }
 
     /**
+     * Maps a file ({@code mmap(MAP_FIXED)}) over part of an open mapping's own range: how a
+     * growable region maps the part of its file it grew into its reservation. Runs under the
+     * mapping's lock with its phase checked, so it never replaces a range mmap4j no longer owns;
+     * the caller holds the mapping {@linkplain Mapping#acquire acquired}, so close waits for it.
+     * After {@code ENOMEM} it collects unreachable mappings and tries once more.
+     *
+     * @param mapping    the mapping whose range is replaced.
+     * @param keepAlive  the object growing it, reachable through the call.
+     * @param from       first byte to replace, page-aligned, from the mapping's start.
+     * @param length     bytes, whole pages, ending inside the mapping.
+     * @param prot       {@code Native.PROT_*} bits.
+     * @param sharing    {@code Native.SHARE_*} code.
+     * @param flagBits   {@code 1 << Native.FLAG_*} bits.
+     * @param fd         the file.
+     * @param fileOffset the file offset mapped at {@code from}, page-aligned.
+     * @return {@code 0} or {@code -errno} (the range is then reserved again, see {@code mm4j_map_fixed}).
+     * @throws IllegalStateException when the mapping is closed or the range is not inside it.
+     */
+    public static long mapInto(Mapping mapping, Object keepAlive, long from, long length, int prot, int sharing,
+                               int flagBits, int fd, long fileOffset) {
+        if (!mapping.isReservation() || from < 0 || length <= 0 || from > mapping.length() - length) {
+            throw new IllegalStateException("mmap4j: bytes " + from + ".." + (from + length) + " are not inside "
+                    + mapping.description());
+        }
+        long rc = mapFixed(mapping, keepAlive, from, length, prot, sharing, flagBits, fd, fileOffset);
+        if (rc == -Errors.value("ENOMEM")) {
+            relievePressure();
+            rc = mapFixed(mapping, keepAlive, from, length, prot, sharing, flagBits, fd, fileOffset);
+        }
+        return rc;
+    }
+
+    private static long mapFixed(Mapping mapping, Object keepAlive, long from, long length, int prot,
+                                 int sharing, int flagBits, int fd, long fileOffset) {
+        synchronized (mapping) {
+            if (mapping.phase != Mapping.OPEN || mapping.isClosed()) {
+                throw mapping.closedError("grow");
+            }
+            return Native.mapFixed(keepAlive, mapping.address() + from, length, prot, sharing, flagBits, fd,
+                    fileOffset);
+        }
+    }
+
+    /**
      * Gives a mapping up once nothing reaches its range: from here on nothing
      * covers it again, it leaves the table and the SIGSEGV forwarder's, and the
      * caller unmaps it.
@@ -190,6 +234,7 @@ public final class Mappings {
         BY_ADDRESS.remove(mapping.address(), mapping);
         // Out of the forwarder's table before the address can be reused by another mapping.
         Guard.uncover(mapping);
+        mapping.closeResource();
         return quarantined;
     }
 

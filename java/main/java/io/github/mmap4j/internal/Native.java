@@ -241,6 +241,33 @@ public final class Native {
     /** Punches the quarantine file at offset {@code address} (if {@code quarantineFd >= 0}), then {@code munmap}. */
     static native long release(long address, long length, int quarantineFd);
 
+    // ---- growable regions (GrowableRegion) ----
+
+    /**
+     * Reserves address space: {@code mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE)};
+     * the address or {@code -errno}.
+     */
+    static native long reserve(long length);
+
+    /**
+     * {@code mmap(MAP_FIXED)} at {@code address}, only inside a reservation mmap4j owns and holds
+     * open; {@code 0} or {@code -errno} (the range is reserved again after a failure).
+     */
+    static native long mapFixed(Object keepAlive, long address, long length, int prot, int sharing,
+                                       int flags, int fd, long offset);
+
+    /**
+     * Allocates the file's blocks and extends it to at least {@code offset + length}: {@code fallocate(2)}
+     * on Linux, {@code fcntl(F_PREALLOCATE)} and {@code ftruncate} on macOS; {@code -ENOSYS} elsewhere.
+     */
+    static native long allocate(int fd, long offset, long length);
+
+    /** Whether {@link #allocate} exists on this platform. */
+    static native boolean canAllocate();
+
+    /** {@code flock(2)}: {@code LOCK_EX} when {@code exclusive}, else {@code LOCK_UN}. */
+    static native long lockFile(int fd, boolean exclusive);
+
     /** {@code msync(2)}. */
     static native long sync(Object keepAlive, long address, long length, int syncFlags);
 

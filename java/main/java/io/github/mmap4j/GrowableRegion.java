@@ -1,0 +1,575 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Errors;
+import io.github.mmap4j.internal.FileSource;
+import io.github.mmap4j.internal.Mapper;
+import io.github.mmap4j.internal.Mapping;
+import io.github.mmap4j.internal.Mappings;
+import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.internal.Ranges.Span;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A mapping of a file (or a POSIX shared memory object) that grows at a fixed
+ * address, LMDB style: {@link #open} reserves address space for the largest size
+ * the region may reach ({@code mmap(PROT_NONE, MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE)}:
+ * no memory, no commit charge) and maps the file into the front of it
+ * ({@code mmap(MAP_FIXED)}); {@link #grow} extends the file ({@code ftruncate(2)},
+ * or {@code fallocate(2)} / {@code fcntl(F_PREALLOCATE)} when asked to allocate)
+ * and maps the new part right after the old one. The base address never changes,
+ * so views taken before a grow stay valid and see the same bytes, and views of the
+ * new part can be taken at once.
+ *
+ * <pre>{@code
+ * MapOptions rw = MapOptions.of(MapMode.READ_WRITE).createOrGrow();
+ * try (GrowableRegion log = GrowableRegion.open(path, 0, 64L << 30, rw)) {   // reserve 64 GiB
+ *     long end = 0;
+ *     for (byte[] record : records) {
+ *         if (end + record.length > log.size()) {
+ *             log.grow(Math.max(end + record.length, log.size() + (16 << 20)));  // ftruncate + mmap(MAP_FIXED)
+ *         }
+ *         log.view(end, record.length).put(record);                          // same base address
+ *         end += record.length;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Never shrinks.</b> {@link #grow} only extends the file: shrinking it would
+ * make other processes' views of the cut part fault. Growth within one process is
+ * serialized (a second thread's {@code grow} waits for the first, then finds the
+ * size it needs, or more, already there); between processes the file is extended
+ * under {@code flock(LOCK_EX)} and only ever to a larger size, so two processes
+ * growing the same file never cut each other's growth. Another process that maps
+ * the same file sees the appended bytes; it maps them into its own region with
+ * {@link #grow} or {@link #growToFileSize()}.
+ *
+ * <p><b>Full disks.</b> A plain {@code grow} makes a sparse file: blocks are found
+ * when pages are first written, and if the file system is full then, the write
+ * faults with {@code SIGBUS} (an {@link InternalError} for a view's {@code get}/{@code put};
+ * not every JDK intrinsic survives one). {@link #grow(long, boolean)
+ * grow(n, true)} allocates the blocks first, so a full file system is an
+ * {@link MmapException} ({@code ENOSPC}) at grow time, with nothing mapped over
+ * the new part and every byte written before intact.
+ *
+ * <p><b>Lifetime.</b> As for {@link MappedRegion}: {@link #close()} releases the
+ * file (and the descriptor the region keeps for growing) at once, gives every view
+ * {@code limit(0)} and covers the whole reservation with quarantine memory, so a
+ * stale view can never crash the JVM; the address range goes back to the OS once
+ * neither the region nor any view is reachable (also when the region was never
+ * closed). Views are only ever made over bytes the file holds, never over the
+ * reserved part beyond it.
+ *
+ * <p>Not offered: {@code protect} (a part mapped later would not have the
+ * protection set before), huge pages, {@code MAP_32BIT}, and advice at open
+ * (use {@link #advise} after a grow). All methods are thread-safe.
+ */
+public final class GrowableRegion implements AutoCloseable {
+
+    private static final Set<MapFlag> ALLOWED_FLAGS = EnumSet.of(MapFlag.NORESERVE, MapFlag.POPULATE,
+            MapFlag.LOCKED, MapFlag.NOCACHE);
+
+    private final Mapping mapping;
+    private final long base;
+    private final long reserved;
+    private final int fd;
+    private final boolean fileWritable;
+    private final int prot;
+    private final int sharing;
+    private final int flags;
+    private final String what;
+    /** Serializes grows in this process. */
+    private final Object growLock = new Object();
+    /** Bytes of the file the region maps; only grows. */
+    private volatile long size;
+    /** Bytes mapped from the base, whole pages: {@code alignUp(size)}. Guarded by growLock. */
+    private long mapped;
+
+    private GrowableRegion(Mapping mapping, long reserved, int fd, boolean fileWritable, int prot, int sharing,
+                           int flags, String what) {
+        this.mapping = mapping;
+        this.base = mapping.address();
+        this.reserved = reserved;
+        this.fd = fd;
+        this.fileWritable = fileWritable;
+        this.prot = prot;
+        this.sharing = sharing;
+        this.flags = flags;
+        this.what = what;
+        Mappings.track(mapping, this);
+    }
+
+    /**
+     * Opens a file and maps all of it (as large as it is now, possibly empty) into a
+     * reservation of {@code reserve} bytes ({@code open(2)}, {@code mmap(2)} twice).
+     *
+     * @param path    the file; created (mode {@link MapOptions#permissions(int)}) when
+     *                {@link MapOptions#createOrGrow()} is set.
+     * @param reserve the most bytes the region may grow to; rounded up to whole pages. Address
+     *                space only: it may be far larger than memory and the file.
+     * @param options protection (READ needed), sharing, {@code NORESERVE}/{@code POPULATE}/{@code LOCKED}/
+     *                {@code NOCACHE}, create-or-grow, permissions.
+     * @return the region; close it when done.
+     * @throws IllegalArgumentException when {@code reserve} is not positive or smaller than the file, or
+     *                                  an option cannot apply to a growable region.
+     * @throws MmapException            when a system call fails.
+     */
+    public static GrowableRegion open(Path path, long reserve, MapOptions options) throws IOException {
+        return open(path, -1, reserve, options);
+    }
+
+    /**
+     * Opens a file and maps its first {@code length} bytes into a reservation of
+     * {@code reserve} bytes ({@code open(2)}, {@code mmap(PROT_NONE)}, {@code mmap(MAP_FIXED)}).
+     * With {@link MapOptions#createOrGrow()} a missing file is created and a shorter one
+     * extended to {@code length} (sparse, as {@link #grow(long)} does).
+     *
+     * <p>The file is opened read-write unless the protection lacks {@link Protection#WRITE}
+     * (then the region can only map what the file already holds, see {@link #grow}); a
+     * {@link Sharing#PRIVATE PRIVATE} region extends the file too (with zeros: its own
+     * writes stay private).
+     *
+     * @param path    the file.
+     * @param length  bytes to map now (0 for none, -1 for the whole file as it is); at most {@code reserve}.
+     * @param reserve the most bytes the region may grow to; rounded up to whole pages.
+     * @param options protection (READ needed), sharing, {@code NORESERVE}/{@code POPULATE}/{@code LOCKED}/
+     *                {@code NOCACHE}, create-or-grow, permissions.
+     * @return the region; its byte 0 is byte 0 of the file.
+     * @throws IllegalArgumentException when a size is out of range or an option cannot apply here.
+     * @throws MmapException            when a system call fails, or the file is shorter than {@code length}
+     *                                  without create-or-grow ({@code ENXIO}).
+     */
+    public static GrowableRegion open(Path path, long length, long reserve, MapOptions options) throws IOException {
+        Objects.requireNonNull(path, "path");
+        checkOptions(options);
+        checkSizes(length, reserve);
+        boolean write = options.isWritable() || options.isCreateOrGrow();
+        FileSource source = FileSource.open(path, write, options.isCreateOrGrow(), options.permissions(), -1);
+        return map(source, length, reserve, options, write);
+    }
+
+    /**
+     * Opens a POSIX shared memory object ({@code shm_open(3)}) and maps its first
+     * {@code length} bytes (or all of it for {@code -1}) into a reservation of
+     * {@code reserve} bytes. With {@link MapOptions#createOrGrow()} a missing object is
+     * created and extended to {@code length}. Names follow {@link SharedMemory}'s rules.
+     * On macOS an object's size can be set once only: create it at its largest size (its
+     * pages are not allocated until touched) and let {@link #grow} map more of it.
+     *
+     * @param name    the name, e.g. {@code "/queue"}.
+     * @param length  bytes to map now, or {@code -1} for the object's whole current size.
+     * @param reserve the most bytes the region may grow to.
+     * @param options as for {@link #open(Path, long, long, MapOptions)}.
+     * @return the region.
+     * @throws IllegalArgumentException when the name or a size is not valid.
+     * @throws MmapException            when a system call fails.
+     */
+    public static GrowableRegion openSharedMemory(String name, long length, long reserve, MapOptions options)
+            throws IOException {
+        checkOptions(options);
+        SharedMemory.checkName("openSharedMemory", name);
+        checkSizes(length, reserve);
+        boolean write = options.isWritable() || options.isCreateOrGrow();
+        FileSource source = FileSource.openShared(name, write, options.isCreateOrGrow(), false,
+                options.permissions(), -1);
+        return map(source, length, reserve, options, write);
+    }
+
+    /**
+     * Whether {@link #grow(long, boolean) grow(n, true)} can allocate blocks here:
+     * {@code fallocate(2)} on Linux, {@code fcntl(F_PREALLOCATE)} on macOS. A file system
+     * without it still refuses at grow time ({@code EOPNOTSUPP}).
+     *
+     * @return {@code true} on Linux and macOS.
+     */
+    public static boolean canAllocate() {
+        Platform.ensureLoaded();
+        return FileSource.canAllocate();
+    }
+
+    /**
+     * The region's size: how many bytes of the file it maps now.
+     *
+     * @return bytes; only ever grows.
+     */
+    public long size() {
+        return size;
+    }
+
+    /**
+     * The reservation: the most bytes the region can grow to.
+     *
+     * @return bytes, a whole number of pages.
+     */
+    public long reserved() {
+        return reserved;
+    }
+
+    /**
+     * The address of the region's byte 0, for other native code; it never changes while open.
+     *
+     * @return the address.
+     */
+    public long address() {
+        return base;
+    }
+
+    /**
+     * Whether the region is still open.
+     *
+     * @return {@code false} once {@link #close()} began.
+     */
+    public boolean isOpen() {
+        return !mapping.isClosed();
+    }
+
+    /**
+     * Grows the region to at least {@code newLength} bytes without allocating blocks:
+     * {@link #grow(long, boolean) grow(newLength, false)}.
+     *
+     * @param newLength the size wanted.
+     * @return the size now.
+     * @throws IllegalArgumentException when {@code newLength} is negative or past the reservation.
+     * @throws IllegalStateException    when the region is closed.
+     * @throws MmapException            when the file cannot be extended or mapped.
+     */
+    public long grow(long newLength) throws MmapException {
+        return grow(newLength, false);
+    }
+
+    /**
+     * Grows the region to at least {@code newLength} bytes: extends the file if it is
+     * shorter ({@code flock(LOCK_EX)}, then {@code ftruncate(2)}, or with {@code allocate}
+     * {@code fallocate(2)} on Linux / {@code fcntl(F_PREALLOCATE)} + {@code ftruncate} on
+     * macOS), then maps the new pages right after the old ones ({@code mmap(MAP_FIXED)} into
+     * the region's own reservation). A size at or below the current one changes nothing:
+     * regions never shrink. Grows from several threads are serialized.
+     *
+     * <p>Nothing is lost when it fails: the size, the mapping and every view stay as they
+     * were (the file may have been extended, never shortened).
+     *
+     * @param newLength the size wanted; at most {@link #reserved()}.
+     * @param allocate  allocate the new part's blocks now, so a full file system fails here
+     *                  ({@code ENOSPC}) instead of faulting a later write.
+     * @return the size now.
+     * @throws IllegalArgumentException      when {@code newLength} is negative or past the reservation.
+     * @throws IllegalStateException         when the region is closed.
+     * @throws UnsupportedOperationException when {@code allocate} is asked where {@link #canAllocate()} is false.
+     * @throws MmapException                 when the file cannot be extended ({@code EFBIG} past the file
+     *                                       system's limit, {@code ENOSPC}, {@code EBADF} for a read-only
+     *                                       region past the file's end) or the new part cannot be mapped.
+     */
+    public long grow(long newLength, boolean allocate) throws MmapException {
+        if (newLength < 0) {
+            throw new IllegalArgumentException("grow: length " + newLength + " is negative");
+        }
+        if (newLength > reserved) {
+            throw new IllegalArgumentException("grow: " + newLength + " bytes is past the reservation of " + reserved
+                    + " bytes (" + what + "); open the region with a larger reserve (address space only: it "
+                    + "costs no memory)");
+        }
+        if (allocate && !FileSource.canAllocate()) {
+            throw new UnsupportedOperationException("grow: " + Platform.name() + " cannot allocate a file's blocks "
+                    + "ahead (no fallocate or F_PREALLOCATE); see GrowableRegion.canAllocate(), grow without it");
+        }
+        synchronized (growLock) {
+            mapping.acquire("grow");
+            try {
+                if (newLength <= size) {
+                    return size;
+                }
+                extend(newLength, allocate);
+                mapTo(newLength);
+                size = newLength;
+                return newLength;
+            } finally {
+                mapping.release();
+            }
+        }
+    }
+
+    /**
+     * Maps what the file holds now, up to the reservation: follows a file another
+     * process appended to ({@code lseek(SEEK_END)}, then {@code mmap(MAP_FIXED)}).
+     *
+     * @return the size now.
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException         when the size cannot be read or the new part cannot be mapped.
+     */
+    public long growToFileSize() throws MmapException {
+        synchronized (growLock) {
+            mapping.acquire("growToFileSize");
+            try {
+                long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+                long target = Math.min(fileSize, reserved);
+                if (target > size) {
+                    mapTo(target);
+                    size = target;
+                }
+                return size;
+            } finally {
+                mapping.release();
+            }
+        }
+    }
+
+    /**
+     * A direct buffer over bytes {@code offset .. offset+length} of the region, as
+     * {@link MappedRegion#view}: no system call, read-only when the region is, tracked on
+     * its own. Valid for the region's life, whatever it grows to.
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes; up to {@link Integer#MAX_VALUE}.
+     * @return the view; its index 0 is byte {@code offset} of the region.
+     * @throws IllegalArgumentException  when {@code length} is negative.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
+     * @throws IllegalStateException     when the region is closed.
+     */
+    public ByteBuffer view(long offset, int length) {
+        return Mapper.view(mapping, base, size, offset, length);
+    }
+
+    /**
+     * Writes the region's changed pages to the file and waits ({@code msync(MS_SYNC)}), as
+     * {@link java.nio.MappedByteBuffer#force()} does.
+     *
+     * @throws IllegalStateException when the region is closed.
+     * @throws MmapException         when {@code msync} fails.
+     */
+    public void force() throws MmapException {
+        force(0, size, SyncMode.SYNC);
+    }
+
+    /**
+     * Writes the changed pages of bytes {@code offset .. offset+length} to the file
+     * ({@code msync(2)}), rounded out to whole pages.
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @param mode   wait or only schedule, with or without {@code MS_INVALIDATE}.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
+     * @throws IllegalStateException     when the region is closed.
+     * @throws MmapException             when {@code msync} fails.
+     */
+    public void force(long offset, long length, SyncMode mode) throws MmapException {
+        RangeOps.sync(span(offset, length), mode);
+    }
+
+    /**
+     * Advises the kernel about bytes {@code offset .. offset+length} ({@code madvise(2)}).
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes.
+     * @param advice the advice; must be {@link Advice#isSupported() supported}.
+     * @throws UnsupportedOperationException when this platform lacks the advice.
+     * @throws IndexOutOfBoundsException     when the bytes are not all inside {@link #size()}.
+     * @throws IllegalStateException         when the region is closed.
+     * @throws MmapException                 when {@code madvise} fails.
+     */
+    public void advise(long offset, long length, Advice advice) throws MmapException {
+        RangeOps.advise(span(offset, length), advice);
+    }
+
+    /**
+     * Which pages of bytes {@code offset .. offset+length} are in memory ({@code mincore(2)}).
+     *
+     * @param offset  first byte, from the region's byte 0.
+     * @param length  bytes.
+     * @param perPage also record each page's answer.
+     * @return the residency; page 0 is the page holding byte {@code offset}.
+     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
+     * @throws IllegalStateException     when the region is closed.
+     * @throws MmapException             when {@code mincore} fails.
+     */
+    public Residency residency(long offset, long length, boolean perPage) throws MmapException {
+        return RangeOps.residency(span(offset, length), perPage);
+    }
+
+    /**
+     * Closes the region: waits for a grow in progress, covers the whole reservation
+     * (mapped part and residue) with quarantine memory, as {@link MappedRegion#close()}
+     * does, and closes the region's descriptor. Closing twice does nothing.
+     *
+     * @throws MmapException when the kernel refuses to replace the range.
+     */
+    @Override
+    public void close() throws MmapException {
+        try {
+            Mappings.close(mapping, this);
+        } finally {
+            mapping.closeResource();
+        }
+    }
+
+    /**
+     * What is mapped, its size and reservation, and whether it is open.
+     *
+     * @return e.g. {@code GrowableRegion[path=/data/log, size=1048576, reserved=8589934592, [READ, WRITE] SHARED, open]}.
+     */
+    @Override
+    public String toString() {
+        return "GrowableRegion[" + what + ", size=" + size + ", reserved=" + reserved + (isOpen() ? ", open]"
+                : ", closed]");
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    private Span span(long offset, long length) {
+        return Span.of(this, mapping, base, size, offset, length);
+    }
+
+    private static void checkOptions(MapOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!options.protection().contains(Protection.READ)) {
+            throw new IllegalArgumentException("GrowableRegion: the protection must include READ (it is "
+                    + options + ")");
+        }
+        Set<MapFlag> refused = EnumSet.noneOf(MapFlag.class);
+        refused.addAll(options.flags());
+        refused.removeAll(ALLOWED_FLAGS);
+        if (!refused.isEmpty()) {
+            throw new IllegalArgumentException("GrowableRegion: flags " + refused + " do not apply to a region "
+                    + "mapped piece by piece into a reservation; allowed: " + ALLOWED_FLAGS);
+        }
+        if (options.advice() != null) {
+            throw new IllegalArgumentException("GrowableRegion: advice at open is not applied to later parts; "
+                    + "call advise(offset, length, " + options.advice() + ") after a grow instead");
+        }
+    }
+
+    private static void checkSizes(long length, long reserve) {
+        if (reserve <= 0 || reserve > Long.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("GrowableRegion: reserve " + reserve + " must be positive (and "
+                    + "below 2^62)");
+        }
+        if (length < -1) {
+            throw new IllegalArgumentException("GrowableRegion: length " + length + " is negative");
+        }
+        if (length > reserve) {
+            throw new IllegalArgumentException("GrowableRegion: length " + length + " is more than the reserve "
+                    + reserve);
+        }
+    }
+
+    /** Reserves, maps the first part, registers; takes ownership of {@code source}. */
+    private static GrowableRegion map(FileSource source, long length, long reserve, MapOptions options,
+                                      boolean fileWritable) throws IOException {
+        Mapping mapping;
+        final String what = source.description() + ", " + options;
+        long reserved = Platform.alignUp(reserve);
+        try {
+            if (length < 0) {
+                length = source.size();
+                if (length > reserved) {
+                    throw new IllegalArgumentException("GrowableRegion: the file has " + length + " bytes, more "
+                            + "than the reserve " + reserve + " (" + what + ")");
+                }
+            } else if (length > source.size() && !options.isCreateOrGrow()) {
+                throw Errors.exception("ENXIO", "mmap", what, "the file has " + source.size() + " bytes, fewer "
+                        + "than the " + length + " asked for: map with MapOptions.createOrGrow(), or grow() after "
+                        + "opening with a shorter length");
+            }
+            Object description = new Object() { // built only for a message, and never holds the region
+                @Override
+                public String toString() {
+                    return "growable " + what + ", reserved=" + reserved;
+                }
+            };
+            mapping = Mapper.reserve(reserved, Codes.protection(options.protection()), description);
+            mapping.attach(source);
+        } catch (IOException | RuntimeException | Error e) {
+            source.close();
+            throw e;
+        }
+        GrowableRegion region;
+        try {
+            region = new GrowableRegion(mapping, reserved, source.fd(), fileWritable,
+                    Codes.protection(options.protection()), Codes.sharing(options.sharing(), false),
+                    Codes.flags(options.flags()), what);
+        } catch (RuntimeException | Error e) {
+            Mappings.discard(mapping); // closes the descriptor too
+            throw e;
+        }
+        // From here the region is tracked: a failure closes it like any other (the reservation is
+        // covered, then unmapped once unreachable).
+        try {
+            if (length > 0) {
+                region.grow(length);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                region.close();
+            } catch (MmapException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return region;
+    }
+
+    /** Makes the file at least {@code newLength} bytes long; never shortens it. Under growLock. */
+    private void extend(long newLength, boolean allocate) throws MmapException {
+        if (!fileWritable) {
+            long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+            if (fileSize >= newLength) {
+                return;
+            }
+            throw Errors.exception("EBADF", "ftruncate", what + ", size=" + newLength, "the region is read-only, "
+                    + "so its descriptor cannot extend the file (" + fileSize + " bytes): it can map what another "
+                    + "process appended (grow up to the file's size, or growToFileSize()); open it with WRITE to "
+                    + "extend the file");
+        }
+        // Another process may grow the same file at the same moment: between reading its size and
+        // extending it, a plain ftruncate could cut what the other one added (its views would then
+        // fault). flock(LOCK_EX) makes read-size-and-extend one step among growers.
+        long locked = FileSource.lockFile(fd, true);
+        if (locked < 0 && !unlockable(locked)) {
+            Errors.check(locked, "flock(LOCK_EX)", what);
+        }
+        try {
+            long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+            if (allocate) {
+                // From the region's end, not the file's: another process may have extended the file sparsely.
+                long from = size;
+                Errors.check(FileSource.allocate(fd, from, newLength - from),
+                        Platform.name().startsWith("linux") ? "fallocate" : "fcntl(F_PREALLOCATE)",
+                        what + ", bytes " + from + ".." + newLength);
+            } else if (fileSize < newLength) {
+                Errors.check(FileSource.truncate(fd, newLength), "ftruncate", what + ", size=" + newLength);
+            }
+        } finally {
+            if (locked >= 0) {
+                FileSource.lockFile(fd, false);
+            }
+        }
+    }
+
+    /** macOS shared memory objects refuse flock; their size can be set once only, so nothing races. */
+    private static boolean unlockable(long rc) {
+        String name = Errors.name((int) -rc);
+        return name.equals("ENOTSUP") || name.equals("EOPNOTSUPP");
+    }
+
+    /** Maps the pages up to {@code alignUp(newLength)} that are not mapped yet. Under growLock, acquired. */
+    private void mapTo(long newLength) throws MmapException {
+        long to = Platform.alignUp(newLength);
+        if (to <= mapped) {
+            return;
+        }
+        long rc = Mappings.mapInto(mapping, this, mapped, to - mapped, prot, sharing, flags, fd, mapped);
+        if (rc < 0) {
+            Errors.check(rc, "mmap(MAP_FIXED)", what + ", bytes " + mapped + ".." + to + " into the reservation at 0x"
+                    + Long.toHexString(base));
+        }
+        mapped = to;
+    }
+}
