@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Errors;
+import io.github.mmap4j.internal.FileCalls;
 import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Mapper;
 import io.github.mmap4j.internal.Mapping;
@@ -193,7 +194,7 @@ public final class GrowableRegion implements AutoCloseable {
      */
     public static boolean canAllocate() {
         Platform.ensureLoaded();
-        return FileSource.canAllocate();
+        return FileCalls.canAllocate();
     }
 
     /**
@@ -277,7 +278,7 @@ public final class GrowableRegion implements AutoCloseable {
                     + " bytes (" + what + "); open the region with a larger reserve (address space only: it "
                     + "costs no memory)");
         }
-        if (allocate && !FileSource.canAllocate()) {
+        if (allocate && !FileCalls.canAllocate()) {
             throw new UnsupportedOperationException("grow: " + Platform.name() + " cannot allocate a file's blocks "
                     + "ahead (no fallocate or F_PREALLOCATE); see GrowableRegion.canAllocate(), grow without it");
         }
@@ -309,7 +310,7 @@ public final class GrowableRegion implements AutoCloseable {
         synchronized (growLock) {
             mapping.acquire("growToFileSize");
             try {
-                long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+                long fileSize = Errors.check(FileCalls.sizeOf(fd), "lseek", what);
                 long target = Math.min(fileSize, reserved);
                 if (target > size) {
                     mapTo(target);
@@ -519,7 +520,7 @@ public final class GrowableRegion implements AutoCloseable {
     /** Makes the file at least {@code newLength} bytes long; never shortens it. Under growLock. */
     private void extend(long newLength, boolean allocate) throws MmapException {
         if (!fileWritable) {
-            long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+            long fileSize = Errors.check(FileCalls.sizeOf(fd), "lseek", what);
             if (fileSize >= newLength) {
                 return;
             }
@@ -531,24 +532,24 @@ public final class GrowableRegion implements AutoCloseable {
         // Another process may grow the same file at the same moment: between reading its size and
         // extending it, a plain ftruncate could cut what the other one added (its views would then
         // fault). flock(LOCK_EX) makes read-size-and-extend one step among growers.
-        long locked = FileSource.lockFile(fd, true);
+        long locked = FileCalls.lockFile(fd, true);
         if (locked < 0 && !unlockable(locked)) {
             Errors.check(locked, "flock(LOCK_EX)", what);
         }
         try {
-            long fileSize = Errors.check(FileSource.sizeOf(fd), "lseek", what);
+            long fileSize = Errors.check(FileCalls.sizeOf(fd), "lseek", what);
             if (allocate) {
                 // From the region's end, not the file's: another process may have extended the file sparsely.
                 long from = size;
-                Errors.check(FileSource.allocate(fd, from, newLength - from),
+                Errors.check(FileCalls.allocate(fd, from, newLength - from),
                         Platform.name().startsWith("linux") ? "fallocate" : "fcntl(F_PREALLOCATE)",
                         what + ", bytes " + from + ".." + newLength);
             } else if (fileSize < newLength) {
-                Errors.check(FileSource.truncate(fd, newLength), "ftruncate", what + ", size=" + newLength);
+                Errors.check(FileCalls.truncate(fd, newLength), "ftruncate", what + ", size=" + newLength);
             }
         } finally {
             if (locked >= 0) {
-                FileSource.lockFile(fd, false);
+                FileCalls.lockFile(fd, false);
             }
         }
     }

@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Errors;
+import io.github.mmap4j.internal.FileCalls;
 import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Native;
 import io.github.mmap4j.internal.Platform;
@@ -47,7 +48,7 @@ public final class PageCache {
 
     /** Whether the kernel answers cachestat: probed once, after the library is loaded. */
     private static final class Probe {
-        static volatile boolean cachestat = FileSource.hasCachestat();
+        static volatile boolean cachestat = FileCalls.hasCachestat();
     }
 
     /**
@@ -169,7 +170,7 @@ public final class PageCache {
         if (useCachestat) {
             long[] counts = new long[Native.CS_COUNT];
             // Length 0 means "to the end of the file" to cachestat: an empty range is not asked.
-            long rc = bytes == 0 ? 0 : source.cachestat(start, bytes, counts);
+            long rc = bytes == 0 ? 0 : FileCalls.cachestat(source, start, bytes, counts);
             if (rc >= 0) {
                 return new PageCacheStats(start, bytes, pages, counts[Native.CS_CACHED], counts[Native.CS_DIRTY],
                         counts[Native.CS_WRITEBACK], counts[Native.CS_EVICTED], counts[Native.CS_RECENTLY_EVICTED],
@@ -183,7 +184,7 @@ public final class PageCache {
                 throw Errors.exception((int) -rc, "cachestat", what(source, offset, length));
             }
         }
-        long cached = bytes == 0 ? 0 : source.residentPages(start, bytes);
+        long cached = bytes == 0 ? 0 : FileCalls.residentPages(source, start, bytes);
         if (cached < 0) {
             throw Errors.exception((int) -cached, "mmap+mincore",
                     what(source, offset, length) + ", PROT_READ, MAP_SHARED");
@@ -218,7 +219,7 @@ public final class PageCache {
         if (Platform.hasFadvise()) {
             // FileSource, not FileChannel.open: a FIFO put in place of the file must not block the open.
             try (FileSource source = FileSource.open(path, false, false, 0, -1)) {
-                source.dropFromCache();
+                FileCalls.dropFromCache(source);
             }
             return;
         }

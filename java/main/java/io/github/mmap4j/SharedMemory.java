@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Errors;
+import io.github.mmap4j.internal.FileCalls;
 import io.github.mmap4j.internal.FileSource;
 import io.github.mmap4j.internal.Mapper;
 import io.github.mmap4j.internal.Platform;
@@ -86,14 +87,14 @@ public final class SharedMemory {
         } catch (MmapException e) {
             // Past shm_open the name is ours: a failed ftruncate must not leave it behind.
             if (!"shm_open".equals(e.call())) {
-                FileSource.unlinkShared(cName);
+                FileCalls.unlinkShared(cName);
             }
             throw e;
         }
         try {
             return Maps.buffer(source, 0, length, options);
         } catch (IOException | RuntimeException e) {
-            FileSource.unlinkShared(cName);
+            FileCalls.unlinkShared(cName);
             throw e;
         } finally {
             source.close();
@@ -158,7 +159,7 @@ public final class SharedMemory {
      */
     public static void unlink(String name) throws MmapException {
         byte[] cName = checkName("unlink", name);
-        Errors.check(FileSource.unlinkShared(cName), "shm_unlink", "name=" + name);
+        Errors.check(FileCalls.unlinkShared(cName), "shm_unlink", "name=" + name);
     }
 
     /**
@@ -171,7 +172,7 @@ public final class SharedMemory {
      */
     public static boolean exists(String name) throws MmapException {
         byte[] cName = checkName("exists", name);
-        long result = FileSource.probeShared(cName);
+        long result = FileCalls.probeShared(cName);
         if (result >= 0) {
             return true;
         }
