@@ -74,13 +74,11 @@ import java.util.Set;
  * protection set before), huge pages, {@code MAP_32BIT}, and advice at open
  * (use {@link #advise} after a grow). All methods are thread-safe.
  */
-public final class GrowableRegion implements AutoCloseable {
+public final class GrowableRegion extends Region {
 
     private static final Set<MapFlag> ALLOWED_FLAGS = EnumSet.of(MapFlag.NORESERVE, MapFlag.POPULATE,
             MapFlag.LOCKED, MapFlag.NOCACHE);
 
-    private final Mapping mapping;
-    private final long base;
     private final long reserved;
     private final int fd;
     private final boolean fileWritable;
@@ -97,8 +95,7 @@ public final class GrowableRegion implements AutoCloseable {
 
     private GrowableRegion(Mapping mapping, long reserved, int fd, boolean fileWritable, int prot, int sharing,
                            int flags, String what) {
-        this.mapping = mapping;
-        this.base = mapping.address();
+        super(mapping, mapping.address());
         this.reserved = reserved;
         this.fd = fd;
         this.fileWritable = fileWritable;
@@ -106,7 +103,6 @@ public final class GrowableRegion implements AutoCloseable {
         this.sharing = sharing;
         this.flags = flags;
         this.what = what;
-        Mappings.track(mapping, this);
     }
 
     /**
@@ -202,6 +198,7 @@ public final class GrowableRegion implements AutoCloseable {
      *
      * @return bytes; only ever grows.
      */
+    @Override
     public long size() {
         return size;
     }
@@ -215,23 +212,7 @@ public final class GrowableRegion implements AutoCloseable {
         return reserved;
     }
 
-    /**
-     * The address of the region's byte 0, for other native code; it never changes while open.
-     *
-     * @return the address.
-     */
-    public long address() {
-        return base;
-    }
 
-    /**
-     * Whether the region is still open.
-     *
-     * @return {@code false} once {@link #close()} began.
-     */
-    public boolean isOpen() {
-        return !mapping.isClosed();
-    }
 
     /**
      * Grows the region to at least {@code newLength} bytes without allocating blocks:
@@ -323,77 +304,10 @@ public final class GrowableRegion implements AutoCloseable {
         }
     }
 
-    /**
-     * A direct buffer over bytes {@code offset .. offset+length} of the region, as
-     * {@link MappedRegion#view}: no system call, read-only when the region is, tracked on
-     * its own. Valid for the region's life, whatever it grows to.
-     *
-     * @param offset first byte, from the region's byte 0.
-     * @param length bytes; up to {@link Integer#MAX_VALUE}.
-     * @return the view; its index 0 is byte {@code offset} of the region.
-     * @throws IllegalArgumentException  when {@code length} is negative.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
-     * @throws IllegalStateException     when the region is closed.
-     */
-    public ByteBuffer view(long offset, int length) {
-        return Mapper.view(mapping, base, size, offset, length);
-    }
 
-    /**
-     * Writes the region's changed pages to the file and waits ({@code msync(MS_SYNC)}), as
-     * {@link java.nio.MappedByteBuffer#force()} does.
-     *
-     * @throws IllegalStateException when the region is closed.
-     * @throws MmapException         when {@code msync} fails.
-     */
-    public void force() throws MmapException {
-        force(0, size, SyncMode.SYNC);
-    }
 
-    /**
-     * Writes the changed pages of bytes {@code offset .. offset+length} to the file
-     * ({@code msync(2)}), rounded out to whole pages.
-     *
-     * @param offset first byte, from the region's byte 0.
-     * @param length bytes.
-     * @param mode   wait or only schedule, with or without {@code MS_INVALIDATE}.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
-     * @throws IllegalStateException     when the region is closed.
-     * @throws MmapException             when {@code msync} fails.
-     */
-    public void force(long offset, long length, SyncMode mode) throws MmapException {
-        RangeOps.sync(span(offset, length), mode);
-    }
 
-    /**
-     * Advises the kernel about bytes {@code offset .. offset+length} ({@code madvise(2)}).
-     *
-     * @param offset first byte, from the region's byte 0.
-     * @param length bytes.
-     * @param advice the advice; must be {@link Advice#isSupported() supported}.
-     * @throws UnsupportedOperationException when this platform lacks the advice.
-     * @throws IndexOutOfBoundsException     when the bytes are not all inside {@link #size()}.
-     * @throws IllegalStateException         when the region is closed.
-     * @throws MmapException                 when {@code madvise} fails.
-     */
-    public void advise(long offset, long length, Advice advice) throws MmapException {
-        RangeOps.advise(span(offset, length), advice);
-    }
 
-    /**
-     * Which pages of bytes {@code offset .. offset+length} are in memory ({@code mincore(2)}).
-     *
-     * @param offset  first byte, from the region's byte 0.
-     * @param length  bytes.
-     * @param perPage also record each page's answer.
-     * @return the residency; page 0 is the page holding byte {@code offset}.
-     * @throws IndexOutOfBoundsException when the bytes are not all inside {@link #size()}.
-     * @throws IllegalStateException     when the region is closed.
-     * @throws MmapException             when {@code mincore} fails.
-     */
-    public Residency residency(long offset, long length, boolean perPage) throws MmapException {
-        return RangeOps.residency(span(offset, length), perPage);
-    }
 
     /**
      * Closes the region: waits for a grow in progress, covers the whole reservation
@@ -424,9 +338,6 @@ public final class GrowableRegion implements AutoCloseable {
 
     // ---------------------------------------------------------------- internals
 
-    private Span span(long offset, long length) {
-        return Span.of(this, mapping, base, size, offset, length);
-    }
 
     private static void checkOptions(MapOptions options) {
         Objects.requireNonNull(options, "options");
