@@ -207,25 +207,17 @@ public final class FileSource implements Closeable {
             if (!channel.isOpen()) {
                 throw new AsynchronousCloseException(); // closed by another thread since the check above
             }
+            if (channel.getClass().getName().equals("sun.nio.ch.FileChannelImpl")) {
+                // The JDK's channel over a closed descriptor: on JDK 8, RandomAccessFile.getChannel()
+                // after close() makes one, open itself but with the file's descriptor gone.
+                throw new ClosedChannelException();
+            }
             throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
         String what = "channel fd=" + fd;
         checkType(fd, "mmap", what, false);
         return new FileSource(fd, channel.size(), false, what, channel);
-    }
-
-    /**
-     * Borrows the descriptor of a {@link RandomAccessFile}.
-     *
-     * @param file an open file.
-     * @return the source; its {@link #close()} leaves the file open.
-     * @throws IOException when the file is closed.
-     * @throws MmapException when it is not a regular file or block device.
-     */
-    public static FileSource of(RandomAccessFile file) throws IOException {
-        Objects.requireNonNull(file, "file");
-        return of(file.getFD(), "RandomAccessFile");
     }
 
     /**
