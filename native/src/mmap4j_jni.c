@@ -113,15 +113,14 @@ static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
     return mm4j_file_size(fd);
 }
 
-static jlong mm_fileEnd(JNIEnv *env, jclass cls, jint fd) {
+/* Type and size from one fstat: the size shifted left by 3 over the 3-bit type code. */
+static jlong mm_fileStat(JNIEnv *env, jclass cls, jint fd) {
     (void) env; (void) cls;
-    return mm4j_file_end(fd);
-}
-
-static jlong mm_fileType(JNIEnv *env, jclass cls, jint fd) {
-    (void) env; (void) cls;
-    int64_t bits = mm4j_file_type(fd);
-    return bits < 0 ? bits : mm4j_file_type_code(bits);
+    int64_t size = 0;
+    int64_t bits = mm4j_file_type(fd, &size);
+    if (bits < 0) return bits;
+    if (size < 0 || size > (INT64_MAX >> 3)) return -EOVERFLOW;
+    return (jlong) ((size << 3) | mm4j_file_type_code(bits));
 }
 
 static jlong mm_clearNonblocking(JNIEnv *env, jclass cls, jint fd) {
@@ -365,8 +364,7 @@ static const JNINativeMethod method_table[] = {
     {"open", "([BII)J", (void *) mm_open},
     {"close", "(I)J", (void *) mm_close},
     {"fileSize", "(I)J", (void *) mm_fileSize},
-    {"fileEnd", "(I)J", (void *) mm_fileEnd},
-    {"fileType", "(I)J", (void *) mm_fileType},
+    {"fileStat", "(I)J", (void *) mm_fileStat},
     {"clearNonblocking", "(I)J", (void *) mm_clearNonblocking},
     {"datasync", "(I)J", (void *) mm_datasync},
     {"truncate", "(IJ)J", (void *) mm_truncate},

@@ -64,16 +64,6 @@ int64_t mm4j_file_size(int fd) {
 #endif
 }
 
-int64_t mm4j_file_end(int fd) {
-#ifdef __APPLE__
-    return mm4j_file_size(fd);
-#else
-    off_t end = lseek(fd, 0, SEEK_END);
-    RETURN_ERRNO_IF(end < 0);
-    return (int64_t) end;
-#endif
-}
-
 #if defined(__linux__)
 /* The raw fstat system call, not glibc's fstat: zig 0.11 links a private fstat
  * with its own errno into libraries for glibc < 2.33 (our floor is 2.17), which
@@ -91,13 +81,23 @@ _Static_assert(sizeof(struct stat) == 128, "asm-generic kernel struct stat is 12
 #endif
 #endif
 
-int64_t mm4j_file_type(int fd) {
+int64_t mm4j_file_type(int fd, int64_t *size) {
     struct stat st;
 #if defined(__linux__)
     RETURN_ERRNO_IF(syscall(SYS_fstat, fd, &st) != 0);
 #else
     RETURN_ERRNO_IF(fstat(fd, &st) != 0);
 #endif
+    if (size != NULL) {
+        if (S_ISBLK(st.st_mode)) {
+            /* A block device's st_size is 0: its size is where lseek(SEEK_END) lands. */
+            int64_t end = mm4j_file_size(fd);
+            if (end < 0) return end;
+            *size = end;
+        } else {
+            *size = (int64_t) st.st_size;
+        }
+    }
     return (int64_t) (st.st_mode & S_IFMT);
 }
 

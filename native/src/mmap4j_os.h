@@ -22,15 +22,14 @@ int64_t mm4j_close(int fd);
  * on Linux (zig 0.11 links a private fstat for glibc < 2.33 targets). macOS
  * uses fstat: it cannot lseek a shared memory object. */
 int64_t mm4j_file_size(int fd);
-/* The size of a descriptor whose position nobody uses (one mmap4j opened only to query
- * it): a single lseek(SEEK_END), the position left there; fstat on macOS, as above. */
-int64_t mm4j_file_end(int fd);
 /* ftruncate(2) to size; callers only ever grow. */
 int64_t mm4j_truncate(int fd, int64_t size);
 /* The file type bits (st_mode & S_IFMT, platform values) of an open descriptor:
  * mmap4j opens without blocking, then refuses what it cannot map (FIFOs,
- * sockets, character devices, directories) before anything else touches it. */
-int64_t mm4j_file_type(int fd);
+ * sockets, character devices, directories) before anything else touches it.
+ * With size non-NULL, the same fstat also gives the size (a block device's
+ * through lseek, since its st_size is 0): one system call per map, not two. */
+int64_t mm4j_file_type(int fd, int64_t *size);
 /* Clears O_NONBLOCK (fcntl F_GETFL/F_SETFL) when set; a no-op otherwise. */
 int64_t mm4j_clear_nonblock(int fd);
 /* fdatasync(2) on Linux (what FileChannel.force(false) does); fsync elsewhere. */

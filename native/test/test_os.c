@@ -107,7 +107,7 @@ static void test_isatty(void) {
 }
 
 static int type_of(int64_t fd) {
-    int64_t bits = mm4j_file_type((int) fd);
+    int64_t bits = mm4j_file_type((int) fd, NULL);
     return bits < 0 ? (int) bits : mm4j_file_type_code(bits);
 }
 
@@ -115,6 +115,8 @@ static void test_file_types_without_blocking(void) {
     char path[512];
     int fd = make_file("typed", 10, path);
     CHECK(type_of(fd) == CODE(TYPE_REGULAR));
+    int64_t size = -1;
+    CHECK(mm4j_file_type(fd, &size) == S_IFREG && size == 10); /* the size from the same fstat */
     mm4j_close(fd);
     int flags = CODE(OPEN_NONBLOCK) | CODE(OPEN_NOCTTY);
     /* A FIFO with no writer: a plain open(O_RDONLY) would wait forever. */
@@ -141,7 +143,7 @@ static void test_file_types_without_blocking(void) {
     close(pair[0]);
     close(pair[1]);
     /* errno comes back through the raw system call too. */
-    CHECK(mm4j_file_type(987654) == -EBADF);
+    CHECK(mm4j_file_type(987654, NULL) == -EBADF);
     CHECK(mm4j_clear_nonblock(987654) == -EBADF);
     CHECK(mm4j_file_type_code(0) == CODE(TYPE_UNKNOWN));
 }
@@ -313,7 +315,7 @@ static int written_file(const char *name, int64_t pages, int64_t page) {
         if (write(fd, block, (size_t) page) != page) { perror("write"); exit(2); }
     }
     free(block);
-    CHECK(mm4j_file_end(fd) == pages * page);
+    CHECK(mm4j_file_size(fd) == pages * page);
     return fd;
 }
 

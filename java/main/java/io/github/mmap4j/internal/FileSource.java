@@ -52,11 +52,12 @@ public final class FileSource implements Closeable {
     private final int fd;
     private final long size;
     private final boolean owned;
-    private final String description;
+    /** What the file is, for messages: a String, or a {@link Borrowed} that builds one when asked. */
+    private final Object description;
     /** The caller's {@code FileChannel} or {@code FileDescriptor} ({@code null} when mmap4j opened the file). */
     private final Object borrowed;
 
-    private FileSource(int fd, long size, boolean owned, String description, Object borrowed) {
+    private FileSource(int fd, long size, boolean owned, Object description, Object borrowed) {
         this.fd = fd;
         this.size = size;
         this.owned = owned;
@@ -100,8 +101,7 @@ public final class FileSource implements Closeable {
         String what = "path=" + path;
         int fd = openPath(path, Native.OPEN_READ_ONLY, 0, what + ", read-only");
         try {
-            checkType(fd, "open", what, false);
-            return new FileSource(fd, Errors.check(Native.fileEnd(fd), "lseek", what), true, what, null);
+            return new FileSource(fd, mappableSize(fd, "open", what, false), true, what, null);
         } catch (MmapException | RuntimeException e) {
             Native.close(fd);
             throw e;
@@ -158,9 +158,8 @@ public final class FileSource implements Closeable {
     private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo)
             throws MmapException {
         try {
-            checkType(fd, call, what, sharedMemory);
+            long size = mappableSize(fd, call, what, sharedMemory);
             Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
-            long size = Errors.check(Native.fileSize(fd), "lseek", what);
             if (growTo > size) {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
                 size = growTo;
@@ -173,17 +172,39 @@ public final class FileSource implements Closeable {
     }
 
     /**
-     * Refuses a descriptor whose file cannot be mapped: anything but a regular
-     * file or a block device, or for a shared memory name, anything but a shared
-     * memory object (a regular file in Linux's {@code /dev/shm}; macOS reports
-     * none of the type bits for them).
+     * The size of a descriptor's file, from the same {@code fstat} that refuses a file that
+     * cannot be mapped: anything but a regular file or a block device, or for a shared memory
+     * name, anything but a shared memory object (a regular file in Linux's {@code /dev/shm};
+     * macOS reports none of the type bits for them).
      */
-    private static void checkType(int fd, String call, String what, boolean sharedMemory) throws MmapException {
-        int type = (int) Errors.check(Native.fileType(fd), "fstat", what);
+    private static long mappableSize(int fd, String call, Object what, boolean sharedMemory)
+            throws MmapException {
+        long stat = Native.fileStat(fd);
+        if (stat < 0) {
+            Errors.check(stat, "fstat", what.toString());
+        }
+        int type = (int) (stat & 7);
         boolean mappable = sharedMemory ? type == Native.TYPE_REGULAR || type == Native.TYPE_UNKNOWN
                 : type == Native.TYPE_REGULAR || type == Native.TYPE_BLOCK_DEVICE;
         if (!mappable) {
-            throw Errors.notMappable(call, type, what);
+            throw Errors.notMappable(call, type, what.toString());
+        }
+        return stat >>> 3;
+    }
+
+    /** A borrowed descriptor's description, built only when a message needs it. */
+    private static final class Borrowed {
+        private final String kind;
+        private final int fd;
+
+        Borrowed(String kind, int fd) {
+            this.kind = kind;
+            this.fd = fd;
+        }
+
+        @Override
+        public String toString() {
+            return kind + " fd=" + fd;
         }
     }
 
@@ -215,9 +236,9 @@ public final class FileSource implements Closeable {
             throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
-        String what = "channel fd=" + fd;
-        checkType(fd, "mmap", what, false);
-        return new FileSource(fd, channel.size(), false, what, channel);
+        // No message text is built unless a message needs it: this runs on every map of a channel.
+        Borrowed what = new Borrowed("channel", fd);
+        return new FileSource(fd, mappableSize(fd, "mmap", what, false), false, what, channel);
     }
 
     /**
@@ -239,9 +260,8 @@ public final class FileSource implements Closeable {
         if (fd < 0) {
             throw new ClosedChannelException();
         }
-        String what = kind + " fd=" + fd;
-        checkType(fd, "mmap", what, false);
-        return new FileSource(fd, Errors.check(Native.fileSize(fd), "lseek", what), false, what, descriptor);
+        Borrowed what = new Borrowed(kind, fd);
+        return new FileSource(fd, mappableSize(fd, "mmap", what, false), false, what, descriptor);
     }
 
     /**
@@ -262,7 +282,7 @@ public final class FileSource implements Closeable {
                 throw new AsynchronousCloseException();
             }
         } else if (borrowed != null && Native.descriptor(borrowed) != fd) {
-            throw new IOException("mmap4j: " + description + " was closed by another thread while it was being "
+            throw new IOException("mmap4j: " + description() + " was closed by another thread while it was being "
                     + "mapped, and its number may already name another file; nothing was mapped");
         }
     }
@@ -291,6 +311,16 @@ public final class FileSource implements Closeable {
      * @return e.g. {@code path=/data/x}.
      */
     public String description() {
+        return description.toString();
+    }
+
+    /**
+     * What the file is, as an object whose {@code toString()} is {@link #description()}: for a
+     * mapping's message text, kept without keeping this source.
+     *
+     * @return a String, or an object that builds one when asked.
+     */
+    public Object describer() {
         return description;
     }
 

@@ -97,7 +97,7 @@ public final class Native {
     /** {@code O_NOCTTY}: a terminal opened by path never becomes the controlling one. */
     public static final int OPEN_NOCTTY = 16;
 
-    // File types (st_mode & S_IFMT), as fileType returns them.
+    // File types (st_mode & S_IFMT), as fileStat returns them in its low 3 bits.
     /** No type bits: macOS reports its shared memory objects so. */
     public static final int TYPE_UNKNOWN = 0;
     public static final int TYPE_REGULAR = 1;
@@ -164,8 +164,11 @@ public final class Native {
     /** {@code close(2)}. */
     static native long close(int fd);
 
-    /** The type of an open descriptor ({@code fstat}): a {@code TYPE_*} code, or {@code -errno}. */
-    static native long fileType(int fd);
+    /**
+     * Type and size of an open descriptor from one {@code fstat} (a block device's size by
+     * {@code lseek}): {@code size << 3 | TYPE_*} code, or {@code -errno}.
+     */
+    static native long fileStat(int fd);
 
     /** Clears {@code O_NONBLOCK} on a descriptor ({@code fcntl}). */
     static native long clearNonblocking(int fd);
@@ -175,12 +178,6 @@ public final class Native {
 
     /** File size through {@code lseek(SEEK_END)}. */
     static native long fileSize(int fd);
-
-    /**
-     * File size by one {@code lseek(SEEK_END)}, leaving the position at the end: for a
-     * descriptor nobody reads (fstat on macOS).
-     */
-    static native long fileEnd(int fd);
 
     /** {@code ftruncate(2)}. */
     static native long truncate(int fd, long size);
