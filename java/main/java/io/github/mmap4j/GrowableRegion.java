@@ -396,7 +396,7 @@ public final class GrowableRegion extends Region {
                     return "growable " + what + ", reserved=" + reserved;
                 }
             };
-            mapping = Mapper.reserve(reserved, Codes.protection(options.protection()), description);
+            mapping = Mapper.reserve(reserved, options.protectionBits(), description);
             mapping.attach(source);
         } catch (IOException | RuntimeException | Error e) {
             source.close();
@@ -405,8 +405,8 @@ public final class GrowableRegion extends Region {
         GrowableRegion region;
         try {
             region = new GrowableRegion(mapping, reserved, source.fd(), fileWritable,
-                    Codes.protection(options.protection()), Codes.sharing(options.sharing(), false),
-                    Codes.flags(options.flags()), what);
+                    options.protectionBits(), Codes.sharing(options.sharing(), false),
+                    options.flagBits(), what);
         } catch (RuntimeException | Error e) {
             Mappings.discard(mapping); // closes the descriptor too
             throw e;

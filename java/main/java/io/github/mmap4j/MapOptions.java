@@ -30,6 +30,15 @@ public final class MapOptions {
     private final Advice advice;
     private final boolean createOrGrow;
     private final int permissions;
+    /** {@code protection} as {@code PROT_*} bits, worked out once: options are made once and mapped often. */
+    private final int protectionBits;
+
+    private static final MapOptions READ_ONLY = new MapOptions(EnumSet.of(Protection.READ), Sharing.SHARED,
+            EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+    private static final MapOptions READ_WRITE = new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE),
+            Sharing.SHARED, EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+    private static final MapOptions PRIVATE = new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE),
+            Sharing.PRIVATE, EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
 
     private MapOptions(Set<Protection> protection, Sharing sharing, Set<MapFlag> flags, Advice advice,
                        boolean createOrGrow, int permissions) {
@@ -39,6 +48,7 @@ public final class MapOptions {
         this.advice = advice;
         this.createOrGrow = createOrGrow;
         this.permissions = permissions;
+        this.protectionBits = Codes.protection(protection);
     }
 
     /**
@@ -51,14 +61,11 @@ public final class MapOptions {
         Objects.requireNonNull(mode, "mode");
         switch (mode) {
             case READ_ONLY:
-                return new MapOptions(EnumSet.of(Protection.READ), Sharing.SHARED, EnumSet.noneOf(MapFlag.class),
-                        null, false, DEFAULT_PERMISSIONS);
+                return READ_ONLY;
             case READ_WRITE:
-                return new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE), Sharing.SHARED,
-                        EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+                return READ_WRITE;
             default:
-                return new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE), Sharing.PRIVATE,
-                        EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+                return PRIVATE;
         }
     }
 
@@ -174,6 +181,20 @@ public final class MapOptions {
      */
     Set<MapFlag> flags() {
         return Collections.unmodifiableSet(flags);
+    }
+
+    /** The protection as {@code Native.PROT_*} bits. */
+    int protectionBits() {
+        return protectionBits;
+    }
+
+    /**
+     * The flags as {@code 1 << Native.FLAG_*} bits.
+     *
+     * @throws UnsupportedOperationException when the platform lacks one of them.
+     */
+    int flagBits() {
+        return flags.isEmpty() ? 0 : Codes.flags(flags);
     }
 
     /**

@@ -94,14 +94,16 @@ final class Maps {
     }
 
     static Mapping mapping(FileSource source, long offset, long length, MapOptions options) throws IOException {
-        int prot = Codes.protection(options.protection());
-        int flags = Codes.flags(options.flags());
+        int prot = options.protectionBits();
+        int flags = options.flagBits();
         int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        final String from = source == null ? "anonymous" : source.description();
-        Object description = new Object() { // built only for a message: the map/close path stays cheap
+        // Built only for a message: the map/close path stays cheap, and the mapping keeps what names
+        // the file, not the source (this object lives as long as the mapping).
+        final Object file = source == null ? "anonymous" : source.describer();
+        Object description = new Object() {
             @Override
             public String toString() {
-                return from + ", offset=" + offset + ", length=" + length + ", " + options;
+                return file + ", offset=" + offset + ", length=" + length + ", " + options;
             }
         };
         Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -34,6 +34,9 @@ public final class Mapping {
 
     private static final int CLOSED = 1 << 30;
     private static final int IN_FLIGHT = CLOSED - 1;
+    /** {@link #state} in place: no AtomicInteger per mapping (each one is copied by every collection it lives through). */
+    private static final AtomicIntegerFieldUpdater<Mapping> STATE =
+            AtomicIntegerFieldUpdater.newUpdater(Mapping.class, "state");
 
     private final long address;
     private final long length;
@@ -43,15 +46,22 @@ public final class Mapping {
     private final Object description;
     private final Throwable origin;
     /** Bit 30: closed; bits 0-29: operations running now. */
-    private final AtomicInteger state = new AtomicInteger();
+    private volatile int state;
     /** A growable region's reservation ({@link Mapper#reserve}): the only kind {@code Mappings.mapInto} fills. */
     private volatile boolean reservation;
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
     private volatile boolean handedOut;
-    /** Buffers handed out, for limit(0) on close; weak so they can become unreachable. */
-    private final List<WeakReference<ByteBuffer>> views = new ArrayList<>(1);
-    /** Live entries in {@link #views} at the last purge. Guarded by this. */
+    /** The first buffer handed out, for limit(0) on close; weak so it can become unreachable. Guarded by this. */
+    private WeakReference<ByteBuffer> firstView;
+    /** Buffers handed out after the first (a region's views), made on the second. Guarded by this. */
+    private List<WeakReference<ByteBuffer>> moreViews;
+    /** Live entries in {@link #moreViews} at the last purge. Guarded by this. */
     private int viewsLive;
+    /**
+     * The watch on the first object tracked (the buffer, or the region), kept reachable by this
+     * mapping, which the table keeps reachable until reclaim: most mappings need no other. Guarded by this.
+     */
+    private Object firstTracker;
     /** Slot in the native SIGSEGV forwarder's table while registered, else -1; written under Guard's lock. */
     private volatile int guardSlot = -1;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
@@ -157,7 +167,7 @@ public final class Mapping {
      * @return {@code true} after {@link #close()} began.
      */
     public boolean isClosed() {
-        return (state.get() & CLOSED) != 0;
+        return (state & CLOSED) != 0;
     }
 
     /**
@@ -168,14 +178,14 @@ public final class Mapping {
      */
     public void acquire(String call) {
         for (;;) {
-            int s = state.get();
+            int s = state;
             if ((s & CLOSED) != 0) {
                 throw closedError(call);
             }
             if ((s & IN_FLIGHT) == IN_FLIGHT) {
                 throw new IllegalStateException("mmap4j: too many concurrent operations on one mapping");
             }
-            if (state.compareAndSet(s, s + 1)) {
+            if (STATE.compareAndSet(this, s, s + 1)) {
                 return;
             }
         }
@@ -183,7 +193,7 @@ public final class Mapping {
 
     /** Marks an operation begun by {@link #acquire} as finished. */
     public void release() {
-        state.decrementAndGet();
+        STATE.decrementAndGet(this);
     }
 
     /**
@@ -205,16 +215,16 @@ public final class Mapping {
      */
     boolean markClosed() {
         for (;;) {
-            int s = state.get();
+            int s = state;
             if ((s & CLOSED) != 0) {
                 return false;
             }
-            if (state.compareAndSet(s, s | CLOSED)) {
+            if (STATE.compareAndSet(this, s, s | CLOSED)) {
                 break;
             }
         }
         // Wait for operations that began before the close: they are short system calls.
-        for (int spins = 0; (state.get() & IN_FLIGHT) != 0; spins++) {
+        for (int spins = 0; (state & IN_FLIGHT) != 0; spins++) {
             if (spins < 100) {
                 Thread.yield();
             } else {
@@ -226,14 +236,22 @@ public final class Mapping {
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
-        for (WeakReference<ByteBuffer> ref : views) {
-            ByteBuffer view = ref.get();
-            if (view != null) {
-                view.limit(0);
+        limit(firstView);
+        firstView = null;
+        if (moreViews != null) {
+            for (WeakReference<ByteBuffer> ref : moreViews) {
+                limit(ref);
             }
+            moreViews = null;
+            viewsLive = 0;
         }
-        views.clear();
-        viewsLive = 0;
+    }
+
+    private static void limit(WeakReference<ByteBuffer> ref) {
+        ByteBuffer view = ref == null ? null : ref.get();
+        if (view != null) {
+            view.limit(0);
+        }
     }
 
     /**
@@ -248,15 +266,22 @@ public final class Mapping {
             view.limit(0);
             return;
         }
-        if (views.size() >= 2 * viewsLive + 8) {
-            for (Iterator<WeakReference<ByteBuffer>> it = views.iterator(); it.hasNext();) {
+        if (firstView == null) {
+            firstView = new WeakReference<>(view);
+            return;
+        }
+        if (moreViews == null) {
+            moreViews = new ArrayList<>(4);
+        }
+        if (moreViews.size() >= 2 * viewsLive + 8) {
+            for (Iterator<WeakReference<ByteBuffer>> it = moreViews.iterator(); it.hasNext();) {
                 if (it.next().get() == null) {
                     it.remove();
                 }
             }
-            viewsLive = views.size();
+            viewsLive = moreViews.size();
         }
-        views.add(new WeakReference<>(view));
+        moreViews.add(new WeakReference<>(view));
     }
 
     /**
@@ -298,8 +323,34 @@ public final class Mapping {
         }
     }
 
-    synchronized void track() {
+    /**
+     * Counts one more tracked object.
+     *
+     * @param tracker its watch.
+     * @return {@code true} when this mapping keeps the watch reachable (the first one); otherwise the
+     *         caller must.
+     */
+    synchronized boolean track(Object tracker) {
         trackers++;
+        if (firstTracker == null) {
+            firstTracker = tracker;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Forgets the watch kept by {@link #track}.
+     *
+     * @param tracker a watch that was enqueued.
+     * @return {@code true} when it was the one this mapping kept.
+     */
+    synchronized boolean forget(Object tracker) {
+        if (firstTracker == tracker) {
+            firstTracker = null;
+            return true;
+        }
+        return false;
     }
 
     /** @return {@code true} when the last tracked object is gone. */

@@ -7,8 +7,8 @@ package io.github.mmap4j.internal;
 import io.github.mmap4j.MmapException;
 
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +36,18 @@ public final class Mappings {
     public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
 
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
-    private static final ConcurrentSkipListMap<Long, Mapping> BY_ADDRESS = new ConcurrentSkipListMap<>();
+    /**
+     * The mappings, ordered by start address; a lookup probes with a {@code Long}. A set of the
+     * mappings themselves, not a map from a boxed address: one object fewer per mapping, which
+     * every collection during the mapping's life copies.
+     */
+    private static final ConcurrentSkipListSet<Object> BY_ADDRESS = new ConcurrentSkipListSet<>(
+            new Comparator<Object>() {
+                @Override
+                public int compare(Object a, Object b) {
+                    return Long.compare(start(a), start(b));
+                }
+            });
     /**
      * Ranges mmap4j holds: in BY_ADDRESS, or out of it and being unmapped (decremented once
      * munmap returned). ConcurrentSkipListMap.size() would walk the whole map.
@@ -51,6 +62,11 @@ public final class Mappings {
     static volatile Runnable beforeCover;
 
     private Mappings() {
+    }
+
+    /** A table entry's start address: a mapping's, or a lookup's {@code Long}. */
+    private static long start(Object entry) {
+        return entry instanceof Mapping ? ((Mapping) entry).address() : (Long) entry;
     }
 
     /**
@@ -83,7 +99,11 @@ public final class Mappings {
      * @param mapping the new mapping.
      */
     public static void register(Mapping mapping) {
-        BY_ADDRESS.put(mapping.address(), mapping);
+        if (!BY_ADDRESS.add(mapping)) {
+            // The kernel returned a range mmap4j still holds: impossible while the table is right.
+            throw new IllegalStateException("mmap4j: " + mapping.description() + " starts where a mapping mmap4j "
+                    + "still holds starts");
+        }
         HELD.incrementAndGet();
     }
 
@@ -120,12 +140,8 @@ public final class Mappings {
      * @return the mapping, or {@code null} when mmap4j did not map that address.
      */
     public static Mapping find(long address) {
-        Map.Entry<Long, Mapping> entry = BY_ADDRESS.floorEntry(address);
-        if (entry == null) {
-            return null;
-        }
-        Mapping mapping = entry.getValue();
-        return mapping.contains(address) ? mapping : null;
+        Mapping mapping = (Mapping) BY_ADDRESS.floor(address);
+        return mapping != null && mapping.contains(address) ? mapping : null;
     }
 
     /**
@@ -231,7 +247,8 @@ public final class Mappings {
         if (!mapping.isClosed()) {
             LEAKED.incrementAndGet();
         }
-        BY_ADDRESS.remove(mapping.address(), mapping);
+        // The only entry at its address: a range is out of the table before its munmap can free the address.
+        BY_ADDRESS.remove(mapping);
         // Out of the forwarder's table before the address can be reused by another mapping.
         Guard.uncover(mapping);
         mapping.closeResource();

@@ -27,7 +27,10 @@ import java.util.logging.Logger;
 final class Reclaimer {
 
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
-    /** Keeps the phantom references themselves reachable until they are processed. */
+    /**
+     * Keeps reachable, until processed, the phantom references their mapping does not keep (a
+     * region's second and later views).
+     */
     private static final Set<Tracker> TRACKERS = ConcurrentHashMap.newKeySet();
     /** How long the reclaimer lets enqueued references collect before it unmaps them as a batch. */
     private static final long BATCH_MILLIS = 20;
@@ -65,8 +68,10 @@ final class Reclaimer {
      * @param referent a buffer or region that reaches the range.
      */
     static void track(Mapping mapping, Object referent) {
-        mapping.track();
-        TRACKERS.add(new Tracker(referent, mapping));
+        Tracker tracker = new Tracker(referent, mapping);
+        if (!mapping.track(tracker)) {
+            TRACKERS.add(tracker);
+        }
     }
 
     /** Processes every enqueued reference and unmaps what nothing reaches any more. */
@@ -120,10 +125,10 @@ final class Reclaimer {
 
     /** Accounts for one unreachable object; returns its mapping when nothing reaches the range any more. */
     private static Mapping process(Tracker tracker) {
-        if (!TRACKERS.remove(tracker)) {
+        Mapping mapping = tracker.mapping;
+        if (!mapping.forget(tracker) && !TRACKERS.remove(tracker)) {
             return null;
         }
-        Mapping mapping = tracker.mapping;
         if (!mapping.untrack()) {
             return null;
         }
@@ -168,8 +173,7 @@ final class Reclaimer {
                     quarantined++;
                 }
             }
-            release(start, end - start, ready.get(i).description() + (j - i > 1 ? " and " + (j - i - 1)
-                    + " neighbours" : ""));
+            release(start, end - start, new Run(ready.get(i), j - i - 1));
             Mappings.released(j - i, quarantined);
             i = j;
         }
@@ -188,6 +192,22 @@ final class Reclaimer {
         if (rc < 0) {
             Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
                     + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
+        }
+    }
+
+    /** What a run of neighbours unmapped together was, built only for a failure's report. */
+    private static final class Run {
+        private final Mapping first;
+        private final int neighbours;
+
+        Run(Mapping first, int neighbours) {
+            this.first = first;
+            this.neighbours = neighbours;
+        }
+
+        @Override
+        public String toString() {
+            return first.description() + (neighbours > 0 ? " and " + neighbours + " neighbours" : "");
         }
     }
 
