@@ -29,12 +29,13 @@ done
 
 # Recorded parameters (they go into the report).
 if (( QUICK )); then
-  FILE_SIZE=$((256 << 20)); FORKS=1; WARMUPS=1; WARMUP_TIME=100ms; ITERATIONS=1; ITERATION_TIME=100ms
-  C_ITERATION_MS=100; LOAD_SAMPLES=3; SPARSE_CACHED=$((64 << 20)); TOOL_RUNS=1
+  FILE_SIZE=$((256 << 20)); FORKS=1; WARMUPS=1; WARMUP_TIME=100ms; ITERATIONS=1; ITERATION_MS=100
+  C_ITERATION_MS=100; LOAD_SAMPLES=3; SPARSE_CACHED=$((64 << 20)); TOOL_RUNS=1; SYSCALL_CYCLES=10000
 else
-  FILE_SIZE=$((1 << 30)); FORKS=2; WARMUPS=2; WARMUP_TIME=1s; ITERATIONS=3; ITERATION_TIME=1s
-  C_ITERATION_MS=1000; LOAD_SAMPLES=11; SPARSE_CACHED=$((1 << 30)); TOOL_RUNS=11
+  FILE_SIZE=$((1 << 30)); FORKS=2; WARMUPS=2; WARMUP_TIME=1s; ITERATIONS=3; ITERATION_MS=1000
+  C_ITERATION_MS=1000; LOAD_SAMPLES=11; SPARSE_CACHED=$((1 << 30)); TOOL_RUNS=11; SYSCALL_CYCLES=1000000
 fi
+ITERATION_TIME=${ITERATION_MS}ms
 SIZES=4096,1048576,268435456
 # Issue 16: appends of APPEND_BYTES in 64 KiB records, one timed append per operation, on a tmpfs by
 # default (MMAP4J_APPEND_DIR for another file system): the page cache's cost, not the disk's.
@@ -78,6 +79,7 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
   echo "filesystem=$(findmnt -n -o FSTYPE -T "$OUT")"
   echo "file_size=$FILE_SIZE"
   echo "jmh=-f $FORKS -wi $WARMUPS -w $WARMUP_TIME -i $ITERATIONS -r $ITERATION_TIME -prof gc"
+  echo "jmh_measured_ms=$((FORKS * ITERATIONS * ITERATION_MS))"
   echo "c=$WARMUPS warm-up and $((FORKS * ITERATIONS)) measured iterations of $C_ITERATION_MS ms"
   echo "load_samples=$LOAD_SAMPLES"
   echo "append=$APPEND_BYTES bytes in 64 KiB records on $(findmnt -n -o FSTYPE -T "$APPEND_DIR") ($APPEND_DIR), $APPEND_WARMUPS warm-up and $APPEND_OPS measured appends"
@@ -125,6 +127,43 @@ echo "== JMH on JDK 17"
   -jvmArgsAppend "-Dbench.file=$DATA" -rf csv -rff "$OUT/jdk17.csv" \
   '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Residency|CallOverhead)\.' > "$OUT/jdk17.log"
 tail -n 40 "$OUT/jdk17.log"
+
+if [[ -x "$JDK8/bin/java" ]]; then
+  echo "== JMH on JDK 8 (cases 1-5 again: the JVM legacy users run)"
+  "$JDK8/bin/java" -cp "$CP8" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \
+    -jvmArgsAppend "-Dbench.file=$DATA" -rf csv -rff "$OUT/jdk8.csv" \
+    '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Residency|CallOverhead)\.' > "$OUT/jdk8.log"
+  tail -n 40 "$OUT/jdk8.log"
+else
+  echo "== no JDK 8 at $JDK8 (MMAP4J_JDK8): the JDK 8 rows are skipped"
+fi
+
+# System calls per map+unmap cycle over SYSCALL_CYCLES cycles minus a run of none (the JVM's own
+# start and exit), for mmap4j and the JDK's FileChannel.map (issue 14): perf's syscall tracepoints
+# where perf works (cheap), else strace -f -c (slow: a tenth of the cycles).
+counter=()
+if perf stat -e 'syscalls:sys_enter_mmap' -o /dev/null true > /dev/null 2>&1; then
+  counter=(perf stat -x, -e 'syscalls:sys_enter_*' -o)
+elif command -v strace > /dev/null; then
+  counter=(strace -f -c -o)
+  SYSCALL_CYCLES=$((SYSCALL_CYCLES / 10))
+fi
+if (( ${#counter[@]} )); then
+  echo "== system calls per map+unmap cycle (${counter[0]}, $SYSCALL_CYCLES cycles)"
+  echo "syscall_counter=${counter[0]} over $SYSCALL_CYCLES cycles" >> "$OUT/machine.txt"
+  report_args=()
+  for who in mmap4j jdk; do
+    for n in "$SYSCALL_CYCLES" 0; do
+      "${counter[@]}" "$OUT/syscalls-$who-$n.txt" "$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" \
+        io.github.mmap4j.bench.SyscallCount cycle "$who" "$n" > /dev/null
+    done
+    report_args+=("$who=$OUT/syscalls-$who-$SYSCALL_CYCLES.txt,$OUT/syscalls-$who-0.txt,$SYSCALL_CYCLES")
+  done
+  "$JAVA_HOME/bin/java" -cp "$CP17" io.github.mmap4j.bench.SyscallCount report "$OUT/syscalls.csv" "${report_args[@]}"
+  cat "$OUT/syscalls.csv"
+else
+  echo "== neither perf nor strace: system calls per cycle are not counted"
+fi
 
 echo "== JMH on JDK 25 (FFM, and mmap4j / MappedByteBuffer again on the same JVM)"
 "$JDK25/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP25" org.openjdk.jmh.Main "${JMH_ARGS[@]}" \
