@@ -97,15 +97,8 @@ final class Maps {
         int prot = options.protectionBits();
         int flags = options.flagBits();
         int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        // Built only for a message: the map/close path stays cheap, and the mapping keeps what names
-        // the file, not the source (this object lives as long as the mapping).
-        final Object file = source == null ? "anonymous" : source.describer();
-        Object description = new Object() {
-            @Override
-            public String toString() {
-                return file + ", offset=" + offset + ", length=" + length + ", " + options;
-            }
-        };
+        Object description = source == null ? new Description("anonymous", -1, offset, length, options)
+                : new Description(source.name(), source.isBorrowed() ? source.fd() : -1, offset, length, options);
         Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
                 flags, advice, description);
         if (source != null) {
@@ -119,6 +112,32 @@ final class Maps {
             }
         }
         return mapping;
+    }
+
+    /**
+     * What a mapping maps, for messages; its text is built only when one needs it. One small
+     * object per mapping, which lives as long as the mapping: the map/close cycle stays cheap.
+     */
+    private static final class Description {
+        private final String file;
+        /** A borrowed descriptor's number, or -1 when {@code file} says it all. */
+        private final int fd;
+        private final long offset;
+        private final long length;
+        private final MapOptions options;
+
+        Description(String file, int fd, long offset, long length, MapOptions options) {
+            this.file = file;
+            this.fd = fd;
+            this.offset = offset;
+            this.length = length;
+            this.options = options;
+        }
+
+        @Override
+        public String toString() {
+            return file + (fd >= 0 ? " fd=" + fd : "") + ", offset=" + offset + ", length=" + length + ", " + options;
+        }
     }
 
     static Mapping owner(String call, ByteBuffer buffer) {

@@ -52,16 +52,19 @@ public final class FileSource implements Closeable {
     private final int fd;
     private final long size;
     private final boolean owned;
-    /** What the file is, for messages: a String, or a {@link Borrowed} that builds one when asked. */
-    private final Object description;
+    /**
+     * What the file is, for messages: the whole text for a file mmap4j opened; for a borrowed
+     * descriptor, its kind, which {@link #description()} follows with the number.
+     */
+    private final String name;
     /** The caller's {@code FileChannel} or {@code FileDescriptor} ({@code null} when mmap4j opened the file). */
     private final Object borrowed;
 
-    private FileSource(int fd, long size, boolean owned, Object description, Object borrowed) {
+    private FileSource(int fd, long size, boolean owned, String name, Object borrowed) {
         this.fd = fd;
         this.size = size;
         this.owned = owned;
-        this.description = description;
+        this.name = name;
         this.borrowed = borrowed;
     }
 
@@ -101,7 +104,7 @@ public final class FileSource implements Closeable {
         String what = "path=" + path;
         int fd = openPath(path, Native.OPEN_READ_ONLY, 0, what + ", read-only");
         try {
-            return new FileSource(fd, mappableSize(fd, "open", what, false), true, what, null);
+            return new FileSource(fd, mappableSize(fd, "open", what, false, false), true, what, null);
         } catch (MmapException | RuntimeException e) {
             Native.close(fd);
             throw e;
@@ -158,7 +161,7 @@ public final class FileSource implements Closeable {
     private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo)
             throws MmapException {
         try {
-            long size = mappableSize(fd, call, what, sharedMemory);
+            long size = mappableSize(fd, call, what, false, sharedMemory);
             Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
             if (growTo > size) {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
@@ -177,35 +180,24 @@ public final class FileSource implements Closeable {
      * name, anything but a shared memory object (a regular file in Linux's {@code /dev/shm};
      * macOS reports none of the type bits for them).
      */
-    private static long mappableSize(int fd, String call, Object what, boolean sharedMemory)
+    private static long mappableSize(int fd, String call, String name, boolean borrowed, boolean sharedMemory)
             throws MmapException {
         long stat = Native.fileStat(fd);
         if (stat < 0) {
-            Errors.check(stat, "fstat", what.toString());
+            Errors.check(stat, "fstat", describe(name, fd, borrowed));
         }
         int type = (int) (stat & 7);
         boolean mappable = sharedMemory ? type == Native.TYPE_REGULAR || type == Native.TYPE_UNKNOWN
                 : type == Native.TYPE_REGULAR || type == Native.TYPE_BLOCK_DEVICE;
         if (!mappable) {
-            throw Errors.notMappable(call, type, what.toString());
+            throw Errors.notMappable(call, type, describe(name, fd, borrowed));
         }
         return stat >>> 3;
     }
 
-    /** A borrowed descriptor's description, built only when a message needs it. */
-    private static final class Borrowed {
-        private final String kind;
-        private final int fd;
-
-        Borrowed(String kind, int fd) {
-            this.kind = kind;
-            this.fd = fd;
-        }
-
-        @Override
-        public String toString() {
-            return kind + " fd=" + fd;
-        }
+    /** A message's name for a descriptor: a borrowed one's kind and number, or what mmap4j opened. */
+    private static String describe(String name, int fd, boolean borrowed) {
+        return borrowed ? name + " fd=" + fd : name;
     }
 
     /**
@@ -237,8 +229,7 @@ public final class FileSource implements Closeable {
                     + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
         }
         // No message text is built unless a message needs it: this runs on every map of a channel.
-        Borrowed what = new Borrowed("channel", fd);
-        return new FileSource(fd, mappableSize(fd, "mmap", what, false), false, what, channel);
+        return new FileSource(fd, mappableSize(fd, "mmap", "channel", true, false), false, "channel", channel);
     }
 
     /**
@@ -260,8 +251,7 @@ public final class FileSource implements Closeable {
         if (fd < 0) {
             throw new ClosedChannelException();
         }
-        Borrowed what = new Borrowed(kind, fd);
-        return new FileSource(fd, mappableSize(fd, "mmap", what, false), false, what, descriptor);
+        return new FileSource(fd, mappableSize(fd, "mmap", kind, true, false), false, kind, descriptor);
     }
 
     /**
@@ -311,17 +301,26 @@ public final class FileSource implements Closeable {
      * @return e.g. {@code path=/data/x}.
      */
     public String description() {
-        return description.toString();
+        return describe(name, fd, borrowed != null);
     }
 
     /**
-     * What the file is, as an object whose {@code toString()} is {@link #description()}: for a
-     * mapping's message text, kept without keeping this source.
+     * What the file is without the descriptor number: what mmap4j opened ({@code path=...}), or
+     * a borrowed descriptor's kind ({@code channel}); a mapping keeps this and the number, not the source.
      *
-     * @return a String, or an object that builds one when asked.
+     * @return the text.
      */
-    public Object describer() {
-        return description;
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Whether the descriptor is the caller's: then {@link #description()} is {@link #name()} and the number.
+     *
+     * @return {@code true} for a borrowed {@code FileChannel} or {@code FileDescriptor}.
+     */
+    public boolean isBorrowed() {
+        return borrowed != null;
     }
 
     /** Closes the descriptor if mmap4j opened it; borrowed ones stay open. */
