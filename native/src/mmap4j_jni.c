@@ -94,24 +94,34 @@ static jstring mm_strerror(JNIEnv *env, jclass cls, jint err) {
     return (*env)->NewStringUTF(env, strerror(err));
 }
 
-static jlong mm_open(JNIEnv *env, jclass cls, jbyteArray path, jint flags, jint mode) {
-    (void) cls;
-    jbyte *p = (*env)->GetByteArrayElements(env, path, NULL);
-    if (p == NULL) return -ENOMEM;
-    jlong rc = mm4j_open((const char *) p, mm4j_open_flags_of(flags), mode);
-    (*env)->ReleaseByteArrayElements(env, path, p, JNI_ABORT);
+/* A call on a path or name: the NUL-terminated bytes Java passes, flags already in the platform's bits. */
+typedef int64_t (*mm_named_call)(const char *name, int flags, int mode);
+
+/* Runs a call on a path or name with the Java byte array's bytes, pinned for the call only. */
+static jlong mm_with_name(JNIEnv *env, jbyteArray name, mm_named_call call, int flags, int mode) {
+    jbyte *n = (*env)->GetByteArrayElements(env, name, NULL);
+    if (n == NULL) return -ENOMEM;
+    jlong rc = call((const char *) n, flags, mode);
+    (*env)->ReleaseByteArrayElements(env, name, n, JNI_ABORT);
     return rc;
 }
 
-static jlong mm_close(JNIEnv *env, jclass cls, jint fd) {
-    (void) env; (void) cls;
-    return mm4j_close(fd);
+static jlong mm_open(JNIEnv *env, jclass cls, jbyteArray path, jint flags, jint mode) {
+    (void) cls;
+    return mm_with_name(env, path, mm4j_open, mm4j_open_flags_of(flags), mode);
 }
 
-static jlong mm_fileSize(JNIEnv *env, jclass cls, jint fd) {
-    (void) env; (void) cls;
-    return mm4j_file_size(fd);
-}
+/* The entry points that pass a descriptor to one mm4j call and return its result (or -errno). */
+#define MM_FD_CALL(name, call)                                  \
+    static jlong name(JNIEnv *env, jclass cls, jint fd) {       \
+        (void) env; (void) cls;                                 \
+        return call(fd);                                        \
+    }
+
+MM_FD_CALL(mm_close, mm4j_close)
+MM_FD_CALL(mm_fileSize, mm4j_file_size)
+MM_FD_CALL(mm_clearNonblocking, mm4j_clear_nonblock)
+MM_FD_CALL(mm_datasync, mm4j_datasync)
 
 /* Type and size from one fstat: the size shifted left by 3 over the 3-bit type code. */
 static jlong mm_fileStat(JNIEnv *env, jclass cls, jint fd) {
@@ -121,16 +131,6 @@ static jlong mm_fileStat(JNIEnv *env, jclass cls, jint fd) {
     if (bits < 0) return bits;
     if (size < 0 || size > (INT64_MAX >> 3)) return -EOVERFLOW;
     return (jlong) ((size << 3) | mm4j_file_type_code(bits));
-}
-
-static jlong mm_clearNonblocking(JNIEnv *env, jclass cls, jint fd) {
-    (void) env; (void) cls;
-    return mm4j_clear_nonblock(fd);
-}
-
-static jlong mm_datasync(JNIEnv *env, jclass cls, jint fd) {
-    (void) env; (void) cls;
-    return mm4j_datasync(fd);
 }
 
 static jlong mm_truncate(JNIEnv *env, jclass cls, jint fd, jlong size) {
@@ -302,20 +302,18 @@ static jlong mm_protect(JNIEnv *env, jclass cls, jobject keep, jlong address, jl
 
 static jlong mm_shmOpen(JNIEnv *env, jclass cls, jbyteArray name, jint flags, jint mode) {
     (void) cls;
-    jbyte *n = (*env)->GetByteArrayElements(env, name, NULL);
-    if (n == NULL) return -ENOMEM;
-    jlong rc = mm4j_shm_open((const char *) n, mm4j_open_flags_of(flags), mode);
-    (*env)->ReleaseByteArrayElements(env, name, n, JNI_ABORT);
-    return rc;
+    return mm_with_name(env, name, mm4j_shm_open, mm4j_open_flags_of(flags), mode);
+}
+
+/* mm4j_shm_unlink in the shape of mm_named_call. */
+static int64_t mm_shm_unlink_named(const char *name, int flags, int mode) {
+    (void) flags; (void) mode;
+    return mm4j_shm_unlink(name);
 }
 
 static jlong mm_shmUnlink(JNIEnv *env, jclass cls, jbyteArray name) {
     (void) cls;
-    jbyte *n = (*env)->GetByteArrayElements(env, name, NULL);
-    if (n == NULL) return -ENOMEM;
-    jlong rc = mm4j_shm_unlink((const char *) n);
-    (*env)->ReleaseByteArrayElements(env, name, n, JNI_ABORT);
-    return rc;
+    return mm_with_name(env, name, mm_shm_unlink_named, 0, 0);
 }
 
 static jint mm_shmNameMax(JNIEnv *env, jclass cls) {

@@ -6,6 +6,7 @@ package io.github.mmap4j;
 
 import io.github.mmap4j.internal.AtomicAccess;
 
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 
 /**
@@ -56,6 +57,21 @@ import java.nio.ByteBuffer;
  */
 public final class Atomics {
 
+    // One handle per operation and word size (constants to the JIT), all of one shape: every
+    // method below is one call of AtomicAccess.access, the int and long families alike.
+    private static final MethodHandle GET_INT = AtomicAccess.handle("GET_VOLATILE", int.class);
+    private static final MethodHandle SET_INT = AtomicAccess.handle("SET_VOLATILE", int.class);
+    private static final MethodHandle RELEASE_INT = AtomicAccess.handle("SET_RELEASE", int.class);
+    private static final MethodHandle CAS_INT = AtomicAccess.handle("COMPARE_AND_SET", int.class);
+    private static final MethodHandle ADD_INT = AtomicAccess.handle("GET_AND_ADD", int.class);
+    private static final MethodHandle SWAP_INT = AtomicAccess.handle("GET_AND_SET", int.class);
+    private static final MethodHandle GET_LONG = AtomicAccess.handle("GET_VOLATILE", long.class);
+    private static final MethodHandle SET_LONG = AtomicAccess.handle("SET_VOLATILE", long.class);
+    private static final MethodHandle RELEASE_LONG = AtomicAccess.handle("SET_RELEASE", long.class);
+    private static final MethodHandle CAS_LONG = AtomicAccess.handle("COMPARE_AND_SET", long.class);
+    private static final MethodHandle ADD_LONG = AtomicAccess.handle("GET_AND_ADD", long.class);
+    private static final MethodHandle SWAP_LONG = AtomicAccess.handle("GET_AND_SET", long.class);
+
     private Atomics() {
     }
 
@@ -70,7 +86,7 @@ public final class Atomics {
      * @return the value.
      */
     public static int getIntVolatile(ByteBuffer buffer, int index) {
-        return AtomicAccess.getIntVolatile(buffer, index);
+        return (int) AtomicAccess.access(GET_INT, "getIntVolatile", 4, false, buffer, index, 0, 0);
     }
 
     /**
@@ -82,7 +98,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setIntVolatile(ByteBuffer buffer, int index, int value) {
-        AtomicAccess.setIntVolatile(buffer, index, value);
+        AtomicAccess.access(SET_INT, "setIntVolatile", 4, true, buffer, index, value, 0);
     }
 
     /**
@@ -95,7 +111,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setIntRelease(ByteBuffer buffer, int index, int value) {
-        AtomicAccess.setIntRelease(buffer, index, value);
+        AtomicAccess.access(RELEASE_INT, "setIntRelease", 4, true, buffer, index, value, 0);
     }
 
     /**
@@ -110,7 +126,7 @@ public final class Atomics {
      * @return {@code true} when it held {@code expected} and now holds {@code value}.
      */
     public static boolean compareAndSetInt(ByteBuffer buffer, int index, int expected, int value) {
-        return AtomicAccess.compareAndSetInt(buffer, index, expected, value);
+        return AtomicAccess.access(CAS_INT, "compareAndSetInt", 4, true, buffer, index, expected, value) != 0;
     }
 
     /**
@@ -124,7 +140,7 @@ public final class Atomics {
      * @return the value before the addition.
      */
     public static int getAndAddInt(ByteBuffer buffer, int index, int delta) {
-        return AtomicAccess.getAndAddInt(buffer, index, delta);
+        return (int) AtomicAccess.access(ADD_INT, "getAndAddInt", 4, true, buffer, index, delta, 0);
     }
 
     /**
@@ -137,7 +153,7 @@ public final class Atomics {
      * @return the value before.
      */
     public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
-        return AtomicAccess.getAndSetInt(buffer, index, value);
+        return (int) AtomicAccess.access(SWAP_INT, "getAndSetInt", 4, true, buffer, index, value, 0);
     }
 
     // ---------------------------------------------------------------- long
@@ -151,7 +167,7 @@ public final class Atomics {
      * @return the value.
      */
     public static long getLongVolatile(ByteBuffer buffer, int index) {
-        return AtomicAccess.getLongVolatile(buffer, index);
+        return AtomicAccess.access(GET_LONG, "getLongVolatile", 8, false, buffer, index, 0, 0);
     }
 
     /**
@@ -163,7 +179,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
-        AtomicAccess.setLongVolatile(buffer, index, value);
+        AtomicAccess.access(SET_LONG, "setLongVolatile", 8, true, buffer, index, value, 0);
     }
 
     /**
@@ -176,7 +192,7 @@ public final class Atomics {
      * @param value  the new value.
      */
     public static void setLongRelease(ByteBuffer buffer, int index, long value) {
-        AtomicAccess.setLongRelease(buffer, index, value);
+        AtomicAccess.access(RELEASE_LONG, "setLongRelease", 8, true, buffer, index, value, 0);
     }
 
     /**
@@ -191,7 +207,7 @@ public final class Atomics {
      * @return {@code true} when it held {@code expected} and now holds {@code value}.
      */
     public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
-        return AtomicAccess.compareAndSetLong(buffer, index, expected, value);
+        return AtomicAccess.access(CAS_LONG, "compareAndSetLong", 8, true, buffer, index, expected, value) != 0;
     }
 
     /**
@@ -205,7 +221,7 @@ public final class Atomics {
      * @return the value before the addition.
      */
     public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
-        return AtomicAccess.getAndAddLong(buffer, index, delta);
+        return AtomicAccess.access(ADD_LONG, "getAndAddLong", 8, true, buffer, index, delta, 0);
     }
 
     /**
@@ -218,6 +234,6 @@ public final class Atomics {
      * @return the value before.
      */
     public static long getAndSetLong(ByteBuffer buffer, int index, long value) {
-        return AtomicAccess.getAndSetLong(buffer, index, value);
+        return AtomicAccess.access(SWAP_LONG, "getAndSetLong", 8, true, buffer, index, value, 0);
     }
 }

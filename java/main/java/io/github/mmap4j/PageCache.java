@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -172,9 +173,7 @@ public final class PageCache {
             // Length 0 means "to the end of the file" to cachestat: an empty range is not asked.
             long rc = bytes == 0 ? 0 : FileCalls.cachestat(source, start, bytes, counts);
             if (rc >= 0) {
-                return new PageCacheStats(start, bytes, pages, counts[Native.CS_CACHED], counts[Native.CS_DIRTY],
-                        counts[Native.CS_WRITEBACK], counts[Native.CS_EVICTED], counts[Native.CS_RECENTLY_EVICTED],
-                        PageCacheStats.Method.CACHESTAT);
+                return new PageCacheStats(start, bytes, pages, counts, PageCacheStats.Method.CACHESTAT);
             }
             // EOPNOTSUPP is named ENOTSUP on Linux, where both are 95.
             String errno = Errors.name((int) -rc);
@@ -189,7 +188,10 @@ public final class PageCache {
             throw Errors.exception((int) -cached, "mmap+mincore",
                     what(source, offset, length) + ", PROT_READ, MAP_SHARED");
         }
-        return new PageCacheStats(start, bytes, pages, cached, -1, -1, -1, -1, PageCacheStats.Method.MINCORE);
+        long[] counts = new long[Native.CS_COUNT];
+        Arrays.fill(counts, -1);
+        counts[Native.CS_CACHED] = cached;
+        return new PageCacheStats(start, bytes, pages, counts, PageCacheStats.Method.MINCORE);
     }
 
     /** The arguments for a message, built only when a call failed (a tree of small files makes many calls). */

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.Native;
+
 /**
  * The page-cache state of a file range, from {@link PageCache#stats}: pages cached, and where
  * the kernel can tell ({@code cachestat(2)}, Linux 6.5+), pages dirty, under writeback,
@@ -31,23 +33,15 @@ public final class PageCacheStats {
     private final long offset;
     private final long length;
     private final long pages;
-    private final long cached;
-    private final long dirty;
-    private final long writeback;
-    private final long evicted;
-    private final long recentlyEvicted;
+    /** The counts in {@code cachestat}'s order, {@code Native.CS_*}; {@code -1} where unknown. */
+    private final long[] counts;
     private final Method method;
 
-    PageCacheStats(long offset, long length, long pages, long cached, long dirty, long writeback, long evicted,
-                   long recentlyEvicted, Method method) {
+    PageCacheStats(long offset, long length, long pages, long[] counts, Method method) {
         this.offset = offset;
         this.length = length;
         this.pages = pages;
-        this.cached = cached;
-        this.dirty = dirty;
-        this.writeback = writeback;
-        this.evicted = evicted;
-        this.recentlyEvicted = recentlyEvicted;
+        this.counts = counts;
         this.method = method;
     }
 
@@ -85,16 +79,7 @@ public final class PageCacheStats {
      * @return the count.
      */
     public long cached() {
-        return cached;
-    }
-
-    /**
-     * Pages not in the page cache.
-     *
-     * @return {@code pages() - cached()}, never negative.
-     */
-    public long notCached() {
-        return Math.max(0, pages - cached);
+        return counts[Native.CS_CACHED];
     }
 
     /**
@@ -103,7 +88,7 @@ public final class PageCacheStats {
      * @return {@code cached() / pages()} from 0 to 1; 1 for an empty range.
      */
     public double fraction() {
-        return pages == 0 ? 1.0 : Math.min(1.0, (double) cached / pages);
+        return pages == 0 ? 1.0 : Math.min(1.0, (double) cached() / pages);
     }
 
     /**
@@ -112,7 +97,7 @@ public final class PageCacheStats {
      * @return the count, or {@code -1} when {@link #method()} is {@link Method#MINCORE}.
      */
     public long dirty() {
-        return dirty;
+        return counts[Native.CS_DIRTY];
     }
 
     /**
@@ -121,7 +106,7 @@ public final class PageCacheStats {
      * @return the count, or {@code -1} when {@link #method()} is {@link Method#MINCORE}.
      */
     public long writeback() {
-        return writeback;
+        return counts[Native.CS_WRITEBACK];
     }
 
     /**
@@ -131,7 +116,7 @@ public final class PageCacheStats {
      * @return the count, or {@code -1} when {@link #method()} is {@link Method#MINCORE}.
      */
     public long evicted() {
-        return evicted;
+        return counts[Native.CS_EVICTED];
     }
 
     /**
@@ -141,7 +126,7 @@ public final class PageCacheStats {
      * @return the count, or {@code -1} when {@link #method()} is {@link Method#MINCORE}.
      */
     public long recentlyEvicted() {
-        return recentlyEvicted;
+        return counts[Native.CS_RECENTLY_EVICTED];
     }
 
     /**
@@ -153,21 +138,11 @@ public final class PageCacheStats {
         return method;
     }
 
-    /**
-     * Whether every count is known.
-     *
-     * @return {@code true} for {@link Method#CACHESTAT}; {@code false} for {@link Method#MINCORE},
-     *         which knows {@link #cached()} only.
-     */
-    public boolean isComplete() {
-        return method == Method.CACHESTAT;
-    }
-
     @Override
     public String toString() {
-        String counts = cached + " of " + pages + " pages cached";
-        return "PageCacheStats[" + counts + (isComplete() ? ", " + dirty + " dirty, " + writeback + " writeback, "
-                + evicted + " evicted, " + recentlyEvicted + " recently evicted (cachestat)"
+        String counts = cached() + " of " + pages + " pages cached";
+        return "PageCacheStats[" + counts + (method == Method.CACHESTAT ? ", " + dirty() + " dirty, " + writeback()
+                + " writeback, " + evicted() + " evicted, " + recentlyEvicted() + " recently evicted (cachestat)"
                 : "; dirty, writeback and evicted unknown (mincore)") + "]";
     }
 }

@@ -46,8 +46,7 @@ final class RangeOps {
 
     static Residency residency(Span span, boolean perPage) throws MmapException {
         Platform.ensureLoaded();
-        Ranges.PageCount count = Ranges.residency(span, perPage);
-        return new Residency(count.pages, count.resident, count.bits);
+        return new Residency(Ranges.residency(span, perPage));
     }
 
     static void lock(Span span) throws MmapException {

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.Ranges;
+
 import java.util.BitSet;
 
 /**
@@ -17,14 +19,11 @@ import java.util.BitSet;
  */
 public final class Residency {
 
-    private final long pages;
-    private final long resident;
-    private final long[] bits;
+    /** What {@code mincore} found: pages, resident pages, and the bits when asked for. */
+    private final Ranges.PageCount count;
 
-    Residency(long pages, long resident, long[] bits) {
-        this.pages = pages;
-        this.resident = resident;
-        this.bits = bits;
+    Residency(Ranges.PageCount count) {
+        this.count = count;
     }
 
     /**
@@ -33,7 +32,7 @@ public final class Residency {
      * @return the count, including partly covered first and last pages.
      */
     public long pages() {
-        return pages;
+        return count.pages;
     }
 
     /**
@@ -42,7 +41,7 @@ public final class Residency {
      * @return the count.
      */
     public long resident() {
-        return resident;
+        return count.resident;
     }
 
     /**
@@ -51,12 +50,12 @@ public final class Residency {
      * @return {@code resident() == pages()}.
      */
     public boolean isLoaded() {
-        return resident == pages;
+        return count.resident == count.pages;
     }
 
     /** Whether the per-page answer was asked for ({@link #isResident(long)} and {@link #toBitSet()} work). */
     boolean hasPageDetail() {
-        return bits != null;
+        return count.bits != null;
     }
 
     /**
@@ -69,10 +68,10 @@ public final class Residency {
      */
     public boolean isResident(long page) {
         requireDetail();
-        if (page < 0 || page >= pages) {
-            throw new IndexOutOfBoundsException("page " + page + " of " + pages);
+        if (page < 0 || page >= count.pages) {
+            throw new IndexOutOfBoundsException("page " + page + " of " + count.pages);
         }
-        return (bits[(int) (page >>> 6)] & (1L << page)) != 0;
+        return (count.bits[(int) (page >>> 6)] & (1L << page)) != 0;
     }
 
     /**
@@ -83,11 +82,11 @@ public final class Residency {
      */
     public BitSet toBitSet() {
         requireDetail();
-        return BitSet.valueOf(bits);
+        return BitSet.valueOf(count.bits);
     }
 
     private void requireDetail() {
-        if (bits == null) {
+        if (count.bits == null) {
             throw new IllegalStateException("this Residency is a summary: ask Mmap.residency(buffer, offset, length, "
                     + "true) for the per-page answer");
         }
@@ -95,6 +94,6 @@ public final class Residency {
 
     @Override
     public String toString() {
-        return "Residency[" + resident + " of " + pages + " pages resident]";
+        return "Residency[" + count.resident + " of " + count.pages + " pages resident]";
     }
 }

@@ -7,31 +7,21 @@ package io.github.mmap4j.cli;
 import io.github.mmap4j.PageCache;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Collections;
 
 /** {@code evict}: drops files from the page cache ({@link PageCache#evict}). */
-final class EvictCommand extends FileCommand {
+final class EvictCommand extends BeforeAfterCommand {
 
     EvictCommand() {
         super("evict", Collections.<String>emptyList(),
                 "Drop files from the page cache (fdatasync + posix_fadvise DONTNEED; msync INVALIDATE on macOS)",
-                Report.BEFORE_AFTER,
                 "Columns: size, pages, resident pages before and after. Pages that another process has",
                 "locked or keeps using may stay resident: eviction is advice to the kernel.");
     }
 
     @Override
-    Work work(Options options, PrintStream err) {
-        return new Work(options, err) {
-            @Override
-            long[] process(Path path, long size) throws IOException {
-                long before = Measure.of(path, size, 0).resident;
-                PageCache.evict(path);
-                Measure after = Measure.of(path, size, 0);
-                return new long[] {size, after.pages, before, after.resident};
-            }
-        };
+    void change(Path path, long size, Progress progress) throws IOException {
+        PageCache.evict(path);
     }
 }

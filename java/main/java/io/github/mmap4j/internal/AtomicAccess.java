@@ -12,10 +12,13 @@ import java.lang.reflect.Method;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * The memory accesses behind {@code Atomics}: one {@link MethodHandle} per access mode and word
- * size, all of one shape, {@code (ByteBuffer buffer, int index, long address, values...)}.
+ * size, all of one shape, {@code (ByteBuffer buffer, int index, long address, long a, long b) -> long},
+ * so that the {@code int} and {@code long} families and all six modes run through one checked
+ * path, {@link #access}.
  *
  * <p><b>JDK 9 and later</b>: the access mode of the {@code VarHandle} that
  * {@code MethodHandles.byteBufferViewVarHandle(int[].class or long[].class, ByteOrder.nativeOrder())}
@@ -43,24 +46,30 @@ public final class AtomicAccess {
     private static final MethodHandle ALIGNMENT = VAR_HANDLES ? alignmentOffset() : null;
     private static final Object INT_VIEW = VAR_HANDLES ? view(int[].class) : null;
     private static final Object LONG_VIEW = VAR_HANDLES ? view(long[].class) : null;
+    /** The shape of every handle {@link #handle} returns. */
+    private static final MethodType SHAPE = MethodType.methodType(long.class, ByteBuffer.class, int.class,
+            long.class, long.class, long.class);
 
     private AtomicAccess() {
     }
 
     /**
-     * The handle for one access mode.
+     * The handle for one access mode and word size, in the one shape every access shares:
+     * {@code (ByteBuffer buffer, int index, long address, long a, long b) -> long}. An {@code int}
+     * word's values are narrowed on the way in and widened on the way out, a {@code boolean}
+     * result is {@code 1} or {@code 0}, a {@code void} one {@code 0}, and the value parameters an
+     * access does not take are dropped; so {@link #access} serves all twelve operations.
      *
-     * @param mode         the {@code VarHandle.AccessMode} name, e.g. {@code "COMPARE_AND_SET"}.
-     * @param word         {@code int.class} or {@code long.class}.
-     * @param unsafeMethod the {@code sun.misc.Unsafe} method taking {@code (Object, long, values...)},
-     *                     e.g. {@code "compareAndSwapInt"}.
-     * @param returns      what the access returns ({@code void.class} for sets).
-     * @param values       the value parameters after the coordinates.
-     * @return a handle of type {@code (ByteBuffer, int, long, values...) -> returns}.
+     * @param mode the {@code VarHandle.AccessMode} name, e.g. {@code "COMPARE_AND_SET"}.
+     * @param word {@code int.class} or {@code long.class}.
+     * @return a handle of the shared shape.
      */
-    private static MethodHandle handle(String mode, Class<?> word, String unsafeMethod, Class<?> returns,
-                                      Class<?>... values) {
+    public static MethodHandle handle(String mode, Class<?> word) {
         try {
+            Mode m = Mode.valueOf(mode);
+            Class<?>[] values = new Class<?>[m.values];
+            Arrays.fill(values, word);
+            Class<?> returns = m.returns == null ? word : m.returns;
             MethodHandle h;
             if (VAR_HANDLES) {
                 Class<?> varHandle = Class.forName("java.lang.invoke.VarHandle");
@@ -74,6 +83,7 @@ public final class AtomicAccess {
                 parameters[0] = Object.class;
                 parameters[1] = long.class;
                 System.arraycopy(values, 0, parameters, 2, values.length);
+                String unsafeMethod = String.format(m.unsafeMethod, word == int.class ? "Int" : "Long");
                 h = MethodHandles.lookup().findVirtual(UNSAFE.getClass(), unsafeMethod,
                         MethodType.methodType(returns, parameters)).bindTo(UNSAFE);
                 // A null base makes the offset an absolute address.
@@ -85,9 +95,60 @@ public final class AtomicAccess {
             if (!h.type().equals(expected)) {
                 throw new IllegalStateException(mode + ": " + h.type() + " is not " + expected);
             }
-            return h;
+            for (int unused = values.length; unused < 2; unused++) {
+                h = MethodHandles.dropArguments(h, h.type().parameterCount(), long.class);
+            }
+            return MethodHandles.explicitCastArguments(h, SHAPE);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ExceptionInInitializerError(initFailure(mode + " for " + word, e));
+        }
+    }
+
+    /**
+     * One checked access, the body of every {@code Atomics} method: the word checked by
+     * {@link Words#check}, then {@code handle} run at its address. Called with a
+     * {@code static final} handle, so once inlined the handle is a constant and
+     * {@code invokeExact} compiles to the access's own instruction.
+     *
+     * @param handle a handle of {@link #handle}.
+     * @param call   the public method, for messages.
+     * @param size   4 or 8.
+     * @param write  whether the access writes.
+     * @param buffer the buffer.
+     * @param index  the byte index of the word.
+     * @param a      the first value (the new value, the delta, or the expected value), if any.
+     * @param b      the second value (the new value of a compare-and-set), if any.
+     * @return what the access returns, as {@link #handle} widens it.
+     */
+    public static long access(MethodHandle handle, String call, int size, boolean write, ByteBuffer buffer,
+                              int index, long a, long b) {
+        Words.Entry word = Words.check(call, buffer, index, size, write);
+        try {
+            return (long) handle.invokeExact(buffer, index, word.at(index), a, b);
+        } catch (Throwable t) {
+            throw unchecked(t);
+        }
+    }
+
+    /** The access modes {@code Atomics} offers: how many values each takes, and what returns. */
+    private enum Mode {
+        GET_VOLATILE("get%sVolatile", 0, null),
+        SET_VOLATILE("put%sVolatile", 1, void.class),
+        SET_RELEASE("putOrdered%s", 1, void.class),
+        COMPARE_AND_SET("compareAndSwap%s", 2, boolean.class),
+        GET_AND_ADD("getAndAdd%s", 1, null),
+        GET_AND_SET("getAndSet%s", 1, null);
+
+        /** The {@code sun.misc.Unsafe} method, {@code %s} standing for {@code Int} or {@code Long}. */
+        final String unsafeMethod;
+        final int values;
+        /** What it returns; {@code null} for the word itself. */
+        final Class<?> returns;
+
+        Mode(String unsafeMethod, int values, Class<?> returns) {
+            this.unsafeMethod = unsafeMethod;
+            this.values = values;
+            this.returns = returns;
         }
     }
 
@@ -188,152 +249,5 @@ public final class AtomicAccess {
     private static String initFailure(String what, Exception e) {
         return "mmap4j: atomic access needs " + what + " (Java " + System.getProperty("java.version") + ", "
                 + System.getProperty("java.vm.name") + "): " + e;
-    }
-
-    // ---------------------------------------------------------------- the accesses Atomics offers
-
-    private static final MethodHandle GET_INT = handle("GET_VOLATILE", int.class,
-            "getIntVolatile", int.class);
-    private static final MethodHandle SET_INT = handle("SET_VOLATILE", int.class,
-            "putIntVolatile", void.class, int.class);
-    private static final MethodHandle RELEASE_INT = handle("SET_RELEASE", int.class,
-            "putOrderedInt", void.class, int.class);
-    private static final MethodHandle CAS_INT = handle("COMPARE_AND_SET", int.class,
-            "compareAndSwapInt", boolean.class, int.class, int.class);
-    private static final MethodHandle ADD_INT = handle("GET_AND_ADD", int.class,
-            "getAndAddInt", int.class, int.class);
-    private static final MethodHandle SWAP_INT = handle("GET_AND_SET", int.class,
-            "getAndSetInt", int.class, int.class);
-    private static final MethodHandle GET_LONG = handle("GET_VOLATILE", long.class,
-            "getLongVolatile", long.class);
-    private static final MethodHandle SET_LONG = handle("SET_VOLATILE", long.class,
-            "putLongVolatile", void.class, long.class);
-    private static final MethodHandle RELEASE_LONG = handle("SET_RELEASE", long.class,
-            "putOrderedLong", void.class, long.class);
-    private static final MethodHandle CAS_LONG = handle("COMPARE_AND_SET", long.class,
-            "compareAndSwapLong", boolean.class, long.class, long.class);
-    private static final MethodHandle ADD_LONG = handle("GET_AND_ADD", long.class,
-            "getAndAddLong", long.class, long.class);
-    private static final MethodHandle SWAP_LONG = handle("GET_AND_SET", long.class,
-            "getAndSetLong", long.class, long.class);
-
-    /** {@code Atomics.getIntVolatile}: the word checked by {@link Words#check}, then accessed. */
-    public static int getIntVolatile(ByteBuffer buffer, int index) {
-        Words.Entry word = Words.check("getIntVolatile", buffer, index, 4, false);
-        try {
-            return (int) GET_INT.invokeExact(buffer, index, word.at(index));
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.setIntVolatile}: the word checked by {@link Words#check}, then accessed. */
-    public static void setIntVolatile(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("setIntVolatile", buffer, index, 4, true);
-        try {
-            SET_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.setIntRelease}: the word checked by {@link Words#check}, then accessed. */
-    public static void setIntRelease(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("setIntRelease", buffer, index, 4, true);
-        try {
-            RELEASE_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.compareAndSetInt}: the word checked by {@link Words#check}, then accessed. */
-    public static boolean compareAndSetInt(ByteBuffer buffer, int index, int expected, int value) {
-        Words.Entry word = Words.check("compareAndSetInt", buffer, index, 4, true);
-        try {
-            return (boolean) CAS_INT.invokeExact(buffer, index, word.at(index), expected, value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.getAndAddInt}: the word checked by {@link Words#check}, then accessed. */
-    public static int getAndAddInt(ByteBuffer buffer, int index, int delta) {
-        Words.Entry word = Words.check("getAndAddInt", buffer, index, 4, true);
-        try {
-            return (int) ADD_INT.invokeExact(buffer, index, word.at(index), delta);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.getAndSetInt}: the word checked by {@link Words#check}, then accessed. */
-    public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
-        Words.Entry word = Words.check("getAndSetInt", buffer, index, 4, true);
-        try {
-            return (int) SWAP_INT.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.getLongVolatile}: the word checked by {@link Words#check}, then accessed. */
-    public static long getLongVolatile(ByteBuffer buffer, int index) {
-        Words.Entry word = Words.check("getLongVolatile", buffer, index, 8, false);
-        try {
-            return (long) GET_LONG.invokeExact(buffer, index, word.at(index));
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.setLongVolatile}: the word checked by {@link Words#check}, then accessed. */
-    public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("setLongVolatile", buffer, index, 8, true);
-        try {
-            SET_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.setLongRelease}: the word checked by {@link Words#check}, then accessed. */
-    public static void setLongRelease(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("setLongRelease", buffer, index, 8, true);
-        try {
-            RELEASE_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.compareAndSetLong}: the word checked by {@link Words#check}, then accessed. */
-    public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
-        Words.Entry word = Words.check("compareAndSetLong", buffer, index, 8, true);
-        try {
-            return (boolean) CAS_LONG.invokeExact(buffer, index, word.at(index), expected, value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.getAndAddLong}: the word checked by {@link Words#check}, then accessed. */
-    public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
-        Words.Entry word = Words.check("getAndAddLong", buffer, index, 8, true);
-        try {
-            return (long) ADD_LONG.invokeExact(buffer, index, word.at(index), delta);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /** {@code Atomics.getAndSetLong}: the word checked by {@link Words#check}, then accessed. */
-    public static long getAndSetLong(ByteBuffer buffer, int index, long value) {
-        Words.Entry word = Words.check("getAndSetLong", buffer, index, 8, true);
-        try {
-            return (long) SWAP_LONG.invokeExact(buffer, index, word.at(index), value);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
     }
 }

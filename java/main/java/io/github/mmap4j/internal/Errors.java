@@ -6,6 +6,8 @@ package io.github.mmap4j.internal;
 
 import io.github.mmap4j.MmapException;
 
+import java.util.Arrays;
+
 /**
  * The one place where a failed system call becomes an exception: natives
  * return {@code -errno}, {@link #check} turns that into an {@link MmapException}
@@ -137,101 +139,79 @@ public final class Errors {
             return "macOS sets a shared memory object's size once only: open it at its size, or unlink and create "
                     + "it again";
         }
-        switch (name) {
-            case "EACCES":
-                if (call.startsWith("shm_open")) {
-                    return "the shared memory object's permissions do not allow this access: check its mode "
-                            + "(ls -l /dev/shm on Linux) or open it READ_ONLY";
-                }
-                if (call.startsWith("open")) {
-                    return "the file's permissions do not allow this access: check its mode and owner, or map it "
-                            + "READ_ONLY";
-                }
-                if (call.startsWith("mprotect")) {
-                    return "a shared mapping of a file opened read-only cannot be made writable: map it "
-                            + "READ_WRITE from a file opened read-write";
-                }
-                return "the file was opened read-only or its file system is mounted noexec/read-only: open it "
-                        + "read-write, or map it READ_ONLY or PRIVATE";
-            case "EPERM":
-                if (call.startsWith("mlock") || call.startsWith("mmap")) {
-                    return "locking memory needs RLIMIT_MEMLOCK room or CAP_IPC_LOCK: raise `ulimit -l` (or "
-                            + "LimitMEMLOCK= in systemd, memlock in /etc/security/limits.conf)";
-                }
-                return "the operation is not permitted (a sealed file, an immutable file, or PROT_EXEC on a "
-                        + "noexec mount)";
-            case "EAGAIN":
-                if (call.startsWith("mlock") || call.startsWith("mmap")) {
-                    return "locking memory needs RLIMIT_MEMLOCK room: raise `ulimit -l`, or lock a smaller range";
-                }
-                return "the kernel is short of a resource right now: retry later";
-            case "ENOMEM":
-                if (call.startsWith("mlock")) {
-                    return "more than RLIMIT_MEMLOCK would be locked: raise `ulimit -l` (or LimitMEMLOCK= in "
-                            + "systemd), or lock a smaller range";
-                }
-                return "out of address space or too many mappings: close mappings you no longer need, check "
-                        + "`sysctl vm.max_map_count` (65530 by default) and `ulimit -v`";
-            case "ENXIO":
-                if (call.startsWith("open")) {
-                    return "a socket, or a device file with no device behind it, cannot be opened: map regular "
-                            + "files, block devices or shared memory";
-                }
-                return "the range lies past the end of the file: grow the file first, map a shorter length, or "
-                        + "map with MapOptions.createOrGrow()";
-            case "ENOENT":
-                if (call.startsWith("shm_")) {
-                    return "no shared memory object has that name: create it first with SharedMemory.create";
-                }
-                return "the file does not exist: check the path, or map with MapOptions.createOrGrow()";
-            case "EEXIST":
-                if (call.startsWith("shm_")) {
-                    return "a shared memory object with that name exists already: SharedMemory.open or openOrCreate "
-                            + "it, or SharedMemory.unlink it first";
-                }
-                return "an object with that name exists already: open it instead, or unlink it first";
-            case "EISDIR":
-            case "ENODEV":
-                return "only regular files (and block devices, shared memory) can be mapped, not directories, "
-                        + "pipes, sockets or most /proc files";
-            case "EBADF":
-                return "the descriptor is closed, or not open for the access asked (a write-only descriptor "
-                        + "cannot be mapped)";
-            case "EINVAL":
-                if (call.startsWith("madvise(COLLAPSE")) {
-                    return "MADV_COLLAPSE needs a range covering at least one whole, huge-page-aligned huge page "
-                            + "(2 MiB on x86_64) of memory that allows huge pages";
-                }
-                if (call.startsWith("madvise")) {
-                    return "the kernel does not accept this advice for this range (too old a kernel, or advice "
-                            + "that needs private/anonymous or shared memory)";
-                }
-                return "the kernel rejected the arguments (a length or offset it cannot map, or flags that do "
-                        + "not fit this kind of mapping)";
-            case "EOVERFLOW":
-            case "EFBIG":
-                return "the offset plus length is beyond what the file system allows";
-            case "ELOOP":
-                return "too many symbolic links: the path is a link loop (or a chain of more than the system "
-                        + "allows); point it at the file itself";
-            case "ENAMETOOLONG":
-                return "the name is too long for this platform (31 characters for POSIX shared memory on macOS)";
-            case "EMFILE":
-            case "ENFILE":
-                return "too many open files: raise `ulimit -n` or close files (mmap4j closes its own right after "
-                        + "mapping)";
-            case "ENOSPC":
-                return "the file system is full (or out of inodes): free space and retry";
-            case "EROFS":
-                return "the file system is mounted read-only: map READ_ONLY or PRIVATE";
-            case "ETXTBSY":
-                return "the file is being executed or is a swap file: it cannot be opened for writing";
-            case "EIO":
-                return "an I/O error from the device: check dmesg";
-            default:
-                return "";
+        for (String[] row : HINTS) {
+            if (Arrays.asList(row[0].split(" ")).contains(name) && startsWithAny(call, row[1].split(" "))) {
+                return row[2];
+            }
         }
+        return "";
     }
+
+    private static boolean startsWithAny(String call, String[] prefixes) {
+        for (String prefix : prefixes) {
+            if (call.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The hints by errno name: {errno names, call prefixes ("" for any call), hint}, names and
+     * prefixes separated by spaces. The first row whose names hold the errno and one of whose
+     * prefixes starts the call answers, so a call-specific row stands before its errno's general one.
+     */
+    private static final String[][] HINTS = {
+        {"EACCES", "shm_open", "the shared memory object's permissions do not allow this access: check its mode "
+                + "(ls -l /dev/shm on Linux) or open it READ_ONLY"},
+        {"EACCES", "open", "the file's permissions do not allow this access: check its mode and owner, or map it "
+                + "READ_ONLY"},
+        {"EACCES", "mprotect", "a shared mapping of a file opened read-only cannot be made writable: map it "
+                + "READ_WRITE from a file opened read-write"},
+        {"EACCES", "", "the file was opened read-only or its file system is mounted noexec/read-only: open it "
+                + "read-write, or map it READ_ONLY or PRIVATE"},
+        {"EPERM", "mlock mmap", "locking memory needs RLIMIT_MEMLOCK room or CAP_IPC_LOCK: raise `ulimit -l` (or "
+                + "LimitMEMLOCK= in systemd, memlock in /etc/security/limits.conf)"},
+        {"EPERM", "", "the operation is not permitted (a sealed file, an immutable file, or PROT_EXEC on a "
+                + "noexec mount)"},
+        {"EAGAIN", "mlock mmap", "locking memory needs RLIMIT_MEMLOCK room: raise `ulimit -l`, or lock a smaller "
+                + "range"},
+        {"EAGAIN", "", "the kernel is short of a resource right now: retry later"},
+        {"ENOMEM", "mlock", "more than RLIMIT_MEMLOCK would be locked: raise `ulimit -l` (or LimitMEMLOCK= in "
+                + "systemd), or lock a smaller range"},
+        {"ENOMEM", "", "out of address space or too many mappings: close mappings you no longer need, check "
+                + "`sysctl vm.max_map_count` (65530 by default) and `ulimit -v`"},
+        {"ENXIO", "open", "a socket, or a device file with no device behind it, cannot be opened: map regular "
+                + "files, block devices or shared memory"},
+        {"ENXIO", "", "the range lies past the end of the file: grow the file first, map a shorter length, or "
+                + "map with MapOptions.createOrGrow()"},
+        {"ENOENT", "shm_", "no shared memory object has that name: create it first with SharedMemory.create"},
+        {"ENOENT", "", "the file does not exist: check the path, or map with MapOptions.createOrGrow()"},
+        {"EEXIST", "shm_", "a shared memory object with that name exists already: SharedMemory.open or "
+                + "openOrCreate it, or SharedMemory.unlink it first"},
+        {"EEXIST", "", "an object with that name exists already: open it instead, or unlink it first"},
+        {"EISDIR ENODEV", "", "only regular files (and block devices, shared memory) can be mapped, not "
+                + "directories, pipes, sockets or most /proc files"},
+        {"EBADF", "", "the descriptor is closed, or not open for the access asked (a write-only descriptor "
+                + "cannot be mapped)"},
+        {"EINVAL", "madvise(COLLAPSE", "MADV_COLLAPSE needs a range covering at least one whole, "
+                + "huge-page-aligned huge page (2 MiB on x86_64) of memory that allows huge pages"},
+        {"EINVAL", "madvise", "the kernel does not accept this advice for this range (too old a kernel, or "
+                + "advice that needs private/anonymous or shared memory)"},
+        {"EINVAL", "", "the kernel rejected the arguments (a length or offset it cannot map, or flags that do "
+                + "not fit this kind of mapping)"},
+        {"EOVERFLOW EFBIG", "", "the offset plus length is beyond what the file system allows"},
+        {"ELOOP", "", "too many symbolic links: the path is a link loop (or a chain of more than the system "
+                + "allows); point it at the file itself"},
+        {"ENAMETOOLONG", "", "the name is too long for this platform (31 characters for POSIX shared memory on "
+                + "macOS)"},
+        {"EMFILE ENFILE", "", "too many open files: raise `ulimit -n` or close files (mmap4j closes its own right "
+                + "after mapping)"},
+        {"ENOSPC", "", "the file system is full (or out of inodes): free space and retry"},
+        {"EROFS", "", "the file system is mounted read-only: map READ_ONLY or PRIVATE"},
+        {"ETXTBSY", "", "the file is being executed or is a swap file: it cannot be opened for writing"},
+        {"EIO", "", "an I/O error from the device: check dmesg"},
+    };
 
     /** The errno name table, asked of the shim on the first failure only. */
     private static final class Names {
