@@ -261,8 +261,7 @@ public final class Report {
 
     private String gc(String benchmark, String size, String jvm) {
         Result count = get(benchmark + ":gc.count", size, jvm);
-        Result time = get(benchmark + ":gc.time", size, jvm);
-        if (count == null || time == null) {
+        if (count == null) {
             return "";
         }
         Result alloc = get(benchmark + ":gc.alloc.rate.norm", size, jvm);
@@ -273,8 +272,12 @@ public final class Report {
     /** GC milliseconds per million operations: JMH sums gc.time over the measured iterations. */
     private double gcPerMillion(String benchmark, String size, String jvm) {
         Result time = get(benchmark + ":gc.time", size, jvm);
+        if (get(benchmark + ":gc.count", size, jvm) == null) {
+            return Double.NaN; // measured without -prof gc
+        }
         double measuredMs = Double.parseDouble(machine.getOrDefault("jmh_measured_ms", "NaN"));
-        return time == null ? Double.NaN : time.score * score(benchmark, size, jvm) / measuredMs;
+        // JMH leaves gc.time out when no collection ran
+        return (time == null ? 0 : time.score) * score(benchmark, size, jvm) / measuredMs;
     }
 
     private double allocPerOp(String benchmark, String size, String jvm) {
