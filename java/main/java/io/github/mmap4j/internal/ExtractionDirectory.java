@@ -45,8 +45,15 @@ final class ExtractionDirectory {
 
     /** {@code ${java.io.tmpdir}/mmap4j-<user>}: shared by this user's JVMs, so one extraction serves them all. */
     static Path shared() {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + user).toAbsolutePath();
+        // By hand, not replaceAll: a regular expression bootstraps lambdas on JDK 9+ (milliseconds).
+        char[] user = System.getProperty("user.name", "user").toCharArray();
+        for (int i = 0; i < user.length; i++) {
+            char c = user[i];
+            boolean plain = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.'
+                    || c == '_' || c == '-';
+            user[i] = plain ? c : '_';
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + new String(user)).toAbsolutePath();
     }
 
     /**

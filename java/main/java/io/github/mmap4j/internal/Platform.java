@@ -9,8 +9,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Facts about the running platform, asked of the shim once: page size, the
@@ -175,7 +173,7 @@ public final class Platform {
      * @return the limit.
      */
     public static long maxMapCount() {
-        return Limits.MAX_MAP_COUNT;
+        return MaxMapCount.VALUE;
     }
 
     /**
@@ -185,29 +183,43 @@ public final class Platform {
      * @return bytes.
      */
     public static long hugePageSize() {
-        return Limits.HUGE_PAGE_SIZE;
+        return HugePageSize.VALUE;
     }
 
-    /** Read from /proc only when first asked. */
-    private static final class Limits {
-        static final long MAX_MAP_COUNT = readLong("/proc/sys/vm/max_map_count", null, 65530L);
-        static final long HUGE_PAGE_SIZE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+    /** Read from /proc when first asked: by the first map (its budget, {@code Pressure}). */
+    private static final class MaxMapCount {
+        static final long VALUE = readLong("/proc/sys/vm/max_map_count", null, 65530L);
+    }
 
-        /** The first number in the file, or in its line that starts with {@code key}. */
-        private static long readLong(String file, String key, long fallback) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    new FileInputStream(file), StandardCharsets.US_ASCII))) {
-                for (String line; (line = in.readLine()) != null;) {
-                    if (key == null || line.startsWith(key)) {
-                        Matcher m = Pattern.compile("\\d+").matcher(line);
-                        return m.find() ? Long.parseLong(m.group()) : fallback;
+    /** Read from /proc when first asked: only by a map with {@code HUGETLB}. */
+    private static final class HugePageSize {
+        static final long VALUE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+    }
+
+    /**
+     * The first number in the file, or in its line that starts with {@code key}. Scanned by hand:
+     * a regular expression cost the first map about a millisecond.
+     */
+    private static long readLong(String file, String key, long fallback) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new FileInputStream(file), StandardCharsets.US_ASCII))) {
+            for (String line; (line = in.readLine()) != null;) {
+                if (key == null || line.startsWith(key)) {
+                    int start = 0;
+                    while (start < line.length() && !Character.isDigit(line.charAt(start))) {
+                        start++;
                     }
+                    int end = start;
+                    while (end < line.length() && end - start < 18 && Character.isDigit(line.charAt(end))) {
+                        end++;
+                    }
+                    return end > start ? Long.parseLong(line.substring(start, end)) : fallback;
                 }
-            } catch (IOException | RuntimeException e) {
-                // Not Linux, or /proc not mounted: the fallback.
             }
-            return fallback;
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or /proc not mounted: the fallback.
         }
+        return fallback;
     }
 
     /**
