@@ -69,12 +69,18 @@ final class ExtractionDirectory {
         if (createParents && parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent);
         }
+        // Usually there from an earlier JVM: checked first, so that a fresh JVM does not pay for a
+        // failing mkdir and its exception. Only the check decides; mkdir only creates.
+        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            check(directory);
+            return;
+        }
         try {
             // mkdir(2) with the mode: no window where it exists with another mode, and a name that
             // exists in any form (a link included) fails here instead of being followed.
             Files.createDirectory(directory, OWNER_ONLY_ATTRIBUTE);
         } catch (FileAlreadyExistsException e) {
-            // Ours from an earlier JVM, or someone else's: the checks below tell.
+            // Made in between, by another JVM of ours or by someone else: the checks below tell.
         }
         check(directory);
     }

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What one {@code lstat} says about a file that tells whether its bytes may have changed: device,
@@ -56,8 +56,13 @@ final class FileStamp {
                 ((Number) a.get("size")).longValue(), micros(a.get("lastModifiedTime")), micros(a.get("ctime")));
     }
 
+    /**
+     * Through {@code toInstant}, not {@code to(TimeUnit.MICROSECONDS)}: on JDK 9+ that initialises
+     * {@code ChronoUnit} and {@code Duration}, a third of this check's cost in a fresh JVM.
+     */
     private static long micros(Object time) {
-        return ((FileTime) time).to(TimeUnit.MICROSECONDS);
+        Instant instant = ((FileTime) time).toInstant();
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     /** The five numbers, space-separated, as {@link #parse} reads them. */
