@@ -167,15 +167,23 @@ final class NativeLibrary {
         Path library;
         try {
             ExtractionDirectory.prepare(directory, !shared);
-            // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
-            FileChannel lock = OldCopies.lockShared(directory);
-            try {
-                library = extract(resource, directory);
+            String[] recorded = readRecord(resource);
+            Path ready = readyCopy(recorded, directory);
+            if (ready != null) {
+                // Recorded and marked used within the hour: no lock, nothing to write or tidy (OldCopies).
+                library = ready;
                 loadExtracted(resource, library);
-            } finally {
-                OldCopies.release(lock);
+            } else {
+                // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
+                FileChannel lock = OldCopies.lockShared(directory);
+                try {
+                    library = extract(resource, recorded, directory);
+                    loadExtracted(resource, library);
+                } finally {
+                    OldCopies.release(lock);
+                }
+                OldCopies.remove(directory, library);
             }
-            OldCopies.remove(directory, library);
         } catch (IOException e) {
             if (!shared) {
                 throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
@@ -187,7 +195,7 @@ final class NativeLibrary {
             Path fallback = null;
             try {
                 fallback = ExtractionDirectory.fresh();
-                library = extract(resource, fallback);
+                library = extract(resource, readRecord(resource), fallback);
                 library.toFile().deleteOnExit(); // after the directory's registration: deleted first
             } catch (IOException again) {
                 again.addSuppressed(e);
@@ -343,14 +351,10 @@ final class NativeLibrary {
      * add or change files there. Every file is still checked without following
      * links before it is trusted.
      */
-    private static Path extract(String resource, Path directory) throws IOException {
-        String[] recorded = readRecord(resource);
+    private static Path extract(String resource, String[] recorded, Path directory) throws IOException {
         String sha256 = recorded[0];
         long size = Long.parseLong(recorded[1]);
-        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
-        int dot = fileName.lastIndexOf('.');
-        Path target = directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16)
-                + fileName.substring(dot));
+        Path target = copyIn(directory, sha256);
         // A copy an earlier JVM extracted: its record, or else its hash, says whether it is the jar's.
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && VerifiedCopy.check(target, sha256, size)) {
             ExtractionDirectory.checkFile(target, directory);
@@ -382,6 +386,33 @@ final class NativeLibrary {
         }
         ExtractionDirectory.checkFile(target, directory);
         return target;
+    }
+
+    /**
+     * The copy in {@code directory} when it can be loaded at once, without the directory's lock:
+     * its {@link VerifiedCopy} record vouches for it as it is now, and it was marked used within
+     * the hour ({@link OldCopies#markedRecently}), so no other JVM may remove it and this JVM has
+     * nothing to mark. Null otherwise, and on any doubt.
+     */
+    private static Path readyCopy(String[] recorded, Path directory) {
+        try {
+            Path copy = copyIn(directory, recorded[0]);
+            FileStamp stamp = VerifiedCopy.recorded(copy, recorded[0], Long.parseLong(recorded[1]));
+            if (stamp == null || !OldCopies.markedRecently(stamp.modified / 1000)) {
+                return null;
+            }
+            ExtractionDirectory.checkFile(copy, directory);
+            return copy;
+        } catch (IOException | RuntimeException e) {
+            return null; // the locked path decides, and says why if it fails
+        }
+    }
+
+    /** {@code libmmap4j-<first 16 hex digits of the SHA-256>.so} (or {@code .dylib}) in {@code directory}. */
+    private static Path copyIn(Path directory, String sha256) {
+        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
+        int dot = fileName.lastIndexOf('.');
+        return directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16) + fileName.substring(dot));
     }
 
     /**

@@ -31,6 +31,12 @@ import java.util.Set;
  * file's name goes. When the lock is busy or locks are not supported there, nothing is removed
  * (the next JVM tries again).
  *
+ * <p>A JVM whose copy is vouched for by its {@link VerifiedCopy} record and was marked within the
+ * hour ({@link #markedRecently}) takes no lock and tidies nothing: it writes no file a cleaner could
+ * take for a leftover, and no cleaner takes a copy marked within the last day. So the directory is
+ * tidied by the JVMs that extract or hash a copy, and by one JVM an hour per copy in use (the one
+ * that marks it): an idle copy goes within about an hour of its day running out.
+ *
  * <p>Names are matched by hand, not by regular expressions: compiling them cost a fresh JVM's
  * first map about a millisecond.
  */
@@ -79,6 +85,18 @@ final class OldCopies {
                 // Nothing to undo: the lock goes with the descriptor.
             }
         }
+    }
+
+    /**
+     * Whether a copy with this modification time was marked used within the hour, so that loading it
+     * needs no lock and leaves nothing to mark: a cleaner removes only copies idle for
+     * {@value #IDLE_HOURS} hours, so none can take it in the milliseconds before {@code System.load}.
+     *
+     * @param modifiedMillis the copy's modification time.
+     * @return true when it lies within the last hour (or ahead: a clock set back).
+     */
+    static boolean markedRecently(long modifiedMillis) {
+        return modifiedMillis > System.currentTimeMillis() - HOUR;
     }
 
     /** Marks {@code keep} used; removes the idle copies in {@code directory}, if no JVM is loading one. */

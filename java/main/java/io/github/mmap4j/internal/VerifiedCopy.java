@@ -4,13 +4,13 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -67,7 +67,7 @@ final class VerifiedCopy {
         if (before.size != size) {
             return false;
         }
-        if (recorded(copy, sha256, size, before)) {
+        if (matches(copy, sha256, size, before)) {
             return true;
         }
         long started = System.currentTimeMillis();
@@ -91,12 +91,33 @@ final class VerifiedCopy {
         return stamp.changed % 1_000_000 == 0 && stamp.modified % 1_000_000 == 0 ? 2_000 : 100;
     }
 
-    /** Whether the record of {@code copy} proves it is {@code sha256} of {@code size} bytes as it is now. */
-    private static boolean recorded(Path copy, String sha256, long size, FileStamp now) {
+    /**
+     * The stamp of {@code copy} as it is now, when its record proves it is {@code sha256} of
+     * {@code size} bytes; else null (no record, another digest, a stamp that changed). Never hashes.
+     *
+     * @param copy   a file in a directory {@link ExtractionDirectory} checked.
+     * @param sha256 the digest the jar records.
+     * @param size   the size the jar records.
+     * @return the copy's stamp, or null.
+     */
+    static FileStamp recorded(Path copy, String sha256, long size) {
+        try {
+            FileStamp now = FileStamp.of(copy);
+            return now.size == size && matches(copy, sha256, size, now) ? now : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether the record of {@code copy} proves it is {@code sha256} of {@code size} bytes with stamp {@code now}. */
+    private static boolean matches(Path copy, String sha256, long size, FileStamp now) {
         Path record = copy.resolveSibling(copy.getFileName() + SUFFIX);
         byte[] text = new byte[256];
         int length = 0;
-        try (InputStream in = Files.newInputStream(record, LinkOption.NOFOLLOW_LINKS)) {
+        // java.io, not Files.newInputStream (a channel and a temporary direct buffer for 150 bytes). It
+        // follows a link, which only this user could have put in the 0700 directory; what it reads
+        // must match the copy's own stamp anyway.
+        try (InputStream in = new FileInputStream(record.toFile())) {
             int n;
             while (length < text.length && (n = in.read(text, length, text.length - length)) > 0) {
                 length += n;
