@@ -391,14 +391,15 @@ final class NativeLibrary {
     /**
      * The copy in {@code directory} when it can be loaded at once, without the directory's lock:
      * its {@link VerifiedCopy} record vouches for it as it is now, and it was marked used within
-     * the hour ({@link OldCopies#markedRecently}), so no other JVM may remove it and this JVM has
+     * the hour ({@link OldCopies#MARK_EVERY}), so no other JVM may remove it and this JVM has
      * nothing to mark. Null otherwise, and on any doubt.
      */
     private static Path readyCopy(String[] recorded, Path directory) {
         try {
             Path copy = copyIn(directory, recorded[0]);
             FileStamp stamp = VerifiedCopy.recorded(copy, recorded[0], Long.parseLong(recorded[1]));
-            if (stamp == null || !OldCopies.markedRecently(stamp.modified / 1000)) {
+            // Marked within the hour (or ahead: a clock set back); a constant, so OldCopies stays unloaded.
+            if (stamp == null || stamp.modified / 1000 <= System.currentTimeMillis() - OldCopies.MARK_EVERY) {
                 return null;
             }
             ExtractionDirectory.checkFile(copy, directory);

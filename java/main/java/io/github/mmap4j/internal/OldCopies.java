@@ -32,7 +32,7 @@ import java.util.Set;
  * (the next JVM tries again).
  *
  * <p>A JVM whose copy is vouched for by its {@link VerifiedCopy} record and was marked within the
- * hour ({@link #markedRecently}) takes no lock and tidies nothing: it writes no file a cleaner could
+ * hour ({@link #MARK_EVERY}) takes no lock and tidies nothing: it writes no file a cleaner could
  * take for a leftover, and no cleaner takes a copy marked within the last day. So the directory is
  * tidied by the JVMs that extract or hash a copy, and by one JVM an hour per copy in use (the one
  * that marks it): an idle copy goes within about an hour of its day running out.
@@ -48,7 +48,14 @@ final class OldCopies {
     /** How long a copy no JVM loaded stays. */
     static final int IDLE_HOURS = 24;
 
-    private static final long HOUR = 3_600_000L;
+    /**
+     * How often a JVM marks its copy used (ms): a JVM whose recorded copy was marked more recently
+     * loads it without the lock (no cleaner takes a copy marked within {@value #IDLE_HOURS} hours).
+     * A constant, so that {@code NativeLibrary} compares with it without loading this class.
+     */
+    static final long MARK_EVERY = 3_600_000L;
+
+    private static final long HOUR = MARK_EVERY;
     private static final String COPY_PREFIX = "libmmap4j-";
     private static final int HASH_DIGITS = 16;
 
@@ -85,18 +92,6 @@ final class OldCopies {
                 // Nothing to undo: the lock goes with the descriptor.
             }
         }
-    }
-
-    /**
-     * Whether a copy with this modification time was marked used within the hour, so that loading it
-     * needs no lock and leaves nothing to mark: a cleaner removes only copies idle for
-     * {@value #IDLE_HOURS} hours, so none can take it in the milliseconds before {@code System.load}.
-     *
-     * @param modifiedMillis the copy's modification time.
-     * @return true when it lies within the last hour (or ahead: a clock set back).
-     */
-    static boolean markedRecently(long modifiedMillis) {
-        return modifiedMillis > System.currentTimeMillis() - HOUR;
     }
 
     /** Marks {@code keep} used; removes the idle copies in {@code directory}, if no JVM is loading one. */
