@@ -65,15 +65,15 @@ final class ExtractionDirectory {
      *                     the message says which.
      */
     static void prepare(Path directory, boolean createParents) throws IOException {
-        Path parent = directory.getParent();
-        if (createParents && parent != null && !Files.isDirectory(parent)) {
-            Files.createDirectories(parent);
-        }
-        // Usually there from an earlier JVM: checked first, so that a fresh JVM does not pay for a
-        // failing mkdir and its exception. Only the check decides; mkdir only creates.
+        // Usually there from an earlier JVM: checked first, so that a fresh JVM pays neither for its
+        // parent's stat nor for a failing mkdir and its exception. Only the check decides; mkdir only creates.
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             check(directory);
             return;
+        }
+        Path parent = directory.getParent();
+        if (createParents && parent != null && !Files.isDirectory(parent)) {
+            Files.createDirectories(parent);
         }
         try {
             // mkdir(2) with the mode: no window where it exists with another mode, and a name that
