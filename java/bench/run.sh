@@ -8,7 +8,7 @@
 #
 # Environment: JAVA_HOME (default JDK 17) runs the JDK 17 rows, MMAP4J_SECOND_JDK (default
 # Temurin 25) the JDK 25 and FFM rows, MMAP4J_JDK8 (default the tool cache's OpenJDK 8; skipped
-# when absent) the JDK 8 rows of the IPC cases. Nothing here judges the numbers.
+# when absent) the JDK 8 rows of the IPC cases and of the load time. Nothing here judges the numbers.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -200,8 +200,12 @@ pagecache
 echo "== library load (fresh JVMs)"
 rm -rf "$OUT/load"
 mkdir -p "$OUT/load"
-"$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.LoadTime \
-  "$OUT/load.csv" "$LOAD_SAMPLES" "$OUT/load" "$JAVA_HOME/bin/java" "$JDK25/bin/java"
+# mmap4j fresh, mmap4j cached and the JDK's own FileChannel.map alternate, each a fresh JVM; JDK 8's
+# children run from the release-8 classes.
+LOAD_JVMS=("$JAVA_HOME/bin/java" "$JDK25/bin/java")
+[[ -x "$JDK8/bin/java" ]] && LOAD_JVMS=("$JDK8/bin/java" "${LOAD_JVMS[@]}")
+"$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" -Dbench.classpath8="$CP8" io.github.mmap4j.bench.LoadTime \
+  "$OUT/load.csv" "$LOAD_SAMPLES" "$OUT/load" "${LOAD_JVMS[@]}"
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 "$JAVA_HOME/bin/java" -cp "$CP17" io.github.mmap4j.bench.Report "$OUT"

@@ -13,6 +13,7 @@
  */
 #include <jni.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -37,8 +38,14 @@
 
 static jclass file_descriptor_class;  /* java.io.FileDescriptor */
 static jfieldID file_descriptor_fd;   /* java.io.FileDescriptor.fd (int) */
-static jclass file_channel_impl;      /* sun.nio.ch.FileChannelImpl, or NULL */
-static jfieldID file_channel_impl_fd; /* sun.nio.ch.FileChannelImpl.fd (FileDescriptor) */
+/* sun.nio.ch.FileChannelImpl and its fd field, looked up at the first descriptor asked of a source
+ * that is not a FileDescriptor, not in JNI_OnLoad: FindClass and GetFieldID initialise the class,
+ * and FileChannelImpl's initialiser loads libnio and libnet (IOUtil), a large part of a fresh JVM's
+ * first map (most on JDK 8) that a map by path never needs. Published once: the field, then the
+ * class (release), read in that order (acquire); a thread that loses the race drops its ref. */
+static _Atomic(jclass) file_channel_impl;      /* NULL until looked up */
+static _Atomic(jfieldID) file_channel_impl_fd;
+static atomic_int file_channel_absent;          /* 1: this JDK has no such class or field */
 
 #define ADDR(a) ((uintptr_t) (a))
 
@@ -179,17 +186,45 @@ static jboolean mm_isatty(JNIEnv *env, jclass cls, jint fd) {
     return mm4j_isatty(fd) == 1 ? JNI_TRUE : JNI_FALSE;
 }
 
+/* FileChannelImpl, looked up at the first call that needs it (see file_channel_impl); NULL when
+ * this JDK has none (only mapping straight from a FileChannel is lost). */
+static jclass file_channel_class(JNIEnv *env) {
+    jclass known = atomic_load_explicit(&file_channel_impl, memory_order_acquire);
+    if (known != NULL || atomic_load_explicit(&file_channel_absent, memory_order_relaxed)) return known;
+    jclass fci = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    jfieldID fd = fci == NULL ? NULL : (*env)->GetFieldID(env, fci, "fd", "Ljava/io/FileDescriptor;");
+    jclass global = fd == NULL ? NULL : (*env)->NewGlobalRef(env, fci);
+    if (fci != NULL) (*env)->DeleteLocalRef(env, fci);
+    if (global == NULL) {
+        (*env)->ExceptionClear(env);
+        if (fd == NULL) { /* no such class or field: never ask again (a failed NewGlobalRef may pass) */
+            atomic_store_explicit(&file_channel_absent, 1, memory_order_relaxed);
+        }
+        return NULL;
+    }
+    atomic_store_explicit(&file_channel_impl_fd, fd, memory_order_relaxed);
+    jclass expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&file_channel_impl, &expected, global, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        (*env)->DeleteGlobalRef(env, global); /* another thread published the same class */
+        return expected;
+    }
+    return global;
+}
+
 static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source) {
     (void) cls;
     if (source == NULL) return -1;
     jobject fdo = source;
-    /* JNI field access is not subject to module encapsulation, so this reads
-     * FileChannelImpl.fd on every JDK from 8 to 25 without --add-opens. */
-    if (file_channel_impl != NULL && (*env)->IsInstanceOf(env, source, file_channel_impl)) {
-        fdo = (*env)->GetObjectField(env, source, file_channel_impl_fd);
-        if (fdo == NULL) return -1;
+    if (!(*env)->IsInstanceOf(env, source, file_descriptor_class)) {
+        /* JNI field access is not subject to module encapsulation, so this reads
+         * FileChannelImpl.fd on every JDK from 8 to 25 without --add-opens. */
+        jclass fci = file_channel_class(env);
+        if (fci == NULL || !(*env)->IsInstanceOf(env, source, fci)) return -1;
+        fdo = (*env)->GetObjectField(env, source,
+                                     atomic_load_explicit(&file_channel_impl_fd, memory_order_relaxed));
+        if (fdo == NULL || !(*env)->IsInstanceOf(env, fdo, file_descriptor_class)) return -1;
     }
-    if (!(*env)->IsInstanceOf(env, fdo, file_descriptor_class)) return -1;
     return (*env)->GetIntField(env, fdo, file_descriptor_fd);
 }
 
@@ -409,27 +444,15 @@ static const JNINativeMethod method_table[] = {
 };
 // JNI Method Registration Table End
 
-/* Caches the field IDs the glue needs; FileChannelImpl is optional (a JDK
- * without it only loses mapping straight from a FileChannel). */
+/* Caches the field IDs the glue needs; FileChannelImpl's are looked up when first needed
+ * (file_channel_class). */
 static int cache_ids(JNIEnv *env) {
     jclass fd_class = (*env)->FindClass(env, "java/io/FileDescriptor");
     if (fd_class == NULL) return -1;
     file_descriptor_fd = (*env)->GetFieldID(env, fd_class, "fd", "I");
     if (file_descriptor_fd == NULL) return -1;
     file_descriptor_class = (*env)->NewGlobalRef(env, fd_class);
-    if (file_descriptor_class == NULL) return -1;
-    jclass fci = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
-    if (fci == NULL) {
-        (*env)->ExceptionClear(env);
-        return 0;
-    }
-    file_channel_impl_fd = (*env)->GetFieldID(env, fci, "fd", "Ljava/io/FileDescriptor;");
-    if (file_channel_impl_fd == NULL) {
-        (*env)->ExceptionClear(env);
-        return 0;
-    }
-    file_channel_impl = (*env)->NewGlobalRef(env, fci);
-    return file_channel_impl == NULL ? -1 : 0;
+    return file_descriptor_class == NULL ? -1 : 0;
 }
 
 /* Hands this library's build identity to NativeLibrary.checkBuild before anything is bound:

@@ -95,7 +95,7 @@ public final class Mmap {
      * @throws MmapException when the file cannot be opened or mapped.
      */
     public static ByteBuffer map(Path path, MapMode mode) throws IOException {
-        return Maps.whole("map", path, mode, Maps::buffer);
+        return Maps.whole("map", path, mode, Maps.BUFFER);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class Mmap {
      * @throws MmapException when a system call fails.
      */
     public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
-        return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, Maps::buffer);
+        return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, Maps.BUFFER);
     }
 
     // ---------------------------------------------------------------- map open files
@@ -145,7 +145,7 @@ public final class Mmap {
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
-        return Maps.map("map", Objects.requireNonNull(channel, "channel"), offset, length, options, Maps::buffer);
+        return Maps.map("map", Objects.requireNonNull(channel, "channel"), offset, length, options, Maps.BUFFER);
     }
 
     /**
@@ -162,7 +162,7 @@ public final class Mmap {
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
         return Maps.map("map", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
-                Maps::buffer);
+                Maps.BUFFER);
     }
 
     // ---------------------------------------------------------------- anonymous memory
@@ -177,7 +177,7 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static ByteBuffer anonymous(int length, MapOptions options) throws IOException {
-        return Maps.map("anonymous", Maps.ANONYMOUS, 0, length, options, Maps::buffer);
+        return Maps.map("anonymous", Maps.ANONYMOUS, 0, length, options, Maps.BUFFER);
     }
 
     // ---------------------------------------------------------------- unmap
@@ -396,7 +396,7 @@ public final class Mmap {
      * @throws MmapException when the file cannot be opened or mapped.
      */
     public static MappedRegion mapRegion(Path path, MapMode mode) throws IOException {
-        return Maps.whole("mapRegion", path, mode, Maps::region);
+        return Maps.whole("mapRegion", path, mode, Maps.REGION);
     }
 
     /**
@@ -412,7 +412,7 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(Path path, long offset, long length, MapOptions options)
             throws IOException {
-        return Maps.map("mapRegion", Objects.requireNonNull(path, "path"), offset, length, options, Maps::region);
+        return Maps.map("mapRegion", Objects.requireNonNull(path, "path"), offset, length, options, Maps.REGION);
     }
 
     /**
@@ -429,7 +429,7 @@ public final class Mmap {
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
         return Maps.map("mapRegion", Objects.requireNonNull(channel, "channel"), offset, length, options,
-                Maps::region);
+                Maps.REGION);
     }
 
     /**
@@ -445,7 +445,7 @@ public final class Mmap {
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
         return Maps.map("mapRegion", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
-                Maps::region);
+                Maps.REGION);
     }
 
     /**
@@ -459,6 +459,6 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static MappedRegion anonymousRegion(long length, MapOptions options) throws IOException {
-        return Maps.map("anonymousRegion", Maps.ANONYMOUS, 0, length, options, Maps::region);
+        return Maps.map("anonymousRegion", Maps.ANONYMOUS, 0, length, options, Maps.REGION);
     }
 }

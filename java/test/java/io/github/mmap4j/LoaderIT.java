@@ -14,10 +14,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,6 +190,37 @@ class LoaderIT {
         assertTrue(Arrays.equals(good, Files.readAllBytes(library)), "the tampered copy was re-extracted");
     }
 
+    /**
+     * A copy that a JVM hashed and recorded ({@code .verified}: later JVMs trust it without hashing)
+     * and that is then changed in place, its size and modification time kept: the record no longer
+     * fits (the status-change time moved), so the next JVM hashes it, and replaces it.
+     */
+    @Test
+    void aRecordedCopyChangedInPlaceWithItsSizeKeptIsReplaced() throws Exception {
+        Path extractTo = dir.resolve("extract");
+        Result first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, first.exit, first.toString());
+        Path library;
+        try (Stream<Path> files = Files.list(extractTo)) {
+            library = files.filter(f -> f.getFileName().toString().startsWith("libmmap4j-")).findFirst().get();
+        }
+        Path record = library.resolveSibling(library.getFileName() + ".verified");
+        Thread.sleep(2_100); // beyond the margin even on a file system that keeps whole seconds
+        Result second = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, second.exit, second.toString());
+        assertTrue(Files.isRegularFile(record), "the second JVM hashed the settled copy and recorded it");
+        byte[] good = Files.readAllBytes(library);
+        FileTime modified = Files.getLastModifiedTime(library);
+        try (RandomAccessFile raf = new RandomAccessFile(library.toFile(), "rw")) {
+            raf.seek(good.length / 2);
+            raf.write(good[good.length / 2] ^ 0x5a);
+        }
+        Files.setLastModifiedTime(library, modified);
+        Result third = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, third.exit, third.toString());
+        assertTrue(Arrays.equals(good, Files.readAllBytes(library)), "the altered copy was re-extracted");
+    }
+
     @Test
     void eightJvmsStartingTogetherOnAFreshDirectoryAllLoad() throws Exception {
         Path extractTo = dir.resolve("fresh");
@@ -202,9 +235,12 @@ class LoaderIT {
             assertTrue(r.out.contains("native library: " + extractTo), "JVM " + i + ": " + r);
         }
         try (Stream<Path> files = Files.list(extractTo)) {
+            // A JVM that found another's copy settled may have recorded it (libmmap4j-<hash>.so.verified).
             List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock"))
+                    .filter(n -> !n.endsWith(".so.verified") && !n.endsWith(".dylib.verified"))
                     .collect(Collectors.toList());
-            assertEquals(1, names.size(), "one library (and the lock file), no temporary files left: " + names);
+            assertEquals(1, names.size(), "one library (its record and the lock file aside), no temporary files "
+                    + "left: " + names);
         }
     }
 

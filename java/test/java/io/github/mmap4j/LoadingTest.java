@@ -169,10 +169,11 @@ class LoadingTest {
     }
 
     /**
-     * Copies of other builds that no JVM loaded for a day go once this JVM has loaded its own,
-     * with leftovers of extractions that died; a copy loaded lately (another version's, another
-     * platform's) and files that are not mmap4j's stay. While another JVM holds the directory's
-     * lock (it may be loading one of them), nothing goes.
+     * Copies of other builds that no JVM loaded for a day go once a JVM that tidies (one that
+     * extracts, hashes or marks its copy) has loaded its own, with their records and leftovers of
+     * extractions that died; a copy loaded lately (another version's, another platform's) and
+     * files that are not mmap4j's stay. While another JVM holds the directory's lock (it may be
+     * loading one of them), nothing goes.
      */
     @Test
     void copiesOfOtherBuildsGoOnceNoJvmCanBeLoadingThem() throws Exception {
@@ -184,14 +185,18 @@ class LoadingTest {
         Set<String> ours = names(into);
         assertEquals(2, ours.size(), "the copy and the lock file: " + ours);
 
+        // With the idle copies go their records, and records whose copy is gone.
         List<String> others = Arrays.asList("libmmap4j-0123456789abcdef.so", "libmmap4j-fedcba9876543210.dylib",
-                ".extract-1a2b-3c.tmp");
+                ".extract-1a2b-3c.tmp", "libmmap4j-0123456789abcdef.so.verified",
+                "libmmap4j-00000000000000bb.so.verified");
         Path unrelated = Files.write(into.resolve("notes.txt"), new byte[] {1});
         FileTime twoDaysAgo = FileTime.fromMillis(System.currentTimeMillis() - 48 * 3_600_000L);
         for (String other : others) {
             Files.setLastModifiedTime(Files.write(into.resolve(other), new byte[] {7}), twoDaysAgo);
         }
         Path inUse = Files.write(into.resolve("libmmap4j-00000000000000aa.so"), new byte[] {8});
+        Files.setLastModifiedTime(Files.write(into.resolve(inUse.getFileName() + ".verified"), new byte[] {9}),
+                twoDaysAgo);
         // Another JVM in the middle of loading: it holds the lock shared.
         try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
@@ -201,11 +206,46 @@ class LoadingTest {
                 assertTrue(Files.exists(into.resolve(other)), other + " stays while another JVM may load it");
             }
         }
+        // JVMs whose copy is recorded and was marked within the hour tidy nothing (no lock to take):
+        // the JVM that marks it, at most hourly, does. Make the next one that JVM.
+        for (String name : ours) {
+            if (name.startsWith("libmmap4j-")) {
+                Files.setLastModifiedTime(into.resolve(name),
+                        FileTime.fromMillis(System.currentTimeMillis() - 2 * 3_600_000L));
+            }
+        }
         child(options, "load", data.toString());
         Set<String> left = names(into);
         assertTrue(left.remove(unrelated.getFileName().toString()), "a file that is not mmap4j's stays");
         assertTrue(left.remove(inUse.getFileName().toString()), "a copy another JVM loaded lately stays");
-        assertEquals(ours, left, "the idle copies and the leftovers are gone");
+        Path inUseRecord = into.resolve(inUse.getFileName() + ".verified");
+        assertTrue(left.remove(inUseRecord.getFileName().toString()), "and its record");
+        // Our copy's record, if a JVM here found it settled and recorded it, stays with it.
+        left.removeIf(name -> name.endsWith(".verified") && ours.contains(name.substring(0, name.length() - 9)));
+        assertEquals(ours, left, "the idle copies, their records and the leftovers are gone");
+    }
+
+    /**
+     * A copy that a JVM hashed and recorded, and that was marked used within the hour, is loaded
+     * without the directory's lock (nothing is written or tidied): a JVM loads it while another
+     * holds the lock exclusively (a cleaner), where taking the lock shared would wait.
+     */
+    @Test
+    void aRecordedCopyMarkedWithinTheHourLoadsWithoutTheLock() throws Exception {
+        Path data = data();
+        Path into = dir.resolve("extracted");
+        List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
+        child(options, "load", data.toString()); // extracts
+        Thread.sleep(2_100); // beyond the record's margin, even on a file system of whole seconds
+        child(options, "load", data.toString()); // hashes the settled copy and records it
+        assertTrue(names(into).stream().anyMatch(n -> n.endsWith(".verified")), names(into).toString());
+        try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+             FileLock cleaning = lockFile.lock()) {
+            ChildProcess.Result r = child(options, "load", data.toString());
+            assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
+            assertTrue(r.out.contains("loaded from " + into), r.toString());
+        }
     }
 
     private static Set<String> names(Path directory) throws Exception {

@@ -13,10 +13,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,16 +30,24 @@ import java.util.Locale;
  * path, as users run it) that takes the time from its first touch of the API to
  * the first successful map ({@code Mmap.map} of one page of the data file):
  * loading mmap4j's classes, extracting (or finding) the native library, checking
- * its SHA-256, {@code System.load}, and the map itself.
+ * it, {@code System.load}, and the map itself.
  *
  * <p>{@code fresh}: {@code -Dmmap4j.tmpdir} names a new empty directory, so the
- * library is extracted. {@code cached}: the same directory every time, extracted
- * once before the samples, so the copy there is hashed and reused.
+ * library is extracted (and hashed). {@code cached}: the same directory every time,
+ * extracted once before the samples, so the copy there is found and checked (hashed
+ * by the first samples, then by its record). {@code jdk}: the JDK's own first use in
+ * a fresh JVM, {@code FileChannel.open} and {@code FileChannel.map} of the same page,
+ * the figure mmap4j's is compared with (issue 14: first use within the JDK's + 10 ms).
+ * The three alternate, sample by sample, so that a busy machine weighs on all alike.
  *
- * <p>Usage: {@code LoadTime <out.csv> <samples> <work dir> <java>...}; the child is
- * {@code LoadTime child}.
+ * <p>Usage: {@code LoadTime <out.csv> <samples> <work dir> <java>...}; the children
+ * are {@code LoadTime child} and {@code LoadTime child-jdk}. A JDK 8 child runs with
+ * the class path in {@code -Dbench.classpath8} (this class compiled for Java 8,
+ * {@code target/bench-8-classes}) when given, else with this JVM's.
  */
 public final class LoadTime {
+
+    private static final String[] CONTENDERS = {"fresh", "cached", "jdk"};
 
     private LoadTime() {
     }
@@ -46,37 +57,50 @@ public final class LoadTime {
             child();
             return;
         }
+        if (args.length == 1 && args[0].equals("child-jdk")) {
+            childJdk();
+            return;
+        }
         Path out = Paths.get(args[0]);
         int samples = Integer.parseInt(args[1]);
         Path work = Paths.get(args[2]).toAbsolutePath();
-        String classPath = System.getProperty("java.class.path");
+        String file = Paths.get(System.getProperty("bench.file", "target/bench/data/bench.bin")).toAbsolutePath()
+                .toString();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
             csv.println("\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
                     + "\"Param: size\",\"Param: jvm\"");
             for (int j = 3; j < args.length; j++) {
                 String java = args[j];
-                String jvm = version(java);
+                int feature = feature(java);
+                String jvm = "jdk" + feature;
+                String classPath = feature == 8 ? System.getProperty("bench.classpath8",
+                        System.getProperty("java.class.path")) : System.getProperty("java.class.path");
                 Path cachedDir = work.resolve("cached-" + j);
-                boolean nativeAccess = Integer.parseInt(jvm.substring(3)) >= 22;
-                run(java, nativeAccess, classPath, cachedDir); // extracts once
-                for (String mode : new String[] {"fresh", "cached"}) {
-                    double[] ms = new double[samples];
-                    for (int i = 0; i < samples; i++) {
+                boolean nativeAccess = feature >= 22;
+                run(java, nativeAccess, classPath, file, "child", cachedDir); // extracts once
+                double[][] ms = new double[CONTENDERS.length][samples];
+                for (int i = 0; i < samples; i++) {
+                    for (int c = 0; c < CONTENDERS.length; c++) {
+                        String mode = CONTENDERS[c];
                         Path dir = mode.equals("fresh") ? work.resolve("fresh-" + j + "-" + i) : cachedDir;
-                        ms[i] = run(java, nativeAccess, classPath, dir) / 1e6;
+                        ms[c][i] = run(java, nativeAccess, classPath, file, mode.equals("jdk") ? "child-jdk"
+                                : "child", dir) / 1e6;
                     }
-                    Arrays.sort(ms);
-                    double median = ms[samples / 2];
+                }
+                for (int c = 0; c < CONTENDERS.length; c++) {
+                    Arrays.sort(ms[c]);
+                    double median = ms[c][samples / 2];
                     csv.printf(Locale.ROOT, "\"io.github.mmap4j.bench.LoadTime.%s\",\"median\",1,%d,%.3f,NaN,"
-                            + "\"ms/op\",,%s%n", mode, samples, median, jvm);
+                            + "\"ms/op\",,%s%n", CONTENDERS[c], samples, median, jvm);
                     System.out.printf(Locale.ROOT, "LoadTime %s on %s: median %.1f ms (min %.1f, max %.1f, n=%d)%n",
-                            mode, jvm, median, ms[0], ms[samples - 1], samples);
+                            CONTENDERS[c], jvm, median, ms[c][0], ms[c][samples - 1], samples);
                 }
             }
         }
     }
 
-    private static String version(String java) throws Exception {
+    /** The JVM's feature version: 8 for {@code 1.8.0_x}, 17 for {@code 17.0.x}. */
+    private static int feature(String java) throws Exception {
         Process p = new ProcessBuilder(java, "-XshowSettings:properties", "-version").redirectErrorStream(true)
                 .start();
         String v = "?";
@@ -91,18 +115,26 @@ public final class LoadTime {
             }
         }
         p.waitFor();
-        return "jdk" + v.replaceAll("[.].*", "");
+        if (v.startsWith("1.")) {
+            v = v.substring(2);
+        }
+        int end = 0;
+        while (end < v.length() && Character.isDigit(v.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(v.substring(0, end));
     }
 
     /** Runs one child JVM; returns its nanoseconds from first touch to first map. */
-    private static long run(String java, boolean nativeAccess, String classPath, Path tmpdir) throws Exception {
+    private static long run(String java, boolean nativeAccess, String classPath, String file, String child,
+                            Path tmpdir) throws Exception {
         List<String> command = new ArrayList<>(Arrays.asList(java, "-Xshare:auto", "-Dmmap4j.tmpdir=" + tmpdir,
-                "-Dbench.file=" + Fixture.file(), "-cp", classPath));
+                "-Dbench.file=" + file, "-cp", classPath));
         if (nativeAccess) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
         command.add(LoadTime.class.getName());
-        command.add("child");
+        command.add(child);
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String line;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -121,6 +153,21 @@ public final class LoadTime {
         ByteBuffer page = Mmap.map(file.toPath(), MapMode.READ_ONLY, 0, 4096);
         long elapsed = System.nanoTime() - start;
         Mmap.unmap(page);
+        System.out.println(elapsed);
+    }
+
+    /** The JDK's first use: open the file and map the same page, as {@code Mmap.map} does. */
+    private static void childJdk() throws IOException {
+        File file = new File(System.getProperty("bench.file"));
+        long start = System.nanoTime();
+        long elapsed;
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+            MappedByteBuffer page = channel.map(FileChannel.MapMode.READ_ONLY, 0, 4096);
+            elapsed = System.nanoTime() - start;
+            if (page.capacity() != 4096) {
+                throw new IllegalStateException("mapped " + page.capacity() + " bytes");
+            }
+        }
         System.out.println(elapsed);
     }
 }

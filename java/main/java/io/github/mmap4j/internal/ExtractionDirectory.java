@@ -45,8 +45,15 @@ final class ExtractionDirectory {
 
     /** {@code ${java.io.tmpdir}/mmap4j-<user>}: shared by this user's JVMs, so one extraction serves them all. */
     static Path shared() {
-        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + user).toAbsolutePath();
+        // By hand, not replaceAll: a regular expression bootstraps lambdas on JDK 9+ (milliseconds).
+        char[] user = System.getProperty("user.name", "user").toCharArray();
+        for (int i = 0; i < user.length; i++) {
+            char c = user[i];
+            boolean plain = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.'
+                    || c == '_' || c == '-';
+            user[i] = plain ? c : '_';
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"), "mmap4j-" + new String(user)).toAbsolutePath();
     }
 
     /**
@@ -58,6 +65,12 @@ final class ExtractionDirectory {
      *                     the message says which.
      */
     static void prepare(Path directory, boolean createParents) throws IOException {
+        // Usually there from an earlier JVM: checked first, so that a fresh JVM pays neither for its
+        // parent's stat nor for a failing mkdir and its exception. Only the check decides; mkdir only creates.
+        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+            check(directory);
+            return;
+        }
         Path parent = directory.getParent();
         if (createParents && parent != null && !Files.isDirectory(parent)) {
             Files.createDirectories(parent);
@@ -67,7 +80,7 @@ final class ExtractionDirectory {
             // exists in any form (a link included) fails here instead of being followed.
             Files.createDirectory(directory, OWNER_ONLY_ATTRIBUTE);
         } catch (FileAlreadyExistsException e) {
-            // Ours from an earlier JVM, or someone else's: the checks below tell.
+            // Made in between, by another JVM of ours or by someone else: the checks below tell.
         }
         check(directory);
     }

@@ -5,6 +5,7 @@
 package io.github.mmap4j.internal;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,8 @@ final class Libc {
         if (!muslLoaderInstalled) {
             return false;
         }
-        try (InputStream in = Files.newInputStream(maps)) {
+        // java.io, not Files.newInputStream: no channel, no temporary direct buffer for a 64 KiB read.
+        try (InputStream in = new FileInputStream(maps.toFile())) {
             return mapsShowMusl(in);
         } catch (IOException | SecurityException e) {
             // No /proc (a chroot or a locked-down container): ask the distribution.

@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +40,8 @@ import org.scijava.nativelib.NativeLibraryUtil;
  * the current user can write ({@value #TMPDIR_PROPERTY}, else
  * {@code ${java.io.tmpdir}/mmap4j-<user>}; see {@link ExtractionDirectory}),
  * checked against the size and SHA-256 recorded in the jar at build time, and
- * reused by later JVMs when it still matches. Writes go to a private temporary
+ * reused by later JVMs when it still matches (hashed again only until a JVM
+ * could record it unchanged, see {@link VerifiedCopy}). Writes go to a private temporary
  * file renamed into place, so JVMs starting together never see a half-written
  * library. When the shared directory is unusable or hostile (another user's, a
  * link, not mode 0700), the library goes to a fresh private directory deleted
@@ -164,14 +167,23 @@ final class NativeLibrary {
         Path library;
         try {
             ExtractionDirectory.prepare(directory, !shared);
-            Path into = directory;
-            // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
-            library = OldCopies.whileLoading(directory, () -> {
-                Path copy = extract(resource, into);
-                loadExtracted(resource, copy);
-                return copy;
-            });
-            OldCopies.remove(directory, library);
+            String[] recorded = readRecord(resource);
+            Path ready = readyCopy(recorded, directory);
+            if (ready != null) {
+                // Recorded and marked used within the hour: no lock, nothing to write or tidy (OldCopies).
+                library = ready;
+                loadExtracted(resource, library);
+            } else {
+                // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
+                FileChannel lock = OldCopies.lockShared(directory);
+                try {
+                    library = extract(resource, recorded, directory);
+                    loadExtracted(resource, library);
+                } finally {
+                    OldCopies.release(lock);
+                }
+                OldCopies.remove(directory, library);
+            }
         } catch (IOException e) {
             if (!shared) {
                 throw failure("could not extract " + resource + " into " + directory + ": " + e.getMessage()
@@ -183,7 +195,7 @@ final class NativeLibrary {
             Path fallback = null;
             try {
                 fallback = ExtractionDirectory.fresh();
-                library = extract(resource, fallback);
+                library = extract(resource, readRecord(resource), fallback);
                 library.toFile().deleteOnExit(); // after the directory's registration: deleted first
             } catch (IOException again) {
                 again.addSuppressed(e);
@@ -238,7 +250,7 @@ final class NativeLibrary {
 
     /** {@code [version, interface]} of the build these classes come from, or null when unknown. */
     private static String[] expectedBuild() {
-        try (InputStream in = NativeLibrary.class.getResourceAsStream("native-build.txt")) {
+        try (InputStream in = JarResource.open("io/github/mmap4j/internal/native-build.txt")) {
             if (in == null) {
                 return null;
             }
@@ -339,41 +351,31 @@ final class NativeLibrary {
      * add or change files there. Every file is still checked without following
      * links before it is trusted.
      */
-    private static Path extract(String resource, Path directory) throws IOException {
-        String[] recorded = readRecord(resource);
+    private static Path extract(String resource, String[] recorded, Path directory) throws IOException {
         String sha256 = recorded[0];
         long size = Long.parseLong(recorded[1]);
-        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
-        int dot = fileName.lastIndexOf('.');
-        Path target = directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16)
-                + fileName.substring(dot));
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
-                && sha256.equals(digest(target))) {
+        Path target = copyIn(directory, sha256);
+        // A copy an earlier JVM extracted: its record, or else its hash, says whether it is the jar's.
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && VerifiedCopy.check(target, sha256, size)) {
             ExtractionDirectory.checkFile(target, directory);
             return target;
         }
-        // Not Files.createTempFile: its SecureRandom costs a fresh JVM ~15 ms. The directory is the
-        // user's own (0700) and CREATE_NEW refuses a name that exists, so a unique-enough name does.
-        Path temporary = directory.resolve(".extract-" + Long.toHexString(System.nanoTime()) + "-"
-                + Integer.toHexString(System.identityHashCode(new Object())) + ".tmp");
+        // The jar's bytes are hashed as read, before anything is written: what is written is what was checked.
+        byte[] bytes = readResource(resource, size);
+        String actual = Sha256.hex(bytes, bytes.length);
+        if (!sha256.equals(actual) || bytes.length != size) {
+            throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
+                    + " bytes for " + resource + ", its copy has " + actual + " and " + bytes.length
+                    + " bytes; the jar is damaged or was altered");
+        }
+        Path temporary = temporaryIn(directory);
         try {
-            try (InputStream in = open(resource);
-                 OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-                         StandardOpenOption.WRITE)) {
-                byte[] chunk = new byte[64 * 1024];
-                int n;
-                while ((n = in.read(chunk)) > 0) {
-                    out.write(chunk, 0, n);
-                }
+            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                out.write(bytes);
             }
             // Written by us, so owned by us: a directory owned by anyone else fails here, exactly (uids).
             ExtractionDirectory.checkFile(temporary, directory);
-            String actual = digest(temporary);
-            if (!sha256.equals(actual) || Files.size(temporary) != size) {
-                throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
-                        + " bytes for " + resource + ", the extracted copy has " + actual + " and "
-                        + Files.size(temporary) + " bytes; the jar is damaged or was altered");
-            }
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -386,7 +388,59 @@ final class NativeLibrary {
         return target;
     }
 
-    /** The whitespace-separated fields of a small ASCII resource (its first 256 bytes). */
+    /**
+     * The copy in {@code directory} when it can be loaded at once, without the directory's lock:
+     * its {@link VerifiedCopy} record vouches for it as it is now, and it was marked used within
+     * the hour ({@link OldCopies#MARK_EVERY}), so no other JVM may remove it and this JVM has
+     * nothing to mark. Null otherwise, and on any doubt.
+     */
+    private static Path readyCopy(String[] recorded, Path directory) {
+        try {
+            Path copy = copyIn(directory, recorded[0]);
+            FileStamp stamp = VerifiedCopy.recorded(copy, recorded[0], Long.parseLong(recorded[1]));
+            // Marked within the hour (or ahead: a clock set back); a constant, so OldCopies stays unloaded.
+            if (stamp == null || stamp.modified / 1000 <= System.currentTimeMillis() - OldCopies.MARK_EVERY) {
+                return null;
+            }
+            ExtractionDirectory.checkFile(copy, directory);
+            return copy;
+        } catch (IOException | RuntimeException e) {
+            return null; // the locked path decides, and says why if it fails
+        }
+    }
+
+    /** {@code libmmap4j-<first 16 hex digits of the SHA-256>.so} (or {@code .dylib}) in {@code directory}. */
+    private static Path copyIn(Path directory, String sha256) {
+        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
+        int dot = fileName.lastIndexOf('.');
+        return directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16) + fileName.substring(dot));
+    }
+
+    /**
+     * A name for a temporary file in {@code directory} that {@code CREATE_NEW} will find free:
+     * {@code .extract-<time>-<id>.tmp}, which {@link OldCopies} removes when a JVM died before
+     * renaming it. Not {@code Files.createTempFile}: its SecureRandom costs a fresh JVM ~15 ms, and
+     * the directory is the user's own (0700).
+     */
+    static Path temporaryIn(Path directory) {
+        return directory.resolve(".extract-" + Long.toHexString(System.nanoTime()) + "-"
+                + Integer.toHexString(System.identityHashCode(new Object())) + ".tmp");
+    }
+
+    /** The resource's bytes, up to one more than {@code size} (so that a longer one shows). */
+    private static byte[] readResource(String resource, long size) throws IOException {
+        byte[] bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size + 1)];
+        int length = 0;
+        try (InputStream in = open(resource)) {
+            int n;
+            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
+                length += n;
+            }
+        }
+        return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    }
+
+    /** The fields of a small ASCII resource (its first 256 bytes), separated by white space. */
     private static String[] fields(InputStream in) throws IOException {
         byte[] bytes = new byte[256];
         int length = 0;
@@ -394,7 +448,20 @@ final class NativeLibrary {
         while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
             length += n;
         }
-        return new String(bytes, 0, length, StandardCharsets.US_ASCII).trim().split("\\s+");
+        // Split by hand: split("\\s+") compiles a regular expression, which on JDK 9+ bootstraps the
+        // JVM's first lambda (java.util.regex uses them): 5 to 10 ms of a fresh JVM's first map.
+        List<String> fields = new ArrayList<>(2);
+        int start = -1;
+        for (int i = 0; i <= length; i++) {
+            boolean space = i == length || bytes[i] <= ' ';
+            if (space && start >= 0) {
+                fields.add(new String(bytes, start, i - start, StandardCharsets.US_ASCII));
+                start = -1;
+            } else if (!space && start < 0) {
+                start = i;
+            }
+        }
+        return fields.toArray(new String[0]);
     }
 
     private static String[] readRecord(String resource) throws IOException {
@@ -408,9 +475,7 @@ final class NativeLibrary {
     }
 
     private static InputStream open(String resource) throws IOException {
-        // Class.getResourceAsStream, not the class loader's: in the named module (JDK 9+, module path)
-        // natives/<platform>/ is a package of the module, whose resources only its own classes see.
-        InputStream in = NativeLibrary.class.getResourceAsStream("/" + resource);
+        InputStream in = JarResource.open(resource);
         if (in == null) {
             throw new IOException("the jar has no resource " + resource + " (a jar built for other platforms only; "
                     + "build with -Pall-platforms for all six)");
@@ -418,8 +483,4 @@ final class NativeLibrary {
         return in;
     }
 
-    private static String digest(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        return Sha256.hex(bytes, bytes.length);
-    }
 }

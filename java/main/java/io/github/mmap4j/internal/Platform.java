@@ -4,13 +4,9 @@
  */
 package io.github.mmap4j.internal;
 
-import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Facts about the running platform, asked of the shim once: page size, the
@@ -175,7 +171,7 @@ public final class Platform {
      * @return the limit.
      */
     public static long maxMapCount() {
-        return Limits.MAX_MAP_COUNT;
+        return MaxMapCount.VALUE;
     }
 
     /**
@@ -185,29 +181,57 @@ public final class Platform {
      * @return bytes.
      */
     public static long hugePageSize() {
-        return Limits.HUGE_PAGE_SIZE;
+        return HugePageSize.VALUE;
     }
 
-    /** Read from /proc only when first asked. */
-    private static final class Limits {
-        static final long MAX_MAP_COUNT = readLong("/proc/sys/vm/max_map_count", null, 65530L);
-        static final long HUGE_PAGE_SIZE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+    /** Read from /proc when first asked: by the first map (its budget, {@code Pressure}). */
+    private static final class MaxMapCount {
+        static final long VALUE = readLong("/proc/sys/vm/max_map_count", null, 65530L);
+    }
 
-        /** The first number in the file, or in its line that starts with {@code key}. */
-        private static long readLong(String file, String key, long fallback) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                    new FileInputStream(file), StandardCharsets.US_ASCII))) {
-                for (String line; (line = in.readLine()) != null;) {
-                    if (key == null || line.startsWith(key)) {
-                        Matcher m = Pattern.compile("\\d+").matcher(line);
-                        return m.find() ? Long.parseLong(m.group()) : fallback;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Not Linux, or /proc not mounted: the fallback.
+    /** Read from /proc when first asked: only by a map with {@code HUGETLB}. */
+    private static final class HugePageSize {
+        static final long VALUE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+    }
+
+    /**
+     * The first number in the file (its first 64 KiB), or in its line that starts with {@code key}.
+     * Read as bytes and scanned by hand: a regular expression cost the first map about a
+     * millisecond, and a {@code Reader} loads a charset decoder.
+     */
+    private static long readLong(String file, String key, long fallback) {
+        byte[] text = new byte[64 * 1024];
+        int length = 0;
+        try (FileInputStream in = new FileInputStream(file)) {
+            int n;
+            while (length < text.length && (n = in.read(text, length, text.length - length)) > 0) {
+                length += n;
             }
-            return fallback;
+        } catch (IOException | RuntimeException e) {
+            return fallback; // not Linux, or /proc not mounted
         }
+        String content = new String(text, 0, length, StandardCharsets.ISO_8859_1);
+        int from = 0;
+        if (key != null) {
+            int at = content.startsWith(key) ? 0 : content.indexOf("\n" + key);
+            if (at < 0) {
+                return fallback;
+            }
+            from = at == 0 ? 0 : at + 1;
+        }
+        int lineEnd = content.indexOf('\n', from);
+        if (lineEnd < 0) {
+            lineEnd = length;
+        }
+        int start = from;
+        while (start < lineEnd && (content.charAt(start) < '0' || content.charAt(start) > '9')) {
+            start++;
+        }
+        int end = start;
+        while (end < lineEnd && end - start < 18 && content.charAt(end) >= '0' && content.charAt(end) <= '9') {
+            end++;
+        }
+        return end > start ? Long.parseLong(content.substring(start, end)) : fallback;
     }
 
     /**

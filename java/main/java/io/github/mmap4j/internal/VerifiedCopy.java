@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Whether a copy of the library already in the extraction directory holds the bytes the jar
+ * carries, without hashing it in every JVM. The first JVM that finds the copy hashes it
+ * (SHA-256, against the digest the jar records) and, when it matches, leaves a record next to it,
+ * {@code libmmap4j-<hash>.so}{@value #SUFFIX}: the digest and size it proved, and the copy's
+ * {@link FileStamp} (device, inode, size, modification and status-change time) from before and
+ * after hashing. Later JVMs trust the copy when the record names the jar's digest and size and
+ * the copy's stamp is still the recorded one; anything else (no record, another digest, a stamp
+ * that changed, a record that cannot be read) sends them back to hashing.
+ *
+ * <p>Why that is as strong as hashing every time. The directory is the user's own, mode 0700,
+ * checked by {@link ExtractionDirectory}: another local user can neither create, replace nor
+ * change a file in it, the record included, so against other users nothing changes. What is left
+ * is the file changing under the same user (a tool, a mistake, a damaged disk), or root: a
+ * change of its bytes changes its status-change time, which the kernel sets from its own clock
+ * and no process can set back; a file put in its place has another inode or, when the number is
+ * reused, another status-change time. One gap remains: a change within the same tick of the file
+ * system's clock as the last one before hashing keeps that time. So a record is written only when
+ * the copy's last change was at least {@link #margin} (100 ms; 2 s where the file system keeps
+ * whole seconds) before hashing began: any later change then carries a later time. A copy just
+ * extracted is therefore not recorded (its time is the rename's): the next JVM hashes it once.
+ * Code running as the same user could forge a record, but it could equally replace the jar, the
+ * JVM or the environment: the same user was never a boundary, for this check or the one before.
+ * A file system whose clock runs behind this machine's by more than the margin (a network file
+ * system with a skewed server) weakens the tick argument to the same user's own changes.
+ */
+final class VerifiedCopy {
+
+    /** Appended to the copy's name for its record. */
+    static final String SUFFIX = ".verified";
+
+    private static final String MAGIC = "mmap4j-verified-1";
+
+    private VerifiedCopy() {
+    }
+
+    /**
+     * Whether {@code copy} holds the bytes whose SHA-256 is {@code sha256} ({@code size} bytes):
+     * by its record when that still applies, else by hashing it (recording the result when it
+     * matches).
+     *
+     * @param copy   a regular file in a directory {@link ExtractionDirectory} checked.
+     * @param sha256 the digest the jar records, 64 lower-case hex digits.
+     * @param size   the size the jar records.
+     * @return whether it is the jar's library.
+     * @throws IOException when the copy cannot be read.
+     */
+    static boolean check(Path copy, String sha256, long size) throws IOException {
+        FileStamp before = FileStamp.of(copy);
+        if (before.size != size) {
+            return false;
+        }
+        if (matches(copy, sha256, size, before)) {
+            return true;
+        }
+        long started = System.currentTimeMillis();
+        byte[] bytes = Files.readAllBytes(copy);
+        if (bytes.length != size || !sha256.equals(Sha256.hex(bytes, bytes.length))) {
+            return false;
+        }
+        FileStamp after = FileStamp.of(copy);
+        if (after.sameAs(before) && before.changed / 1000 + margin(before) <= started) {
+            write(copy, sha256, size, before);
+        }
+        return true;
+    }
+
+    /**
+     * How long before hashing began the copy's last change must lie for a record: a tick of the
+     * file system's clock and the difference between that clock and {@link System#currentTimeMillis}
+     * fit in it with room to spare.
+     */
+    static long margin(FileStamp stamp) {
+        return stamp.changed % 1_000_000 == 0 && stamp.modified % 1_000_000 == 0 ? 2_000 : 100;
+    }
+
+    /**
+     * The stamp of {@code copy} as it is now, when its record proves it is {@code sha256} of
+     * {@code size} bytes; else null (no record, another digest, a stamp that changed). Never hashes.
+     *
+     * @param copy   a file in a directory {@link ExtractionDirectory} checked.
+     * @param sha256 the digest the jar records.
+     * @param size   the size the jar records.
+     * @return the copy's stamp, or null.
+     */
+    static FileStamp recorded(Path copy, String sha256, long size) {
+        try {
+            FileStamp now = FileStamp.of(copy);
+            return now.size == size && matches(copy, sha256, size, now) ? now : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Whether the record of {@code copy} proves it is {@code sha256} of {@code size} bytes with stamp {@code now}. */
+    private static boolean matches(Path copy, String sha256, long size, FileStamp now) {
+        Path record = copy.resolveSibling(copy.getFileName() + SUFFIX);
+        byte[] text = new byte[256];
+        int length = 0;
+        // java.io, not Files.newInputStream (a channel and a temporary direct buffer for 150 bytes). It
+        // follows a link, which only this user could have put in the 0700 directory; what it reads
+        // must match the copy's own stamp anyway.
+        try (InputStream in = new FileInputStream(record.toFile())) {
+            int n;
+            while (length < text.length && (n = in.read(text, length, text.length - length)) > 0) {
+                length += n;
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // none yet, or unreadable: hash
+        }
+        String[] fields = new String(text, 0, length, StandardCharsets.US_ASCII).trim().split(" ");
+        try {
+            return fields.length == 8 && fields[0].equals(MAGIC) && fields[1].equals(sha256)
+                    && Long.parseLong(fields[2]) == size && FileStamp.parse(fields, 3).sameAs(now);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Writes the record of {@code copy} through a temporary file renamed into place; a failure only costs a hash. */
+    private static void write(Path copy, String sha256, long size, FileStamp stamp) {
+        Path record = copy.resolveSibling(copy.getFileName() + SUFFIX);
+        Path temporary = NativeLibrary.temporaryIn(copy.getParent());
+        try {
+            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                out.write((MAGIC + " " + sha256 + " " + size + " " + stamp.format() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+            try {
+                Files.move(temporary, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, record, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException | RuntimeException e) {
+            // The next JVM hashes again.
+        } finally {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException e) {
+                // A leftover .extract-*.tmp: OldCopies removes it.
+            }
+        }
+    }
+}
