@@ -265,9 +265,9 @@ public final class Report {
         if (count == null) {
             return "";
         }
-        Result alloc = get(benchmark + ":gc.alloc.rate.norm", size, jvm);
-        return String.format(Locale.ROOT, " [GC: %.0f collections, %.0f ms per million cycles; %.0f B/cycle]",
-                count.score, gcPerMillion(benchmark, size, jvm), alloc == null ? Double.NaN : alloc.score);
+        double alloc = allocPerOp(benchmark, size, jvm);
+        return String.format(Locale.ROOT, " [GC: %.0f collections, %.0f ms per million cycles; %s B/cycle]",
+                count.score, gcPerMillion(benchmark, size, jvm), Double.isNaN(alloc) ? "n/a" : fmt(alloc));
     }
 
     /** GC milliseconds per million operations: JMH sums gc.time over the measured iterations. */
@@ -281,9 +281,13 @@ public final class Report {
         return (time == null ? 0 : time.score) * score(benchmark, size, jvm) / measuredMs;
     }
 
+    /**
+     * Bytes allocated per operation; NaN where JMH could not count them (on OpenJDK 8 its
+     * allocation counter reads about 0.1 B/op for every benchmark, the JDK's own map cycle included).
+     */
     private double allocPerOp(String benchmark, String size, String jvm) {
         Result alloc = get(benchmark + ":gc.alloc.rate.norm", size, jvm);
-        return alloc == null ? Double.NaN : alloc.score;
+        return alloc == null || alloc.score < 1 ? Double.NaN : alloc.score;
     }
 
     private void row(String c, String contender, String benchmark, String size, String jvm, Figure figure,
