@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs mmap4j's benchmarks (issue 7) and writes target/bench/results.md.
 #
-#   java/bench/run.sh           the full run (about 12 minutes on 2 cores)
+#   java/bench/run.sh           the full run (about 25 minutes on 2 cores)
 #   java/bench/run.sh --quick   every case once, briefly: proves the benchmarks build and run (CI)
 #   java/bench/run.sh --pagecache   case 9 only (issue 17: page-cache residency against fincore and
 #                                   vmtouch, target/bench/pagecache.md); combines with --quick
