@@ -176,22 +176,11 @@ public final class Report {
             row(c, "FFM map, shared arena close", "Ffm.mapCycleShared", size, "25", us, false,
                     "MapCycle.jdkMapDrop");
         }
-        Figure gbs = ns -> fileSize / ns;
-        String c2 = "2. sequential getLong over " + mib + " (GB/s, higher is better)";
-        row(c2, "C loop", "SeqRead.c", "", "C", gbs, true, null);
-        for (String jvm : JVMS) {
-            row(c2, "mmap4j buffer", "SeqRead.mmap4j", "", jvm, gbs, true, "SeqRead.jdk");
-            row(c2, "JDK MappedByteBuffer", "SeqRead.jdk", "", jvm, gbs, true, "SeqRead.jdk");
-        }
-        row(c2, "FFM MemorySegment", "Ffm.seqRead", "", "25", gbs, true, "SeqRead.jdk");
+        readCase("2. sequential getLong over " + mib + " (GB/s, higher is better)", "SeqRead", "C loop",
+                ns -> fileSize / ns, true, "Ffm.seqRead");
         Figure ns = x -> x;
-        String c3 = "3. random 8-byte reads over " + mib + " (ns/read, lower is better)";
-        row(c3, "C", "RandomRead.c", "", "C", ns, false, null);
-        for (String jvm : JVMS) {
-            row(c3, "mmap4j buffer", "RandomRead.mmap4j", "", jvm, ns, false, "RandomRead.jdk");
-            row(c3, "JDK MappedByteBuffer", "RandomRead.jdk", "", jvm, ns, false, "RandomRead.jdk");
-        }
-        row(c3, "FFM MemorySegment", "Ffm.randomRead", "", "25", ns, false, "RandomRead.jdk");
+        readCase("3. random 8-byte reads over " + mib + " (ns/read, lower is better)", "RandomRead", "C", ns, false,
+                "Ffm.randomRead");
         Figure us = x -> x / 1000;
         String c4 = "4. residency of " + mib + " (µs/call, lower is better)";
         row(c4, "C mincore + count", "Residency.c", "", "C", us, false, null);
@@ -258,6 +247,17 @@ public final class Report {
         for (Map.Entry<String, String> e : machine.entrySet()) {
             md.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
         }
+    }
+
+    /** Cases 2 and 3: C, then mmap4j and MappedByteBuffer on each JDK, then FFM on JDK 25. */
+    private void readCase(String c, String benchmark, String cName, Figure figure, boolean higherBetter, String ffm) {
+        String jdk = benchmark + ".jdk";
+        row(c, cName, benchmark + ".c", "", "C", figure, higherBetter, null);
+        for (String jvm : JVMS) {
+            row(c, "mmap4j buffer", benchmark + ".mmap4j", "", jvm, figure, higherBetter, jdk);
+            row(c, "JDK MappedByteBuffer", jdk, "", jvm, figure, higherBetter, jdk);
+        }
+        row(c, "FFM MemorySegment", ffm, "", "25", figure, higherBetter, jdk);
     }
 
     private String gc(String benchmark, String size, String jvm) {
