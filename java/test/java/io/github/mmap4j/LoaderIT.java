@@ -173,16 +173,21 @@ class LoaderIT {
         }
     }
 
+    /** Runs {@code mmap4j info} in a JVM that extracts into {@code extractTo}; the copy it made. */
+    private Path extractOnce(Path extractTo) throws Exception {
+        Result first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
+        assertEquals(0, first.exit, first.toString());
+        try (Stream<Path> files = Files.list(extractTo)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("libmmap4j-")
+                    && !f.getFileName().toString().endsWith(".verified")).findFirst().get();
+        }
+    }
+
     /** A previously extracted copy that was changed on disk is replaced, not loaded. */
     @Test
     void aTamperedExtractedCopyIsReplaced() throws Exception {
         Path extractTo = dir.resolve("extract");
-        Result first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
-        assertEquals(0, first.exit, first.toString());
-        Path library;
-        try (Stream<Path> files = Files.list(extractTo)) {
-            library = files.filter(f -> f.getFileName().toString().startsWith("libmmap4j-")).findFirst().get();
-        }
+        Path library = extractOnce(extractTo);
         byte[] good = Files.readAllBytes(library);
         Files.write(library, new byte[] {0}, StandardOpenOption.APPEND);
         Result again = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
@@ -198,12 +203,7 @@ class LoaderIT {
     @Test
     void aRecordedCopyChangedInPlaceWithItsSizeKeptIsReplaced() throws Exception {
         Path extractTo = dir.resolve("extract");
-        Result first = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
-        assertEquals(0, first.exit, first.toString());
-        Path library;
-        try (Stream<Path> files = Files.list(extractTo)) {
-            library = files.filter(f -> f.getFileName().toString().startsWith("libmmap4j-")).findFirst().get();
-        }
+        Path library = extractOnce(extractTo);
         Path record = library.resolveSibling(library.getFileName() + ".verified");
         Thread.sleep(2_100); // beyond the margin even on a file system that keeps whole seconds
         Result second = java("-Dmmap4j.tmpdir=" + extractTo, "-jar", jar.getPath(), "info");
