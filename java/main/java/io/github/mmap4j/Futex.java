@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * // waiter                                          // waker, in another process
  * while (Atomics.getIntVolatile(shm, 0) == 0) {        Atomics.setIntVolatile(shm, 0, 1);
- *     Futex.await(shm, 0, 0, 1, TimeUnit.SECONDS);     Futex.wakeAll(shm, 0);
+ *     Futex.await(shm, 0, 0, 1, TimeUnit.SECONDS);     Futex.wake(shm, 0, Integer.MAX_VALUE);
  * }
  * }</pre>
  * Change the word before waking, and re-check it after every return of {@code await}: a wake
@@ -91,32 +91,20 @@ public final class Futex {
 
     /**
      * Wakes at most {@code count} threads waiting on the {@code int} at {@code index}, in any
-     * process: {@code futex(FUTEX_WAKE, count)} on Linux, {@code os_sync_wake_by_address_any}
-     * up to {@code count} times on macOS 14.4+. Harmless when nobody waits.
+     * process: {@code futex(FUTEX_WAKE, count)} on Linux; on macOS 14.4+
+     * {@code os_sync_wake_by_address_any} up to {@code count} times, or
+     * {@code os_sync_wake_by_address_all} for {@link Integer#MAX_VALUE}, which means "all".
+     * Harmless when nobody waits.
      *
      * @param buffer a direct buffer; read-only ones are fine.
      * @param index  byte index of the word; its address must be a multiple of 4.
-     * @param count  how many to wake at the most; at least 1.
-     * @return how many were woken: exact on Linux and macOS 14.4+; 0 on older macOS, whose
+     * @param count  how many to wake at the most, at least 1; {@link Integer#MAX_VALUE} for all.
+     * @return how many were woken: exact on Linux and, for a finite {@code count}, on macOS
+     *         14.4+ (waking all there answers 1 when any was woken); 0 on older macOS, whose
      *         waiters poll the word.
      * @throws MmapException when the system call fails.
      */
     public static int wake(ByteBuffer buffer, int index, int count) throws MmapException {
         return WaitWake.wake(buffer, index, count);
-    }
-
-    /**
-     * Wakes every thread waiting on the {@code int} at {@code index}, in any process:
-     * {@code futex(FUTEX_WAKE, INT_MAX)} on Linux, {@code os_sync_wake_by_address_all} on macOS
-     * 14.4+. Harmless when nobody waits.
-     *
-     * @param buffer a direct buffer; read-only ones are fine.
-     * @param index  byte index of the word; its address must be a multiple of 4.
-     * @return how many were woken on Linux; on macOS 14.4+ 1 when any was (it does not say how
-     *         many), 0 when none; 0 on older macOS, whose waiters poll the word.
-     * @throws MmapException when the system call fails.
-     */
-    public static int wakeAll(ByteBuffer buffer, int index) throws MmapException {
-        return WaitWake.wake(buffer, index, Integer.MAX_VALUE);
     }
 }

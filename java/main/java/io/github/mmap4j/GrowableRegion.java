@@ -33,7 +33,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * MapOptions rw = MapOptions.of(MapMode.READ_WRITE).createOrGrow();
- * try (GrowableRegion log = GrowableRegion.open(path, 0, 64L << 30, rw)) {   // reserve 64 GiB
+ * try (GrowableRegion log = GrowableRegion.open(path, 64L << 30, rw)) {      // reserve 64 GiB
  *     long end = 0;
  *     for (byte[] record : records) {
  *         if (end + record.length > log.size()) {
@@ -74,7 +74,7 @@ import java.util.Set;
  * protection set before), huge pages, {@code MAP_32BIT}, and advice at open
  * (use {@link #advise} after a grow). All methods are thread-safe.
  */
-public final class GrowableRegion extends Region {
+public final class GrowableRegion extends MappedRegion {
 
     private static final Set<MapFlag> ALLOWED_FLAGS = EnumSet.of(MapFlag.NORESERVE, MapFlag.POPULATE,
             MapFlag.LOCKED, MapFlag.NOCACHE);
@@ -95,7 +95,7 @@ public final class GrowableRegion extends Region {
 
     private GrowableRegion(Mapping mapping, long reserved, int fd, boolean fileWritable, int prot, int sharing,
                            int flags, String what) {
-        super(mapping, mapping.address());
+        super(mapping, mapping.address(), 0);
         this.reserved = reserved;
         this.fd = fd;
         this.fileWritable = fileWritable;
@@ -106,8 +106,14 @@ public final class GrowableRegion extends Region {
     }
 
     /**
-     * Opens a file and maps all of it (as large as it is now, possibly empty) into a
-     * reservation of {@code reserve} bytes ({@code open(2)}, {@code mmap(2)} twice).
+     * Opens a file and maps all of it, as large as it is now (possibly empty), into a
+     * reservation of {@code reserve} bytes ({@code open(2)}, {@code mmap(PROT_NONE)},
+     * {@code mmap(MAP_FIXED)}); {@link #grow} maps more.
+     *
+     * <p>The file is opened read-write unless the protection lacks {@link Protection#WRITE}
+     * (then the region can only map what the file already holds, see {@link #grow}); a
+     * {@link Sharing#PRIVATE PRIVATE} region extends the file too (with zeros: its own
+     * writes stay private).
      *
      * @param path    the file; created (mode {@link MapOptions#permissions(int)}) when
      *                {@link MapOptions#createOrGrow()} is set.
@@ -115,70 +121,43 @@ public final class GrowableRegion extends Region {
      *                space only: it may be far larger than memory and the file.
      * @param options protection (READ needed), sharing, {@code NORESERVE}/{@code POPULATE}/{@code LOCKED}/
      *                {@code NOCACHE}, create-or-grow, permissions.
-     * @return the region; close it when done.
+     * @return the region; its byte 0 is byte 0 of the file. Close it when done.
      * @throws IllegalArgumentException when {@code reserve} is not positive or smaller than the file, or
      *                                  an option cannot apply to a growable region.
      * @throws MmapException            when a system call fails.
      */
     public static GrowableRegion open(Path path, long reserve, MapOptions options) throws IOException {
-        return open(path, -1, reserve, options);
-    }
-
-    /**
-     * Opens a file and maps its first {@code length} bytes into a reservation of
-     * {@code reserve} bytes ({@code open(2)}, {@code mmap(PROT_NONE)}, {@code mmap(MAP_FIXED)}).
-     * With {@link MapOptions#createOrGrow()} a missing file is created and a shorter one
-     * extended to {@code length} (sparse, as {@link #grow(long)} does).
-     *
-     * <p>The file is opened read-write unless the protection lacks {@link Protection#WRITE}
-     * (then the region can only map what the file already holds, see {@link #grow}); a
-     * {@link Sharing#PRIVATE PRIVATE} region extends the file too (with zeros: its own
-     * writes stay private).
-     *
-     * @param path    the file.
-     * @param length  bytes to map now (0 for none, -1 for the whole file as it is); at most {@code reserve}.
-     * @param reserve the most bytes the region may grow to; rounded up to whole pages.
-     * @param options protection (READ needed), sharing, {@code NORESERVE}/{@code POPULATE}/{@code LOCKED}/
-     *                {@code NOCACHE}, create-or-grow, permissions.
-     * @return the region; its byte 0 is byte 0 of the file.
-     * @throws IllegalArgumentException when a size is out of range or an option cannot apply here.
-     * @throws MmapException            when a system call fails, or the file is shorter than {@code length}
-     *                                  without create-or-grow ({@code ENXIO}).
-     */
-    public static GrowableRegion open(Path path, long length, long reserve, MapOptions options) throws IOException {
         Objects.requireNonNull(path, "path");
         checkOptions(options);
-        checkSizes(length, reserve);
+        checkReserve(reserve);
         boolean write = options.isWritable() || options.isCreateOrGrow();
         FileSource source = FileSource.open(path, write, options.isCreateOrGrow(), options.permissions(), -1);
-        return map(source, length, reserve, options, write);
+        return map(source, reserve, options, write);
     }
 
     /**
-     * Opens a POSIX shared memory object ({@code shm_open(3)}) and maps its first
-     * {@code length} bytes (or all of it for {@code -1}) into a reservation of
-     * {@code reserve} bytes. With {@link MapOptions#createOrGrow()} a missing object is
-     * created and extended to {@code length}. Names follow {@link SharedMemory}'s rules.
-     * On macOS an object's size can be set once only: create it at its largest size (its
-     * pages are not allocated until touched) and let {@link #grow} map more of it.
+     * Opens a POSIX shared memory object ({@code shm_open(3)}) and maps all of it, as large
+     * as it is now, into a reservation of {@code reserve} bytes, as {@link #open} maps a file.
+     * With {@link MapOptions#createOrGrow()} a missing object is created (empty). Names follow
+     * {@link SharedMemory}'s rules. On macOS an object's size can be set once only: one
+     * {@link #grow} of a new object, to its largest size (pages are not allocated until touched).
      *
      * @param name    the name, e.g. {@code "/queue"}.
-     * @param length  bytes to map now, or {@code -1} for the object's whole current size.
      * @param reserve the most bytes the region may grow to.
-     * @param options as for {@link #open(Path, long, long, MapOptions)}.
+     * @param options as for {@link #open}.
      * @return the region.
-     * @throws IllegalArgumentException when the name or a size is not valid.
+     * @throws IllegalArgumentException when the name or the reserve is not valid.
      * @throws MmapException            when a system call fails.
      */
-    public static GrowableRegion openSharedMemory(String name, long length, long reserve, MapOptions options)
+    public static GrowableRegion openSharedMemory(String name, long reserve, MapOptions options)
             throws IOException {
         checkOptions(options);
         SharedMemory.checkName("openSharedMemory", name);
-        checkSizes(length, reserve);
+        checkReserve(reserve);
         boolean write = options.isWritable() || options.isCreateOrGrow();
         FileSource source = FileSource.openShared(name, write, options.isCreateOrGrow(), false,
                 options.permissions(), -1);
-        return map(source, length, reserve, options, write);
+        return map(source, reserve, options, write);
     }
 
     /**
@@ -341,7 +320,7 @@ public final class GrowableRegion extends Region {
 
     private static void checkOptions(MapOptions options) {
         Objects.requireNonNull(options, "options");
-        if (!options.protection().contains(Protection.READ)) {
+        if (!options.protectionSet().contains(Protection.READ)) {
             throw new IllegalArgumentException("GrowableRegion: the protection must include READ (it is "
                     + options + ")");
         }
@@ -358,37 +337,24 @@ public final class GrowableRegion extends Region {
         }
     }
 
-    private static void checkSizes(long length, long reserve) {
+    private static void checkReserve(long reserve) {
         if (reserve <= 0 || reserve > Long.MAX_VALUE / 2) {
             throw new IllegalArgumentException("GrowableRegion: reserve " + reserve + " must be positive (and "
                     + "below 2^62)");
         }
-        if (length < -1) {
-            throw new IllegalArgumentException("GrowableRegion: length " + length + " is negative");
-        }
-        if (length > reserve) {
-            throw new IllegalArgumentException("GrowableRegion: length " + length + " is more than the reserve "
-                    + reserve);
-        }
     }
 
-    /** Reserves, maps the first part, registers; takes ownership of {@code source}. */
-    private static GrowableRegion map(FileSource source, long length, long reserve, MapOptions options,
+    private static GrowableRegion map(FileSource source, long reserve, MapOptions options,
                                       boolean fileWritable) throws IOException {
         Mapping mapping;
         final String what = source.description() + ", " + options;
         long reserved = Platform.alignUp(reserve);
+        long length;
         try {
-            if (length < 0) {
-                length = source.size();
-                if (length > reserved) {
-                    throw new IllegalArgumentException("GrowableRegion: the file has " + length + " bytes, more "
-                            + "than the reserve " + reserve + " (" + what + ")");
-                }
-            } else if (length > source.size() && !options.isCreateOrGrow()) {
-                throw Errors.exception("ENXIO", "mmap", what, "the file has " + source.size() + " bytes, fewer "
-                        + "than the " + length + " asked for: map with MapOptions.createOrGrow(), or grow() after "
-                        + "opening with a shorter length");
+            length = source.size();
+            if (length > reserved) {
+                throw new IllegalArgumentException("GrowableRegion: the file has " + length + " bytes, more "
+                        + "than the reserve " + reserve + " (" + what + ")");
             }
             Object description = new Object() { // built only for a message, and never holds the region
                 @Override

@@ -70,7 +70,9 @@ public final class MapOptions {
     }
 
     /**
-     * The same options with another protection ({@code PROT_*}); none at all is {@code PROT_NONE}.
+     * The same options with another protection ({@code PROT_*}); none at all,
+     * {@code protection()}, is {@code PROT_NONE}: a reserved range, for example, to be opened
+     * up later with {@link Mmap#protect}.
      *
      * @param protections the protection bits.
      * @return new options.
@@ -81,17 +83,6 @@ public final class MapOptions {
             set.add(Objects.requireNonNull(p, "protection"));
         }
         return new MapOptions(set, sharing, flags, advice, createOrGrow, permissions);
-    }
-
-    /**
-     * The same options with no access at all ({@code PROT_NONE}): a reserved range, for
-     * example, to be opened up later with {@link Mmap#protect}. Equivalent to
-     * {@code protection()} with no arguments, which reads as the getter.
-     *
-     * @return new options.
-     */
-    public MapOptions noAccess() {
-        return new MapOptions(EnumSet.noneOf(Protection.class), sharing, flags, advice, createOrGrow, permissions);
     }
 
     /**
@@ -120,8 +111,7 @@ public final class MapOptions {
     }
 
     /**
-     * The same options with advice given by {@code madvise} right after mapping
-     * (the seeds' optional {@code advise} argument).
+     * The same options with advice given by {@code madvise} right after mapping.
      *
      * @param newAdvice the advice, or {@code null} for none.
      * @return new options.
@@ -132,8 +122,7 @@ public final class MapOptions {
 
     /**
      * The same options, and when mapping by path, create the file if missing
-     * and grow it (never shrink it) to {@code offset + length}: the {@code mmap}
-     * 0.10 seed's behaviour for file names.
+     * and grow it (never shrink it) to {@code offset + length}.
      *
      * @return new options.
      */
@@ -161,7 +150,7 @@ public final class MapOptions {
      *
      * @return an unmodifiable set; empty means {@code PROT_NONE}.
      */
-    Set<Protection> protection() {
+    Set<Protection> protectionSet() {
         return Collections.unmodifiableSet(protection);
     }
 

@@ -99,21 +99,6 @@ public final class Mmap {
     }
 
     /**
-     * Maps {@code length} bytes of a file from {@code offset} ({@code open(2)}, {@code mmap(2)}).
-     *
-     * @param path   the file.
-     * @param mode   how to map it.
-     * @param offset byte offset in the file; any value, not only page multiples.
-     * @param length bytes to map; positive.
-     * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when the file cannot be opened or mapped, or the range
-     *                       passes its end ({@code ENXIO}).
-     */
-    public static ByteBuffer map(Path path, MapMode mode, long offset, int length) throws IOException {
-        return map(path, offset, length, MapOptions.of(mode));
-    }
-
-    /**
      * Maps {@code length} bytes of a file from {@code offset}, with full options
      * ({@code open(2)}, {@code ftruncate(2)} with {@link MapOptions#createOrGrow()},
      * {@code mmap(2)}, {@code madvise(2)} with {@link MapOptions#advice(Advice)}).
@@ -149,8 +134,7 @@ public final class Mmap {
     }
 
     /**
-     * {@link #map(FileChannel, long, int, MapOptions)} for an open descriptor (the seeds pass
-     * descriptors).
+     * {@link #map(FileChannel, long, int, MapOptions)} for an open descriptor.
      *
      * @param descriptor an open descriptor.
      * @param offset     byte offset in the file; any value.
@@ -217,8 +201,7 @@ public final class Mmap {
     }
 
     /**
-     * The address of a direct buffer's first byte (index 0), for other native code
-     * (po6-mmap's {@code mapping.address}).
+     * The address of a direct buffer's first byte (index 0), for other native code.
      *
      * @param buffer a direct buffer.
      * @return the address.
@@ -244,25 +227,7 @@ public final class Mmap {
      * @throws MmapException when {@code madvise} fails.
      */
     public static void advise(ByteBuffer buffer, Advice advice) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        advise(buffer, 0, buffer.capacity(), advice);
-    }
-
-    /**
-     * Advises the kernel about bytes {@code offset .. offset+length} of the buffer
-     * ({@code madvise(2)}). The range is rounded out to whole pages, except that
-     * advice which can discard data ({@link Advice#discardsData()}) uses only the
-     * pages wholly inside the range (none, for a range shorter than a page).
-     *
-     * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
-     * @param advice the advice.
-     * @throws UnsupportedOperationException when this platform lacks the advice.
-     * @throws MmapException when {@code madvise} fails.
-     */
-    public static void advise(ByteBuffer buffer, long offset, long length, Advice advice) throws MmapException {
-        RangeOps.advise(Span.of(buffer, offset, length), advice);
+        RangeOps.advise(Span.of(buffer), advice);
     }
 
     // ---------------------------------------------------------------- msync
@@ -275,53 +240,33 @@ public final class Mmap {
      * @throws MmapException when {@code msync} fails.
      */
     public static void force(ByteBuffer buffer) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        force(buffer, 0, buffer.capacity(), SyncMode.SYNC);
+        force(buffer, SyncMode.SYNC);
     }
 
     /**
-     * Writes the changed pages of a range to the file ({@code msync(2)}), rounded out to whole
-     * pages; with {@link SyncMode#SYNC} it is JDK 13's {@code MappedByteBuffer.force(index, length)}.
+     * Writes the buffer's changed pages to the file ({@code msync(2)}) in the given mode.
      *
      * @param buffer any direct buffer.
-     * @param offset first byte, from the buffer's index 0.
-     * @param length bytes.
      * @param mode   wait or only schedule, with or without {@code MS_INVALIDATE}.
      * @throws MmapException when {@code msync} fails.
      */
-    public static void force(ByteBuffer buffer, long offset, long length, SyncMode mode) throws MmapException {
-        RangeOps.sync(Span.of(buffer, offset, length), mode);
+    public static void force(ByteBuffer buffer, SyncMode mode) throws MmapException {
+        RangeOps.sync(Span.of(buffer), mode);
     }
 
     // ---------------------------------------------------------------- mincore
 
     /**
-     * Counts the buffer's pages in memory ({@code mincore(2)}): the seeds' {@code incore}.
+     * Which of the buffer's pages are in memory ({@code mincore(2)}); {@link Residency#isLoaded()}
+     * is {@link java.nio.MappedByteBuffer#isLoaded()}'s answer. The kernel is asked in bounded
+     * chunks; the answer keeps one bit per page.
      *
      * @param buffer any direct buffer.
-     * @return the summary (no per-page detail).
+     * @return the residency; page 0 is the page holding the buffer's byte 0.
      * @throws MmapException when {@code mincore} fails.
      */
     public static Residency residency(ByteBuffer buffer) throws MmapException {
-        Objects.requireNonNull(buffer, "buffer");
-        return residency(buffer, 0, buffer.capacity(), false);
-    }
-
-    /**
-     * Which pages of bytes {@code offset .. offset+length} are in memory ({@code mincore(2)}).
-     * The kernel is asked in bounded chunks; only {@code perPage} allocates
-     * anything in proportion to the range (one bit per page).
-     *
-     * @param buffer  any direct buffer.
-     * @param offset  first byte, from the buffer's index 0.
-     * @param length  bytes.
-     * @param perPage also record each page's answer ({@link Residency#isResident(long)}).
-     * @return the residency; page 0 is the page holding byte {@code offset}.
-     * @throws MmapException when {@code mincore} fails.
-     */
-    public static Residency residency(ByteBuffer buffer, long offset, long length, boolean perPage)
-            throws MmapException {
-        return RangeOps.residency(Span.of(buffer, offset, length), perPage);
+        return RangeOps.residency(Span.of(buffer));
     }
 
     // ---------------------------------------------------------------- mlock
@@ -385,19 +330,6 @@ public final class Mmap {
     }
 
     // ---------------------------------------------------------------- regions: mappings of any size
-
-    /**
-     * Maps the whole of a file as a {@link MappedRegion}, which may be larger
-     * than a {@code ByteBuffer} can be ({@code open(2)}, {@code mmap(2)}).
-     *
-     * @param path the file; not empty.
-     * @param mode how to map it.
-     * @return the region; close it when done.
-     * @throws MmapException when the file cannot be opened or mapped.
-     */
-    public static MappedRegion mapRegion(Path path, MapMode mode) throws IOException {
-        return Maps.whole("mapRegion", path, mode, Maps.REGION);
-    }
 
     /**
      * Maps {@code length} bytes of a file from {@code offset} as a {@link MappedRegion}

@@ -40,6 +40,7 @@ public final class PageCache {
 
     /** The largest range mapped at once on platforms that evict through a mapping. */
     private static final long WINDOW = 1L << 30;
+    private static final MapOptions READ_ONLY = MapOptions.of(MapMode.READ_ONLY);
 
     /** The system property that turns {@code cachestat} off ({@code false}), read on every query. */
     static final String CACHESTAT_PROPERTY = "mmap4j.cachestat";
@@ -66,30 +67,18 @@ public final class PageCache {
     }
 
     /**
-     * The page-cache state of a whole file: {@code cachestat(2)} (Linux 6.5+), else
-     * {@code mincore(2)} over a read-only mapping (see the class comment).
-     *
-     * @param path a regular file (or block device); opened read-only, without waiting: a FIFO,
-     *             socket, character device or directory is refused at once.
-     * @return the counts; {@link PageCacheStats#length()} is the file's size.
-     * @throws MmapException when the file cannot be opened ({@code ENOENT}, {@code EACCES};
-     *                       {@code ENODEV} or {@code EISDIR} when it is not a regular file), or
-     *                       {@code cachestat}, {@code mmap} or {@code mincore} fails.
-     */
-    public static PageCacheStats stats(Path path) throws MmapException {
-        return stats(path, 0, Long.MAX_VALUE);
-    }
-
-    /**
      * The page-cache state of a byte range of a file ({@code cachestat(2)}, else
      * {@code mincore(2)}: see the class comment).
      *
-     * @param path   a regular file (or block device), opened as by {@link #stats(Path)}.
+     * @param path   a regular file (or block device); opened read-only, without waiting: a FIFO,
+     *               socket, character device or directory is refused at once.
      * @param offset the first byte, from 0; past the end of the file gives an empty range.
      * @param length bytes, from 0; cut at the end of the file ({@code Long.MAX_VALUE}: to the end).
-     * @return the counts.
+     * @return the counts; {@link PageCacheStats#length()} is the range after the cut.
      * @throws IllegalArgumentException when {@code offset} or {@code length} is negative.
-     * @throws MmapException as {@link #stats(Path)}.
+     * @throws MmapException when the file cannot be opened ({@code ENOENT}, {@code EACCES};
+     *                       {@code ENODEV} or {@code EISDIR} when it is not a regular file), or
+     *                       {@code cachestat}, {@code mmap} or {@code mincore} fails.
      */
     public static PageCacheStats stats(Path path, long offset, long length) throws MmapException {
         Objects.requireNonNull(path, "path");
@@ -173,7 +162,7 @@ public final class PageCache {
             // Length 0 means "to the end of the file" to cachestat: an empty range is not asked.
             long rc = bytes == 0 ? 0 : FileCalls.cachestat(source, start, bytes, counts);
             if (rc >= 0) {
-                return new PageCacheStats(start, bytes, pages, counts, PageCacheStats.Method.CACHESTAT);
+                return new PageCacheStats(bytes, pages, counts, PageCacheStats.Method.CACHESTAT);
             }
             // EOPNOTSUPP is named ENOTSUP on Linux, where both are 95.
             String errno = Errors.name((int) -rc);
@@ -191,7 +180,7 @@ public final class PageCache {
         long[] counts = new long[Native.CS_COUNT];
         Arrays.fill(counts, -1);
         counts[Native.CS_CACHED] = cached;
-        return new PageCacheStats(start, bytes, pages, counts, PageCacheStats.Method.MINCORE);
+        return new PageCacheStats(bytes, pages, counts, PageCacheStats.Method.MINCORE);
     }
 
     /** The arguments for a message, built only when a call failed (a tree of small files makes many calls). */
@@ -230,9 +219,9 @@ public final class PageCache {
             size = source.size();
         }
         for (long offset = 0; offset < size; offset += WINDOW) {
-            ByteBuffer window = Mmap.map(path, MapMode.READ_ONLY, offset, (int) Math.min(WINDOW, size - offset));
+            ByteBuffer window = Mmap.map(path, offset, (int) Math.min(WINDOW, size - offset), READ_ONLY);
             try {
-                Mmap.force(window, 0, window.capacity(), SyncMode.SYNC_INVALIDATE);
+                Mmap.force(window, SyncMode.SYNC_INVALIDATE);
             } finally {
                 Mmap.unmap(window);
             }

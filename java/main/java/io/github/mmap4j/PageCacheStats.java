@@ -30,28 +30,17 @@ public final class PageCacheStats {
         MINCORE
     }
 
-    private final long offset;
     private final long length;
     private final long pages;
     /** The counts in {@code cachestat}'s order, {@code Native.CS_*}; {@code -1} where unknown. */
     private final long[] counts;
     private final Method method;
 
-    PageCacheStats(long offset, long length, long pages, long[] counts, Method method) {
-        this.offset = offset;
+    PageCacheStats(long length, long pages, long[] counts, Method method) {
         this.length = length;
         this.pages = pages;
         this.counts = counts;
         this.method = method;
-    }
-
-    /**
-     * The first byte of the range measured.
-     *
-     * @return the offset asked for, or the file's size when it started past the end.
-     */
-    public long offset() {
-        return offset;
     }
 
     /**
@@ -80,15 +69,6 @@ public final class PageCacheStats {
      */
     public long cached() {
         return counts[Native.CS_CACHED];
-    }
-
-    /**
-     * The cached share.
-     *
-     * @return {@code cached() / pages()} from 0 to 1; 1 for an empty range.
-     */
-    public double fraction() {
-        return pages == 0 ? 1.0 : Math.min(1.0, (double) cached() / pages);
     }
 
     /**

@@ -44,9 +44,9 @@ final class RangeOps {
         Ranges.sync(SYNC_CALLS[bits], span, bits);
     }
 
-    static Residency residency(Span span, boolean perPage) throws MmapException {
+    static Residency residency(Span span) throws MmapException {
         Platform.ensureLoaded();
-        return new Residency(Ranges.residency(span, perPage));
+        return new Residency(Ranges.residency(span, true));
     }
 
     static void lock(Span span) throws MmapException {

@@ -6,12 +6,9 @@ package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Ranges;
 
-import java.util.BitSet;
-
 /**
- * Which pages of a range are in memory ({@code mincore(2)}): the seeds'
- * {@code incore} pair (pages not resident, pages resident), and, when asked
- * for, the answer page by page.
+ * Which pages of a range are in memory ({@code mincore(2)}): how many, and
+ * the answer page by page.
  *
  * <p>Page {@code 0} is the page holding the range's first byte; pages are
  * {@link Mmap#pageSize()} bytes. A snapshot: the kernel may bring pages in or
@@ -19,7 +16,7 @@ import java.util.BitSet;
  */
 public final class Residency {
 
-    /** What {@code mincore} found: pages, resident pages, and the bits when asked for. */
+    /** What {@code mincore} found: pages, resident pages, one bit per page. */
     private final Ranges.PageCount count;
 
     Residency(Ranges.PageCount count) {
@@ -53,43 +50,18 @@ public final class Residency {
         return count.resident == count.pages;
     }
 
-    /** Whether the per-page answer was asked for ({@link #isResident(long)} and {@link #toBitSet()} work). */
-    boolean hasPageDetail() {
-        return count.bits != null;
-    }
-
     /**
      * Whether one page is in memory.
      *
      * @param page page index, from 0.
      * @return {@code true} when it was resident.
-     * @throws IllegalStateException when the per-page answer was not asked for.
      * @throws IndexOutOfBoundsException when {@code page} is outside the range.
      */
     public boolean isResident(long page) {
-        requireDetail();
         if (page < 0 || page >= count.pages) {
             throw new IndexOutOfBoundsException("page " + page + " of " + count.pages);
         }
         return (count.bits[(int) (page >>> 6)] & (1L << page)) != 0;
-    }
-
-    /**
-     * The per-page answer as a bit set (bit {@code i} set when page {@code i} is resident).
-     *
-     * @return a new {@link BitSet}.
-     * @throws IllegalStateException when the per-page answer was not asked for.
-     */
-    public BitSet toBitSet() {
-        requireDetail();
-        return BitSet.valueOf(count.bits);
-    }
-
-    private void requireDetail() {
-        if (count.bits == null) {
-            throw new IllegalStateException("this Residency is a summary: ask Mmap.residency(buffer, offset, length, "
-                    + "true) for the per-page answer");
-        }
     }
 
     @Override

@@ -54,7 +54,9 @@ public final class SharedMemory {
     /**
      * Creates a new object of {@code size} bytes, mode {@code 0600}, and maps all
      * of it read-write ({@code shm_open(O_CREAT|O_EXCL)}, {@code ftruncate},
-     * {@code mmap(MAP_SHARED)}).
+     * {@code mmap(MAP_SHARED)}). If sizing or mapping fails, the new name is unlinked
+     * again. Another mode: {@link #map} with {@link MapOptions#createOrGrow()} and
+     * {@link MapOptions#permissions(int)}.
      *
      * @param name the name, e.g. {@code "/orders"}.
      * @param size bytes; positive, at most {@link Integer#MAX_VALUE}.
@@ -62,23 +64,7 @@ public final class SharedMemory {
      * @throws MmapException with {@code EEXIST} when the name exists, or when another call fails.
      */
     public static ByteBuffer create(String name, long size) throws IOException {
-        return create(name, size, MapOptions.DEFAULT_PERMISSIONS);
-    }
-
-    /**
-     * Creates a new object of {@code size} bytes with the given mode, and maps all
-     * of it read-write ({@code shm_open(O_CREAT|O_EXCL)}, {@code ftruncate},
-     * {@code mmap(MAP_SHARED)}). If sizing or mapping fails, the new name is
-     * unlinked again.
-     *
-     * @param name        the name, e.g. {@code "/orders"}.
-     * @param size        bytes; positive, at most {@link Integer#MAX_VALUE}.
-     * @param permissions the mode, e.g. {@code 0640}; the process umask applies.
-     * @return a writable direct buffer over the whole object, zero-filled.
-     * @throws MmapException with {@code EEXIST} when the name exists, or when another call fails.
-     */
-    public static ByteBuffer create(String name, long size, int permissions) throws IOException {
-        MapOptions options = MapOptions.of(MapMode.READ_WRITE).permissions(permissions);
+        MapOptions options = MapOptions.of(MapMode.READ_WRITE);
         int length = checkSize("create", name, size);
         byte[] cName = checkName("create", name);
         FileSource source;

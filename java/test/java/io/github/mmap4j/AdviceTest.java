@@ -68,7 +68,7 @@ class AdviceTest {
                     : touchedAnonymous(4);
             try {
                 Mmap.advise(buf, advice);
-                Mmap.advise(buf, 1, Mmap.pageSize(), advice); // a range, unaligned: rounded to pages
+                Mmap.advise(TestBuffers.slice(buf, 1, Mmap.pageSize()), advice); // a range, unaligned: rounded to pages
                 report.append(String.format("  %-16s ok%n", advice));
             } catch (MmapException e) {
                 assertTrue(ALLOWED_ERRORS.get(advice).contains(e.errnoName()), advice + ": " + e.getMessage());
@@ -114,7 +114,7 @@ class AdviceTest {
             buf.put(i, (byte) 0x5a);
         }
         assertEquals(8, Mmap.residency(buf).resident());
-        Mmap.advise(buf, 2 * page, 3 * page, Advice.DONTNEED);
+        Mmap.advise(TestBuffers.slice(buf, 2 * page, 3 * page), Advice.DONTNEED);
         for (int i = 0; i < buf.capacity(); i++) {
             boolean dropped = i >= 2 * page && i < 5 * page;
             assertEquals(dropped ? 0 : 0x5a, buf.get(i), "byte " + i);
@@ -129,7 +129,7 @@ class AdviceTest {
         byte[] bytes = new byte[(int) (2 * page)];
         Arrays.fill(bytes, (byte) 'f');
         Files.write(p, bytes);
-        ByteBuffer buf = Mmap.map(p, MapMode.PRIVATE, 0, bytes.length);
+        ByteBuffer buf = Mmap.map(p, 0, bytes.length, MapOptions.of(MapMode.PRIVATE));
         buf.put(10, (byte) 'x');
         Mmap.advise(buf, Advice.DONTNEED);
         assertEquals('f', buf.get(10), "the private copy is gone; the file's byte shows through");
@@ -217,7 +217,7 @@ class AdviceTest {
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 3);
         }
-        Mmap.advise(buf, page, page, Advice.REMOVE);
+        Mmap.advise(TestBuffers.slice(buf, page, page), Advice.REMOVE);
         assertEquals(0, buf.get((int) page));
         assertEquals(3, buf.get(0));
         assertEquals(3, buf.get((int) (2 * page)));

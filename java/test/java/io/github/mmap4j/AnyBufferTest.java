@@ -43,7 +43,7 @@ class AnyBufferTest {
         Mmap.force(mbb);
         assertEquals(33, Files.readAllBytes(p)[3]);
         Mmap.advise(mbb, Advice.SEQUENTIAL);
-        Mmap.advise(mbb, 0, page, Advice.WILLNEED);
+        Mmap.advise(TestBuffers.slice(mbb, 0, page), Advice.WILLNEED);
         mbb.load();
         assertEquals(PAGES, Mmap.residency(mbb).resident(), "after MappedByteBuffer.load(): full");
         Mmap.lock(TestBuffers.slice(mbb, 0, page));
@@ -53,9 +53,9 @@ class AnyBufferTest {
         ByteBuffer slice = mbb.slice();                   // unaligned start
         assertEquals(Mmap.address(mbb) + page + 100, Mmap.address(slice));
         slice.put(0, (byte) 44);
-        Mmap.force(slice, 0, 1, SyncMode.SYNC);                           // rounded out to its page
+        Mmap.force(TestBuffers.slice(slice, 0, 1), SyncMode.SYNC);                           // rounded out to its page
         assertEquals(44, Files.readAllBytes(p)[(int) page + 100]);
-        Residency r = Mmap.residency(slice, 0, 10, true);
+        Residency r = Mmap.residency(TestBuffers.slice(slice, 0, 10));
         assertEquals(1, r.pages());
         assertEquals(1, r.resident());
         Mmap.advise(slice, Advice.RANDOM);
@@ -76,7 +76,7 @@ class AnyBufferTest {
         }
         int from = 1;
         int to = direct.capacity() - 1;
-        Mmap.advise(direct, from, to - from, Advice.DONTNEED);
+        Mmap.advise(TestBuffers.slice(direct, from, to - from), Advice.DONTNEED);
         long address = Mmap.address(direct);
         long firstWhole = (address + from + page - 1) / page * page;
         long endWhole = (address + to) / page * page;
@@ -91,7 +91,7 @@ class AnyBufferTest {
             }
         }
         assertEquals(endWhole - firstWhole, zeros, "the whole pages inside the range were dropped");
-        Mmap.force(direct, 0, 10, SyncMode.ASYNC);        // harmless calls round outward and work
+        Mmap.force(TestBuffers.slice(direct, 0, 10), SyncMode.ASYNC);        // harmless calls round outward and work
         assertEquals(0x77, direct.get(0));
         Mmap.residency(direct);
         Mmap.lock(direct);

@@ -81,7 +81,7 @@ class AtomicsTest {
         ByteBuffer mapped = Mmap.map(file, 0, 4096, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
         everyOperation(mapped);
         everyOperation(mapped.duplicate());
-        MappedRegion region = Mmap.mapRegion(file, MapMode.READ_WRITE);
+        MappedRegion region = Mmap.mapRegion(file, 0, Files.size(file), MapOptions.of(MapMode.READ_WRITE));
         everyOperation(region.view(1024, 64));
         region.close();
         Mmap.unmap(mapped);

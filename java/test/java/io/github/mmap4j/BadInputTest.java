@@ -86,8 +86,8 @@ class BadInputTest {
         Files.write(onePage, new byte[page]);
         empty = Files.createFile(dir.resolve("empty.bin"));
         missing = dir.resolve("missing.bin");
-        open = Mmap.map(onePage, MapMode.READ_WRITE, 0, page);
-        closed = Mmap.map(onePage, MapMode.READ_WRITE, 0, page);
+        open = Mmap.map(onePage, 0, page, MapOptions.of(MapMode.READ_WRITE));
+        closed = Mmap.map(onePage, 0, page, MapOptions.of(MapMode.READ_WRITE));
         Mmap.unmap(closed);
         readOnly = Mmap.map(onePage, MapMode.READ_ONLY);
         heap = ByteBuffer.allocate(page);
@@ -103,8 +103,8 @@ class BadInputTest {
         FileInputStream in = new FileInputStream(onePage.toFile());
         closedDescriptor = in.getFD();
         in.close();
-        region = Mmap.mapRegion(onePage, MapMode.READ_WRITE);
-        closedRegion = Mmap.mapRegion(onePage, MapMode.READ_WRITE);
+        region = Mmap.mapRegion(onePage, 0, Files.size(onePage), MapOptions.of(MapMode.READ_WRITE));
+        closedRegion = Mmap.mapRegion(onePage, 0, Files.size(onePage), MapOptions.of(MapMode.READ_WRITE));
         closedRegion.close();
     }
 
@@ -136,23 +136,23 @@ class BadInputTest {
         Class<ClosedChannelException> cce = ClosedChannelException.class;
         List<Case> c = new ArrayList<>();
         // ---- map by path
-        c.add(new Case("map: negative offset", iae, null, () -> Mmap.map(onePage, MapMode.READ_WRITE, -1, 10)));
-        c.add(new Case("map: zero length", iae, null, () -> Mmap.map(onePage, MapMode.READ_WRITE, 0, 0)));
-        c.add(new Case("map: negative length", iae, null, () -> Mmap.map(onePage, MapMode.READ_WRITE, 0, -5)));
+        c.add(new Case("map: negative offset", iae, null, () -> Mmap.map(onePage, -1, 10, MapOptions.of(MapMode.READ_WRITE))));
+        c.add(new Case("map: zero length", iae, null, () -> Mmap.map(onePage, 0, 0, MapOptions.of(MapMode.READ_WRITE))));
+        c.add(new Case("map: negative length", iae, null, () -> Mmap.map(onePage, 0, -5, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: offset + length overflows", iae, null,
-                () -> Mmap.map(onePage, MapMode.READ_WRITE, Long.MAX_VALUE - 10, 100)));
+                () -> Mmap.map(onePage, Long.MAX_VALUE - 10, 100, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: length past end of file", sys, "ENXIO",
-                () -> Mmap.map(onePage, MapMode.READ_WRITE, 0, 2 * page)));
+                () -> Mmap.map(onePage, 0, 2 * page, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: offset past end of file", sys, "ENXIO",
-                () -> Mmap.map(onePage, MapMode.READ_ONLY, 10L * page, 10)));
+                () -> Mmap.map(onePage, 10L * page, 10, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: missing file", sys, "ENOENT", () -> Mmap.map(missing, MapMode.READ_ONLY)));
         c.add(new Case("map: missing file with offset", sys, "ENOENT",
-                () -> Mmap.map(missing, MapMode.READ_ONLY, 0, 10)));
-        c.add(new Case("map: directory", sys, "EISDIR", () -> Mmap.map(dir, MapMode.READ_ONLY, 0, 10)));
+                () -> Mmap.map(missing, 0, 10, MapOptions.of(MapMode.READ_ONLY))));
+        c.add(new Case("map: directory", sys, "EISDIR", () -> Mmap.map(dir, 0, 10, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: directory, create or grow", sys, "EISDIR",
                 () -> Mmap.map(dir, 0, 10, rw.createOrGrow())));
         c.add(new Case("map: empty file, whole", iae, null, () -> Mmap.map(empty, MapMode.READ_ONLY)));
-        c.add(new Case("map: empty file, range", sys, "ENXIO", () -> Mmap.map(empty, MapMode.READ_ONLY, 0, 1)));
+        c.add(new Case("map: empty file, range", sys, "ENXIO", () -> Mmap.map(empty, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: null path", npe, null, () -> Mmap.map((Path) null, MapMode.READ_ONLY)));
         c.add(new Case("map: null mode", npe, null, () -> Mmap.map(onePage, (MapMode) null)));
         c.add(new Case("map: null options", npe, null, () -> Mmap.map(onePage, 0, 10, null)));
@@ -197,21 +197,14 @@ class BadInputTest {
         c.add(new Case("advise: heap buffer", iae, null, () -> Mmap.advise(heap, Advice.NORMAL)));
         c.add(new Case("advise: FREE_REUSABLE unsupported", uoe, null, () -> Mmap.advise(open, Advice.FREE_REUSABLE)));
         c.add(new Case("advise: FREE_REUSE unsupported", uoe, null, () -> Mmap.advise(open, Advice.FREE_REUSE)));
-        c.add(new Case("advise: negative offset", ioobe, null, () -> Mmap.advise(open, -1, 10, Advice.NORMAL)));
-        c.add(new Case("advise: past capacity", ioobe, null, () -> Mmap.advise(open, 0, page + 1, Advice.NORMAL)));
-        c.add(new Case("advise: offset overflows", ioobe, null,
-                () -> Mmap.advise(open, Long.MAX_VALUE, 1, Advice.NORMAL)));
         c.add(new Case("advise: null advice", npe, null, () -> Mmap.advise(open, null)));
         c.add(new Case("advise: closed", ise, null, () -> Mmap.advise(closed, Advice.NORMAL)));
         // ---- msync
         c.add(new Case("sync: heap buffer", iae, null, () -> Mmap.force(heap)));
-        c.add(new Case("sync: negative offset", ioobe, null, () -> Mmap.force(open, -1, 1, SyncMode.SYNC)));
-        c.add(new Case("sync: negative length", ioobe, null, () -> Mmap.force(open, 0, -1, SyncMode.SYNC)));
         c.add(new Case("sync: null buffer", npe, null, () -> Mmap.force((ByteBuffer) null)));
         c.add(new Case("sync: closed", ise, null, () -> Mmap.force(closed)));
         // ---- mincore
         c.add(new Case("residency: heap buffer", iae, null, () -> Mmap.residency(heap)));
-        c.add(new Case("residency: negative length", ioobe, null, () -> Mmap.residency(open, 0, -1, false)));
         c.add(new Case("residency: closed", ise, null, () -> Mmap.residency(closed)));
         // ---- mlock
         c.add(new Case("lock: heap buffer", iae, null, () -> Mmap.lock(heap)));
@@ -233,8 +226,8 @@ class BadInputTest {
         c.add(new Case("mapRegion: offset + length overflows", iae, null,
                 () -> Mmap.mapRegion(onePage, 1, Long.MAX_VALUE, rw)));
         c.add(new Case("mapRegion: past end of file", sys, "ENXIO", () -> Mmap.mapRegion(onePage, 0, 1L << 33, rw)));
-        c.add(new Case("mapRegion: missing file", sys, "ENOENT", () -> Mmap.mapRegion(missing, MapMode.READ_ONLY)));
-        c.add(new Case("mapRegion: empty file", iae, null, () -> Mmap.mapRegion(empty, MapMode.READ_ONLY)));
+        c.add(new Case("mapRegion: missing file", sys, "ENOENT", () -> Mmap.mapRegion(missing, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
+        c.add(new Case("mapRegion: zero length", iae, null, () -> Mmap.mapRegion(empty, 0, 0, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("mapRegion: closed channel", cce, null, () -> Mmap.mapRegion(closedChannel, 0, 1, ro)));
         c.add(new Case("mapRegion: read-only file mapped for shared write", sys, "EACCES",
                 () -> Mmap.mapRegion(readOnlyFile.getChannel(), 0, 1, rw)));
@@ -250,6 +243,13 @@ class BadInputTest {
         c.add(new Case("region.view: past the end", ioobe, null, () -> region.view(1, page)));
         c.add(new Case("region.force: overflowing range", ioobe, null,
                 () -> region.force(1, Long.MAX_VALUE, SyncMode.SYNC)));
+        c.add(new Case("region.force: negative offset", ioobe, null, () -> region.force(-1, 1, SyncMode.SYNC)));
+        c.add(new Case("region.force: negative length", ioobe, null, () -> region.force(0, -1, SyncMode.SYNC)));
+        c.add(new Case("region.advise: negative offset", ioobe, null, () -> region.advise(-1, 10, Advice.NORMAL)));
+        c.add(new Case("region.advise: past the end", ioobe, null, () -> region.advise(0, page + 1, Advice.NORMAL)));
+        c.add(new Case("region.advise: offset overflows", ioobe, null,
+                () -> region.advise(Long.MAX_VALUE, 1, Advice.NORMAL)));
+        c.add(new Case("region.residency: negative length", ioobe, null, () -> region.residency(0, -1)));
         c.add(new Case("region.advise: unsupported advice", uoe, null,
                 () -> region.advise(0, 1, Advice.FREE_REUSABLE)));
         c.add(new Case("region.view: closed", ise, null, () -> closedRegion.view(0, 1)));
@@ -298,8 +298,8 @@ class BadInputTest {
                 () -> Futex.await(readOnly, 0, 1, 1, TimeUnit.SECONDS)));
         c.add(new Case("Futex.wake: zero count", iae, null, () -> Futex.wake(open, 0, 0)));
         c.add(new Case("Futex.wake: closed mapping", ise, null, () -> Futex.wake(closed, 0, 1)));
-        c.add(new Case("Futex.wakeAll: heap buffer", iae, null, () -> Futex.wakeAll(heap, 0)));
-        c.add(new Case("Futex.wakeAll: null buffer", npe, null, () -> Futex.wakeAll(null, 0)));
+        c.add(new Case("Futex.wakeAll: heap buffer", iae, null, () -> Futex.wake(heap, 0, Integer.MAX_VALUE)));
+        c.add(new Case("Futex.wakeAll: null buffer", npe, null, () -> Futex.wake(null, 0, Integer.MAX_VALUE)));
         return c;
     }
 

@@ -273,7 +273,7 @@ final class Children {
                 view.putLong(at, i);
                 sum += view.getLong((at + size / 2) & (size - 8));
                 if (id % 4 == 1 && (i & 1023) == 0) {
-                    Mmap.advise(view, 0, size, Advice.WILLNEED); // IllegalStateException after close
+                    Mmap.advise(TestBuffers.slice(view, 0, size), Advice.WILLNEED); // IllegalStateException after close
                 }
                 if (i == 1) {
                     running.countDown(); // in the loop: the close can come
@@ -300,7 +300,7 @@ final class Children {
 
     private static void truncated(Path file) throws Exception {
         long page = Mmap.pageSize();
-        ByteBuffer buf = Mmap.map(file, MapMode.READ_WRITE, 0, (int) (16 * page));
+        ByteBuffer buf = Mmap.map(file, 0, (int) (16 * page), MapOptions.of(MapMode.READ_WRITE));
         buf.put((int) (8 * page), (byte) 1);
         Process truncate = new ProcessBuilder("truncate", "-s", "0", file.toString()).inheritIO().start();
         if (truncate.waitFor() != 0) {

@@ -100,8 +100,8 @@ class FutexTest {
     @Test
     void aWakeWithNobodyWaitingIsHarmlessAndNotKept() throws Exception {
         assertEquals(0, Futex.wake(b, 0, 1));
-        assertEquals(0, Futex.wakeAll(b, 0));
-        assertEquals(0, Futex.wakeAll(b.asReadOnlyBuffer(), 4), "read-only buffers may wake");
+        assertEquals(0, Futex.wake(b, 0, Integer.MAX_VALUE));
+        assertEquals(0, Futex.wake(b.asReadOnlyBuffer(), 4, Integer.MAX_VALUE), "read-only buffers may wake");
         assertEquals(0, Atomics.getIntVolatile(b, 0), "wake writes nothing");
         assertEquals(Futex.Result.TIMED_OUT, Futex.await(b, 0, 0, 30, TimeUnit.MILLISECONDS),
                 "an earlier wake does not end a later wait");
@@ -113,7 +113,7 @@ class FutexTest {
         Thread.sleep(100);
         Atomics.setIntVolatile(b, 0, 1);
         long wokenAt = System.nanoTime();
-        int woken = Futex.wakeAll(b, 0);
+        int woken = Futex.wake(b, 0, Integer.MAX_VALUE);
         Object result = w.result();
         long tookMs = TimeUnit.NANOSECONDS.toMillis(w.returnedAt.get() - wokenAt);
         // In the kernel (WOKEN), or between two slices of its wait (it then saw the change).
@@ -143,7 +143,7 @@ class FutexTest {
             assertEquals(1, count(waiters, Futex.Result.WOKEN), "wake(1) ended exactly one wait");
             for (int i = 0; i < 400 && woken < waiters.size(); i++) {
                 Thread.sleep(5);
-                int n = Futex.wakeAll(b, 0);
+                int n = Futex.wake(b, 0, Integer.MAX_VALUE);
                 woken += LINUX ? n : count(waiters, Futex.Result.WOKEN) - woken;
             }
             assertEquals(waiters.size(), woken);

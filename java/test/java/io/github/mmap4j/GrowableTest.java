@@ -85,7 +85,7 @@ class GrowableTest {
         sizes.add(8 * GIB);
         List<ByteBuffer> views = new ArrayList<>();
         List<Long> offsets = new ArrayList<>();
-        try (GrowableRegion r = GrowableRegion.open(file, MIB, 8 * GIB, RW)) {
+        try (GrowableRegion r = open(file, MIB, 8 * GIB, RW)) {
             long base = r.address();
             assertEquals(8 * GIB, r.reserved());
             assertEquals(MIB, r.size());
@@ -139,7 +139,7 @@ class GrowableTest {
     @Test
     void writesThroughOldAndNewViewsReachTheFileAndAReaderSeesThem() throws Exception {
         Path file = dir.resolve("appends");
-        try (GrowableRegion r = GrowableRegion.open(file, 0, 64 * MIB, RW)) {
+        try (GrowableRegion r = open(file, 0, 64 * MIB, RW)) {
             assertEquals(0, r.size());
             long end = 0;
             List<ByteBuffer> records = new ArrayList<>();
@@ -161,7 +161,7 @@ class GrowableTest {
                 end += record.length;
             }
             // A plain read-only mapping of the file (what another reader does) sees the same bytes.
-            try (MappedRegion reader = Mmap.mapRegion(file, MapMode.READ_ONLY)) {
+            try (MappedRegion reader = Mmap.mapRegion(file, 0, Files.size(file), MapOptions.of(MapMode.READ_ONLY))) {
                 assertArrayEquals(pattern(39, 100_039), get(reader.view(end - 100_039, 100_039), 0, 100_039));
             }
         }
@@ -194,7 +194,7 @@ class GrowableTest {
             // macOS sizes an object once: there it is created at its largest size, and grow maps more of it.
             boolean sizeOnce = Platform.isMac();
             long initial = sizeOnce ? reserve : 4096;
-            try (GrowableRegion r = GrowableRegion.openSharedMemory(name, initial, reserve, RW)) {
+            try (GrowableRegion r = openShared(name, initial, reserve, RW)) {
                 r.view(0, 4096).putLong(0, 42L);
                 r.grow(3 * MIB + 5);
                 r.view(3 * MIB - 3, 8).putLong(0, 0x1122334455667788L);
@@ -204,14 +204,14 @@ class GrowableTest {
                 Mmap.unmap(other);
             }
             // A second region of the same object maps it all and grows it further.
-            try (GrowableRegion again = GrowableRegion.openSharedMemory(name, -1, reserve, MapOptions.of(
+            try (GrowableRegion again = GrowableRegion.openSharedMemory(name, reserve, MapOptions.of(
                     MapMode.READ_WRITE))) {
                 assertEquals(42L, again.view(0, 8).getLong(0));
                 again.grow(8 * MIB);
                 again.view(8 * MIB - 8, 8).putLong(0, 7L);
                 assertEquals(0x1122334455667788L, again.view(3 * MIB - 3, 8).getLong(0));
             }
-            assertThrows(IllegalArgumentException.class, () -> GrowableRegion.openSharedMemory("no-slash", 0, MIB, RW));
+            assertThrows(IllegalArgumentException.class, () -> GrowableRegion.openSharedMemory("no-slash", MIB, RW));
         } finally {
             SharedMemory.unlink(name);
         }
@@ -220,23 +220,22 @@ class GrowableTest {
     @Test
     void badArgumentsAreRefusedBeforeAnySystemCall() throws Exception {
         Path file = dir.resolve("bad");
-        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, 0, 0, RW));
-        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, -5, MIB, RW));
-        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, 2 * MIB, MIB, RW));
-        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, 0, MIB,
-                RW.noAccess()), "READ is needed");
+        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, 0, RW));
+        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, -5, RW));
+        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, MIB, RW.protection()),
+                "READ is needed");
         IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file,
-                0, MIB, RW.flags(MapFlag.HUGETLB)));
+                MIB, RW.flags(MapFlag.HUGETLB)));
         assertTrue(huge.getMessage().contains("HUGETLB"), huge.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, 0, MIB,
+        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(file, MIB,
                 RW.advice(Advice.SEQUENTIAL)));
-        assertThrows(NullPointerException.class, () -> GrowableRegion.open(file, 0, MIB, null));
+        assertThrows(NullPointerException.class, () -> GrowableRegion.open(file, MIB, null));
         assertFalse(Files.exists(file), "nothing was created");
-        // Shorter than asked, without create-or-grow: ENXIO, as Mmap.map says.
+        // A file larger than the reservation cannot be opened in it.
+        Path large = dir.resolve("large");
+        Files.write(large, new byte[2 * (int) Mmap.pageSize()]);
+        assertThrows(IllegalArgumentException.class, () -> GrowableRegion.open(large, Mmap.pageSize(), RW));
         Files.write(file, new byte[10]);
-        MmapException short_ = assertThrows(MmapException.class, () -> GrowableRegion.open(file, 4096, MIB,
-                MapOptions.of(MapMode.READ_WRITE)));
-        assertEquals("ENXIO", short_.errnoName());
         MmapException missing = assertThrows(MmapException.class, () -> GrowableRegion.open(dir.resolve("none"),
                 MIB, MapOptions.of(MapMode.READ_WRITE)));
         assertEquals("ENOENT", missing.errnoName());
@@ -253,7 +252,7 @@ class GrowableTest {
             assertThrows(IllegalArgumentException.class, () -> r.view(0, -1));
             assertThrows(IndexOutOfBoundsException.class, () -> r.force(0, 11, SyncMode.SYNC));
             r.force(0, 10, SyncMode.SYNC);
-            r.residency(0, 10, true);
+            r.residency(0, 10);
             r.advise(0, 10, Advice.NORMAL);
             assertTrue(r.toString().contains("size=10"), r.toString());
         }
@@ -262,7 +261,7 @@ class GrowableTest {
     @Test
     void readOnlyRegionFollowsTheFileButCannotExtendIt() throws Exception {
         Path file = dir.resolve("ro");
-        try (GrowableRegion writer = GrowableRegion.open(file, 4096, 64 * MIB, RW);
+        try (GrowableRegion writer = open(file, 4096, 64 * MIB, RW);
              GrowableRegion reader = GrowableRegion.open(file, 64 * MIB, MapOptions.of(MapMode.READ_ONLY))) {
             assertEquals(4096, reader.size());
             ByteBuffer rv = reader.view(0, 4096);
@@ -283,7 +282,7 @@ class GrowableTest {
     @Test
     void afterCloseEveryCallSaysClosedAndTheDescriptorIsGone() throws Exception {
         Path file = dir.resolve("closed");
-        GrowableRegion r = GrowableRegion.open(file, MIB, 16 * MIB, RW);
+        GrowableRegion r = open(file, MIB, 16 * MIB, RW);
         ByteBuffer v = r.view(0, 4096);
         v.putInt(0, 7);
         if (HAS_PROC) {
@@ -322,7 +321,7 @@ class GrowableTest {
     }
 
     private static void openAndDrop(Path file) throws IOException {
-        GrowableRegion r = GrowableRegion.open(file, MIB, 16 * MIB, RW);
+        GrowableRegion r = open(file, MIB, 16 * MIB, RW);
         r.grow(2 * MIB);
         r.view(0, 8).putLong(0, 1L);
     }
@@ -352,7 +351,7 @@ class GrowableTest {
     @Test
     void concurrentGrowsAreSerialized() throws Exception {
         Path file = dir.resolve("concurrent");
-        try (GrowableRegion r = GrowableRegion.open(file, 4096, 512 * MIB, RW)) {
+        try (GrowableRegion r = open(file, 4096, 512 * MIB, RW)) {
             int threads = 4;
             int rounds = 60;
             CountDownLatch start = new CountDownLatch(1);
@@ -404,7 +403,7 @@ class GrowableTest {
     void closeWhileGrowing() throws Exception {
         for (int round = 0; round < 20; round++) {
             Path file = dir.resolve("race" + round);
-            GrowableRegion r = GrowableRegion.open(file, 4096, 256 * MIB, RW);
+            GrowableRegion r = open(file, 4096, 256 * MIB, RW);
             AtomicInteger confirmed = new AtomicInteger();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread grower = new Thread(() -> {
@@ -447,7 +446,7 @@ class GrowableTest {
             List<byte[]> written = new ArrayList<>();
             List<ByteBuffer> views = new ArrayList<>();
             MmapException full = null;
-            try (GrowableRegion r = GrowableRegion.open(file, 0, 64 * MIB, RW)) {
+            try (GrowableRegion r = open(file, 0, 64 * MIB, RW)) {
                 for (int i = 0; i < 64; i++) {
                     long before = r.size();
                     try {
@@ -494,7 +493,7 @@ class GrowableTest {
         long limit = 16L << 40;
         GrowableRegion opened;
         try {
-            opened = GrowableRegion.open(file, MIB, limit + GIB, RW);
+            opened = open(file, MIB, limit + GIB, RW);
         } catch (MmapException e) {
             assumeTrue(!"ENOMEM".equals(e.errnoName()), "17 TiB of address space is not available here");
             throw e;
@@ -525,7 +524,7 @@ class GrowableTest {
         public static void main(String[] args) throws Exception {
             Path file = Paths.get(args[0]);
             int steps = Integer.parseInt(args[1]);
-            try (GrowableRegion r = GrowableRegion.open(file, -1, 64 * MIB, MapOptions.of(MapMode.READ_WRITE))) {
+            try (GrowableRegion r = GrowableRegion.open(file, 64 * MIB, MapOptions.of(MapMode.READ_WRITE))) {
                 ByteBuffer control = r.view(0, 16);
                 long base = r.address();
                 for (int step = 1; step <= steps; step++) {
@@ -566,7 +565,7 @@ class GrowableTest {
     void aSecondJvmFollowsTheGrowthAndGrowsTheFileItself() throws Exception {
         Path file = dir.resolve("shared-log");
         int steps = 3;
-        try (GrowableRegion r = GrowableRegion.open(file, MIB, 64 * MIB, RW)) {
+        try (GrowableRegion r = open(file, MIB, 64 * MIB, RW)) {
             ByteBuffer control = r.view(0, 16);
             ChildProcess.Running child = ChildProcess.jvm(Follower.class, file.toString(), Integer.toString(steps))
                     .in(dir).timeout(60).start();
@@ -640,6 +639,27 @@ class GrowableTest {
         static String pid() {
             String name = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
             return name.substring(0, name.indexOf('@')) + "-" + System.nanoTime() % 100000;
+        }
+    }
+    /** Opens a region and maps the first {@code length} bytes, as a user does: open, then grow. */
+    private static GrowableRegion open(Path file, long length, long reserve, MapOptions options) throws IOException {
+        return grown(GrowableRegion.open(file, reserve, options), length);
+    }
+
+    private static GrowableRegion openShared(String name, long length, long reserve, MapOptions options)
+            throws IOException {
+        return grown(GrowableRegion.openSharedMemory(name, reserve, options), length);
+    }
+
+    private static GrowableRegion grown(GrowableRegion region, long length) throws IOException {
+        try {
+            if (length > 0) {
+                region.grow(length);
+            }
+            return region;
+        } catch (IOException | RuntimeException e) {
+            region.close();
+            throw e;
         }
     }
 }

@@ -79,7 +79,7 @@ class IpcTest {
             Thread.sleep(Long.parseLong(args[1]));
             Atomics.setIntVolatile(b, WORD, 1);
             long at = System.nanoTime();
-            System.out.println("woken " + Futex.wakeAll(b, WORD) + " at " + at);
+            System.out.println("woken " + Futex.wake(b, WORD, Integer.MAX_VALUE) + " at " + at);
             Mmap.unmap(b);
         }
     }
@@ -197,7 +197,7 @@ class IpcTest {
         Thread.sleep(100);
         long start = System.nanoTime();
         Atomics.setIntVolatile(b, WORD, 1);
-        int woken = Futex.wakeAll(b, WORD);
+        int woken = Futex.wake(b, WORD, Integer.MAX_VALUE);
         String[] lines = awaitLines(helper, 2);
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String said = lines.length > 1 ? lines[1] : "nothing";

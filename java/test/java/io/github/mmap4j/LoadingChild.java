@@ -75,7 +75,7 @@ final class LoadingChild {
     }
 
     private static String mapFirstByte(Path file) throws Exception {
-        ByteBuffer b = Mmap.map(file, MapMode.READ_ONLY, 0, 1);
+        ByteBuffer b = Mmap.map(file, 0, 1, MapOptions.of(MapMode.READ_ONLY));
         byte first = b.get(0);
         Mmap.unmap(b);
         return "mapped, first byte " + first + " of " + Files.size(file);

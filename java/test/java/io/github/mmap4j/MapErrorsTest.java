@@ -37,21 +37,21 @@ class MapErrorsTest {
     void invalidArgumentsAreRejectedBeforeAnySystemCall() throws Exception {
         Path p = file(4096);
         IllegalArgumentException e;
-        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, -1, 10));
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, -1, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.getMessage().contains("offset -1 is negative"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 0, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, 0, 0, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.getMessage().contains("length 0 must be positive"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 0, -5));
-        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, MapMode.READ_ONLY, Long.MAX_VALUE - 3, 10));
+        assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, 0, -5, MapOptions.of(MapMode.READ_ONLY)));
+        e = assertThrows(IllegalArgumentException.class, () -> Mmap.map(p, Long.MAX_VALUE - 3, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.getMessage().contains("overflows"), e.getMessage());
-        assertThrows(NullPointerException.class, () -> Mmap.map((Path) null, MapMode.READ_ONLY, 0, 10));
-        assertThrows(NullPointerException.class, () -> Mmap.map(p, (MapMode) null, 0, 10));
+        assertThrows(NullPointerException.class, () -> Mmap.map((Path) null, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
+        assertThrows(NullPointerException.class, () -> Mmap.map(p, (MapMode) null));
         assertThrows(NullPointerException.class, () -> Mmap.map(p, 0, 10, null));
         assertThrows(NullPointerException.class, () -> Mmap.map((FileChannel) null, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertThrows(NullPointerException.class, () -> Mmap.map((FileDescriptor) null, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertThrows(IllegalArgumentException.class, () -> Mmap.anonymous(0, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE)));
         assertThrows(IllegalArgumentException.class, () -> MapOptions.of(MapMode.READ_WRITE).permissions(01000));
-        assertThrows(IllegalArgumentException.class, () -> Mmap.map(dir.resolve("a\0b"), MapMode.READ_ONLY, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> Mmap.map(dir.resolve("a\0b"), 0, 1, MapOptions.of(MapMode.READ_ONLY)));
     }
 
     @Test
@@ -80,17 +80,17 @@ class MapErrorsTest {
     @Test
     void rangePastTheEndOfTheFileIsEnxio() throws Exception {
         Path p = file(1000);
-        MmapException e = assertThrows(MmapException.class, () -> Mmap.map(p, MapMode.READ_ONLY, 900, 200));
+        MmapException e = assertThrows(MmapException.class, () -> Mmap.map(p, 900, 200, MapOptions.of(MapMode.READ_ONLY)));
         assertEquals("ENXIO", e.errnoName());
         assertTrue(e.hint().contains("ends at byte 1100 but the file has 1000 bytes"), e.hint());
         assertEquals("ENXIO", assertThrows(MmapException.class,
-                () -> Mmap.map(p, MapMode.READ_ONLY, 5000, 1)).errnoName());
+                () -> Mmap.map(p, 5000, 1, MapOptions.of(MapMode.READ_ONLY))).errnoName());
     }
 
     @Test
     void missingFileIsEnoent() {
         MmapException e = assertThrows(MmapException.class,
-                () -> Mmap.map(dir.resolve("missing"), MapMode.READ_ONLY, 0, 10));
+                () -> Mmap.map(dir.resolve("missing"), 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertEquals("ENOENT", e.errnoName());
         assertEquals("open", e.call());
         assertTrue(e.getMessage().contains("missing"), e.getMessage());
@@ -99,11 +99,11 @@ class MapErrorsTest {
 
     @Test
     void directoriesCannotBeMapped() {
-        MmapException ro = assertThrows(MmapException.class, () -> Mmap.map(dir, MapMode.READ_ONLY, 0, 10));
+        MmapException ro = assertThrows(MmapException.class, () -> Mmap.map(dir, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         // open(O_RDONLY) of a directory works, so the size check or mmap refuses it.
         assertTrue(ro.errnoName().equals("ENODEV") || ro.errnoName().equals("ENXIO")
                 || ro.errnoName().equals("EISDIR"), ro.getMessage());
-        MmapException rw = assertThrows(MmapException.class, () -> Mmap.map(dir, MapMode.READ_WRITE, 0, 10));
+        MmapException rw = assertThrows(MmapException.class, () -> Mmap.map(dir, 0, 10, MapOptions.of(MapMode.READ_WRITE)));
         assertEquals("EISDIR", rw.errnoName());
         assertTrue(rw.hint().contains("directories"), rw.hint());
     }
@@ -130,14 +130,14 @@ class MapErrorsTest {
     }
 
     @Test
-    void rangesOutsideTheBufferAreRejected() throws Exception {
-        ByteBuffer buf = Mmap.anonymous(100, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
-        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
-                () -> Mmap.force(buf, 50, 51, SyncMode.SYNC));
-        assertTrue(e.getMessage().contains("offset=50 length=51 capacity=100"), e.getMessage());
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.advise(buf, -1, 10, Advice.NORMAL));
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.residency(buf, 0, Long.MAX_VALUE, false));
-        Mmap.unmap(buf);
+    void rangesOutsideTheRegionAreRejected() throws Exception {
+        try (MappedRegion region = Mmap.anonymousRegion(100, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))) {
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                    () -> region.force(50, 51, SyncMode.SYNC));
+            assertTrue(e.getMessage().contains("offset=50 length=51"), e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> region.advise(-1, 10, Advice.NORMAL));
+            assertThrows(IndexOutOfBoundsException.class, () -> region.residency(0, Long.MAX_VALUE));
+        }
     }
 
     @Test

@@ -141,7 +141,7 @@ class MapFlagTest {
                 MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).protection(Protection.READ));
         assertTrue(readOnly.isReadOnly(), "no PROT_WRITE: a read-only buffer, never a fault");
         assertEquals(0, readOnly.get(0));
-        MapOptions noAccess = MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).noAccess();
+        MapOptions noAccess = MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE).protection();
         if (!Mmap.canTrapProtectionFaults()) {
             // Java 8-10 by default: memory any access to would fault is refused up front.
             assertThrows(UnsupportedOperationException.class, () -> Mmap.anonymous((int) page, noAccess));

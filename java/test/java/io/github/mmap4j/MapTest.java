@@ -52,7 +52,7 @@ class MapTest {
     @Test
     void sharedWriteReachesTheFile() throws Exception {
         Path p = file("shared.bin", 10_000);
-        ByteBuffer buf = Mmap.map(p, MapMode.READ_WRITE, 0, 10_000);
+        ByteBuffer buf = Mmap.map(p, 0, 10_000, MapOptions.of(MapMode.READ_WRITE));
         buf.put(5000, (byte) 0x5a).putLong(16, 0x0102030405060708L);
         byte[] seen = readAll(new FileInputStream(p.toFile()));
         assertEquals(0x5a, seen[5000]);
@@ -66,7 +66,7 @@ class MapTest {
     void privateWriteNeverReachesTheFile() throws Exception {
         Path p = file("private.bin", 8192);
         byte before = Files.readAllBytes(p)[100];
-        ByteBuffer buf = Mmap.map(p, MapMode.PRIVATE, 0, 8192);
+        ByteBuffer buf = Mmap.map(p, 0, 8192, MapOptions.of(MapMode.PRIVATE));
         buf.put(100, (byte) (before + 1));
         assertEquals((byte) (before + 1), buf.get(100));
         Mmap.force(buf);
@@ -95,7 +95,7 @@ class MapTest {
         byte[] all = Files.readAllBytes(p);
         for (long offset : new long[] {1, 4095, 4097, Mmap.pageSize() * 2 + 17, size - 1}) {
             int length = (int) Math.min(3000, size - offset);
-            ByteBuffer buf = Mmap.map(p, MapMode.READ_ONLY, offset, length);
+            ByteBuffer buf = Mmap.map(p, offset, length, MapOptions.of(MapMode.READ_ONLY));
             assertEquals(length, buf.capacity());
             for (int i = 0; i < length; i++) {
                 if (buf.get(i) != all[(int) offset + i]) {
@@ -114,8 +114,8 @@ class MapTest {
              RandomAccessFile raf = new RandomAccessFile(p.toFile(), "r");
              FileInputStream in = new FileInputStream(p.toFile())) {
             ByteBuffer[] bufs = {
-                Mmap.map(p, MapMode.READ_ONLY, 7, 100),
-                Mmap.map(p.toFile().toPath(), MapMode.READ_ONLY, 7, 100),
+                Mmap.map(p, 7, 100, MapOptions.of(MapMode.READ_ONLY)),
+                Mmap.map(p.toFile().toPath(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
                 Mmap.map(ch, 7, 100, MapOptions.of(MapMode.READ_ONLY)),
                 Mmap.map(raf.getChannel(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
                 Mmap.map(raf.getChannel(), 7, 100, MapOptions.of(MapMode.READ_ONLY)),
@@ -177,7 +177,7 @@ class MapTest {
     @Test
     void unmapLimitsTheBufferAndIsIdempotent() throws Exception {
         Path p = file("unmap.bin", 4096);
-        ByteBuffer buf = Mmap.map(p, MapMode.READ_WRITE, 0, 4096);
+        ByteBuffer buf = Mmap.map(p, 0, 4096, MapOptions.of(MapMode.READ_WRITE));
         assertTrue(Mmap.isMapped(buf));
         Mmap.unmap(buf);
         assertFalse(Mmap.isMapped(buf));
@@ -203,7 +203,7 @@ class MapTest {
     @Test
     void addressIsTheFirstByte() throws Exception {
         Path p = file("addr.bin", 8192);
-        ByteBuffer buf = Mmap.map(p, MapMode.READ_ONLY, 10, 100);
+        ByteBuffer buf = Mmap.map(p, 10, 100, MapOptions.of(MapMode.READ_ONLY));
         long address = Mmap.address(buf);
         assertEquals(10, address % Mmap.pageSize());
         ByteBuffer slice = ((ByteBuffer) buf.position(5)).slice();

@@ -92,7 +92,7 @@ class ProtectTest {
         List<ByteBuffer> held = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < 5000; i++) {
-            held.add(Mmap.map(p, MapMode.READ_ONLY, 0, 16));
+            held.add(Mmap.map(p, 0, 16, MapOptions.of(MapMode.READ_ONLY)));
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("5000 read-only mappings in " + ms + " ms");

@@ -59,7 +59,7 @@ class RegionTest {
     @Test
     void threeGibFileAcrossTheTwoGibBoundary() throws Exception {
         Path p = sparse("3g.bin", 3 * GIB);
-        try (MappedRegion r = Mmap.mapRegion(p, MapMode.READ_WRITE)) {
+        try (MappedRegion r = Mmap.mapRegion(p, 0, Files.size(p), MapOptions.of(MapMode.READ_WRITE))) {
             assertEquals(3 * GIB, r.size());
             // One view straddling 2 GiB (a ByteBuffer's limit from offset 0), one near the end.
             ByteBuffer across = r.view(2 * GIB - 4, 8);
@@ -100,7 +100,7 @@ class RegionTest {
             assertArrayEquals(new byte[] {10, 11, 12, 13, 14, 15, 16, 17}, readFile(p, at + base, 8));
             assertEquals(99, readFile(p, 8 * GIB - 1, 1)[0]);
             // Range calls on long ranges far past 2 GiB.
-            Residency res = r.residency(at, 8, true);
+            Residency res = r.residency(at, 8);
             assertTrue(res.pages() >= 1 && res.isResident(0), "the page just written is resident");
             r.advise(at, Mmap.pageSize(), Advice.WILLNEED);
             r.advise(0, r.size(), Advice.NORMAL);
@@ -129,7 +129,7 @@ class RegionTest {
     @Test
     void readOnlyRegionHandsOutReadOnlyViews() throws Exception {
         Path p = sparse("ro.bin", 3 * Mmap.pageSize());
-        try (MappedRegion r = Mmap.mapRegion(p, MapMode.READ_ONLY)) {
+        try (MappedRegion r = Mmap.mapRegion(p, 0, Files.size(p), MapOptions.of(MapMode.READ_ONLY))) {
             ByteBuffer v = r.view(1, 10);
             assertTrue(v.isReadOnly());
             assertThrows(ReadOnlyBufferException.class, () -> v.put(0, (byte) 1));
@@ -139,7 +139,7 @@ class RegionTest {
     @Test
     void closeLimitsViewsAndRefusesLaterCalls() throws Exception {
         Path p = sparse("close.bin", 4 * Mmap.pageSize());
-        MappedRegion r = Mmap.mapRegion(p, MapMode.READ_WRITE);
+        MappedRegion r = Mmap.mapRegion(p, 0, Files.size(p), MapOptions.of(MapMode.READ_WRITE));
         ByteBuffer v = r.view(10, 100);
         v.put(0, (byte) 5);
         assertTrue(r.isOpen());
@@ -153,7 +153,7 @@ class RegionTest {
                 e.getMessage());
         assertThrows(IllegalStateException.class, () -> r.force());
         assertThrows(IllegalStateException.class, () -> r.advise(0, r.size(), Advice.NORMAL));
-        assertThrows(IllegalStateException.class, () -> r.residency(0, 1, false));
+        assertThrows(IllegalStateException.class, () -> r.residency(0, 1));
         assertEquals(5, readFile(p, 10, 1)[0], "the write reached the file");
         Files.delete(p); // released: the file can go
     }
@@ -191,7 +191,7 @@ class RegionTest {
             assertThrows(IllegalArgumentException.class, () -> r.view(0, -1));
             assertThrows(IndexOutOfBoundsException.class, () -> r.force(size - 1, 2, SyncMode.SYNC));
             assertThrows(IndexOutOfBoundsException.class, () -> r.advise(-1, 1, Advice.NORMAL));
-            assertThrows(IndexOutOfBoundsException.class, () -> r.residency(0, Long.MAX_VALUE, false));
+            assertThrows(IndexOutOfBoundsException.class, () -> r.residency(0, Long.MAX_VALUE));
             assertEquals(0, r.view(size, 0).capacity(), "an empty view at the end is fine");
             assertTrue(r.toString().contains("open"));
         }

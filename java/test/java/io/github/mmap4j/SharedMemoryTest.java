@@ -104,7 +104,8 @@ class SharedMemoryTest {
         Mmap.unmap(a);
 
         String m = name("mode");
-        ByteBuffer b = SharedMemory.create(m, Mmap.pageSize(), 0640);
+        ByteBuffer b = SharedMemory.map(m, 0, (int) Mmap.pageSize(),
+                MapOptions.of(MapMode.READ_WRITE).createOrGrow().permissions(0640));
         Path devShm2 = Paths.get("/dev/shm", m.substring(1));
         if (Files.exists(devShm2)) {
             assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(devShm2)));

@@ -64,13 +64,13 @@ class SpecialFilesTest {
 
     private static void notRegular(String call, String errno, String type, Path path) {
         String text = "not a regular file: " + type;
-        MmapException e = refused(call, errno, text, () -> Mmap.map(path, MapMode.READ_ONLY, 0, 10));
+        MmapException e = refused(call, errno, text, () -> Mmap.map(path, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.getMessage().contains("path=" + path), e.getMessage());
         refused(call, errno, text, () -> Mmap.map(path, MapMode.READ_ONLY));
-        refused(call, errno, text, () -> Mmap.mapRegion(path, MapMode.READ_ONLY));
+        refused(call, errno, text, () -> Mmap.mapRegion(path, 0, 1, MapOptions.of(MapMode.READ_ONLY)));
         refused(call, errno, text, () -> Mmap.mapRegion(path, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         refused(call, errno, text, () -> PageCache.evict(path));
-        refused(call, errno, text, () -> PageCache.stats(path));
+        refused(call, errno, text, () -> PageCache.stats(path, 0, Long.MAX_VALUE));
     }
 
     @Test
@@ -80,7 +80,7 @@ class SpecialFilesTest {
         // Read-write and create-or-grow opens never block on a FIFO, but still may not map it.
         refused("open", "ENODEV", "not a regular file: FIFO",
                 () -> Mmap.map(fifo, 0, 10, MapOptions.of(MapMode.READ_WRITE).createOrGrow()));
-        MmapException e = refused("open", "ENODEV", "FIFO", () -> Mmap.map(fifo, MapMode.READ_WRITE, 0, 10));
+        MmapException e = refused("open", "ENODEV", "FIFO", () -> Mmap.map(fifo, 0, 10, MapOptions.of(MapMode.READ_WRITE)));
         assertTrue(e.hint().contains("regular files"), e.hint());
     }
 
@@ -103,10 +103,10 @@ class SpecialFilesTest {
     void aSocketIsRefusedWithAHintThatSaysSocket() throws Exception {
         Path socket = OddFiles.socket(dir.resolve("socket"));
         MmapException e = refused("open", "ENXIO", "path=" + socket,
-                () -> Mmap.map(socket, MapMode.READ_ONLY, 0, 10));
+                () -> Mmap.map(socket, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.hint().contains("socket"), e.hint());
         assertEquals("ENXIO", assertThrows(MmapException.class, () -> PageCache.evict(socket)).errnoName());
-        assertEquals("ENXIO", assertThrows(MmapException.class, () -> PageCache.stats(socket)).errnoName());
+        assertEquals("ENXIO", assertThrows(MmapException.class, () -> PageCache.stats(socket, 0, Long.MAX_VALUE)).errnoName());
     }
 
     @Test
@@ -115,7 +115,7 @@ class SpecialFilesTest {
         notRegular("open", "ENODEV", "character device", Paths.get("/dev/null"));
         notRegular("open", "ENODEV", "character device", Paths.get("/dev/zero"));
         MmapException e = refused("open", "ENODEV", "character device",
-                () -> Mmap.map(Paths.get("/dev/zero"), MapMode.PRIVATE, 0, 4096));
+                () -> Mmap.map(Paths.get("/dev/zero"), 0, 4096, MapOptions.of(MapMode.PRIVATE)));
         assertTrue(e.hint().contains("Mmap.anonymous"), e.hint());
     }
 
@@ -123,17 +123,17 @@ class SpecialFilesTest {
     void aDirectoryIsRefused() throws Exception {
         notRegular("open", "EISDIR", "directory", dir);
         // Opening a directory read-write fails in open(2) itself.
-        refused("open", "EISDIR", "path=" + dir, () -> Mmap.map(dir, MapMode.READ_WRITE, 0, 10));
+        refused("open", "EISDIR", "path=" + dir, () -> Mmap.map(dir, 0, 10, MapOptions.of(MapMode.READ_WRITE)));
     }
 
     @Test
     void danglingLinksAndLinkLoopsAreRefused() throws Exception {
         Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
-        refused("open", "ENOENT", "path=" + dangling, () -> Mmap.map(dangling, MapMode.READ_ONLY, 0, 10));
+        refused("open", "ENOENT", "path=" + dangling, () -> Mmap.map(dangling, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         refused("open", "ENOENT", "path=" + dangling, () -> PageCache.evict(dangling));
         Path loop = dir.resolve("loop");
         Files.createSymbolicLink(loop, loop);
-        MmapException e = refused("open", "ELOOP", "path=" + loop, () -> Mmap.map(loop, MapMode.READ_ONLY, 0, 10));
+        MmapException e = refused("open", "ELOOP", "path=" + loop, () -> Mmap.map(loop, 0, 10, MapOptions.of(MapMode.READ_ONLY)));
         assertTrue(e.hint().contains("link"), e.hint());
         refused("open", "ELOOP", "path=" + loop, () -> PageCache.evict(loop));
     }
@@ -158,7 +158,7 @@ class SpecialFilesTest {
     void regularFilesAndSharedMemoryStillMap() throws Exception {
         Path file = dir.resolve("regular.bin");
         Files.write(file, new byte[] {42});
-        ByteBuffer b = Mmap.map(file, MapMode.READ_ONLY, 0, 1);
+        ByteBuffer b = Mmap.map(file, 0, 1, MapOptions.of(MapMode.READ_ONLY));
         assertEquals(42, b.get(0));
         Mmap.unmap(b);
         PageCache.evict(file);
@@ -192,7 +192,7 @@ class SpecialFilesTest {
         try (java.util.stream.Stream<Path> listed = Files.list(dir)) {
             for (Path path : (Iterable<Path>) listed::iterator) {
                 assertEquals("a\uFFFD", path.getFileName().toString());
-                ByteBuffer b = Mmap.map(path, MapMode.READ_ONLY, 0, 1);
+                ByteBuffer b = Mmap.map(path, 0, 1, MapOptions.of(MapMode.READ_ONLY));
                 seen.add(b.get(0));
                 Mmap.unmap(b);
             }

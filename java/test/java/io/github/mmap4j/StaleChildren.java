@@ -53,7 +53,7 @@ final class StaleChildren {
         Files.write(file, content);
         List<String> failures = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
-            ByteBuffer b = round == 0 ? Mmap.map(file, MapMode.READ_WRITE, 0, size)
+            ByteBuffer b = round == 0 ? Mmap.map(file, 0, size, MapOptions.of(MapMode.READ_WRITE))
                     : Mmap.anonymous(size, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
             ByteBuffer v = b.duplicate();
             ByteBuffer slice = ((ByteBuffer) b.duplicate().position(100)).slice();

@@ -38,19 +38,19 @@ class SyncTest {
         long page = Mmap.pageSize();
         Path p = dir.resolve("sync.bin");
         Files.write(p, new byte[(int) (4 * page)]);
-        ByteBuffer buf = Mmap.map(p, MapMode.READ_WRITE, 0, (int) (4 * page));
+        ByteBuffer buf = Mmap.map(p, 0, (int) (4 * page), MapOptions.of(MapMode.READ_WRITE));
         SyncForm[] forms = {
             (b, o, l) -> Mmap.force(b),                                   // sync(buf)
             (b, o, l) -> Mmap.force(b),                             // sync(buf, blocking)
-            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.ASYNC),
-            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.SYNC_INVALIDATE),                       // sync(buf, blocking, invalidate)
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                             // sync(buf, offset, length)
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                       // sync(buf, offset, length, blocking)
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.ASYNC),
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC),                // the full mmap-io form
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.ASYNC_INVALIDATE),
-            (b, o, l) -> Mmap.force(b, 0, b.capacity(), SyncMode.ASYNC_INVALIDATE), // mmap 0.10's flags
-            (b, o, l) -> Mmap.force(b, o, l, SyncMode.SYNC_INVALIDATE),
+            (b, o, l) -> Mmap.force(b, SyncMode.ASYNC),
+            (b, o, l) -> Mmap.force(b, SyncMode.SYNC_INVALIDATE),                       // sync(buf, blocking, invalidate)
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.SYNC),                             // sync(buf, offset, length)
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.SYNC),                       // sync(buf, offset, length, blocking)
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.ASYNC),
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.SYNC),                // the full mmap-io form
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.ASYNC_INVALIDATE),
+            (b, o, l) -> Mmap.force(b, SyncMode.ASYNC_INVALIDATE), // mmap 0.10's flags
+            (b, o, l) -> Mmap.force(TestBuffers.slice(b, o, l), SyncMode.SYNC_INVALIDATE),
         };
         for (int i = 0; i < forms.length; i++) {
             int offset = (int) (i % 4 * page) + 7 + i;
@@ -68,20 +68,20 @@ class SyncTest {
         byte[] original = new byte[(int) (2 * page)];
         Arrays.fill(original, (byte) 'o');
         Files.write(p, original);
-        ByteBuffer buf = Mmap.map(p, MapMode.PRIVATE, 0, original.length);
+        ByteBuffer buf = Mmap.map(p, 0, original.length, MapOptions.of(MapMode.PRIVATE));
         for (int i = 0; i < buf.capacity(); i++) {
             buf.put(i, (byte) 'p');
         }
         Mmap.force(buf);
-        Mmap.force(buf, 0, buf.capacity(), SyncMode.ASYNC);
+        Mmap.force(buf, SyncMode.ASYNC);
         Mmap.unmap(buf);
         assertEquals(Arrays.toString(original), Arrays.toString(Files.readAllBytes(p)));
     }
 
     @Test
-    void aRangePastTheBufferIsRefused() throws Exception {
-        ByteBuffer buf = Mmap.anonymous(100, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.SHARED));
-        assertThrows(IndexOutOfBoundsException.class, () -> Mmap.force(buf, 50, 51, SyncMode.SYNC));
-        Mmap.unmap(buf);
+    void aRangePastTheRegionIsRefused() throws Exception {
+        try (MappedRegion region = Mmap.anonymousRegion(100, MapOptions.of(MapMode.READ_WRITE))) {
+            assertThrows(IndexOutOfBoundsException.class, () -> region.force(50, 51, SyncMode.SYNC));
+        }
     }
 }

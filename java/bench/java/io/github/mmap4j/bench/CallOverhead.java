@@ -58,6 +58,6 @@ public class CallOverhead {
 
     @Benchmark
     public void mmap4jSync() throws IOException {
-        Mmap.force(page, 0, page.capacity(), SyncMode.ASYNC);
+        Mmap.force(page, SyncMode.ASYNC);
     }
 }

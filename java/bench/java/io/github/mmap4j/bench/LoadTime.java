@@ -5,6 +5,7 @@
 package io.github.mmap4j.bench;
 
 import io.github.mmap4j.MapMode;
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Mmap;
 
 import java.io.BufferedReader;
@@ -150,7 +151,7 @@ public final class LoadTime {
     private static void child() throws IOException {
         File file = new File(System.getProperty("bench.file"));
         long start = System.nanoTime();
-        ByteBuffer page = Mmap.map(file.toPath(), MapMode.READ_ONLY, 0, 4096);
+        ByteBuffer page = Mmap.map(file.toPath(), 0, 4096, MapOptions.of(MapMode.READ_ONLY));
         long elapsed = System.nanoTime() - start;
         Mmap.unmap(page);
         System.out.println(elapsed);

@@ -76,7 +76,7 @@ public class PageCacheBench {
         public void choose() throws IOException {
             System.setProperty("mmap4j.cachestat", method.equals("cachestat") ? "true" : "false");
             paths = paths(set).toArray(new Path[0]);
-            PageCacheStats first = PageCache.stats(paths[0]);
+            PageCacheStats first = PageCache.stats(paths[0], 0, Long.MAX_VALUE);
             if (first.method() != (method.equals("cachestat") ? PageCacheStats.Method.CACHESTAT
                     : PageCacheStats.Method.MINCORE)) {
                 throw new IllegalStateException("asked for " + method + ", measured by " + first.method());
@@ -94,7 +94,7 @@ public class PageCacheBench {
     public long stats(Target t) throws IOException {
         long cached = 0;
         for (Path p : t.paths) {
-            cached += PageCache.stats(p).cached();
+            cached += PageCache.stats(p, 0, Long.MAX_VALUE).cached();
         }
         return cached;
     }
@@ -264,7 +264,7 @@ public class PageCacheBench {
     private static long cached(List<Path> paths) throws IOException {
         long cached = 0;
         for (Path p : paths) {
-            cached += PageCache.stats(p).cached();
+            cached += PageCache.stats(p, 0, Long.MAX_VALUE).cached();
         }
         return cached;
     }

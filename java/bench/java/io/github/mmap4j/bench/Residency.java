@@ -31,7 +31,7 @@ public class Residency {
     /** The count and one bit per page ({@code Residency.isResident(page)}). */
     @Benchmark
     public io.github.mmap4j.Residency mmap4jPerPage(SeqRead.Mmap4jMapping m, Fixture.Hot hot) throws Exception {
-        return Mmap.residency(m.buffer, 0, m.buffer.capacity(), true);
+        return Mmap.residency(m.buffer);
     }
 
     /** The JDK's {@code MappedByteBuffer.isLoaded()}: mincore, then "all resident?". */

@@ -45,6 +45,8 @@ public class Breakdown {
     int fd;
     int quarantineFd;
     ByteBuffer page;
+    /** A view of no bytes of {@link #page}. */
+    ByteBuffer empty;
     long pageAddress;
 
     @Setup(Level.Trial)
@@ -54,6 +56,7 @@ public class Breakdown {
         fd = Native.descriptor(channel);
         quarantineFd = (int) Native.quarantineFd();
         page = Mmap.map(channel, 0, (int) Mmap.pageSize(), MapOptions.of(MapMode.READ_ONLY));
+        empty = ((ByteBuffer) page.duplicate().limit(0)).slice();
         pageAddress = Mmap.address(page);
     }
 
@@ -91,7 +94,7 @@ public class Breakdown {
     /** Mmap.advise on an empty range: every step but the system call and its JNI transition. */
     @Benchmark
     public void adviseNoSyscall() throws IOException {
-        Mmap.advise(page, 0, 0, Advice.NORMAL);
+        Mmap.advise(empty, Advice.NORMAL);
     }
 
     /** One JNI transition that does nothing but read the buffer's address (GetDirectBufferAddress). */

@@ -5,6 +5,7 @@
 package io.github.mmap4j.cli;
 
 import io.github.mmap4j.MapMode;
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Mmap;
 
 import java.io.IOException;
@@ -27,12 +28,14 @@ final class FileWindows {
         boolean window(ByteBuffer window, long offset) throws IOException;
     }
 
+    private static final MapOptions READ_ONLY = MapOptions.of(MapMode.READ_ONLY);
+
     private FileWindows() {
     }
 
     static void forEach(Path path, long size, Body body) throws IOException {
         for (long offset = 0; offset < size; offset += WINDOW) {
-            ByteBuffer window = Mmap.map(path, MapMode.READ_ONLY, offset, (int) Math.min(WINDOW, size - offset));
+            ByteBuffer window = Mmap.map(path, offset, (int) Math.min(WINDOW, size - offset), READ_ONLY);
             boolean keep = false;
             try {
                 keep = body.window(window, offset);

@@ -5,6 +5,7 @@
 package io.github.mmap4j.cli;
 
 import io.github.mmap4j.Mmap;
+import io.github.mmap4j.Residency;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,16 +35,17 @@ final class Measure {
         long[] cells = new long[cellCount];
         long[] resident = {0};
         FileWindows.forEach(path, size, (window, offset) -> {
-            resident[0] += Mmap.residency(window).resident();
+            Residency residency = Mmap.residency(window);
+            resident[0] += residency.resident();
             long first = offset / page;
-            long end = first + FileWindows.pages(window.capacity());
+            long end = first + residency.pages();
             for (int c = 0; c < cells.length; c++) {
                 long lo = Math.max(cellStart(c, pages, cells.length), first);
                 long hi = Math.min(cellEnd(c, pages, cells.length), end);
-                if (lo < hi) {
-                    long from = (lo - first) * page;
-                    cells[c] += Mmap.residency(window, from, Math.min((hi - first) * page, window.capacity()) - from, false)
-                            .resident();
+                for (long p = lo; p < hi; p++) {
+                    if (residency.isResident(p - first)) {
+                        cells[c]++;
+                    }
                 }
             }
             return false;

@@ -45,7 +45,7 @@ final class ResidencyCommand extends FileCommand {
         return new Work(options, err) {
             @Override
             long[] process(Path path, long size) throws IOException {
-                PageCacheStats s = PageCache.stats(path);
+                PageCacheStats s = PageCache.stats(path, 0, Long.MAX_VALUE);
                 return new long[] {s.length(), s.pages(), s.cached(), s.dirty(), s.writeback(), s.evicted(),
                     s.recentlyEvicted()};
             }

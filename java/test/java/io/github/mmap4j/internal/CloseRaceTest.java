@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.mmap4j.MapMode;
+import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.Mmap;
 
 import java.nio.ByteBuffer;
@@ -78,8 +79,7 @@ class CloseRaceTest {
     void aBufferBeingClosedIsNotUnmappedUnderTheClose() throws Exception {
         Path file = dir.resolve("paused.bin");
         Files.write(file, new byte[(int) Mmap.pageSize()]);
-        AtomicReference<ByteBuffer> ref = new AtomicReference<>(Mmap.map(file, MapMode.READ_WRITE, 0,
-                (int) Mmap.pageSize()));
+        AtomicReference<ByteBuffer> ref = new AtomicReference<>(Mmap.map(file, 0, (int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE)));
         long address = Mmap.address(ref.get());
         pauseClosers();
         AtomicReference<Throwable> failure = new AtomicReference<>();
