@@ -60,22 +60,22 @@ public final class Atomics {
     // One handle per operation and word size (constants to the JIT), all of one shape: every
     // method below is one call of AtomicAccess.access, the int and long families alike.
     private static final MethodHandle GET_INT = AtomicAccess.handle("GET_VOLATILE", int.class);
-    private static final MethodHandle SET_INT = AtomicAccess.handle("SET_VOLATILE", int.class);
-    private static final MethodHandle RELEASE_INT = AtomicAccess.handle("SET_RELEASE", int.class);
-    private static final MethodHandle CAS_INT = AtomicAccess.handle("COMPARE_AND_SET", int.class);
-    private static final MethodHandle ADD_INT = AtomicAccess.handle("GET_AND_ADD", int.class);
-    private static final MethodHandle SWAP_INT = AtomicAccess.handle("GET_AND_SET", int.class);
     private static final MethodHandle GET_LONG = AtomicAccess.handle("GET_VOLATILE", long.class);
+    private static final MethodHandle SET_INT = AtomicAccess.handle("SET_VOLATILE", int.class);
     private static final MethodHandle SET_LONG = AtomicAccess.handle("SET_VOLATILE", long.class);
-    private static final MethodHandle RELEASE_LONG = AtomicAccess.handle("SET_RELEASE", long.class);
+    private static final MethodHandle CAS_INT = AtomicAccess.handle("COMPARE_AND_SET", int.class);
     private static final MethodHandle CAS_LONG = AtomicAccess.handle("COMPARE_AND_SET", long.class);
+    private static final MethodHandle ADD_INT = AtomicAccess.handle("GET_AND_ADD", int.class);
     private static final MethodHandle ADD_LONG = AtomicAccess.handle("GET_AND_ADD", long.class);
+    private static final MethodHandle RELEASE_INT = AtomicAccess.handle("SET_RELEASE", int.class);
+    private static final MethodHandle RELEASE_LONG = AtomicAccess.handle("SET_RELEASE", long.class);
+    private static final MethodHandle SWAP_INT = AtomicAccess.handle("GET_AND_SET", int.class);
     private static final MethodHandle SWAP_LONG = AtomicAccess.handle("GET_AND_SET", long.class);
 
     private Atomics() {
     }
 
-    // ---------------------------------------------------------------- int
+    // ---------------------------------------------------------------- each operation, int then long
 
     /**
      * Reads an {@code int} with volatile semantics: {@code VarHandle.getVolatile} (JDK 9+),
@@ -87,6 +87,18 @@ public final class Atomics {
      */
     public static int getIntVolatile(ByteBuffer buffer, int index) {
         return (int) AtomicAccess.access(GET_INT, "getIntVolatile", 4, false, buffer, index, 0, 0);
+    }
+
+    /**
+     * Reads a {@code long} with volatile semantics: {@code VarHandle.getVolatile} (JDK 9+),
+     * {@code Unsafe.getLongVolatile} (JDK 8); C11 {@code atomic_load}.
+     *
+     * @param buffer a direct buffer.
+     * @param index  byte index of the word; its address must be a multiple of 8.
+     * @return the value.
+     */
+    public static long getLongVolatile(ByteBuffer buffer, int index) {
+        return AtomicAccess.access(GET_LONG, "getLongVolatile", 8, false, buffer, index, 0, 0);
     }
 
     /**
@@ -102,16 +114,15 @@ public final class Atomics {
     }
 
     /**
-     * Writes an {@code int} with release semantics (earlier writes become visible first):
-     * {@code VarHandle.setRelease} (JDK 9+), {@code Unsafe.putOrderedInt} (JDK 8); C11
-     * {@code atomic_store_explicit(memory_order_release)}. Cheaper than a volatile write.
+     * Writes a {@code long} with volatile semantics: {@code VarHandle.setVolatile} (JDK 9+),
+     * {@code Unsafe.putLongVolatile} (JDK 8); C11 {@code atomic_store}.
      *
      * @param buffer a writable direct buffer.
-     * @param index  byte index of the word; its address must be a multiple of 4.
+     * @param index  byte index of the word; its address must be a multiple of 8.
      * @param value  the new value.
      */
-    public static void setIntRelease(ByteBuffer buffer, int index, int value) {
-        AtomicAccess.access(RELEASE_INT, "setIntRelease", 4, true, buffer, index, value, 0);
+    public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
+        AtomicAccess.access(SET_LONG, "setLongVolatile", 8, true, buffer, index, value, 0);
     }
 
     /**
@@ -130,6 +141,21 @@ public final class Atomics {
     }
 
     /**
+     * Sets a {@code long} to {@code value} if it holds {@code expected}, atomically:
+     * {@code VarHandle.compareAndSet} (JDK 9+), {@code Unsafe.compareAndSwapLong} (JDK 8); C11
+     * {@code atomic_compare_exchange_strong}.
+     *
+     * @param buffer   a writable direct buffer.
+     * @param index    byte index of the word; its address must be a multiple of 8.
+     * @param expected the value it must hold.
+     * @param value    the new value.
+     * @return {@code true} when it held {@code expected} and now holds {@code value}.
+     */
+    public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
+        return AtomicAccess.access(CAS_LONG, "compareAndSetLong", 8, true, buffer, index, expected, value) != 0;
+    }
+
+    /**
      * Adds to an {@code int} atomically and returns the value before: {@code VarHandle.getAndAdd}
      * (JDK 9+), {@code Unsafe.getAndAddInt} (JDK 8); C11 {@code atomic_fetch_add}. Wraps around
      * on overflow.
@@ -144,42 +170,30 @@ public final class Atomics {
     }
 
     /**
-     * Sets an {@code int} atomically and returns the value before: {@code VarHandle.getAndSet}
-     * (JDK 9+), {@code Unsafe.getAndSetInt} (JDK 8); C11 {@code atomic_exchange}.
+     * Adds to a {@code long} atomically and returns the value before: {@code VarHandle.getAndAdd}
+     * (JDK 9+), {@code Unsafe.getAndAddLong} (JDK 8); C11 {@code atomic_fetch_add}. Wraps around
+     * on overflow.
+     *
+     * @param buffer a writable direct buffer.
+     * @param index  byte index of the word; its address must be a multiple of 8.
+     * @param delta  what to add (negative to subtract).
+     * @return the value before the addition.
+     */
+    public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
+        return AtomicAccess.access(ADD_LONG, "getAndAddLong", 8, true, buffer, index, delta, 0);
+    }
+
+    /**
+     * Writes an {@code int} with release semantics (earlier writes become visible first):
+     * {@code VarHandle.setRelease} (JDK 9+), {@code Unsafe.putOrderedInt} (JDK 8); C11
+     * {@code atomic_store_explicit(memory_order_release)}. Cheaper than a volatile write.
      *
      * @param buffer a writable direct buffer.
      * @param index  byte index of the word; its address must be a multiple of 4.
      * @param value  the new value.
-     * @return the value before.
      */
-    public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
-        return (int) AtomicAccess.access(SWAP_INT, "getAndSetInt", 4, true, buffer, index, value, 0);
-    }
-
-    // ---------------------------------------------------------------- long
-
-    /**
-     * Reads a {@code long} with volatile semantics: {@code VarHandle.getVolatile} (JDK 9+),
-     * {@code Unsafe.getLongVolatile} (JDK 8); C11 {@code atomic_load}.
-     *
-     * @param buffer a direct buffer.
-     * @param index  byte index of the word; its address must be a multiple of 8.
-     * @return the value.
-     */
-    public static long getLongVolatile(ByteBuffer buffer, int index) {
-        return AtomicAccess.access(GET_LONG, "getLongVolatile", 8, false, buffer, index, 0, 0);
-    }
-
-    /**
-     * Writes a {@code long} with volatile semantics: {@code VarHandle.setVolatile} (JDK 9+),
-     * {@code Unsafe.putLongVolatile} (JDK 8); C11 {@code atomic_store}.
-     *
-     * @param buffer a writable direct buffer.
-     * @param index  byte index of the word; its address must be a multiple of 8.
-     * @param value  the new value.
-     */
-    public static void setLongVolatile(ByteBuffer buffer, int index, long value) {
-        AtomicAccess.access(SET_LONG, "setLongVolatile", 8, true, buffer, index, value, 0);
+    public static void setIntRelease(ByteBuffer buffer, int index, int value) {
+        AtomicAccess.access(RELEASE_INT, "setIntRelease", 4, true, buffer, index, value, 0);
     }
 
     /**
@@ -196,33 +210,18 @@ public final class Atomics {
     }
 
     /**
-     * Sets a {@code long} to {@code value} if it holds {@code expected}, atomically:
-     * {@code VarHandle.compareAndSet} (JDK 9+), {@code Unsafe.compareAndSwapLong} (JDK 8); C11
-     * {@code atomic_compare_exchange_strong}.
-     *
-     * @param buffer   a writable direct buffer.
-     * @param index    byte index of the word; its address must be a multiple of 8.
-     * @param expected the value it must hold.
-     * @param value    the new value.
-     * @return {@code true} when it held {@code expected} and now holds {@code value}.
-     */
-    public static boolean compareAndSetLong(ByteBuffer buffer, int index, long expected, long value) {
-        return AtomicAccess.access(CAS_LONG, "compareAndSetLong", 8, true, buffer, index, expected, value) != 0;
-    }
-
-    /**
-     * Adds to a {@code long} atomically and returns the value before: {@code VarHandle.getAndAdd}
-     * (JDK 9+), {@code Unsafe.getAndAddLong} (JDK 8); C11 {@code atomic_fetch_add}. Wraps around
-     * on overflow.
+     * Sets an {@code int} atomically and returns the value before: {@code VarHandle.getAndSet}
+     * (JDK 9+), {@code Unsafe.getAndSetInt} (JDK 8); C11 {@code atomic_exchange}.
      *
      * @param buffer a writable direct buffer.
-     * @param index  byte index of the word; its address must be a multiple of 8.
-     * @param delta  what to add (negative to subtract).
-     * @return the value before the addition.
+     * @param index  byte index of the word; its address must be a multiple of 4.
+     * @param value  the new value.
+     * @return the value before.
      */
-    public static long getAndAddLong(ByteBuffer buffer, int index, long delta) {
-        return AtomicAccess.access(ADD_LONG, "getAndAddLong", 8, true, buffer, index, delta, 0);
+    public static int getAndSetInt(ByteBuffer buffer, int index, int value) {
+        return (int) AtomicAccess.access(SWAP_INT, "getAndSetInt", 4, true, buffer, index, value, 0);
     }
+
 
     /**
      * Sets a {@code long} atomically and returns the value before: {@code VarHandle.getAndSet}

@@ -78,11 +78,8 @@ public final class MapOptions {
      * @return new options.
      */
     public MapOptions protection(Protection... protections) {
-        Set<Protection> set = EnumSet.noneOf(Protection.class);
-        for (Protection p : Objects.requireNonNull(protections, "protections")) {
-            set.add(Objects.requireNonNull(p, "protection"));
-        }
-        return new MapOptions(set, sharing, flags, advice, createOrGrow, permissions);
+        return new MapOptions(setOf(Protection.class, protections, "protection"), sharing, flags, advice, createOrGrow,
+                permissions);
     }
 
     /**
@@ -103,11 +100,17 @@ public final class MapOptions {
      * @return new options.
      */
     public MapOptions flags(MapFlag... newFlags) {
-        Set<MapFlag> set = EnumSet.noneOf(MapFlag.class);
-        for (MapFlag f : Objects.requireNonNull(newFlags, "flags")) {
-            set.add(Objects.requireNonNull(f, "flag"));
+        return new MapOptions(protection, sharing, setOf(MapFlag.class, newFlags, "flag"), advice, createOrGrow,
+                permissions);
+    }
+
+    /** The values as a set; a null array or value is a {@link NullPointerException} naming {@code what}. */
+    private static <E extends Enum<E>> Set<E> setOf(Class<E> type, E[] values, String what) {
+        Set<E> set = EnumSet.noneOf(type);
+        for (E value : Objects.requireNonNull(values, what + "s")) {
+            set.add(Objects.requireNonNull(value, what));
         }
-        return new MapOptions(protection, sharing, set, advice, createOrGrow, permissions);
+        return set;
     }
 
     /**

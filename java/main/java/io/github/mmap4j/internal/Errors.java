@@ -187,8 +187,8 @@ public final class Errors {
                 + "map with MapOptions.createOrGrow()"},
         {"ENOENT", "shm_", "no shared memory object has that name: create it first with SharedMemory.create"},
         {"ENOENT", "", "the file does not exist: check the path, or map with MapOptions.createOrGrow()"},
-        {"EEXIST", "shm_", "a shared memory object with that name exists already: SharedMemory.open or "
-                + "openOrCreate it, or SharedMemory.unlink it first"},
+        {"EEXIST", "shm_", "a shared memory object with that name exists already: SharedMemory.open it, "
+                + "or SharedMemory.unlink it first"},
         {"EEXIST", "", "an object with that name exists already: open it instead, or unlink it first"},
         {"EISDIR ENODEV", "", "only regular files (and block devices, shared memory) can be mapped, not "
                 + "directories, pipes, sockets or most /proc files"},
