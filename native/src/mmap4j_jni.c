@@ -5,7 +5,7 @@
  *
  * Failures of the system calls come back as -errno (netty's pattern), so the
  * Java side can name the arguments the user passed and add a hint in one
- * place (io.github.mmap4j.internal.Errors). The glue itself raises only JNI
+ * place (io.github.mmap4j.Errors). The glue itself raises only JNI
  * level exceptions (out of memory, a buffer the JVM refuses).
  *
  * Every function is static and bound with RegisterNatives from JNI_OnLoad, the
@@ -22,9 +22,9 @@
 #include "mmap4j_guard.h"
 #include "mmap4j_os.h"
 #include "mmap4j_pagecache.h"
-#include "io_github_mmap4j_internal_Native.h"
+#include "io_github_mmap4j_Native.h"
 
-#define NATIVE_CLASS "io/github/mmap4j/internal/Native"
+#define NATIVE_CLASS "io/github/mmap4j/Native"
 #define LOADER_CLASS "io/github/mmap4j/internal/NativeLibrary"
 
 /* The build identity (CMake sets both): the project version, and the hash of the javac -h
@@ -76,7 +76,7 @@ static jlong mm_supportedMapFlags(JNIEnv *env, jclass cls) {
 
 static jboolean mm_hasFadvise(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
-    return mm4j_fadvice_of(io_github_mmap4j_internal_Native_FADV_NORMAL) != MM4J_UNSUPPORTED;
+    return mm4j_fadvice_of(io_github_mmap4j_Native_FADV_NORMAL) != MM4J_UNSUPPORTED;
 }
 
 static jobjectArray mm_errnoNames(JNIEnv *env, jclass cls) {
@@ -152,12 +152,12 @@ static jlong mm_fadvise(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong le
     return mm4j_fadvise(fd, offset, length, advice);
 }
 
-_Static_assert(MM4J_CS_CACHED == io_github_mmap4j_internal_Native_CS_CACHED
-               && MM4J_CS_DIRTY == io_github_mmap4j_internal_Native_CS_DIRTY
-               && MM4J_CS_WRITEBACK == io_github_mmap4j_internal_Native_CS_WRITEBACK
-               && MM4J_CS_EVICTED == io_github_mmap4j_internal_Native_CS_EVICTED
-               && MM4J_CS_RECENTLY_EVICTED == io_github_mmap4j_internal_Native_CS_RECENTLY_EVICTED
-               && MM4J_CS_COUNT == io_github_mmap4j_internal_Native_CS_COUNT,
+_Static_assert(MM4J_CS_CACHED == io_github_mmap4j_Native_CS_CACHED
+               && MM4J_CS_DIRTY == io_github_mmap4j_Native_CS_DIRTY
+               && MM4J_CS_WRITEBACK == io_github_mmap4j_Native_CS_WRITEBACK
+               && MM4J_CS_EVICTED == io_github_mmap4j_Native_CS_EVICTED
+               && MM4J_CS_RECENTLY_EVICTED == io_github_mmap4j_Native_CS_RECENTLY_EVICTED
+               && MM4J_CS_COUNT == io_github_mmap4j_Native_CS_COUNT,
                "Native.CS_* are the indices of mmap4j_pagecache.h");
 
 static jlong mm_cachestat(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length, jlongArray counts) {

@@ -83,8 +83,8 @@ class JarIT {
                 "        io.github.mmap4j.MapMode.READ_ONLY);",
                 "    System.out.println(\"first byte \" + b.get(0));",
                 "    io.github.mmap4j.Mmap.unmap(b);",
-                "    Class<?> platform = Class.forName(\"io.github.mmap4j.internal.Platform\");",
-                "    try { platform.getMethod(\"pageSize\").invoke(null); System.out.println(\"internal: reached\"); }",
+                "    Class<?> platform = Class.forName(\"io.github.mmap4j.internal.NativeLibrary\");",
+                "    try { platform.getMethod(\"loadedFrom\").invoke(null); System.out.println(\"internal: reached\"); }",
                 "    catch (IllegalAccessException e) { System.out.println(\"internal: \" + e.getClass().getName()); }",
                 "  }",
                 "}").getBytes(StandardCharsets.UTF_8));
@@ -104,8 +104,8 @@ class JarIT {
         assertTrue(ran.contains("internal: java.lang.IllegalAccessException"), ran);
 
         // Compiling against the internals: refused by javac.
-        Files.write(src.resolve("Main.java"), ("package app; public class Main { long p = "
-                + "io.github.mmap4j.internal.Platform.pageSize(); }").getBytes(StandardCharsets.UTF_8));
+        Files.write(src.resolve("Main.java"), ("package app; public class Main { String p = "
+                + "io.github.mmap4j.internal.NativeLibrary.loadedFrom(); }").getBytes(StandardCharsets.UTF_8));
         Process refused = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
                 out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
                 .redirectErrorStream(true).start();

@@ -4,8 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Platform;
-
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -18,8 +18,6 @@ import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.Locale;
 
-import io.github.mmap4j.internal.Platform;
-
 /**
  * The smoke suite: one plain JVM run, no JUnit, against the packaged jar, so it can run under
  * an emulated arm64 JVM (qemu-user, ~1-3 s per JVM start) as well as on the host.

@@ -9,7 +9,7 @@ import io.github.mmap4j.MapFlag;
 import io.github.mmap4j.Mmap;
 import io.github.mmap4j.PageCache;
 import io.github.mmap4j.Version;
-import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.Platform;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

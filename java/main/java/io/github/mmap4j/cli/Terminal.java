@@ -4,7 +4,7 @@
  */
 package io.github.mmap4j.cli;
 
-import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.Platform;
 
 /**
  * Whether standard error is a terminal: {@code isatty(2)} through the shim.

@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Jdk;
 
 /**
  * The Java side of the native SIGSEGV forwarder ({@code mmap4j_guard.c}).

@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.NativeLibrary;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -11,7 +13,7 @@ import java.nio.ByteBuffer;
  * The natives of the C shim, and the portable codes they take.
  *
  * <p>The {@code static final int} codes below are compiled into the C header
- * {@code io_github_mmap4j_internal_Native.h} by {@code javac -h}, so Java and C
+ * {@code io_github_mmap4j_Native.h} by {@code javac -h}, so Java and C
  * share one definition; the shim's {@code mmap4j_codes.c} translates each code to
  * the platform's {@code PROT_*}, {@code MAP_*}, {@code MADV_*}, {@code MS_*},
  * {@code O_*} and {@code POSIX_FADV_*} value from the headers it was compiled
@@ -126,8 +128,14 @@ public final class Native {
     public static final int CS_COUNT = 5;
 
     static {
-        // Never throws: see NativeLibrary.loadQuietly. Platform.ensureLoaded() reports and retries.
-        NativeLibrary.loadQuietly();
+        // Never throws: a class whose initialiser threw is unusable for the JVM's life. On failure
+        // the natives stay unbound until Platform.ensureLoaded(), which every entry point passes,
+        // tries again and throws the reason.
+        try {
+            NativeLibrary.load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // Reported by the next Platform.ensureLoaded().
+        }
     }
 
     private Native() {

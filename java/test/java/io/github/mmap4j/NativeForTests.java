@@ -2,7 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
 /**
  * The raw calls tests need as baselines and fixtures ({@link Native}'s methods are package-private:

@@ -2,10 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.Futex;
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
