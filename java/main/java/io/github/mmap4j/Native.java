@@ -141,22 +141,16 @@ public final class Native {
     private Native() {
     }
 
-    // ---- platform facts, read once ----
+    // ---- platform facts, read once (the platform's name and posix_fadvise: internal.Host) ----
 
     /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
     static native long pageSize();
-
-    /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
-    static native String platform();
 
     /** Bit {@code ADV_x} set when the headers define that advice. */
     static native long supportedAdvice();
 
     /** Bit {@code FLAG_x} set when the headers define that map flag. */
     static native long supportedMapFlags();
-
-    /** Whether the platform has {@code posix_fadvise}. */
-    static native boolean hasFadvise();
 
     /** Symbolic errno names indexed by errno value ({@code null} where none). */
     static native String[] errnoNames();
@@ -209,9 +203,6 @@ public final class Native {
      * over a private read-only mapping made and removed in C, a window at a time.
      */
     static native long mincoreFile(int fd, long offset, long length);
-
-    /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
-    static native boolean isatty(int fd);
 
     /**
      * The descriptor number behind a {@code java.io.FileDescriptor} or a JDK

@@ -32,10 +32,10 @@ public final class Platform {
     /** What the shim says about the platform, read once after loading. */
     private static final class Facts {
         final long pageSize = Native.pageSize();
-        final String name = Native.platform();
+        final String name = NativeLibrary.platform();
         final long advice = Native.supportedAdvice();
         final long mapFlags = Native.supportedMapFlags();
-        final boolean fadvise = Native.hasFadvise();
+        final boolean fadvise = NativeLibrary.hasFadvise();
         final int shmNameMax = Native.shmNameMax();
 
         Facts() {
@@ -114,17 +114,6 @@ public final class Platform {
     }
 
     /**
-     * Whether a descriptor is a terminal ({@code isatty(3)}).
-     *
-     * @param fd a descriptor, e.g. 2 for standard error.
-     * @return {@code true} for a terminal.
-     */
-    public static boolean isTerminal(int fd) {
-        ensureLoaded();
-        return Native.isatty(fd);
-    }
-
-    /**
      * The address of a direct buffer's index 0 ({@code GetDirectBufferAddress}).
      *
      * @param buffer a direct buffer.
@@ -142,28 +131,6 @@ public final class Platform {
      */
     public static int shmNameMax() {
         return facts().shmNameMax;
-    }
-
-    /**
-     * Where the native library was loaded from.
-     *
-     * @return the absolute path of the loaded file.
-     */
-    public static String libraryPath() {
-        ensureLoaded();
-        return NativeLibrary.loadedFrom();
-    }
-
-    /**
-     * The loaded library's build identity: its version and the hash of the JNI interface it was
-     * built for, e.g. {@code 0.1.0 (native interface 3f2a9c0d1e5b7a68)}; the loader refuses a
-     * library whose interface differs from these classes'.
-     *
-     * @return the identity the library reported when it was loaded.
-     */
-    public static String libraryBuild() {
-        ensureLoaded();
-        return NativeLibrary.loadedBuild();
     }
 
     /**

@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.NativeLibrary;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -57,7 +59,7 @@ public final class SmokeMain {
             long page = Mmap.pageSize();
             must(page >= 4096 && Long.bitCount(page) == 1, "page size " + page);
             String dir = expectedDir();
-            File library = new File(Platform.libraryPath());
+            File library = new File(NativeLibrary.loadedFrom());
             String recorded = resourceText("natives/" + dir + "/libmmap4j.so.sha256").trim().split("\\s+")[0];
             must(recorded.equals(sha256(library)), library + " is not the jar's natives/" + dir + " library");
             int machine = elfMachine(library);

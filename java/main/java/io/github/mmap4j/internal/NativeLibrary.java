@@ -48,8 +48,9 @@ import org.scijava.nativelib.NativeLibraryUtil;
  * at exit instead, said only in a FINE log record of {@code io.github.mmap4j}.
  *
  * <p>Public because the engine ({@code io.github.mmap4j}, where the natives are package-private)
- * and the tool call it from other packages: it loads the library and says where from and which
- * build, and touches no memory.
+ * and the tool call it from other packages. Nothing here touches memory: it loads the library,
+ * says where from and which build, and passes on {@link Host}'s facts (platform,
+ * {@code posix_fadvise}) and {@code isatty}.
  */
 public final class NativeLibrary {
 
@@ -75,8 +76,9 @@ public final class NativeLibrary {
     /**
      * Libraries named by {@value #LIBRARY_PATH_PROPERTY} that {@code System.load} refused as another
      * build's, with the reason: never loaded again. A build older than the identity check may have
-     * bound some of {@code Native}'s methods to its code before it failed, and the JDK unloads it;
-     * loading it again can return without error, leaving those methods pointing at unmapped code.
+     * bound some of {@code Native}'s (or {@link Host}'s) methods to its code before it failed, and
+     * the JDK unloads it; loading it again can return without error, leaving those methods pointing
+     * at unmapped code.
      * Only a successful load of the right library (which binds every method) makes them safe.
      */
     private static final Map<String, String> refused = new HashMap<>();
@@ -297,6 +299,41 @@ public final class NativeLibrary {
      */
     public static synchronized String loadedFrom() {
         return loadedFrom;
+    }
+
+    /**
+     * The platform the loaded library was built for; loads it first.
+     *
+     * @return its folder in the jar ({@code natives/<name>/}): {@code linux_64}, {@code linux_arm64},
+     *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static String platform() {
+        load();
+        return Host.platform();
+    }
+
+    /**
+     * Whether the loaded library has {@code posix_fadvise} (not on macOS); loads it first.
+     *
+     * @return {@code true} on Linux.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static boolean hasFadvise() {
+        load();
+        return Host.hasFadvise();
+    }
+
+    /**
+     * Whether a descriptor is a terminal ({@code isatty(3)}); loads the library first.
+     *
+     * @param fd a descriptor, e.g. 2 for standard error.
+     * @return {@code true} for a terminal.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static boolean isTerminal(int fd) {
+        load();
+        return Host.isatty(fd);
     }
 
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {
