@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * use). A failed load throws a clear {@link UnsatisfiedLinkError}, and the next
  * call tries again.
  */
-public final class Platform {
+final class Platform {
 
     /** The facts, once the library is loaded; immutable, so publishing it needs no lock. */
     private static Facts facts;
@@ -63,7 +63,7 @@ public final class Platform {
      *
      * @throws UnsatisfiedLinkError when it cannot be loaded (this time: a later call tries again).
      */
-    public static void ensureLoaded() {
+    static void ensureLoaded() {
         facts();
     }
 
@@ -72,7 +72,7 @@ public final class Platform {
      *
      * @return bytes per page, a power of two.
      */
-    public static long pageSize() {
+    static long pageSize() {
         return facts().pageSize;
     }
 
@@ -82,7 +82,7 @@ public final class Platform {
      * @return its folder in the jar ({@code natives/<name>/}): {@code linux_64}, {@code linux_arm64},
      *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
      */
-    public static String name() {
+    static String name() {
         return facts().name;
     }
 
@@ -91,7 +91,7 @@ public final class Platform {
      *
      * @return bit {@code Native.ADV_x} set for each.
      */
-    public static long supportedAdvice() {
+    static long supportedAdvice() {
         return facts().advice;
     }
 
@@ -100,7 +100,7 @@ public final class Platform {
      *
      * @return bit {@code Native.FLAG_x} set for each.
      */
-    public static long supportedMapFlags() {
+    static long supportedMapFlags() {
         return facts().mapFlags;
     }
 
@@ -109,7 +109,7 @@ public final class Platform {
      *
      * @return {@code true} on Linux.
      */
-    public static boolean hasFadvise() {
+    static boolean hasFadvise() {
         return facts().fadvise;
     }
 
@@ -119,7 +119,7 @@ public final class Platform {
      * @param buffer a direct buffer.
      * @return its address.
      */
-    public static long address(java.nio.Buffer buffer) {
+    static long address(java.nio.Buffer buffer) {
         ensureLoaded();
         return Native.address(buffer);
     }
@@ -129,7 +129,7 @@ public final class Platform {
      *
      * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.
      */
-    public static int shmNameMax() {
+    static int shmNameMax() {
         return facts().shmNameMax;
     }
 
@@ -139,7 +139,7 @@ public final class Platform {
      *
      * @return the limit.
      */
-    public static long maxMapCount() {
+    static long maxMapCount() {
         return MaxMapCount.VALUE;
     }
 
@@ -149,7 +149,7 @@ public final class Platform {
      *
      * @return bytes.
      */
-    public static long hugePageSize() {
+    static long hugePageSize() {
         return HugePageSize.VALUE;
     }
 
@@ -209,7 +209,7 @@ public final class Platform {
      * @param value an address or offset.
      * @return the largest multiple of the page size not above {@code value}.
      */
-    public static long alignDown(long value) {
+    static long alignDown(long value) {
         return value & -facts().pageSize;
     }
 
@@ -219,7 +219,7 @@ public final class Platform {
      * @param value an address or offset.
      * @return the smallest multiple of the page size not below {@code value}.
      */
-    public static long alignUp(long value) {
+    static long alignUp(long value) {
         long pageSize = facts().pageSize;
         return (value + pageSize - 1) & -pageSize;
     }

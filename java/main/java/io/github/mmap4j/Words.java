@@ -35,13 +35,13 @@ import java.util.Objects;
  * writable quarantine memory until no buffer can reach it, so an access racing with a close
  * cannot fault; it reads zeros or writes where nobody looks, as any stale view does.
  */
-public final class Words {
+final class Words {
 
     private static final int SLOTS = 64;
     private static final Entry[] SEEN = new Entry[SLOTS];
 
     /** What a check learned about one buffer object. */
-    public static final class Entry extends WeakReference<ByteBuffer> {
+    static final class Entry extends WeakReference<ByteBuffer> {
         final boolean readOnly;
         /** The mmap4j mapping holding the buffer, or {@code null}. */
         final Mapping mapping;
@@ -63,7 +63,7 @@ public final class Words {
          *
          * @return the mapping, or {@code null} for other buffers.
          */
-        public Mapping mapping() {
+        Mapping mapping() {
             return mapping;
         }
 
@@ -74,7 +74,7 @@ public final class Words {
          * @param index the byte index.
          * @return the address, or a meaningless value on JDK 9+ (where the VarHandle needs none).
          */
-        public long at(int index) {
+        long at(int index) {
             return address + index;
         }
 
@@ -85,7 +85,7 @@ public final class Words {
          * @param index  the byte index.
          * @return the address (asked of the native library when not cached).
          */
-        public long nativeAddress(ByteBuffer buffer, int index) {
+        long nativeAddress(ByteBuffer buffer, int index) {
             return (address != 0 ? address : Native.address(buffer)) + index;
         }
     }
@@ -103,7 +103,7 @@ public final class Words {
      * @param write  whether the access writes.
      * @return what is known about the buffer.
      */
-    public static Entry check(String call, ByteBuffer buffer, int index, int size, boolean write) {
+    static Entry check(String call, ByteBuffer buffer, int index, int size, boolean write) {
         Objects.requireNonNull(buffer, "buffer");
         int slot = System.identityHashCode(buffer) & (SLOTS - 1);
         Entry entry = SEEN[slot];
