@@ -157,7 +157,7 @@ final class Mapper {
      * @return the buffer for the user.
      */
     static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
-        // Public for the facade: never a buffer over bytes the mapping does not cover.
+        // Checked even for the package's own callers: never a buffer over bytes the mapping does not cover.
         if (capacity < 0 || address < mapping.address()
                 || address + capacity > mapping.address() + mapping.length()) {
             throw new IndexOutOfBoundsException("buffer: address " + Long.toHexString(address) + " + " + capacity
