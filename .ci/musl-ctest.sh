@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 
 headers=$PWD/target/jni-headers
 build=$PWD/target/native/musl-gcc
-[ -f "$headers/io_github_mmap4j_internal_Native.h" ] \
-  || { echo "musl-ctest.sh: no $headers/io_github_mmap4j_internal_Native.h: run ./mvnw -B compile first" >&2; exit 2; }
+[ -f "$headers/io_github_mmap4j_Native.h" ] \
+  || { echo "musl-ctest.sh: no $headers/io_github_mmap4j_Native.h: run ./mvnw -B compile first" >&2; exit 2; }
 java_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}
 
 . native/scripts/apt-install.sh

@@ -2,7 +2,7 @@
 #define _GNU_SOURCE 1
 #include "mmap4j_codes.h"
 #include "mmap4j_platform.h"
-#include "io_github_mmap4j_internal_Native.h"
+#include "io_github_mmap4j_Native.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +21,7 @@
 #define MAP_ANONYMOUS MAP_ANON
 #endif
 
-#define CODE(name) io_github_mmap4j_internal_Native_##name
+#define CODE(name) io_github_mmap4j_Native_##name
 
 int mm4j_prot_of(int bits) {
     int prot = PROT_NONE;

@@ -1,6 +1,6 @@
 /*
  * Translation of mmap4j's portable codes (the constants of
- * io.github.mmap4j.internal.Native, compiled into a header by javac -h) to the
+ * io.github.mmap4j.Native, compiled into a header by javac -h) to the
  * values this platform's headers define. The one place that knows PROT_*,
  * MAP_*, MADV_*, MS_*, O_*, S_IF* and POSIX_FADV_* values.
  */

@@ -5,7 +5,7 @@
  *
  * Failures of the system calls come back as -errno (netty's pattern), so the
  * Java side can name the arguments the user passed and add a hint in one
- * place (io.github.mmap4j.internal.Errors). The glue itself raises only JNI
+ * place (io.github.mmap4j.Errors). The glue itself raises only JNI
  * level exceptions (out of memory, a buffer the JVM refuses).
  *
  * Every function is static and bound with RegisterNatives from JNI_OnLoad, the
@@ -22,13 +22,16 @@
 #include "mmap4j_guard.h"
 #include "mmap4j_os.h"
 #include "mmap4j_pagecache.h"
-#include "io_github_mmap4j_internal_Native.h"
+#include "io_github_mmap4j_Native.h"
 
-#define NATIVE_CLASS "io/github/mmap4j/internal/Native"
+#define NATIVE_CLASS "io/github/mmap4j/Native"
 #define LOADER_CLASS "io/github/mmap4j/internal/NativeLibrary"
+/* The natives that touch no memory and that the loader's public facts and the tool may reach
+ * (package-private in the loader's package): host_table. */
+#define HOST_CLASS "io/github/mmap4j/internal/Host"
 
 /* The build identity (CMake sets both): the project version, and the hash of the javac -h
- * header this file was compiled against (every native's name and signature, Native's constants). */
+ * headers of Native and Host (every native's name and signature, Native's constants). */
 #ifndef MM4J_BUILD_VERSION
 #define MM4J_BUILD_VERSION "unknown"
 #endif
@@ -76,7 +79,7 @@ static jlong mm_supportedMapFlags(JNIEnv *env, jclass cls) {
 
 static jboolean mm_hasFadvise(JNIEnv *env, jclass cls) {
     (void) env; (void) cls;
-    return mm4j_fadvice_of(io_github_mmap4j_internal_Native_FADV_NORMAL) != MM4J_UNSUPPORTED;
+    return mm4j_fadvice_of(io_github_mmap4j_Native_FADV_NORMAL) != MM4J_UNSUPPORTED;
 }
 
 static jobjectArray mm_errnoNames(JNIEnv *env, jclass cls) {
@@ -152,12 +155,12 @@ static jlong mm_fadvise(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong le
     return mm4j_fadvise(fd, offset, length, advice);
 }
 
-_Static_assert(MM4J_CS_CACHED == io_github_mmap4j_internal_Native_CS_CACHED
-               && MM4J_CS_DIRTY == io_github_mmap4j_internal_Native_CS_DIRTY
-               && MM4J_CS_WRITEBACK == io_github_mmap4j_internal_Native_CS_WRITEBACK
-               && MM4J_CS_EVICTED == io_github_mmap4j_internal_Native_CS_EVICTED
-               && MM4J_CS_RECENTLY_EVICTED == io_github_mmap4j_internal_Native_CS_RECENTLY_EVICTED
-               && MM4J_CS_COUNT == io_github_mmap4j_internal_Native_CS_COUNT,
+_Static_assert(MM4J_CS_CACHED == io_github_mmap4j_Native_CS_CACHED
+               && MM4J_CS_DIRTY == io_github_mmap4j_Native_CS_DIRTY
+               && MM4J_CS_WRITEBACK == io_github_mmap4j_Native_CS_WRITEBACK
+               && MM4J_CS_EVICTED == io_github_mmap4j_Native_CS_EVICTED
+               && MM4J_CS_RECENTLY_EVICTED == io_github_mmap4j_Native_CS_RECENTLY_EVICTED
+               && MM4J_CS_COUNT == io_github_mmap4j_Native_CS_COUNT,
                "Native.CS_* are the indices of mmap4j_pagecache.h");
 
 static jlong mm_cachestat(JNIEnv *env, jclass cls, jint fd, jlong offset, jlong length, jlongArray counts) {
@@ -388,10 +391,8 @@ static void mm_guardRemove(JNIEnv *env, jclass cls, jint slot) {
 // JNI Method Registration Table Begin
 static const JNINativeMethod method_table[] = {
     {"pageSize", "()J", (void *) mm_pageSize},
-    {"platform", "()Ljava/lang/String;", (void *) mm_platform},
     {"supportedAdvice", "()J", (void *) mm_supportedAdvice},
     {"supportedMapFlags", "()J", (void *) mm_supportedMapFlags},
-    {"hasFadvise", "()Z", (void *) mm_hasFadvise},
     {"errnoNames", "()[Ljava/lang/String;", (void *) mm_errnoNames},
     {"strerror", "(I)Ljava/lang/String;", (void *) mm_strerror},
     {"open", "([BII)J", (void *) mm_open},
@@ -405,7 +406,6 @@ static const JNINativeMethod method_table[] = {
     {"cachestat", "(IJJ[J)J", (void *) mm_cachestat},
     {"hasCachestat", "()Z", (void *) mm_hasCachestat},
     {"mincoreFile", "(IJJ)J", (void *) mm_mincoreFile},
-    {"isatty", "(I)Z", (void *) mm_isatty},
     {"descriptor", "(Ljava/lang/Object;)I", (void *) mm_descriptor},
     {"map", "(JIIIIJ)J", (void *) mm_map},
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
@@ -441,6 +441,12 @@ static const JNINativeMethod method_table[] = {
 #else
 #define CHECKS_BUILD 1
 #endif
+};
+
+static const JNINativeMethod host_table[] = {
+    {"platform", "()Ljava/lang/String;", (void *) mm_platform},
+    {"hasFadvise", "()Z", (void *) mm_hasFadvise},
+    {"isatty", "(I)Z", (void *) mm_isatty},
 };
 // JNI Method Registration Table End
 
@@ -483,5 +489,9 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (native_class == NULL) return JNI_ERR;
     jint count = (jint) (sizeof(method_table) / sizeof(method_table[0]));
     if ((*env)->RegisterNatives(env, native_class, method_table, count) != 0) return JNI_ERR;
+    jclass host_class = (*env)->FindClass(env, HOST_CLASS);
+    if (host_class == NULL) return JNI_ERR;
+    count = (jint) (sizeof(host_table) / sizeof(host_table[0]));
+    if ((*env)->RegisterNatives(env, host_class, host_table, count) != 0) return JNI_ERR;
     return JNI_VERSION_1_6;
 }

@@ -1,7 +1,7 @@
 /*
  * The shim's code translation (mmap4j_codes.c) checked against the platform
  * headers, restated here independently: for every advice and map flag code of
- * io.github.mmap4j.internal.Native, prints "code name -> header value" and
+ * io.github.mmap4j.Native, prints "code name -> header value" and
  * checks that the shim returns the header's constant where the header defines
  * it, refuses the code where it does not, and reports the same in its
  * supported masks. A code added to Native.java without a row here fails the
@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE 1
 #include "mmap4j_codes.h"
-#include "io_github_mmap4j_internal_Native.h"
+#include "io_github_mmap4j_Native.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 #define MAP_ANONYMOUS MAP_ANON
 #endif
 
-#define CODE(name) io_github_mmap4j_internal_Native_##name
+#define CODE(name) io_github_mmap4j_Native_##name
 #define MISSING (-1)
 
 struct row {

@@ -9,7 +9,7 @@
 #include "mmap4j_codes.h"
 #include "mmap4j_os.h"
 #include "mmap4j_pagecache.h"
-#include "io_github_mmap4j_internal_Native.h"
+#include "io_github_mmap4j_Native.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +31,7 @@ static char dir[256];
     else { failed++; fprintf(stderr, "%s:%d: %s: check failed: %s\n", __FILE__, __LINE__, __func__, #cond); } \
 } while (0)
 
-#define CODE(name) io_github_mmap4j_internal_Native_##name
+#define CODE(name) io_github_mmap4j_Native_##name
 
 static int make_file(const char *name, int64_t size, char *path_out) {
     snprintf(path_out, 512, "%s/%s", dir, name);

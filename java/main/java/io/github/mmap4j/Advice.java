@@ -4,9 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-
 /**
  * Advice for {@link Mmap#advise(java.nio.ByteBuffer, Advice)} ({@code madvise(2)}).
  *

@@ -4,8 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.AtomicAccess;
-
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 

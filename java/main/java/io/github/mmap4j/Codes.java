@@ -4,9 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-
 import java.util.Collection;
 import java.util.Objects;
 

@@ -4,8 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.WaitWake;
-
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 

@@ -4,14 +4,7 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Errors;
-import io.github.mmap4j.internal.FileCalls;
-import io.github.mmap4j.internal.FileSource;
-import io.github.mmap4j.internal.Mapper;
-import io.github.mmap4j.internal.Mapping;
-import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Platform;
-import io.github.mmap4j.internal.Ranges.Span;
+import io.github.mmap4j.Ranges.Span;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -4,9 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-
 /**
  * Extra {@code mmap(2)} flags, beyond shared or private.
  *

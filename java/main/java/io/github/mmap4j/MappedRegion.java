@@ -4,10 +4,7 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Mapper;
-import io.github.mmap4j.internal.Mapping;
-import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Ranges.Span;
+import io.github.mmap4j.Ranges.Span;
 
 import java.nio.ByteBuffer;
 

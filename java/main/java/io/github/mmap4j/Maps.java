@@ -4,12 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.FileSource;
-import io.github.mmap4j.internal.Mapper;
-import io.github.mmap4j.internal.Mapping;
-import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Platform;
-
 import java.io.IOException;
 import java.io.FileDescriptor;
 import java.nio.ByteBuffer;

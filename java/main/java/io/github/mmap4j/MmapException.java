@@ -45,7 +45,7 @@ public final class MmapException extends IOException {
      * @param arguments   the arguments that matter, for the message; may be empty.
      * @param hint        what the user can do about it; may be empty.
      */
-    public MmapException(String call, int errno, String errnoName, String description, String arguments,
+    MmapException(String call, int errno, String errnoName, String description, String arguments,
                          String hint) {
         super(message(call, errnoName, description, arguments, hint));
         this.call = call;

@@ -4,12 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Errors;
-import io.github.mmap4j.internal.FileCalls;
-import io.github.mmap4j.internal.FileSource;
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

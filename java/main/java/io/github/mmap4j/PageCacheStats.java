@@ -4,8 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Native;
-
 /**
  * The page-cache state of a file range, from {@link PageCache#stats}: pages cached, and where
  * the kernel can tell ({@code cachestat(2)}, Linux 6.5+), pages dirty, under writeback,

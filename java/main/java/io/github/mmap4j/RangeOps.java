@@ -4,10 +4,7 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-import io.github.mmap4j.internal.Ranges;
-import io.github.mmap4j.internal.Ranges.Span;
+import io.github.mmap4j.Ranges.Span;
 
 import java.util.Arrays;
 import java.util.Objects;

@@ -4,8 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Ranges;
-
 /**
  * Which pages of a range are in memory ({@code mincore(2)}): how many, and
  * the answer page by page.

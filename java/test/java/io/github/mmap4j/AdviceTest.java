@@ -56,7 +56,7 @@ class AdviceTest {
 
     @Test
     void everyDefinedAdviceIsAcceptedOrRefusedWithADocumentedErrno() throws Exception {
-        StringBuilder report = new StringBuilder("madvise on " + io.github.mmap4j.internal.Platform.name() + ":\n");
+        StringBuilder report = new StringBuilder("madvise on " + Platform.name() + ":\n");
         int exercised = 0;
         for (Advice advice : Advice.values()) {
             if (!advice.isSupported()) {
@@ -93,7 +93,7 @@ class AdviceTest {
             UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
                     () -> Mmap.advise(buf, advice));
             assertTrue(e.getMessage().contains(advice.name())
-                    && e.getMessage().contains(io.github.mmap4j.internal.Platform.name()), e.getMessage());
+                    && e.getMessage().contains(Platform.name()), e.getMessage());
             assertThrows(UnsupportedOperationException.class,
                     () -> Mmap.anonymous(4096 * 4, MapOptions.of(MapMode.READ_WRITE).advice(advice)),
                     "also at map time");

@@ -4,9 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.NativeForTests;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -152,7 +149,7 @@ final class Children {
         } else {
             Mmap.protect(TestBuffers.slice(buf, page, page));
         }
-        OUT.println("protected; forwarder installed=" + io.github.mmap4j.internal.Guard.installed());
+        OUT.println("protected; forwarder installed=" + Guard.installed());
         OUT.flush();
         long sink = 0;
         try {

@@ -66,7 +66,7 @@ class JarIT {
     /**
      * The jar as a named module (JDK 17's javac and java): a module that requires it maps a file
      * through the API, while {@code io.github.mmap4j.internal} is neither compilable against nor
-     * reachable by reflection.
+     * reachable by reflection, and the package-private natives cannot be made accessible.
      */
     @Test
     void asANamedModuleOnlyTheApiIsExported() throws Exception {
@@ -83,9 +83,13 @@ class JarIT {
                 "        io.github.mmap4j.MapMode.READ_ONLY);",
                 "    System.out.println(\"first byte \" + b.get(0));",
                 "    io.github.mmap4j.Mmap.unmap(b);",
-                "    Class<?> platform = Class.forName(\"io.github.mmap4j.internal.Platform\");",
-                "    try { platform.getMethod(\"pageSize\").invoke(null); System.out.println(\"internal: reached\"); }",
+                "    Class<?> loader = Class.forName(\"io.github.mmap4j.internal.NativeLibrary\");",
+                "    try { loader.getMethod(\"loadedFrom\").invoke(null); System.out.println(\"internal: reached\"); }",
                 "    catch (IllegalAccessException e) { System.out.println(\"internal: \" + e.getClass().getName()); }",
+                "    java.lang.reflect.Method unmap = Class.forName(\"io.github.mmap4j.Native\")",
+                "        .getDeclaredMethod(\"unmap\", long.class, long.class);",
+                "    try { unmap.setAccessible(true); System.out.println(\"native: reached\"); }",
+                "    catch (RuntimeException e) { System.out.println(\"native: \" + e.getClass().getName()); }",
                 "  }",
                 "}").getBytes(StandardCharsets.UTF_8));
         Path data = Files.write(dir.resolve("data.bin"), new byte[] {42});
@@ -102,10 +106,12 @@ class JarIT {
         assertEquals(0, run.waitFor(), ran);
         assertTrue(ran.contains("first byte 42"), ran);
         assertTrue(ran.contains("internal: java.lang.IllegalAccessException"), ran);
+        // The package is exported, not opened: its package-private natives stay out of reach.
+        assertTrue(ran.contains("native: java.lang.reflect.InaccessibleObjectException"), ran);
 
         // Compiling against the internals: refused by javac.
-        Files.write(src.resolve("Main.java"), ("package app; public class Main { long p = "
-                + "io.github.mmap4j.internal.Platform.pageSize(); }").getBytes(StandardCharsets.UTF_8));
+        Files.write(src.resolve("Main.java"), ("package app; public class Main { String p = "
+                + "io.github.mmap4j.internal.NativeLibrary.loadedFrom(); }").getBytes(StandardCharsets.UTF_8));
         Process refused = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
                 out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
                 .redirectErrorStream(true).start();

@@ -4,7 +4,7 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.internal.NativeLibrary;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -30,11 +30,11 @@ final class LoadingChild {
                 step("first call", () -> "page size " + Mmap.pageSize());
                 System.out.println("still interrupted: " + Thread.currentThread().isInterrupted());
                 step("map", () -> mapFirstByte(file));
-                System.out.println("loaded from " + Platform.libraryPath());
+                System.out.println("loaded from " + NativeLibrary.loadedFrom());
                 break;
             case "load":
                 step("map", () -> mapFirstByte(file));
-                System.out.println("loaded from " + Platform.libraryPath());
+                System.out.println("loaded from " + NativeLibrary.loadedFrom());
                 break;
             case "retry-tmpdir":
                 // Started with -Dmmap4j.tmpdir naming a regular file: extraction fails until it is fixed.
@@ -43,7 +43,7 @@ final class LoadingChild {
                 System.setProperty("mmap4j.tmpdir", args[2]);
                 step("after fixing", () -> "page size " + Mmap.pageSize());
                 step("map", () -> mapFirstByte(file));
-                System.out.println("loaded from " + Platform.libraryPath());
+                System.out.println("loaded from " + NativeLibrary.loadedFrom());
                 break;
             case "retry-library-path":
                 // Started with -Dmmap4j.library.path naming no library: fails until the property goes.

@@ -9,9 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.mmap4j.internal.Native;
-import io.github.mmap4j.internal.Platform;
-
 import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.Set;

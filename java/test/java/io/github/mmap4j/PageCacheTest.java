@@ -73,7 +73,7 @@ class PageCacheTest {
     }
 
     private static void assumeFadvise() {
-        assumeTrue(io.github.mmap4j.internal.Platform.hasFadvise(), "needs posix_fadvise to evict a file");
+        assumeTrue(Platform.hasFadvise(), "needs posix_fadvise to evict a file");
     }
 
     private static boolean onPath(String tool) {

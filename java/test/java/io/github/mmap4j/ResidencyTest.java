@@ -31,7 +31,7 @@ class ResidencyTest {
     Path dir;
 
     private Path evictedFile(String name) throws Exception {
-        assumeTrue(io.github.mmap4j.internal.Platform.hasFadvise(), "needs posix_fadvise to evict a file");
+        assumeTrue(Platform.hasFadvise(), "needs posix_fadvise to evict a file");
         Path p = dir.resolve(name);
         byte[] bytes = new byte[(int) (PAGES * Mmap.pageSize())];
         new Random(1).nextBytes(bytes);

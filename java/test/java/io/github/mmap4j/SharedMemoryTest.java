@@ -257,9 +257,9 @@ class SharedMemoryTest {
     void openOfAnEmptyObjectSaysSo() throws Exception {
         String n = name("empty");
         // A creator that has not sized it yet: shm_open without ftruncate, through the shim.
-        long fd = io.github.mmap4j.internal.NativeForTests.createSharedUnsized(n, 0600);
+        long fd = NativeForTests.createSharedUnsized(n, 0600);
         assertTrue(fd >= 0);
-        io.github.mmap4j.internal.NativeForTests.close((int) fd);
+        NativeForTests.close((int) fd);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SharedMemory.open(n, MapMode.READ_ONLY));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());

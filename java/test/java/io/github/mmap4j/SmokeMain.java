@@ -4,6 +4,8 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.NativeLibrary;
+
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -17,8 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.util.Locale;
-
-import io.github.mmap4j.internal.Platform;
 
 /**
  * The smoke suite: one plain JVM run, no JUnit, against the packaged jar, so it can run under
@@ -59,7 +59,7 @@ public final class SmokeMain {
             long page = Mmap.pageSize();
             must(page >= 4096 && Long.bitCount(page) == 1, "page size " + page);
             String dir = expectedDir();
-            File library = new File(Platform.libraryPath());
+            File library = new File(NativeLibrary.loadedFrom());
             String recorded = resourceText("natives/" + dir + "/libmmap4j.so.sha256").trim().split("\\s+")[0];
             must(recorded.equals(sha256(library)), library + " is not the jar's natives/" + dir + " library");
             int machine = elfMachine(library);

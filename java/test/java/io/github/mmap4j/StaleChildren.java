@@ -4,9 +4,6 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Mappings;
-import io.github.mmap4j.internal.Platform;
-
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

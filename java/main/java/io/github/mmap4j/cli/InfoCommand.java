@@ -9,7 +9,7 @@ import io.github.mmap4j.MapFlag;
 import io.github.mmap4j.Mmap;
 import io.github.mmap4j.PageCache;
 import io.github.mmap4j.Version;
-import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.internal.NativeLibrary;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -43,23 +43,25 @@ final class InfoCommand extends Command {
             }
         }
         String java = System.getProperty("java.version") + ", " + System.getProperty("java.vm.name");
+        String platform = NativeLibrary.platform(); // loads the library, or throws why it cannot
+        boolean fadvise = NativeLibrary.hasFadvise();
         if (options.json) {
-            out.println(new Json().field("version", Version.VERSION).field("platform", Platform.name())
+            out.println(new Json().field("version", Version.VERSION).field("platform", platform)
                     .field("java", java).field("page_size", Mmap.pageSize())
-                    .field("native_library", Platform.libraryPath())
-                    .field("native_build", Platform.libraryBuild()).field("fadvise", Platform.hasFadvise())
+                    .field("native_library", NativeLibrary.loadedFrom())
+                    .field("native_build", NativeLibrary.loadedBuild()).field("fadvise", fadvise)
                     .field("cachestat", PageCache.hasCachestat())
                     .field("advice", String.join(" ", advice)).field("map_flags", String.join(" ", flags)));
             return 0;
         }
         out.println("mmap4j " + Version.VERSION);
-        out.println("platform:       " + Platform.name() + " (Java " + java + ")");
+        out.println("platform:       " + platform + " (Java " + java + ")");
         out.println("page size:      " + Mmap.pageSize());
-        out.println("native library: " + Platform.libraryPath());
-        out.println("native build:   " + Platform.libraryBuild());
+        out.println("native library: " + NativeLibrary.loadedFrom());
+        out.println("native build:   " + NativeLibrary.loadedBuild());
         out.println("advice:         " + String.join(" ", advice));
         out.println("map flags:      " + String.join(" ", flags));
-        out.println("posix_fadvise:  " + (Platform.hasFadvise() ? "yes" : "no (evict uses msync MS_INVALIDATE)"));
+        out.println("posix_fadvise:  " + (fadvise ? "yes" : "no (evict uses msync MS_INVALIDATE)"));
         out.println("cachestat:      " + (PageCache.hasCachestat() ? "yes" : "no (residency maps files for mincore)"));
         return 0;
     }

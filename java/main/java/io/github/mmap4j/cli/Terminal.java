@@ -4,7 +4,7 @@
  */
 package io.github.mmap4j.cli;
 
-import io.github.mmap4j.internal.Platform;
+import io.github.mmap4j.internal.NativeLibrary;
 
 /**
  * Whether standard error is a terminal: {@code isatty(2)} through the shim.
@@ -17,6 +17,6 @@ final class Terminal {
     }
 
     static boolean stderrIsTerminal() {
-        return Platform.isTerminal(2);
+        return NativeLibrary.isTerminal(2);
     }
 }

@@ -30,7 +30,7 @@ import org.scijava.nativelib.NativeLibraryUtil;
 
 /**
  * The one place that loads {@code libmmap4j}: once per class loader, at the
- * first call that needs it ({@link Platform#ensureLoaded()}); a failed load is
+ * first call that needs it ({@code io.github.mmap4j.Platform.ensureLoaded()}); a failed load is
  * tried again by the next call.
  *
  * <p>Order: the file named by {@value #LIBRARY_PATH_PROPERTY} if set; otherwise
@@ -46,8 +46,13 @@ import org.scijava.nativelib.NativeLibraryUtil;
  * library. When the shared directory is unusable or hostile (another user's, a
  * link, not mode 0700), the library goes to a fresh private directory deleted
  * at exit instead, said only in a FINE log record of {@code io.github.mmap4j}.
+ *
+ * <p>Public because the engine ({@code io.github.mmap4j}, where the natives are package-private)
+ * and the tool call it from other packages. Nothing here touches memory: it loads the library,
+ * says where from and which build, and passes on {@link Host}'s facts (platform,
+ * {@code posix_fadvise}) and {@code isatty}.
  */
-final class NativeLibrary {
+public final class NativeLibrary {
 
     /** System property naming a library file to load instead of the jar's copy. */
     static final String LIBRARY_PATH_PROPERTY = "mmap4j.library.path";
@@ -71,8 +76,9 @@ final class NativeLibrary {
     /**
      * Libraries named by {@value #LIBRARY_PATH_PROPERTY} that {@code System.load} refused as another
      * build's, with the reason: never loaded again. A build older than the identity check may have
-     * bound some of {@link Native}'s methods to its code before it failed, and the JDK unloads it;
-     * loading it again can return without error, leaving those methods pointing at unmapped code.
+     * bound some of {@code Native}'s (or {@link Host}'s) methods to its code before it failed, and
+     * the JDK unloads it; loading it again can return without error, leaving those methods pointing
+     * at unmapped code.
      * Only a successful load of the right library (which binds every method) makes them safe.
      */
     private static final Map<String, String> refused = new HashMap<>();
@@ -91,7 +97,7 @@ final class NativeLibrary {
      * ({@code ClosedByInterruptException}), and a caller that was interrupted
      * must still find the flag set.
      */
-    static synchronized void load() {
+    public static synchronized void load() {
         // loading: the library's JNI_OnLoad initialises Native (FindClass), whose static
         // initialiser comes back here on this thread while System.load is still running. Returning
         // at once leaves the outcome to the outer call: were the inner call to load, System.load
@@ -109,20 +115,6 @@ final class NativeLibrary {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /**
-     * For {@link Native}'s static initialiser, which must never throw (its class
-     * would be unusable for the JVM's life): loads if it can; on failure the
-     * natives stay unbound until {@link Platform#ensureLoaded()}, which every
-     * entry point passes, tries again and throws the reason.
-     */
-    static void loadQuietly() {
-        try {
-            load();
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // Reported by the next Platform.ensureLoaded().
         }
     }
 
@@ -281,8 +273,13 @@ final class NativeLibrary {
         return expected == null ? "(build unknown)" : expected[0] + " (native interface " + expected[1] + ")";
     }
 
-    /** The library's build identity once loaded, e.g. {@code 0.1.0 (native interface 3f2a...)}. */
-    static synchronized String loadedBuild() {
+    /**
+     * The loaded library's build identity: its version and the hash of the JNI interface it was
+     * built for; the loader refuses a library whose interface differs from these classes'.
+     *
+     * @return e.g. {@code 0.1.0 (native interface 3f2a9c0d1e5b7a68)}; null before a load succeeded.
+     */
+    public static synchronized String loadedBuild() {
         return loadedBuild;
     }
 
@@ -295,8 +292,48 @@ final class NativeLibrary {
         }
     }
 
-    static synchronized String loadedFrom() {
+    /**
+     * Where the native library was loaded from.
+     *
+     * @return the absolute path of the loaded file; null before a load succeeded.
+     */
+    public static synchronized String loadedFrom() {
         return loadedFrom;
+    }
+
+    /**
+     * The platform the loaded library was built for; loads it first.
+     *
+     * @return its folder in the jar ({@code natives/<name>/}): {@code linux_64}, {@code linux_arm64},
+     *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static String platform() {
+        load();
+        return Host.platform();
+    }
+
+    /**
+     * Whether the loaded library has {@code posix_fadvise} (not on macOS); loads it first.
+     *
+     * @return {@code true} on Linux.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static boolean hasFadvise() {
+        load();
+        return Host.hasFadvise();
+    }
+
+    /**
+     * Whether a descriptor is a terminal ({@code isatty(3)}); loads the library first.
+     *
+     * @param fd a descriptor, e.g. 2 for standard error.
+     * @return {@code true} for a terminal.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static boolean isTerminal(int fd) {
+        load();
+        return Host.isatty(fd);
     }
 
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {

@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 import java.util.Comparator;
@@ -26,14 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * closing object is passed to the native call, so it stays reachable until the
  * call returns.
  */
-public final class Mappings {
+final class Mappings {
 
     /** System property: report mappings reclaimed by GC without being closed, and ranges touched after close. */
-    public static final String LEAK_DETECTION_PROPERTY = "mmap4j.leakDetection";
+    static final String LEAK_DETECTION_PROPERTY = "mmap4j.leakDetection";
     /** System property: closed ranges allowed to wait for GC before mmap4j asks for one. */
-    public static final String MAX_RETIRED_PROPERTY = "mmap4j.maxRetired";
+    static final String MAX_RETIRED_PROPERTY = "mmap4j.maxRetired";
     /** System property: mappings not closed before mmap4j asks for a collection. */
-    public static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
+    static final String MAX_MAPPINGS_PROPERTY = "mmap4j.maxMappings";
 
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
     /**
@@ -74,14 +72,14 @@ public final class Mappings {
      *
      * @return {@code true} when mappings should record where they were made and closed.
      */
-    public static boolean leakDetection() {
+    static boolean leakDetection() {
         return LEAK_DETECTION;
     }
 
     /**
      * Called before each {@code mmap}: see {@link Pressure#beforeMap}.
      */
-    public static void beforeMap() {
+    static void beforeMap() {
         Pressure.beforeMap();
     }
 
@@ -89,7 +87,7 @@ public final class Mappings {
      * Asks the JVM to collect unreachable mappings and waits, bounded, for them
      * to be unmapped (after {@code ENOMEM}, or when the forwarder's table is full).
      */
-    public static void relievePressure() {
+    static void relievePressure() {
         Pressure.relieve();
     }
 
@@ -98,7 +96,7 @@ public final class Mappings {
      *
      * @param mapping the new mapping.
      */
-    public static void register(Mapping mapping) {
+    static void register(Mapping mapping) {
         if (!BY_ADDRESS.add(mapping)) {
             // The kernel returned a range mmap4j still holds: impossible while the table is right.
             throw new IllegalStateException("mmap4j: " + mapping.description() + " starts where a mapping mmap4j "
@@ -114,7 +112,7 @@ public final class Mappings {
      * @param mapping  the mapping.
      * @param referent a buffer or region that reaches the range.
      */
-    public static void track(Mapping mapping, Object referent) {
+    static void track(Mapping mapping, Object referent) {
         mapping.markHandedOut();
         Reclaimer.track(mapping, referent);
     }
@@ -127,7 +125,7 @@ public final class Mappings {
      * @param root    the buffer {@code NewDirectByteBuffer} made (views keep it reachable).
      * @param view    the buffer the user got ({@code root} or a read-only view of it).
      */
-    public static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
+    static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
         mapping.markHandedOut();
         mapping.addView(view);
         Reclaimer.track(mapping, root);
@@ -139,7 +137,7 @@ public final class Mappings {
      * @param address any address.
      * @return the mapping, or {@code null} when mmap4j did not map that address.
      */
-    public static Mapping find(long address) {
+    static Mapping find(long address) {
         Mapping mapping = (Mapping) BY_ADDRESS.floor(address);
         return mapping != null && mapping.contains(address) ? mapping : null;
     }
@@ -155,7 +153,7 @@ public final class Mappings {
      * @throws MmapException when the kernel refuses to cover the range (then the
      *                       range stays mapped until it is reclaimed).
      */
-    public static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
+    static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
         if (!mapping.markClosed()) {
             return false;
         }
@@ -205,7 +203,7 @@ public final class Mappings {
      * @return {@code 0} or {@code -errno} (the range is then reserved again, see {@code mm4j_map_fixed}).
      * @throws IllegalStateException when the mapping is closed or the range is not inside it.
      */
-    public static long mapInto(Mapping mapping, Object keepAlive, long from, long length, int prot, int sharing,
+    static long mapInto(Mapping mapping, Object keepAlive, long from, long length, int prot, int sharing,
                                int flagBits, int fd, long fileOffset) {
         if (!mapping.isReservation() || from < 0 || length <= 0 || from > mapping.length() - length) {
             throw new IllegalStateException("mmap4j: bytes " + from + ".." + (from + length) + " are not inside "
@@ -278,7 +276,7 @@ public final class Mappings {
      *
      * @param mapping a mapping with nothing tracked.
      */
-    public static void discard(Mapping mapping) {
+    static void discard(Mapping mapping) {
         if (mapping.handedOut()) {
             throw new IllegalStateException("discard: " + mapping.description() + " was handed out; close it");
         }
@@ -292,7 +290,7 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static long retiredWaiting() {
+    static long retiredWaiting() {
         return RETIRED.get();
     }
 
@@ -301,7 +299,7 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static long size() {
+    static long size() {
         return HELD.get();
     }
 
@@ -310,7 +308,7 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static long reclaimed() {
+    static long reclaimed() {
         return RECLAIMED.get();
     }
 
@@ -319,7 +317,7 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static long leaked() {
+    static long leaked() {
         return LEAKED.get();
     }
 
@@ -329,7 +327,7 @@ public final class Mappings {
      *
      * @return the count.
      */
-    public static long touchedAfterClose() {
+    static long touchedAfterClose() {
         return TOUCHED_AFTER_CLOSE.get();
     }
 
@@ -338,7 +336,7 @@ public final class Mappings {
      *
      * @return {@value #MAX_RETIRED_PROPERTY}, by default a quarter of {@code vm.max_map_count}.
      */
-    public static long maxRetired() {
+    static long maxRetired() {
         return Pressure.MAX_RETIRED;
     }
 }

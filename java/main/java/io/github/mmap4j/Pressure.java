@@ -2,7 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
 /**
  * When to ask the JVM for a collection so that unreachable mappings go back to

@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.NativeLibrary;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -11,7 +13,7 @@ import java.nio.ByteBuffer;
  * The natives of the C shim, and the portable codes they take.
  *
  * <p>The {@code static final int} codes below are compiled into the C header
- * {@code io_github_mmap4j_internal_Native.h} by {@code javac -h}, so Java and C
+ * {@code io_github_mmap4j_Native.h} by {@code javac -h}, so Java and C
  * share one definition; the shim's {@code mmap4j_codes.c} translates each code to
  * the platform's {@code PROT_*}, {@code MAP_*}, {@code MADV_*}, {@code MS_*},
  * {@code O_*} and {@code POSIX_FADV_*} value from the headers it was compiled
@@ -30,125 +32,125 @@ import java.nio.ByteBuffer;
  * class whose initialiser threw is unusable for the JVM's life). Until a load
  * succeeds the natives are unbound; the gate retries and says why.
  */
-public final class Native {
+final class Native {
 
     // Protection bits (PROT_*).
-    public static final int PROT_READ = 1;
-    public static final int PROT_WRITE = 2;
-    public static final int PROT_EXEC = 4;
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int PROT_EXEC = 4;
 
     // Sharing (MAP_SHARED / MAP_PRIVATE), plus the anonymous bit.
-    public static final int SHARE_SHARED = 0;
-    public static final int SHARE_PRIVATE = 1;
-    public static final int SHARE_ANONYMOUS = 2;
+    static final int SHARE_SHARED = 0;
+    static final int SHARE_PRIVATE = 1;
+    static final int SHARE_ANONYMOUS = 2;
 
     // Map flags: bit positions in the flags argument (MAP_*).
-    public static final int FLAG_NORESERVE = 0;
-    public static final int FLAG_POPULATE = 1;
-    public static final int FLAG_LOCKED = 2;
-    public static final int FLAG_HUGETLB = 3;
-    public static final int FLAG_HUGE_2MB = 4;
-    public static final int FLAG_HUGE_1GB = 5;
-    public static final int FLAG_32BIT = 6;
-    public static final int FLAG_NOCACHE = 7;
-    public static final int FLAG_JIT = 8;
-    public static final int FLAG_COUNT = 9;
+    static final int FLAG_NORESERVE = 0;
+    static final int FLAG_POPULATE = 1;
+    static final int FLAG_LOCKED = 2;
+    static final int FLAG_HUGETLB = 3;
+    static final int FLAG_HUGE_2MB = 4;
+    static final int FLAG_HUGE_1GB = 5;
+    static final int FLAG_32BIT = 6;
+    static final int FLAG_NOCACHE = 7;
+    static final int FLAG_JIT = 8;
+    static final int FLAG_COUNT = 9;
 
     // Advice (MADV_*).
-    public static final int ADV_NORMAL = 0;
-    public static final int ADV_RANDOM = 1;
-    public static final int ADV_SEQUENTIAL = 2;
-    public static final int ADV_WILLNEED = 3;
-    public static final int ADV_DONTNEED = 4;
-    public static final int ADV_FREE = 5;
-    public static final int ADV_REMOVE = 6;
-    public static final int ADV_DONTFORK = 7;
-    public static final int ADV_DOFORK = 8;
-    public static final int ADV_MERGEABLE = 9;
-    public static final int ADV_UNMERGEABLE = 10;
-    public static final int ADV_HUGEPAGE = 11;
-    public static final int ADV_NOHUGEPAGE = 12;
-    public static final int ADV_DONTDUMP = 13;
-    public static final int ADV_DODUMP = 14;
-    public static final int ADV_COLD = 15;
-    public static final int ADV_PAGEOUT = 16;
-    public static final int ADV_POPULATE_READ = 17;
-    public static final int ADV_POPULATE_WRITE = 18;
-    public static final int ADV_WIPEONFORK = 19;
-    public static final int ADV_KEEPONFORK = 20;
-    public static final int ADV_COLLAPSE = 21;
-    public static final int ADV_FREE_REUSABLE = 22;
-    public static final int ADV_FREE_REUSE = 23;
-    public static final int ADV_ZERO_WIRED_PAGES = 24;
-    public static final int ADV_COUNT = 25;
+    static final int ADV_NORMAL = 0;
+    static final int ADV_RANDOM = 1;
+    static final int ADV_SEQUENTIAL = 2;
+    static final int ADV_WILLNEED = 3;
+    static final int ADV_DONTNEED = 4;
+    static final int ADV_FREE = 5;
+    static final int ADV_REMOVE = 6;
+    static final int ADV_DONTFORK = 7;
+    static final int ADV_DOFORK = 8;
+    static final int ADV_MERGEABLE = 9;
+    static final int ADV_UNMERGEABLE = 10;
+    static final int ADV_HUGEPAGE = 11;
+    static final int ADV_NOHUGEPAGE = 12;
+    static final int ADV_DONTDUMP = 13;
+    static final int ADV_DODUMP = 14;
+    static final int ADV_COLD = 15;
+    static final int ADV_PAGEOUT = 16;
+    static final int ADV_POPULATE_READ = 17;
+    static final int ADV_POPULATE_WRITE = 18;
+    static final int ADV_WIPEONFORK = 19;
+    static final int ADV_KEEPONFORK = 20;
+    static final int ADV_COLLAPSE = 21;
+    static final int ADV_FREE_REUSABLE = 22;
+    static final int ADV_FREE_REUSE = 23;
+    static final int ADV_ZERO_WIRED_PAGES = 24;
+    static final int ADV_COUNT = 25;
 
     // msync flags (MS_*): bits.
-    public static final int SYNC_SYNC = 1;
-    public static final int SYNC_ASYNC = 2;
-    public static final int SYNC_INVALIDATE = 4;
+    static final int SYNC_SYNC = 1;
+    static final int SYNC_ASYNC = 2;
+    static final int SYNC_INVALIDATE = 4;
 
     // open / shm_open flags (O_*): bits.
-    public static final int OPEN_READ_ONLY = 0;
-    public static final int OPEN_READ_WRITE = 1;
-    public static final int OPEN_CREATE = 2;
-    public static final int OPEN_EXCLUSIVE = 4;
+    static final int OPEN_READ_ONLY = 0;
+    static final int OPEN_READ_WRITE = 1;
+    static final int OPEN_CREATE = 2;
+    static final int OPEN_EXCLUSIVE = 4;
     /** {@code O_NONBLOCK}: an open that never waits (for a FIFO's other end, say). */
-    public static final int OPEN_NONBLOCK = 8;
+    static final int OPEN_NONBLOCK = 8;
     /** {@code O_NOCTTY}: a terminal opened by path never becomes the controlling one. */
-    public static final int OPEN_NOCTTY = 16;
+    static final int OPEN_NOCTTY = 16;
 
     // File types (st_mode & S_IFMT), as fileStat returns them in its low 3 bits.
     /** No type bits: macOS reports its shared memory objects so. */
-    public static final int TYPE_UNKNOWN = 0;
-    public static final int TYPE_REGULAR = 1;
-    public static final int TYPE_DIRECTORY = 2;
-    public static final int TYPE_CHARACTER_DEVICE = 3;
-    public static final int TYPE_BLOCK_DEVICE = 4;
-    public static final int TYPE_FIFO = 5;
-    public static final int TYPE_SOCKET = 6;
-    public static final int TYPE_SYMBOLIC_LINK = 7;
+    static final int TYPE_UNKNOWN = 0;
+    static final int TYPE_REGULAR = 1;
+    static final int TYPE_DIRECTORY = 2;
+    static final int TYPE_CHARACTER_DEVICE = 3;
+    static final int TYPE_BLOCK_DEVICE = 4;
+    static final int TYPE_FIFO = 5;
+    static final int TYPE_SOCKET = 6;
+    static final int TYPE_SYMBOLIC_LINK = 7;
 
     // posix_fadvise advice (POSIX_FADV_*).
-    public static final int FADV_NORMAL = 0;
-    public static final int FADV_SEQUENTIAL = 1;
-    public static final int FADV_RANDOM = 2;
-    public static final int FADV_WILLNEED = 3;
-    public static final int FADV_DONTNEED = 4;
-    public static final int FADV_NOREUSE = 5;
+    static final int FADV_NORMAL = 0;
+    static final int FADV_SEQUENTIAL = 1;
+    static final int FADV_RANDOM = 2;
+    static final int FADV_WILLNEED = 3;
+    static final int FADV_DONTNEED = 4;
+    static final int FADV_NOREUSE = 5;
 
     // cachestat(2) counters: indices into the array Native.cachestat fills (the kernel's order,
     // MM4J_CS_* in mmap4j_pagecache.h, asserted equal at compile time in mmap4j_jni.c).
-    public static final int CS_CACHED = 0;
-    public static final int CS_DIRTY = 1;
-    public static final int CS_WRITEBACK = 2;
-    public static final int CS_EVICTED = 3;
-    public static final int CS_RECENTLY_EVICTED = 4;
-    public static final int CS_COUNT = 5;
+    static final int CS_CACHED = 0;
+    static final int CS_DIRTY = 1;
+    static final int CS_WRITEBACK = 2;
+    static final int CS_EVICTED = 3;
+    static final int CS_RECENTLY_EVICTED = 4;
+    static final int CS_COUNT = 5;
 
     static {
-        // Never throws: see NativeLibrary.loadQuietly. Platform.ensureLoaded() reports and retries.
-        NativeLibrary.loadQuietly();
+        // Never throws: a class whose initialiser threw is unusable for the JVM's life. On failure
+        // the natives stay unbound until Platform.ensureLoaded(), which every entry point passes,
+        // tries again and throws the reason.
+        try {
+            NativeLibrary.load();
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            // Reported by the next Platform.ensureLoaded().
+        }
     }
 
     private Native() {
     }
 
-    // ---- platform facts, read once ----
+    // ---- platform facts, read once (the platform's name and posix_fadvise: internal.Host) ----
 
     /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
     static native long pageSize();
-
-    /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
-    static native String platform();
 
     /** Bit {@code ADV_x} set when the headers define that advice. */
     static native long supportedAdvice();
 
     /** Bit {@code FLAG_x} set when the headers define that map flag. */
     static native long supportedMapFlags();
-
-    /** Whether the platform has {@code posix_fadvise}. */
-    static native boolean hasFadvise();
 
     /** Symbolic errno names indexed by errno value ({@code null} where none). */
     static native String[] errnoNames();
@@ -201,9 +203,6 @@ public final class Native {
      * over a private read-only mapping made and removed in C, a window at a time.
      */
     static native long mincoreFile(int fd, long offset, long length);
-
-    /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
-    static native boolean isatty(int fd);
 
     /**
      * The descriptor number behind a {@code java.io.FileDescriptor} or a JDK

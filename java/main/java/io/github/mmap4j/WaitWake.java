@@ -2,10 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.Futex;
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -32,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A wake that ends a slice is never dropped for an interrupt: the wait returns
  * {@code WOKEN} and the interrupt status stays set for the caller's next blocking call.
  */
-public final class WaitWake {
+final class WaitWake {
 
     /** The longest sleep between two checks of the interrupt status. */
     static final long SLICE_MILLIS = 5;
@@ -56,7 +53,7 @@ public final class WaitWake {
      * @throws InterruptedException when the thread is or becomes interrupted before a wake.
      * @throws MmapException        when the system call fails for another reason.
      */
-    public static Futex.Result await(ByteBuffer buffer, int index, int expected, long timeout, TimeUnit unit)
+    static Futex.Result await(ByteBuffer buffer, int index, int expected, long timeout, TimeUnit unit)
             throws InterruptedException, MmapException {
         Objects.requireNonNull(unit, "unit");
         Words.Entry word = Words.check("await", buffer, index, 4, false);
@@ -98,7 +95,7 @@ public final class WaitWake {
      * @return how many were woken, as far as the platform tells.
      * @throws MmapException when the system call fails.
      */
-    public static int wake(ByteBuffer buffer, int index, int count) throws MmapException {
+    static int wake(ByteBuffer buffer, int index, int count) throws MmapException {
         if (count <= 0) {
             throw new IllegalArgumentException("wake: count=" + count + ": wake at least one waiter (wakeAll wakes "
                     + "every one)");

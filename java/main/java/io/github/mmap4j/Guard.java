@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Jdk;
 
 /**
  * The Java side of the native SIGSEGV forwarder ({@code mmap4j_guard.c}).
@@ -23,14 +25,14 @@ package io.github.mmap4j.internal;
  * <p>Linux only: on other platforms the native side reports {@code ENOSYS} and
  * nothing is registered.
  */
-public final class Guard {
+final class Guard {
 
     /**
      * System property: {@code true} installs the forwarder on any JDK, {@code false} never (a
      * fault on a protected page then kills the JVM, as in C); unset, it is used from JDK 11 on,
      * and on JDK 8-10 a {@code protect} that would need it is refused.
      */
-    public static final String PROPERTY = "mmap4j.segvForwarder";
+    static final String PROPERTY = "mmap4j.segvForwarder";
 
     private static final String SETTING = System.getProperty(PROPERTY, "");
     /**
@@ -61,7 +63,7 @@ public final class Guard {
      * @return {@code true} when READ is missing, or WRITE is missing from pages
      *         that writable buffers reach.
      */
-    public static boolean needed(int prot, int mappedWith) {
+    static boolean needed(int prot, int mappedWith) {
         return (prot & Native.PROT_READ) == 0
                 || ((prot & Native.PROT_WRITE) == 0 && (mappedWith & Native.PROT_WRITE) != 0);
     }
@@ -75,7 +77,7 @@ public final class Guard {
      * @throws IllegalStateException when the forwarder's table is full.
      * @throws UnsupportedOperationException on a JDK where the forwarder is off by default.
      */
-    public static void cover(Mapping mapping) {
+    static void cover(Mapping mapping) {
         if (mapping.guardSlot() >= 0 || (!ENABLED && !REFUSE)) {
             return;
         }
@@ -146,7 +148,7 @@ public final class Guard {
      *
      * @return {@code true} once installed.
      */
-    public static boolean installed() {
+    static boolean installed() {
         synchronized (LOCK) {
             return installed == 0;
         }
@@ -159,7 +161,7 @@ public final class Guard {
      *
      * @return {@code true} when protect can take access away without risking the JVM.
      */
-    public static boolean canTrapFaults() {
+    static boolean canTrapFaults() {
         if (!ENABLED) {
             return false;
         }

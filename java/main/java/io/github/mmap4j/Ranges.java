@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -22,7 +20,7 @@ import java.util.Objects;
  * the file, another buffer). For a buffer mmap4j did not map, {@code mprotect}
  * ({@link Rounding#EXACT}) requires page-aligned bytes.
  */
-public final class Ranges {
+final class Ranges {
 
     /** How to round a range that is not page-aligned. */
     enum Rounding {
@@ -52,7 +50,7 @@ public final class Ranges {
      * region mmap4j mapped (which may be larger than a buffer can be).
      * Checked only when run, so messages can name the call.
      */
-    public static final class Span {
+    static final class Span {
         final Object owner;
         final Mapping mapping;
         final long base;
@@ -77,7 +75,7 @@ public final class Ranges {
          * @param length bytes.
          * @return the span.
          */
-        public static Span of(ByteBuffer buffer, long offset, long length) {
+        static Span of(ByteBuffer buffer, long offset, long length) {
             return new Span(buffer, null, 0, 0, offset, length);
         }
 
@@ -87,7 +85,7 @@ public final class Ranges {
          * @param buffer a direct buffer.
          * @return the span of its bytes {@code 0 .. capacity}.
          */
-        public static Span of(ByteBuffer buffer) {
+        static Span of(ByteBuffer buffer) {
             return of(buffer, 0, Objects.requireNonNull(buffer, "buffer").capacity());
         }
 
@@ -102,7 +100,7 @@ public final class Ranges {
          * @param length  bytes.
          * @return the span.
          */
-        public static Span of(Object region, Mapping mapping, long base, long size, long offset, long length) {
+        static Span of(Object region, Mapping mapping, long base, long size, long offset, long length) {
             Objects.requireNonNull(region, "region");
             if (!mapping.contains(base) || size < 0 || size > mapping.address() + mapping.length() - base) {
                 throw new IllegalArgumentException("a region's span must lie inside its mapping");
@@ -189,18 +187,18 @@ public final class Ranges {
     // ---------------------------------------------------------------- the range calls
 
     /** {@code madvise}: discarding advice rounds inward (a partly covered page is not the caller's). */
-    public static void advise(String call, Span span, int advice, boolean discards) throws MmapException {
+    static void advise(String call, Span span, int advice, boolean discards) throws MmapException {
         run(call, span, discards ? Rounding.INWARD : Rounding.OUTWARD,
                 (keep, address, bytes) -> Native.advise(keep, address, bytes, advice));
     }
 
     /** {@code msync} with {@code Native.SYNC_*} bits. */
-    public static void sync(String call, Span span, int bits) throws MmapException {
+    static void sync(String call, Span span, int bits) throws MmapException {
         run(call, span, Rounding.OUTWARD, (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
     /** {@code mincore}: pages, resident pages and, when asked for, one bit per page. */
-    public static PageCount residency(Span span, boolean perPage) throws MmapException {
+    static PageCount residency(Span span, boolean perPage) throws MmapException {
         final long[][] bits = new long[1][];
         final long[] pages = new long[1];
         long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
@@ -212,12 +210,12 @@ public final class Ranges {
     }
 
     /** {@code mlock}. */
-    public static void lock(Span span) throws MmapException {
+    static void lock(Span span) throws MmapException {
         run("mlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.lock(keep, address, bytes));
     }
 
     /** {@code munlock}. */
-    public static void unlock(Span span) throws MmapException {
+    static void unlock(Span span) throws MmapException {
         run("munlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.unlock(keep, address, bytes));
     }
 
@@ -225,7 +223,7 @@ public final class Ranges {
      * {@code mprotect} with {@code Native.PROT_*} bits, exactly the pages given; the SIGSEGV forwarder
      * covers an mmap4j mapping before its pages lose an access its buffers may still attempt.
      */
-    public static void protect(String call, Span span, int bits) throws MmapException {
+    static void protect(String call, Span span, int bits) throws MmapException {
         run(call, span, Rounding.EXACT, (keep, address, bytes) -> {
             // Before the pages lose access: a fault right after must already be forwarded.
             Mapping mapping = Mappings.find(address);
@@ -237,13 +235,13 @@ public final class Ranges {
     }
 
     /** What {@link #residency} found. */
-    public static final class PageCount {
+    static final class PageCount {
         /** Pages in the range. */
-        public final long pages;
+        final long pages;
         /** Pages in memory. */
-        public final long resident;
+        final long resident;
         /** One bit per page (bit {@code i} of word {@code i / 64}), or null when not asked for. */
-        public final long[] bits;
+        final long[] bits;
 
         PageCount(long pages, long resident, long[] bits) {
             this.pages = pages;

@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.io.Closeable;
 import java.io.FileDescriptor;
@@ -39,7 +37,7 @@ import java.util.Objects;
  * unrelated {@code open}: {@link #checkStillOpen()} tells, after {@code mmap},
  * whether the mapping is of the file the caller meant.
  */
-public final class FileSource implements Closeable {
+final class FileSource implements Closeable {
 
     private static final Charset PATH_CHARSET = pathCharset();
     /** Whether ASCII text encodes to the same bytes: then an ASCII string needs no encoder. */
@@ -80,7 +78,7 @@ public final class FileSource implements Closeable {
      * @throws MmapException when {@code open}, {@code lseek} or {@code ftruncate} fails, or the path
      *                       names something other than a regular file or block device.
      */
-    public static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
+    static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
         String what = "path=" + path;
@@ -100,7 +98,7 @@ public final class FileSource implements Closeable {
      * @throws MmapException when {@code open} or {@code lseek} fails, or the path names something
      *                       other than a regular file or block device.
      */
-    public static FileSource openToQuery(Path path) throws MmapException {
+    static FileSource openToQuery(Path path) throws MmapException {
         String what = "path=" + path;
         int fd = openPath(path, Native.OPEN_READ_ONLY, 0, what + ", read-only");
         try {
@@ -141,7 +139,7 @@ public final class FileSource implements Closeable {
      *                       name leads to something other than a shared memory object (a FIFO another
      *                       user placed in {@code /dev/shm}).
      */
-    public static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
+    static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
         Platform.ensureLoaded();
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
@@ -209,7 +207,7 @@ public final class FileSource implements Closeable {
      * @throws IOException when the channel is closed or its size cannot be read.
      * @throws MmapException when the channel's file is not a regular file or block device.
      */
-    public static FileSource of(FileChannel channel) throws IOException {
+    static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
         Platform.ensureLoaded();
         if (!channel.isOpen()) {
@@ -240,7 +238,7 @@ public final class FileSource implements Closeable {
      * @throws IOException when the descriptor is closed, or its size cannot be read.
      * @throws MmapException when its file is not a regular file or block device.
      */
-    public static FileSource of(FileDescriptor descriptor) throws IOException {
+    static FileSource of(FileDescriptor descriptor) throws IOException {
         return of(descriptor, "FileDescriptor");
     }
 
@@ -265,7 +263,7 @@ public final class FileSource implements Closeable {
      * @throws AsynchronousCloseException when the caller's channel was closed meanwhile.
      * @throws IOException                when the caller's {@code FileDescriptor} was closed meanwhile.
      */
-    public void checkStillOpen() throws IOException {
+    void checkStillOpen() throws IOException {
         if (borrowed instanceof FileChannel) {
             if (!((FileChannel) borrowed).isOpen()) {
                 // A ClosedChannelException, as the JDK's own channel calls throw when another thread closes.
@@ -282,7 +280,7 @@ public final class FileSource implements Closeable {
      *
      * @return an open descriptor.
      */
-    public int fd() {
+    int fd() {
         return fd;
     }
 
@@ -291,7 +289,7 @@ public final class FileSource implements Closeable {
      *
      * @return bytes.
      */
-    public long size() {
+    long size() {
         return size;
     }
 
@@ -300,7 +298,7 @@ public final class FileSource implements Closeable {
      *
      * @return e.g. {@code path=/data/x}.
      */
-    public String description() {
+    String description() {
         return describe(name, fd, borrowed != null);
     }
 
@@ -310,7 +308,7 @@ public final class FileSource implements Closeable {
      *
      * @return the text.
      */
-    public String name() {
+    String name() {
         return name;
     }
 
@@ -319,7 +317,7 @@ public final class FileSource implements Closeable {
      *
      * @return {@code true} for a borrowed {@code FileChannel} or {@code FileDescriptor}.
      */
-    public boolean isBorrowed() {
+    boolean isBorrowed() {
         return borrowed != null;
     }
 
@@ -342,7 +340,7 @@ public final class FileSource implements Closeable {
      * @return its bytes plus a trailing NUL.
      * @throws IllegalArgumentException when {@code s} does not encode losslessly.
      */
-    public static byte[] cString(String argument, String s) {
+    static byte[] cString(String argument, String s) {
         if (ASCII_COMPATIBLE && isAscii(s)) {
             byte[] withNul = new byte[s.length() + 1];
             for (int i = 0; i < s.length(); i++) {

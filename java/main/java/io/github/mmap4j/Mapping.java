@@ -2,7 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,7 +30,7 @@ import java.util.concurrent.locks.LockSupport;
  * finish before it retires the range. No native call ever runs on a range
  * after it was retired.
  */
-public final class Mapping {
+final class Mapping {
 
     private static final int CLOSED = 1 << 30;
     private static final int IN_FLIGHT = CLOSED - 1;
@@ -107,7 +107,7 @@ public final class Mapping {
      *
      * @return the address {@code mmap} returned.
      */
-    public long address() {
+    long address() {
         return address;
     }
 
@@ -116,7 +116,7 @@ public final class Mapping {
      *
      * @return bytes, as given to {@code mmap}.
      */
-    public long length() {
+    long length() {
         return length;
     }
 
@@ -125,7 +125,7 @@ public final class Mapping {
      *
      * @return an address in the range.
      */
-    public long base() {
+    long base() {
         return base;
     }
 
@@ -134,7 +134,7 @@ public final class Mapping {
      *
      * @return {@code Native.PROT_*} bits.
      */
-    public int protection() {
+    int protection() {
         return protection;
     }
 
@@ -143,7 +143,7 @@ public final class Mapping {
      *
      * @return e.g. {@code path=/data/x, offset=0, length=4096, READ_WRITE}.
      */
-    public String description() {
+    String description() {
         return description.toString();
     }
 
@@ -157,7 +157,7 @@ public final class Mapping {
      * @param at an address.
      * @return {@code true} when {@code address() <= at < address() + length()}.
      */
-    public boolean contains(long at) {
+    boolean contains(long at) {
         return at >= address && at - address < length;
     }
 
@@ -166,7 +166,7 @@ public final class Mapping {
      *
      * @return {@code true} after {@link #close()} began.
      */
-    public boolean isClosed() {
+    boolean isClosed() {
         return (state & CLOSED) != 0;
     }
 
@@ -176,7 +176,7 @@ public final class Mapping {
      * @param call the operation, for the message.
      * @throws IllegalStateException when the mapping is closed.
      */
-    public void acquire(String call) {
+    void acquire(String call) {
         for (;;) {
             int s = state;
             if ((s & CLOSED) != 0) {
@@ -192,7 +192,7 @@ public final class Mapping {
     }
 
     /** Marks an operation begun by {@link #acquire} as finished. */
-    public void release() {
+    void release() {
         STATE.decrementAndGet(this);
     }
 
@@ -202,7 +202,7 @@ public final class Mapping {
      * @param call the operation.
      * @return the exception, not thrown.
      */
-    public IllegalStateException closedError(String call) {
+    IllegalStateException closedError(String call) {
         return new IllegalStateException("mmap4j: " + call + " on a closed mapping (" + description
                 + "); map it again to use it");
     }
@@ -303,12 +303,12 @@ public final class Mapping {
      *
      * @param resource e.g. the descriptor a growable region extends its file through.
      */
-    public synchronized void attach(Closeable resource) {
+    synchronized void attach(Closeable resource) {
         this.resource = resource;
     }
 
     /** Closes the attached resource, once; later calls do nothing. */
-    public void closeResource() {
+    void closeResource() {
         Closeable r;
         synchronized (this) {
             r = resource;

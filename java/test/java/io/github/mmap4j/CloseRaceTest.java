@@ -2,16 +2,12 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.github.mmap4j.MapMode;
-import io.github.mmap4j.MapOptions;
-import io.github.mmap4j.Mmap;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

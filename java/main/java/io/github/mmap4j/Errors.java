@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.util.Arrays;
 
@@ -14,7 +12,7 @@ import java.util.Arrays;
  * with the errno's symbolic name (from the shim, so it matches the platform's
  * numbering), the system's description, the caller's arguments and a hint.
  */
-public final class Errors {
+final class Errors {
 
     private Errors() {
     }
@@ -28,7 +26,7 @@ public final class Errors {
      * @return {@code result} when it is not negative.
      * @throws MmapException when {@code result} is negative.
      */
-    public static long check(long result, String call, String arguments) throws MmapException {
+    static long check(long result, String call, String arguments) throws MmapException {
         if (result >= 0) {
             return result;
         }
@@ -43,7 +41,7 @@ public final class Errors {
      * @param arguments the arguments that matter.
      * @return the exception, not thrown.
      */
-    public static MmapException exception(int errno, String call, String arguments) {
+    static MmapException exception(int errno, String call, String arguments) {
         String name = name(errno);
         return new MmapException(call, errno, name, Native.strerror(errno), arguments, hint(call, name, arguments));
     }
@@ -59,7 +57,7 @@ public final class Errors {
      * @param hint      what to do about it.
      * @return the exception, not thrown.
      */
-    public static MmapException exception(String errnoName, String call, String arguments, String hint) {
+    static MmapException exception(String errnoName, String call, String arguments, String hint) {
         int errno = value(errnoName);
         return new MmapException(call, errno, errnoName, errno > 0 ? Native.strerror(errno) : "", arguments,
                 hint);
@@ -76,7 +74,7 @@ public final class Errors {
      * @param arguments the arguments that matter.
      * @return the exception, not thrown.
      */
-    public static MmapException notMappable(String call, int type, String arguments) {
+    static MmapException notMappable(String call, int type, String arguments) {
         String errnoName = type == Native.TYPE_DIRECTORY ? "EISDIR" : "ENODEV";
         String hint = "only regular files, block devices and shared memory objects can be mapped";
         if (type == Native.TYPE_FIFO) {
@@ -102,7 +100,7 @@ public final class Errors {
      * @param errno the value.
      * @return e.g. {@code "EACCES"}, or {@code "errno 123"} for a value the shim does not know.
      */
-    public static String name(int errno) {
+    static String name(int errno) {
         String[] names = Names.TABLE;
         if (errno >= 0 && errno < names.length && names[errno] != null) {
             return names[errno];
@@ -116,7 +114,7 @@ public final class Errors {
      * @param name e.g. {@code "ENOENT"}.
      * @return its value here, or {@code -1} when the platform has no such errno.
      */
-    public static int value(String name) {
+    static int value(String name) {
         String[] names = Names.TABLE;
         for (int i = 0; i < names.length; i++) {
             if (name.equals(names[i])) {

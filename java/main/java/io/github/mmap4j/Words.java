@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Jdk;
 
 import java.lang.ref.WeakReference;
 import java.nio.Buffer;
@@ -33,13 +35,13 @@ import java.util.Objects;
  * writable quarantine memory until no buffer can reach it, so an access racing with a close
  * cannot fault; it reads zeros or writes where nobody looks, as any stale view does.
  */
-public final class Words {
+final class Words {
 
     private static final int SLOTS = 64;
     private static final Entry[] SEEN = new Entry[SLOTS];
 
     /** What a check learned about one buffer object. */
-    public static final class Entry extends WeakReference<ByteBuffer> {
+    static final class Entry extends WeakReference<ByteBuffer> {
         final boolean readOnly;
         /** The mmap4j mapping holding the buffer, or {@code null}. */
         final Mapping mapping;
@@ -61,7 +63,7 @@ public final class Words {
          *
          * @return the mapping, or {@code null} for other buffers.
          */
-        public Mapping mapping() {
+        Mapping mapping() {
             return mapping;
         }
 
@@ -72,7 +74,7 @@ public final class Words {
          * @param index the byte index.
          * @return the address, or a meaningless value on JDK 9+ (where the VarHandle needs none).
          */
-        public long at(int index) {
+        long at(int index) {
             return address + index;
         }
 
@@ -83,7 +85,7 @@ public final class Words {
          * @param index  the byte index.
          * @return the address (asked of the native library when not cached).
          */
-        public long nativeAddress(ByteBuffer buffer, int index) {
+        long nativeAddress(ByteBuffer buffer, int index) {
             return (address != 0 ? address : Native.address(buffer)) + index;
         }
     }
@@ -101,7 +103,7 @@ public final class Words {
      * @param write  whether the access writes.
      * @return what is known about the buffer.
      */
-    public static Entry check(String call, ByteBuffer buffer, int index, int size, boolean write) {
+    static Entry check(String call, ByteBuffer buffer, int index, int size, boolean write) {
         Objects.requireNonNull(buffer, "buffer");
         int slot = System.identityHashCode(buffer) & (SLOTS - 1);
         Entry entry = SEEN[slot];

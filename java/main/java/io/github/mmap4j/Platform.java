@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.NativeLibrary;
 
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -19,7 +21,7 @@ import java.nio.charset.StandardCharsets;
  * use). A failed load throws a clear {@link UnsatisfiedLinkError}, and the next
  * call tries again.
  */
-public final class Platform {
+final class Platform {
 
     /** The facts, once the library is loaded; immutable, so publishing it needs no lock. */
     private static Facts facts;
@@ -30,10 +32,10 @@ public final class Platform {
     /** What the shim says about the platform, read once after loading. */
     private static final class Facts {
         final long pageSize = Native.pageSize();
-        final String name = Native.platform();
+        final String name = NativeLibrary.platform();
         final long advice = Native.supportedAdvice();
         final long mapFlags = Native.supportedMapFlags();
-        final boolean fadvise = Native.hasFadvise();
+        final boolean fadvise = NativeLibrary.hasFadvise();
         final int shmNameMax = Native.shmNameMax();
 
         Facts() {
@@ -61,7 +63,7 @@ public final class Platform {
      *
      * @throws UnsatisfiedLinkError when it cannot be loaded (this time: a later call tries again).
      */
-    public static void ensureLoaded() {
+    static void ensureLoaded() {
         facts();
     }
 
@@ -70,7 +72,7 @@ public final class Platform {
      *
      * @return bytes per page, a power of two.
      */
-    public static long pageSize() {
+    static long pageSize() {
         return facts().pageSize;
     }
 
@@ -80,7 +82,7 @@ public final class Platform {
      * @return its folder in the jar ({@code natives/<name>/}): {@code linux_64}, {@code linux_arm64},
      *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
      */
-    public static String name() {
+    static String name() {
         return facts().name;
     }
 
@@ -89,7 +91,7 @@ public final class Platform {
      *
      * @return bit {@code Native.ADV_x} set for each.
      */
-    public static long supportedAdvice() {
+    static long supportedAdvice() {
         return facts().advice;
     }
 
@@ -98,7 +100,7 @@ public final class Platform {
      *
      * @return bit {@code Native.FLAG_x} set for each.
      */
-    public static long supportedMapFlags() {
+    static long supportedMapFlags() {
         return facts().mapFlags;
     }
 
@@ -107,19 +109,8 @@ public final class Platform {
      *
      * @return {@code true} on Linux.
      */
-    public static boolean hasFadvise() {
+    static boolean hasFadvise() {
         return facts().fadvise;
-    }
-
-    /**
-     * Whether a descriptor is a terminal ({@code isatty(3)}).
-     *
-     * @param fd a descriptor, e.g. 2 for standard error.
-     * @return {@code true} for a terminal.
-     */
-    public static boolean isTerminal(int fd) {
-        ensureLoaded();
-        return Native.isatty(fd);
     }
 
     /**
@@ -128,7 +119,7 @@ public final class Platform {
      * @param buffer a direct buffer.
      * @return its address.
      */
-    public static long address(java.nio.Buffer buffer) {
+    static long address(java.nio.Buffer buffer) {
         ensureLoaded();
         return Native.address(buffer);
     }
@@ -138,30 +129,8 @@ public final class Platform {
      *
      * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.
      */
-    public static int shmNameMax() {
+    static int shmNameMax() {
         return facts().shmNameMax;
-    }
-
-    /**
-     * Where the native library was loaded from.
-     *
-     * @return the absolute path of the loaded file.
-     */
-    public static String libraryPath() {
-        ensureLoaded();
-        return NativeLibrary.loadedFrom();
-    }
-
-    /**
-     * The loaded library's build identity: its version and the hash of the JNI interface it was
-     * built for, e.g. {@code 0.1.0 (native interface 3f2a9c0d1e5b7a68)}; the loader refuses a
-     * library whose interface differs from these classes'.
-     *
-     * @return the identity the library reported when it was loaded.
-     */
-    public static String libraryBuild() {
-        ensureLoaded();
-        return NativeLibrary.loadedBuild();
     }
 
     /**
@@ -170,7 +139,7 @@ public final class Platform {
      *
      * @return the limit.
      */
-    public static long maxMapCount() {
+    static long maxMapCount() {
         return MaxMapCount.VALUE;
     }
 
@@ -180,7 +149,7 @@ public final class Platform {
      *
      * @return bytes.
      */
-    public static long hugePageSize() {
+    static long hugePageSize() {
         return HugePageSize.VALUE;
     }
 
@@ -240,7 +209,7 @@ public final class Platform {
      * @param value an address or offset.
      * @return the largest multiple of the page size not above {@code value}.
      */
-    public static long alignDown(long value) {
+    static long alignDown(long value) {
         return value & -facts().pageSize;
     }
 
@@ -250,7 +219,7 @@ public final class Platform {
      * @param value an address or offset.
      * @return the smallest multiple of the page size not below {@code value}.
      */
-    public static long alignUp(long value) {
+    static long alignUp(long value) {
         long pageSize = facts().pageSize;
         return (value + pageSize - 1) & -pageSize;
     }

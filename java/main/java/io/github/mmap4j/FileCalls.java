@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 /**
  * The system calls the public classes make on an open file or a shared memory name, none of which
@@ -13,7 +11,7 @@ import io.github.mmap4j.MmapException;
  * {@code fallocate}, {@code ftruncate}) and shared memory names ({@code shm_unlink}, a probe).
  * Each returns {@code -errno} or throws through {@link Errors}, as its caller wants.
  */
-public final class FileCalls {
+final class FileCalls {
 
     private FileCalls() {
     }
@@ -25,7 +23,7 @@ public final class FileCalls {
      * @param file the file.
      * @throws MmapException when either fails.
      */
-    public static void dropFromCache(FileSource file) throws MmapException {
+    static void dropFromCache(FileSource file) throws MmapException {
         String what = file.description();
         Errors.check(Native.datasync(file.fd()), "fdatasync", what);
         Errors.check(Native.fadvise(file.fd(), 0, 0, Native.FADV_DONTNEED), "posix_fadvise",
@@ -38,7 +36,7 @@ public final class FileCalls {
      * @param cName the name, NUL-terminated ({@link FileSource#cString}).
      * @return 0 or {@code -errno}.
      */
-    public static long unlinkShared(byte[] cName) {
+    static long unlinkShared(byte[] cName) {
         Platform.ensureLoaded();
         return Native.shmUnlink(cName);
     }
@@ -50,7 +48,7 @@ public final class FileCalls {
      * @param cName the name, NUL-terminated ({@link FileSource#cString}).
      * @return 0 when it opened, or {@code -errno} ({@code ENOENT}: no such object).
      */
-    public static long probeShared(byte[] cName) {
+    static long probeShared(byte[] cName) {
         Platform.ensureLoaded();
         long fd = Native.shmOpen(cName, Native.OPEN_READ_ONLY, 0);
         if (fd >= 0) {
@@ -65,7 +63,7 @@ public final class FileCalls {
      *
      * @return {@code true} when it answered other than {@code ENOSYS}.
      */
-    public static boolean hasCachestat() {
+    static boolean hasCachestat() {
         Platform.ensureLoaded();
         return Native.hasCachestat();
     }
@@ -80,7 +78,7 @@ public final class FileCalls {
      * @param counts {@code Native.CS_COUNT} longs, filled at {@code Native.CS_*}.
      * @return 0 or {@code -errno}.
      */
-    public static long cachestat(FileSource file, long offset, long length, long[] counts) {
+    static long cachestat(FileSource file, long offset, long length, long[] counts) {
         return Native.cachestat(file.fd(), offset, length, counts);
     }
 
@@ -93,7 +91,7 @@ public final class FileCalls {
      * @param length bytes, positive.
      * @return the count, or {@code -errno}.
      */
-    public static long residentPages(FileSource file, long offset, long length) {
+    static long residentPages(FileSource file, long offset, long length) {
         return Native.mincoreFile(file.fd(), offset, length);
     }
 
@@ -105,7 +103,7 @@ public final class FileCalls {
      * @param fd an open descriptor.
      * @return bytes, or {@code -errno}.
      */
-    public static long sizeOf(int fd) {
+    static long sizeOf(int fd) {
         return Native.fileSize(fd);
     }
 
@@ -116,7 +114,7 @@ public final class FileCalls {
      * @param lock lock, or unlock.
      * @return 0 or {@code -errno}.
      */
-    public static long lockFile(int fd, boolean lock) {
+    static long lockFile(int fd, boolean lock) {
         return Native.lockFile(fd, lock);
     }
 
@@ -129,7 +127,7 @@ public final class FileCalls {
      * @param length bytes.
      * @return 0 or {@code -errno}.
      */
-    public static long allocate(int fd, long offset, long length) {
+    static long allocate(int fd, long offset, long length) {
         return Native.allocate(fd, offset, length);
     }
 
@@ -138,7 +136,7 @@ public final class FileCalls {
      *
      * @return {@code true} on Linux and macOS.
      */
-    public static boolean canAllocate() {
+    static boolean canAllocate() {
         Platform.ensureLoaded();
         return Native.canAllocate();
     }
@@ -150,7 +148,7 @@ public final class FileCalls {
      * @param size the new size.
      * @return 0 or {@code -errno}.
      */
-    public static long truncate(int fd, long size) {
+    static long truncate(int fd, long size) {
         return Native.truncate(fd, size);
     }
 }

@@ -2,9 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
-
-import io.github.mmap4j.MmapException;
+package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 
@@ -14,7 +12,7 @@ import java.nio.ByteBuffer;
  * {@code ENOMEM}), registers the result, and hands out buffers that start at
  * the byte the caller asked for.
  */
-public final class Mapper {
+final class Mapper {
 
     private Mapper() {
     }
@@ -28,7 +26,7 @@ public final class Mapper {
      * @return {@code offset + length}.
      * @throws IllegalArgumentException when either is out of range or the sum overflows.
      */
-    public static long checkRange(String call, long offset, long length) {
+    static long checkRange(String call, long offset, long length) {
         if (offset < 0) {
             throw new IllegalArgumentException(call + ": offset " + offset + " is negative");
         }
@@ -55,7 +53,7 @@ public final class Mapper {
      * @return the registered mapping; the caller's bytes start at {@link Mapping#base()}.
      * @throws MmapException when {@code mmap} or the advice fails, or the range is past the end of the file.
      */
-    public static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
+    static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
                               int advice, Object description) throws MmapException {
         long end = offset + length; // checked by the caller, before anything was opened: checkRange
         if (source != null && end > source.size()) {
@@ -133,7 +131,7 @@ public final class Mapper {
      * @throws IndexOutOfBoundsException when the bytes are not all inside {@code size}.
      * @throws IllegalStateException     when the mapping is closed.
      */
-    public static ByteBuffer view(Mapping mapping, long base, long size, long offset, int length) {
+    static ByteBuffer view(Mapping mapping, long base, long size, long offset, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("view: length " + length + " is negative");
         }
@@ -158,8 +156,8 @@ public final class Mapper {
      * @param capacity the buffer's capacity.
      * @return the buffer for the user.
      */
-    public static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
-        // Public for the facade: never a buffer over bytes the mapping does not cover.
+    static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
+        // Checked even for the package's own callers: never a buffer over bytes the mapping does not cover.
         if (capacity < 0 || address < mapping.address()
                 || address + capacity > mapping.address() + mapping.length()) {
             throw new IndexOutOfBoundsException("buffer: address " + Long.toHexString(address) + " + " + capacity
@@ -187,7 +185,7 @@ public final class Mapper {
      * @return the registered mapping, address and base at the reservation's start.
      * @throws MmapException when the reservation fails ({@code ENOMEM}: less address space, or a smaller reserve).
      */
-    public static Mapping reserve(long length, int protection, Object description) throws MmapException {
+    static Mapping reserve(long length, int protection, Object description) throws MmapException {
         Mappings.beforeMap();
         long address = Native.reserve(length);
         if (address == -Errors.value("ENOMEM")) {

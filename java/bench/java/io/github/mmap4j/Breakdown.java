@@ -2,12 +2,8 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
-import io.github.mmap4j.MapOptions;
-import io.github.mmap4j.Advice;
-import io.github.mmap4j.MapMode;
-import io.github.mmap4j.Mmap;
 import io.github.mmap4j.bench.Fixture;
 
 import java.io.IOException;
@@ -28,7 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Diagnostics, not part of the table (run.sh does not select them): where
  * mmap4j's time goes in cases 1 and 5, by calling the shim's natives
- * ({@code internal.Native}) directly, one layer below the public API.
+ * ({@code Native}) directly, one layer below the public API.
  *
  * <pre>
  * java -cp ... org.openjdk.jmh.Main -prof gc 'Breakdown|MapCycle.mmap4j|CallOverhead' -p size=4096

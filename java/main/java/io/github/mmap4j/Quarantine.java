@@ -2,7 +2,7 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
 
 /**
  * The memory that covers a closed range until it is unmapped: one sparse

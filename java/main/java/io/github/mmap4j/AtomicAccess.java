@@ -2,7 +2,9 @@
  * Copyright 2026 The mmap4j Authors
  * SPDX-License-Identifier: Apache-2.0
  */
-package io.github.mmap4j.internal;
+package io.github.mmap4j;
+
+import io.github.mmap4j.internal.Jdk;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -34,7 +36,7 @@ import java.util.Arrays;
  * intrinsic: the same {@code lock cmpxchg} / {@code lock xadd} / {@code xchg} a direct call
  * compiles to (measured in {@code java/bench}, {@code AtomicsBench}).
  */
-public final class AtomicAccess {
+final class AtomicAccess {
 
     /** Whether the VarHandle path is used (JDK 9+); otherwise Unsafe (JDK 8). */
     static final boolean VAR_HANDLES = Jdk.major() >= 9;
@@ -64,7 +66,7 @@ public final class AtomicAccess {
      * @param word {@code int.class} or {@code long.class}.
      * @return a handle of the shared shape.
      */
-    public static MethodHandle handle(String mode, Class<?> word) {
+    static MethodHandle handle(String mode, Class<?> word) {
         try {
             Mode m = Mode.valueOf(mode);
             Class<?>[] values = new Class<?>[m.values];
@@ -120,7 +122,7 @@ public final class AtomicAccess {
      * @param b      the second value (the new value of a compare-and-set), if any.
      * @return what the access returns, as {@link #handle} widens it.
      */
-    public static long access(MethodHandle handle, String call, int size, boolean write, ByteBuffer buffer,
+    static long access(MethodHandle handle, String call, int size, boolean write, ByteBuffer buffer,
                               int index, long a, long b) {
         Words.Entry word = Words.check(call, buffer, index, size, write);
         try {
@@ -158,7 +160,7 @@ public final class AtomicAccess {
      * @param buffer a direct buffer.
      * @return the address on JDK 8 (read through Unsafe); {@code 0} (unknown) on JDK 9+.
      */
-    public static long address(ByteBuffer buffer) {
+    static long address(ByteBuffer buffer) {
         if (VAR_HANDLES) {
             return 0;
         }
@@ -176,7 +178,7 @@ public final class AtomicAccess {
      * @param address its address if known, else {@code 0}.
      * @return {@code address & 7}, or on JDK 9+ {@code buffer.alignmentOffset(0, 8)}.
      */
-    public static int alignment(ByteBuffer buffer, long address) {
+    static int alignment(ByteBuffer buffer, long address) {
         if (address != 0 || !VAR_HANDLES) {
             return (int) address & 7;
         }
@@ -194,7 +196,7 @@ public final class AtomicAccess {
      * @param t what {@code invokeExact} threw.
      * @return the throwable to throw.
      */
-    public static RuntimeException unchecked(Throwable t) {
+    static RuntimeException unchecked(Throwable t) {
         if (t instanceof RuntimeException) {
             return (RuntimeException) t;
         }

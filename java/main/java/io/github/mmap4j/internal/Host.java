@@ -1,0 +1,26 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.internal;
+
+/**
+ * The natives that touch no memory: the platform the library was built for, whether its headers
+ * define {@code posix_fadvise}, {@code isatty}. Bound by the library's {@code JNI_OnLoad} next to
+ * {@code io.github.mmap4j.Native}'s (the compiled-in build identity covers both); package-private
+ * like those, reached through {@link NativeLibrary}'s public facts, which load the library first.
+ */
+final class Host {
+
+    private Host() {
+    }
+
+    /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
+    static native String platform();
+
+    /** Whether the platform has {@code posix_fadvise}. */
+    static native boolean hasFadvise();
+
+    /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
+    static native boolean isatty(int fd);
+}
