@@ -19,7 +19,7 @@ import java.util.Objects;
  * {@code mprotect(2)} as static methods over direct {@link ByteBuffer}s.
  *
  * <pre>{@code
- * ByteBuffer buf = Mmap.map(Paths.get("data.bin"), MapMode.READ_WRITE, 0, 4096);
+ * ByteBuffer buf = Mmap.map(Paths.get("data.bin"), 0, 4096, MapOptions.of(MapMode.READ_WRITE));
  * buf.putLong(0, 42L);
  * Mmap.force(buf);                      // msync(MS_SYNC): the file holds the bytes
  * Mmap.advise(buf, Advice.SEQUENTIAL);  // madvise
@@ -32,9 +32,10 @@ import java.util.Objects;
  * {@code force}, {@code residency}, {@code lock}, {@code unlock}, {@code protect})
  * accept <em>any</em> direct buffer, including the JDK's own
  * {@link java.nio.MappedByteBuffer} and slices of either, and round the range to
- * whole pages themselves. A range is the whole buffer, a slice of it, or (for
- * {@code advise}, {@code force}, {@code residency}) an offset and length counted
- * from the buffer's index 0, not its position.
+ * whole pages themselves. The range is always the whole buffer, from index 0 to
+ * its capacity (not its position and limit): for part of one, pass a slice
+ * ({@code buf.slice(offset, length)} on JDK 13+). {@link MappedRegion} takes
+ * {@code long} offsets and lengths instead.
  *
  * <p><b>Offsets need not be page-aligned</b>: {@code map} aligns down internally
  * and returns a buffer that starts at the byte asked for.

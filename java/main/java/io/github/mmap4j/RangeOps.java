@@ -43,7 +43,7 @@ final class RangeOps {
 
     static Residency residency(Span span) throws MmapException {
         Platform.ensureLoaded();
-        return new Residency(Ranges.residency(span, true));
+        return new Residency(Ranges.residency(span));
     }
 
     static void lock(Span span) throws MmapException {

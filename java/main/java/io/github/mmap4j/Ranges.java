@@ -197,16 +197,16 @@ final class Ranges {
         run(call, span, Rounding.OUTWARD, (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
-    /** {@code mincore}: pages, resident pages and, when asked for, one bit per page. */
-    static PageCount residency(Span span, boolean perPage) throws MmapException {
-        final long[][] bits = new long[1][];
+    /** {@code mincore}: pages, resident pages and one bit per page. */
+    static PageCount residency(Span span) throws MmapException {
+        final long[][] bits = {new long[0]};
         final long[] pages = new long[1];
         long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
             pages[0] = bytes / Platform.pageSize();
-            bits[0] = perPage ? new long[(int) ((pages[0] + 63) >>> 6)] : null;
+            bits[0] = new long[(int) ((pages[0] + 63) >>> 6)];
             return Native.residency(keep, address, bytes, bits[0]);
         });
-        return new PageCount(pages[0], resident, perPage && bits[0] == null ? new long[0] : bits[0]);
+        return new PageCount(pages[0], resident, bits[0]);
     }
 
     /** {@code mlock}. */

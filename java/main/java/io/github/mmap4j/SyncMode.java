@@ -5,7 +5,7 @@
 package io.github.mmap4j;
 
 /**
- * How {@link Mmap#force(java.nio.ByteBuffer, long, long, SyncMode)} writes changed pages back: the
+ * How {@link Mmap#force(java.nio.ByteBuffer, SyncMode)} writes changed pages back: the
  * flags of {@code msync(2)}, one value per meaningful combination.
  */
 public enum SyncMode {

@@ -97,8 +97,8 @@ final class WaitWake {
      */
     static int wake(ByteBuffer buffer, int index, int count) throws MmapException {
         if (count <= 0) {
-            throw new IllegalArgumentException("wake: count=" + count + ": wake at least one waiter (wakeAll wakes "
-                    + "every one)");
+            throw new IllegalArgumentException("wake: count=" + count + ": wake at least one waiter ("
+                    + "Integer.MAX_VALUE wakes every one)");
         }
         Words.Entry word = Words.check("wake", buffer, index, 4, false);
         long address = word.nativeAddress(buffer, index);

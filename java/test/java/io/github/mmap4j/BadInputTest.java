@@ -298,8 +298,8 @@ class BadInputTest {
                 () -> Futex.await(readOnly, 0, 1, 1, TimeUnit.SECONDS)));
         c.add(new Case("Futex.wake: zero count", iae, null, () -> Futex.wake(open, 0, 0)));
         c.add(new Case("Futex.wake: closed mapping", ise, null, () -> Futex.wake(closed, 0, 1)));
-        c.add(new Case("Futex.wakeAll: heap buffer", iae, null, () -> Futex.wake(heap, 0, Integer.MAX_VALUE)));
-        c.add(new Case("Futex.wakeAll: null buffer", npe, null, () -> Futex.wake(null, 0, Integer.MAX_VALUE)));
+        c.add(new Case("Futex.wake all: heap buffer", iae, null, () -> Futex.wake(heap, 0, Integer.MAX_VALUE)));
+        c.add(new Case("Futex.wake all: null buffer", npe, null, () -> Futex.wake(null, 0, Integer.MAX_VALUE)));
         return c;
     }
 

@@ -32,7 +32,7 @@ class FutexTest {
 
     /** Longest a woken or interrupted waiter may take to return, on a loaded machine. */
     private static final long BOUND_MS = 2000;
-    /** Exact wake counts: Linux futex (macOS 14.4+ too for wake(n), but not for wakeAll). */
+    /** Exact wake counts: Linux futex (macOS 14.4+ too for a finite count, but not for Integer.MAX_VALUE). */
     private static final boolean LINUX = new File("/proc/self").exists();
 
     private ByteBuffer b;

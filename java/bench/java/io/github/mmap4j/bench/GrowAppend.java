@@ -92,7 +92,7 @@ public class GrowAppend {
     }
 
     private long appendGrowing(MapOptions options) throws IOException {
-        try (GrowableRegion r = GrowableRegion.open(file, 0, RESERVE, options)) {
+        try (GrowableRegion r = GrowableRegion.open(file, RESERVE, options)) {
             ByteBuffer chunk = null;
             for (long end = 0; end < total; end += RECORD) {
                 if (chunk == null || !chunk.hasRemaining()) {
