@@ -197,16 +197,23 @@ final class Ranges {
         run(call, span, Rounding.OUTWARD, (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
     }
 
-    /** {@code mincore}: pages, resident pages and one bit per page. */
+    /**
+     * Most pages a residency answer keeps one bit each for (2 MiB of bits: 64 GiB of 4 KiB
+     * pages); a larger range, possible only for a region, is counted without them, so asking
+     * about a huge {@code NORESERVE} region cannot exhaust the heap.
+     */
+    static final long MAX_DETAIL_PAGES = 1L << 24;
+
+    /** {@code mincore}: pages, resident pages and, up to {@link #MAX_DETAIL_PAGES}, one bit per page. */
     static PageCount residency(Span span) throws MmapException {
-        final long[][] bits = {new long[0]};
+        final long[][] bits = {null};
         final long[] pages = new long[1];
         long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
             pages[0] = bytes / Platform.pageSize();
-            bits[0] = new long[(int) ((pages[0] + 63) >>> 6)];
+            bits[0] = pages[0] <= MAX_DETAIL_PAGES ? new long[(int) ((pages[0] + 63) >>> 6)] : null;
             return Native.residency(keep, address, bytes, bits[0]);
         });
-        return new PageCount(pages[0], resident, bits[0]);
+        return new PageCount(pages[0], resident, pages[0] == 0 ? new long[0] : bits[0]);
     }
 
     /** {@code mlock}. */

@@ -54,8 +54,14 @@ public final class Residency {
      * @param page page index, from 0.
      * @return {@code true} when it was resident.
      * @throws IndexOutOfBoundsException when {@code page} is outside the range.
+     * @throws IllegalStateException     for a region range of more than 2<sup>24</sup> pages
+     *                                   (64 GiB of 4 KiB pages): those are only counted.
      */
     public boolean isResident(long page) {
+        if (count.bits == null) {
+            throw new IllegalStateException("isResident: this range has " + count.pages + " pages, more than the "
+                    + Ranges.MAX_DETAIL_PAGES + " a residency keeps one bit each for; ask about a smaller range");
+        }
         if (page < 0 || page >= count.pages) {
             throw new IndexOutOfBoundsException("page " + page + " of " + count.pages);
         }

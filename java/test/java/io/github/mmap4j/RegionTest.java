@@ -105,6 +105,24 @@ class RegionTest {
         }
     }
 
+    /** A range too large for one bit per page is counted only: asking cannot exhaust the heap. */
+    @Test
+    void aHugeRegionIsCountedWithoutPerPageBits() throws Exception {
+        long page = Mmap.pageSize();
+        long pages = Ranges.MAX_DETAIL_PAGES + 1;
+        long size = pages * page;
+        try (MappedRegion r = Mmap.anonymousRegion(size, MapOptions.of(MapMode.READ_WRITE)
+                .sharing(Sharing.PRIVATE).flags(MapFlag.NORESERVE))) {
+            r.view(size - 8, 8).putLong(0, 1L);
+            Residency all = r.residency(0, size);
+            assertEquals(pages, all.pages());
+            assertTrue(all.resident() >= 1, all.toString()); // a transparent huge page may bring in more
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> all.isResident(0));
+            assertTrue(e.getMessage().contains("smaller range"), e.getMessage());
+            assertTrue(r.residency(size - page, page).isResident(0), "a small range keeps its bits");
+        }
+    }
+
     @Test
     void anonymousRegionLargerThanABuffer() throws Exception {
         try (MappedRegion r = Mmap.anonymousRegion(3 * GIB, MapOptions.of(MapMode.READ_WRITE)
