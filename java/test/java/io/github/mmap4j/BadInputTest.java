@@ -198,14 +198,21 @@ class BadInputTest {
         c.add(new Case("advise: FREE_REUSABLE unsupported", uoe, null, () -> Mmap.advise(open, Advice.FREE_REUSABLE)));
         c.add(new Case("advise: FREE_REUSE unsupported", uoe, null, () -> Mmap.advise(open, Advice.FREE_REUSE)));
         c.add(new Case("advise: null advice", npe, null, () -> Mmap.advise(open, null)));
+        c.add(new Case("advise: null buffer", npe, null, () -> Mmap.advise(null, Advice.NORMAL)));
         c.add(new Case("advise: closed", ise, null, () -> Mmap.advise(closed, Advice.NORMAL)));
         // ---- msync
         c.add(new Case("sync: heap buffer", iae, null, () -> Mmap.force(heap)));
         c.add(new Case("sync: null buffer", npe, null, () -> Mmap.force((ByteBuffer) null)));
         c.add(new Case("sync: closed", ise, null, () -> Mmap.force(closed)));
+        c.add(new Case("sync: null mode", npe, null, () -> Mmap.force(open, null)));
+        c.add(new Case("sync: an empty slice is a no-op", null, null,
+                () -> Mmap.force(TestBuffers.slice(open, 1, 0), SyncMode.SYNC)));
         // ---- mincore
         c.add(new Case("residency: heap buffer", iae, null, () -> Mmap.residency(heap)));
         c.add(new Case("residency: closed", ise, null, () -> Mmap.residency(closed)));
+        c.add(new Case("residency: null buffer", npe, null, () -> Mmap.residency(null)));
+        c.add(new Case("residency: an empty slice has no pages", null, null,
+                () -> assertEquals(0, Mmap.residency(TestBuffers.slice(open, 1, 0)).pages())));
         // ---- mlock
         c.add(new Case("lock: heap buffer", iae, null, () -> Mmap.lock(heap)));
         c.add(new Case("lock: closed", ise, null, () -> Mmap.lock(closed)));
