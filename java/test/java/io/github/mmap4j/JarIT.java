@@ -94,16 +94,15 @@ class JarIT {
                 "}").getBytes(StandardCharsets.UTF_8));
         Path data = Files.write(dir.resolve("data.bin"), new byte[] {42});
         Path out = dir.resolve("out");
-        Process javac = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
-                out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
-                .redirectErrorStream(true).start();
-        String compiled = read(javac);
-        assertEquals(0, javac.waitFor(), compiled);
-        Process run = new ProcessBuilder(jdk.resolve("bin/java").toString(), "--enable-native-access=io.github.mmap4j",
-                "-p", jar.getPath() + File.pathSeparator + out, "-m", "app/app.Main", data.toString())
-                .redirectErrorStream(true).start();
-        String ran = read(run);
-        assertEquals(0, run.waitFor(), ran);
+        ChildProcess.Result compiled = ChildProcess.command(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(),
+                "-d", out.toString(), dir.resolve("src/app/module-info.java").toString(),
+                src.resolve("Main.java").toString()).run();
+        assertEquals(0, compiled.exit, compiled.toString());
+        ChildProcess.Result run = ChildProcess.command(jdk.resolve("bin/java").toString(),
+                "--enable-native-access=io.github.mmap4j", "-p", jar.getPath() + File.pathSeparator + out, "-m",
+                "app/app.Main", data.toString()).run();
+        assertEquals(0, run.exit, run.toString());
+        String ran = run.out + run.err;
         assertTrue(ran.contains("first byte 42"), ran);
         assertTrue(ran.contains("internal: java.lang.IllegalAccessException"), ran);
         // The package is exported, not opened: its package-private natives stay out of reach.
@@ -112,25 +111,13 @@ class JarIT {
         // Compiling against the internals: refused by javac.
         Files.write(src.resolve("Main.java"), ("package app; public class Main { String p = "
                 + "io.github.mmap4j.internal.NativeLibrary.loadedFrom(); }").getBytes(StandardCharsets.UTF_8));
-        Process refused = new ProcessBuilder(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(), "-d",
-                out.toString(), dir.resolve("src/app/module-info.java").toString(), src.resolve("Main.java").toString())
-                .redirectErrorStream(true).start();
-        String message = read(refused);
-        assertNotEquals(0, refused.waitFor(), message);
+        ChildProcess.Result refused = ChildProcess.command(jdk.resolve("bin/javac").toString(), "-p", jar.getPath(),
+                "-d", out.toString(), dir.resolve("src/app/module-info.java").toString(),
+                src.resolve("Main.java").toString()).run();
+        String message = refused.out + refused.err;
+        assertNotEquals(0, refused.exit, message);
         assertTrue(message.contains("package io.github.mmap4j.internal is not visible")
                 || message.contains("does not export io.github.mmap4j.internal"), message);
-    }
-
-    private static String read(Process p) throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        byte[] chunk = new byte[8192];
-        int n;
-        try (java.io.InputStream in = p.getInputStream()) {
-            while ((n = in.read(chunk)) > 0) {
-                bytes.write(chunk, 0, n);
-            }
-        }
-        return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
     }
 
     @Test
