@@ -39,7 +39,8 @@ final class StaleChildren {
     /**
      * Every JDK path that reads or writes a stale view: intrinsic checksum stubs, bulk copies
      * (which run in the VM on JDK 8), digests, a direct-to-direct put, the kernel through a
-     * channel, and a C2-compiled copy loop. Each must see zeros; the file keeps its bytes.
+     * channel, and a C2-compiled copy loop; through views of a closed buffer, region and grown
+     * region alike. Each must see zeros; the file keeps its bytes.
      */
     static void staleViews(Path file) throws Exception {
         int size = 16 * (int) Mmap.pageSize();
@@ -49,12 +50,38 @@ final class StaleChildren {
         }
         Files.write(file, content);
         List<String> failures = new ArrayList<>();
-        for (int round = 0; round < 2; round++) {
-            ByteBuffer b = round == 0 ? Mmap.map(file, 0, size, MapOptions.of(MapMode.READ_WRITE))
-                    : Mmap.anonymous(size, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
+        MapOptions rw = MapOptions.of(MapMode.READ_WRITE);
+        // Rounds: a file buffer, an anonymous buffer, a region's view, a growable region's view
+        // that spans two grows (the file it grew holds the same content).
+        Path grown = file.resolveSibling("grown-" + file.getFileName());
+        for (int round = 0; round < 4; round++) {
+            int failuresBefore = failures.size();
+            MappedRegion owner = null;
+            ByteBuffer b;
+            if (round == 0) {
+                b = Mmap.map(file, 0, size, rw);
+            } else if (round == 1) {
+                b = Mmap.anonymous(size, rw.sharing(Sharing.PRIVATE));
+            } else if (round == 2) {
+                owner = Mmap.mapRegion(file, 0, size, rw);
+                b = owner.view(0, size);
+            } else {
+                GrowableRegion g = GrowableRegion.open(grown, 64L * size, rw.createOrGrow());
+                owner = g;
+                g.grow(size / 2);
+                g.view(0, size / 2).put(content, 0, size / 2);
+                g.grow(size);
+                b = g.view(0, size);
+                ((ByteBuffer) b.duplicate().position(size / 2)).put(content, size / 2, size / 2);
+                g.force();
+            }
             ByteBuffer v = b.duplicate();
             ByteBuffer slice = ((ByteBuffer) b.duplicate().position(100)).slice();
-            Mmap.unmap(b);
+            if (owner == null) {
+                Mmap.unmap(b);
+            } else {
+                owner.close();
+            }
             check(failures, "handed-out buffer limit", b.limit() == 0);
             CRC32 crc = new CRC32();
             crc.update(v.duplicate());
@@ -104,9 +131,12 @@ final class StaleChildren {
             }
             copyLoop(v, sink);
             check(failures, "compiled copy loop reads zeros, not invented bytes", nonZero(sink) == 0);
-            if (round == 0) {
+            if (round != 1) {
                 check(failures, "the file keeps its bytes",
-                        java.util.Arrays.equals(content, Files.readAllBytes(file)));
+                        java.util.Arrays.equals(content, Files.readAllBytes(round == 3 ? grown : file)));
+            }
+            for (int i = failuresBefore; i < failures.size(); i++) {
+                failures.set(i, "round " + round + ": " + failures.get(i));
             }
         }
         OUT.println(failures.isEmpty() ? "stale views ok" : "FAILED " + failures);
