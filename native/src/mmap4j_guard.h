@@ -1,31 +1,25 @@
 /*
- * The SIGSEGV forwarder: makes a fault on a page mmap4j protected (a write to a
- * PROT_READ page, a read of a PROT_NONE page) reach the JVM as the SIGBUS it
- * already turns into InternalError for direct-buffer access, instead of the
- * SIGSEGV that kills it. Linux only; elsewhere every call returns -ENOSYS.
+ * The fault handlers: SIGBUS in a range mmap4j holds (a page past the end of its
+ * file) is covered with zero memory and the access completes; SIGSEGV in a range
+ * mmap4j protected is forwarded to HotSpot as the SIGBUS it turns into
+ * InternalError, or, where HotSpot cannot throw (JDK native code, intrinsics), the
+ * page's protection is restored and the access completes. Linux only; elsewhere
+ * both installs return -ENOSYS.
  *
- * Installed lazily (mm4j_guard_install), after HotSpot installed its own
- * handlers, which it chains to for every fault that is not in a registered
- * range. The range table is a fixed array read by the signal handler without
- * locks (a seqlock per slot); callers serialize mm4j_guard_add/remove, and must
- * remove a range before the address can be unmapped and reused.
+ * Both are installed lazily, after HotSpot installed its own handlers, which they
+ * chain to for every fault that is not in a range of mmap4j_ranges.h with the
+ * matching flag. Installing twice returns the first result.
  */
 #ifndef MMAP4J_GUARD_H
 #define MMAP4J_GUARD_H
 
 #include <stdint.h>
 
-/* How many ranges can be registered at once. */
-#define MM4J_GUARD_SLOTS (1 << 12)
-
-/* Installs the handler once (later calls return the first result); 0 or -errno:
- * -ENOSYS off Linux or when the JVM does not export JVM_handle_linux_signal. */
+/* Installs the SIGSEGV forwarder once; 0 or -errno: -ENOSYS off Linux or when the JVM does
+ * not export JVM_handle_linux_signal. */
 int64_t mm4j_guard_install(void);
-/* Registers [start, end); returns the slot, or -ENOSPC when the table is full. */
-int64_t mm4j_guard_add(uintptr_t start, uintptr_t end);
-/* Unregisters a slot returned by mm4j_guard_add. */
-void mm4j_guard_remove(int slot);
-/* Whether address lies in a registered range (what the handler asks). */
-int mm4j_guard_covers(uintptr_t address);
+/* Installs the SIGBUS handler once (0 or -errno) and sets the quarantine descriptor its covers
+ * map (-1: private anonymous memory). */
+int64_t mm4j_bus_install(int quarantine_fd);
 
 #endif

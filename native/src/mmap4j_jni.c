@@ -20,6 +20,7 @@
 #include "mmap4j_codes.h"
 #include "mmap4j_futex.h"
 #include "mmap4j_guard.h"
+#include "mmap4j_ranges.h"
 #include "mmap4j_os.h"
 #include "mmap4j_pagecache.h"
 #include "io_github_mmap4j_Native.h"
@@ -376,14 +377,50 @@ static jlong mm_guardInstall(JNIEnv *env, jclass cls) {
     return mm4j_guard_install();
 }
 
-static jlong mm_guardAdd(JNIEnv *env, jclass cls, jlong start, jlong end) {
+_Static_assert(MM4J_RANGE_COVER_SIGBUS == io_github_mmap4j_Native_RANGE_COVER_SIGBUS
+               && MM4J_RANGE_GUARDED == io_github_mmap4j_Native_RANGE_GUARDED
+               && MM4J_RANGE_TRUNCATED == io_github_mmap4j_Native_RANGE_TRUNCATED
+               && MM4J_RANGE_UNPROTECTED == io_github_mmap4j_Native_RANGE_UNPROTECTED,
+               "Native.RANGE_* are the flags of mmap4j_ranges.h");
+
+static jlong mm_busInstall(JNIEnv *env, jclass cls, jint quarantine_fd) {
     (void) env; (void) cls;
-    return mm4j_guard_add(ADDR(start), ADDR(end));
+    return mm4j_bus_install(quarantine_fd);
 }
 
-static void mm_guardRemove(JNIEnv *env, jclass cls, jint slot) {
+static jlong mm_rangeAdd(JNIEnv *env, jclass cls, jlong start, jlong end, jint flags, jint prot) {
     (void) env; (void) cls;
-    mm4j_guard_remove(slot);
+    return mm4j_ranges_add(ADDR(start), ADDR(end), (uint32_t) flags, mm4j_prot_of(prot));
+}
+
+static jint mm_rangeUpdate(JNIEnv *env, jclass cls, jint slot, jint set, jint clear) {
+    (void) env; (void) cls;
+    return (jint) mm4j_ranges_update(slot, (uint32_t) set, (uint32_t) clear);
+}
+
+static jint mm_rangeFlags(JNIEnv *env, jclass cls, jint slot) {
+    (void) env; (void) cls;
+    return (jint) mm4j_ranges_flags(slot);
+}
+
+static jlong mm_rangeFaultAddress(JNIEnv *env, jclass cls, jint slot) {
+    (void) env; (void) cls;
+    return (jlong) mm4j_ranges_fault_address(slot);
+}
+
+static void mm_rangeRemove(JNIEnv *env, jclass cls, jint slot) {
+    (void) env; (void) cls;
+    mm4j_ranges_remove(slot);
+}
+
+static jlong mm_rangesLive(JNIEnv *env, jclass cls) {
+    (void) env; (void) cls;
+    return mm4j_ranges_live();
+}
+
+static jobject mm_faultCounter(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return (*env)->NewDirectByteBuffer(env, mm4j_ranges_fault_count(), sizeof(uint64_t));
 }
 
 // JNI Registered Methods End
@@ -431,8 +468,14 @@ static const JNINativeMethod method_table[] = {
     {"futexWait", "(Ljava/lang/Object;JIJ)J", (void *) mm_futexWait},
     {"futexWake", "(Ljava/lang/Object;JI)J", (void *) mm_futexWake},
     {"guardInstall", "()J", (void *) mm_guardInstall},
-    {"guardAdd", "(JJ)J", (void *) mm_guardAdd},
-    {"guardRemove", "(I)V", (void *) mm_guardRemove},
+    {"busInstall", "(I)J", (void *) mm_busInstall},
+    {"rangeAdd", "(JJII)J", (void *) mm_rangeAdd},
+    {"rangeUpdate", "(III)I", (void *) mm_rangeUpdate},
+    {"rangeFlags", "(I)I", (void *) mm_rangeFlags},
+    {"rangeFaultAddress", "(I)J", (void *) mm_rangeFaultAddress},
+    {"rangeRemove", "(I)V", (void *) mm_rangeRemove},
+    {"rangesLive", "()J", (void *) mm_rangesLive},
+    {"faultCounter", "()Ljava/nio/ByteBuffer;", (void *) mm_faultCounter},
 #ifdef MM4J_TEST_OLD_BUILD
 #define CHECKS_BUILD 0
     /* A test library standing for a build older than the identity check: one native the

@@ -238,6 +238,7 @@ public final class GrowableRegion extends MappedRegion {
         synchronized (growLock) {
             mapping.acquire("grow");
             try {
+                Guard.checkIntact(mapping, "grow");
                 if (newLength <= size) {
                     return size;
                 }
@@ -263,6 +264,7 @@ public final class GrowableRegion extends MappedRegion {
         synchronized (growLock) {
             mapping.acquire("growToFileSize");
             try {
+                Guard.checkIntact(mapping, "growToFileSize");
                 long fileSize = Errors.check(FileCalls.sizeOf(fd), "lseek", what);
                 long target = Math.min(fileSize, reserved);
                 if (target > size) {

@@ -6,24 +6,31 @@ package io.github.mmap4j;
 
 import io.github.mmap4j.internal.Jdk;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
- * The Java side of the native SIGSEGV forwarder ({@code mmap4j_guard.c}).
+ * The Java side of the native fault handlers ({@code mmap4j_ranges.c}, {@code mmap4j_guard.c}).
  *
- * <p>A page whose protection lacks READ or WRITE faults with SIGSEGV, which
- * kills the JVM even inside a direct-buffer access. While a mapping is
- * registered here, such a fault in its range reaches HotSpot as SIGBUS and the
- * access throws {@link InternalError} instead. The handler is installed the
- * first time a mapping needs it (a {@code protect} that takes READ or WRITE
- * away from pages its buffers can write, or a mapping made without READ);
- * {@value #PROPERTY}{@code =false} turns it off. Read-only mappings need no
- * entry: their buffers are read-only {@code ByteBuffer}s, which never write.
- * A mapping stays in the table until it is reclaimed, i.e. after its close
- * made the range readable and writable again, and before the address can be
- * unmapped and reused: a fault raised just before the close but handled just
- * after it still finds its entry.
+ * <p>Every range mmap4j holds is in the handlers' table from its {@code mmap} until just before
+ * its {@code munmap} ({@link #register}, {@link #unregister}).
  *
- * <p>Linux only: on other platforms the native side reports {@code ENOSYS} and
- * nothing is registered.
+ * <p><b>SIGBUS</b> (installed at the first map, Linux): a page of the range past the end of its
+ * file (another process truncated it, or the file system had no room for a page written) is
+ * covered with zero memory and the access completes, whatever made it (Java code, an intrinsic
+ * such as {@code CRC32}, JDK 8's VM copy, a VM native such as the interpreter's compare-and-set);
+ * the mapping is marked truncated, and its next range call throws ({@link #checkIntact}).
+ * {@value #SIGBUS_PROPERTY}{@code =false} leaves SIGBUS to HotSpot.
+ *
+ * <p><b>SIGSEGV</b> (installed the first time a mapping needs it: a {@code protect} that takes
+ * READ or WRITE away from pages its buffers can write, or a mapping made without READ): a
+ * protection fault in such a range reaches HotSpot as SIGBUS, which it turns into
+ * {@link InternalError} for direct-buffer access; where HotSpot cannot throw (an intrinsic, zlib,
+ * a VM native), the page gets back the protection the range was mapped with and the access
+ * completes (the mapping is marked unprotected). {@value #PROPERTY}{@code =false} turns it off.
+ * Read-only mappings need no forwarding for writes: their buffers are read-only.
+ *
+ * <p>Linux only: on other platforms the installs report {@code ENOSYS} and the table is unused.
  */
 final class Guard {
 
@@ -46,9 +53,16 @@ final class Guard {
             || (!"false".equalsIgnoreCase(SETTING) && Jdk.major() >= 11);
     /** Unset on a JDK where the forwarder is off: protect refuses instead of risking a crash. */
     private static final boolean REFUSE = !ENABLED && !"false".equalsIgnoreCase(SETTING);
+    /** System property: {@code false} leaves a SIGBUS in mmap4j's ranges to HotSpot (see the class comment). */
+    static final String SIGBUS_PROPERTY = "mmap4j.sigbusHandler";
+    private static final boolean SIGBUS_ENABLED = !"false".equalsIgnoreCase(System.getProperty(SIGBUS_PROPERTY));
     private static final Object LOCK = new Object();
     /** Native.guardInstall's result once asked (0 or -errno); 1 before. Guarded by LOCK. */
     private static long installed = 1;
+    /** Native.busInstall's result once asked (0 or -errno); 1 before. Written under LOCK. */
+    private static volatile long busInstalled = 1;
+    /** The handlers' fault counter, asked for once the library is loaded. */
+    private static final FaultCounter FAULTS = new FaultCounter();
 
     private Guard() {
     }
@@ -69,16 +83,50 @@ final class Guard {
     }
 
     /**
-     * Registers a mapping's range with the forwarder, installing it first if
-     * needed. Does nothing when turned off ({@value #PROPERTY}{@code =false}),
-     * unsupported, or already registered.
+     * Registers a new mapping's range with the handlers, installing the SIGBUS handler at the first.
+     *
+     * @param mapping   a mapping just made, not yet handed out.
+     * @param coverable whether a SIGBUS there may be covered with small pages (not a huge-page mapping).
+     * @throws MmapException when the table cannot grow ({@code ENOMEM}).
+     */
+    static void register(Mapping mapping, boolean coverable) throws MmapException {
+        if (!SIGBUS_ENABLED || coverable && !busReady()) {
+            coverable = false;
+        }
+        long slot = Native.rangeAdd(mapping.address(), mapping.address() + mapping.length(),
+                coverable ? Native.RANGE_COVER_SIGBUS : 0, mapping.protection());
+        if (slot < 0) {
+            throw Errors.exception("ENOMEM", "mmap", mapping.description(), "mmap4j's table of mappings (read "
+                    + "by its fault handlers) cannot grow: unmap mappings you no longer need");
+        }
+        mapping.slot((int) slot);
+    }
+
+    /** Installs the SIGBUS handler once; whether it is installed. */
+    private static boolean busReady() {
+        long rc = busInstalled;
+        if (rc == 1) {
+            synchronized (LOCK) {
+                rc = busInstalled;
+                if (rc == 1) {
+                    rc = Native.busInstall(Quarantine.fd());
+                    busInstalled = rc;
+                }
+            }
+        }
+        return rc == 0;
+    }
+
+    /**
+     * Makes protection faults in a mapping's range reach the JVM as exceptions (the SIGSEGV
+     * forwarder), installing it first if needed. Does nothing when turned off
+     * ({@value #PROPERTY}{@code =false}), unsupported, or already done.
      *
      * @param mapping an open mapping.
-     * @throws IllegalStateException when the forwarder's table is full.
      * @throws UnsupportedOperationException on a JDK where the forwarder is off by default.
      */
     static void cover(Mapping mapping) {
-        if (mapping.guardSlot() >= 0 || (!ENABLED && !REFUSE)) {
+        if (!ENABLED && !REFUSE) {
             return;
         }
         if (!canTrapFaults()) {
@@ -90,57 +138,64 @@ final class Guard {
                     + PROPERTY + "=true to accept HotSpot 8's asynchronous InternalError, or =false to let "
                     + "such an access kill the JVM as it would in C");
         }
-        long rc = tryCover(mapping);
-        if (rc < 0) {
-            // Full: protected mappings nobody closed may be waiting for GC; collect them, as
-            // map does when mmap fails with ENOMEM (outside LOCK: reclaiming takes it).
-            Mappings.relievePressure();
-            rc = tryCover(mapping);
-        }
-        if (rc < 0) {
-            throw new IllegalStateException("mmap4j: mprotect: too many mappings have reduced protection at "
-                    + "once; the SIGSEGV forwarder's table is full (" + Errors.name((int) -rc) + ") and cannot "
-                    + "watch " + mapping.description() + "; close some protected mappings first");
-        }
-    }
-
-    /** @return 0 when covered (or nothing to do), {@code -ENOSPC} when the table is full. */
-    private static long tryCover(Mapping mapping) {
         synchronized (LOCK) {
-            if (mapping.guardSlot() >= 0 || mapping.isClosed()) {
-                return 0;
+            if (installed == 0 && mapping.slot() >= 0 && !mapping.isClosed()) {
+                Native.rangeUpdate(mapping.slot(), Native.RANGE_GUARDED, 0);
             }
-            if (installed == 1) {
-                installed = Native.guardInstall();
-            }
-            if (installed != 0) {
-                return 0;
-            }
-            long slot = Native.guardAdd(mapping.address(), mapping.address() + mapping.length());
-            if (slot >= 0) {
-                mapping.guardSlot((int) slot);
-                return 0;
-            }
-            return slot;
         }
     }
 
     /**
-     * Unregisters a mapping, if registered.
+     * Takes a mapping out of the handlers' table; once this returned no handler acts on its range,
+     * so it may be unmapped.
      *
-     * @param mapping the mapping.
+     * @param mapping a mapping being reclaimed.
      */
-    static void uncover(Mapping mapping) {
-        if (mapping.guardSlot() < 0) {
-            return;
+    static void unregister(Mapping mapping) {
+        int slot = mapping.slot();
+        if (slot >= 0) {
+            mapping.slot(-1);
+            Native.rangeRemove(slot);
         }
-        synchronized (LOCK) {
-            int slot = mapping.guardSlot();
-            if (slot >= 0) {
-                Native.guardRemove(slot);
-                mapping.guardSlot(-1);
-            }
+    }
+
+    /**
+     * The handlers' marks on a mapping: one read of a native counter while no fault was ever
+     * recovered from, a native call after.
+     *
+     * @param mapping a registered mapping.
+     * @return {@code Native.RANGE_TRUNCATED} and/or {@code Native.RANGE_UNPROTECTED} bits, or 0.
+     */
+    static int marks(Mapping mapping) {
+        ByteBuffer counter = FAULTS.counter();
+        if (counter == null || counter.getLong(0) == 0) {
+            return 0;
         }
+        int slot = mapping.slot();
+        return slot < 0 ? 0 : Native.rangeFlags(slot) & (Native.RANGE_TRUNCATED | Native.RANGE_UNPROTECTED);
+    }
+
+    /**
+     * Throws when the SIGBUS handler covered a page of the mapping: the range calls and grows
+     * refuse a mapping whose bytes no longer all come from its file.
+     *
+     * @param mapping a registered mapping, acquired.
+     * @param call    the operation, for the message.
+     * @throws MmapException {@code ENXIO} naming the truncation.
+     */
+    static void checkIntact(Mapping mapping, String call) throws MmapException {
+        if ((marks(mapping) & Native.RANGE_TRUNCATED) != 0) {
+            throw truncated(mapping, call);
+        }
+    }
+
+    static MmapException truncated(Mapping mapping, String call) {
+        long at = Native.rangeFaultAddress(mapping.slot());
+        return Errors.exception("ENXIO", call, mapping.description() + (at == 0 ? "" : ", first fault at byte "
+                + (at - mapping.base()) + " of the mapping"), "a page of this mapping lay past the end of its "
+                + "file when it was accessed (SIGBUS: another process truncated the file, or the file system had "
+                + "no room for a page written), so mmap4j covered it with zeros: reads there saw zeros and "
+                + "writes there did not reach the file. Unmap it, check the file's size, and map it again");
     }
 
     /**
@@ -170,6 +225,23 @@ final class Guard {
                 installed = Native.guardInstall();
             }
             return installed == 0 || installed == -Errors.value("ENOSYS") && !Platform.name().startsWith("linux");
+        }
+    }
+
+    /** The native fault counter as a buffer, made at first use (the library is loaded by then). */
+    private static final class FaultCounter {
+        private volatile ByteBuffer buffer;
+
+        ByteBuffer counter() {
+            ByteBuffer b = buffer;
+            if (b == null) {
+                b = Native.faultCounter();
+                if (b != null) {
+                    b = b.order(ByteOrder.nativeOrder());
+                    buffer = b;
+                }
+            }
+            return b;
         }
     }
 }

@@ -77,6 +77,16 @@ public class MappedRegion implements AutoCloseable {
     }
 
     /**
+     * Whether a page of the region was found past the end of its file (another process truncated
+     * it, or the file system had no room for a page written): see {@link Mmap#isTruncated}.
+     *
+     * @return {@code true} once mmap4j covered such a page with zeros.
+     */
+    public boolean isTruncated() {
+        return (Guard.marks(mapping) & Native.RANGE_TRUNCATED) != 0;
+    }
+
+    /**
      * A direct buffer over bytes {@code offset .. offset+length} of the region
      * (a view of the {@code mmap(2)} range; no system call). Read-only when the
      * region is not writable. Each view is tracked on its own: the range stays

@@ -90,14 +90,16 @@ final class Mapper {
         Mapping mapping = new Mapping(address, mapLength, address + delta, prot, description,
                 Mappings.leakDetection() ? new Throwable("mapped here") : null);
         Mappings.register(mapping);
-        if (Guard.needed(prot, prot)) {
-            // Mapped without READ: the first access may fault with SIGSEGV.
-            try {
+        try {
+            // Huge pages are not covered page by page: a SIGBUS there stays HotSpot's.
+            Guard.register(mapping, align == Platform.pageSize());
+            if (Guard.needed(prot, prot)) {
+                // Mapped without READ: the first access may fault with SIGSEGV.
                 Guard.cover(mapping);
-            } catch (RuntimeException e) {
-                Mappings.discard(mapping);
-                throw e;
             }
+        } catch (MmapException | RuntimeException e) {
+            Mappings.discard(mapping);
+            throw e;
         }
         return mapping;
     }
@@ -197,6 +199,12 @@ final class Mapper {
                 Mappings.leakDetection() ? new Throwable("mapped here") : null);
         mapping.markReservation();
         Mappings.register(mapping);
+        try {
+            Guard.register(mapping, true);
+        } catch (MmapException | RuntimeException e) {
+            Mappings.discard(mapping);
+            throw e;
+        }
         return mapping;
     }
 }

@@ -62,8 +62,10 @@ final class Mapping {
      * mapping, which the table keeps reachable until reclaim: most mappings need no other. Guarded by this.
      */
     private Object firstTracker;
-    /** Slot in the native SIGSEGV forwarder's table while registered, else -1; written under Guard's lock. */
-    private volatile int guardSlot = -1;
+    /** Slot in the native fault handlers' table from registration until reclaim, else -1 ({@link Guard}). */
+    private volatile int slot = -1;
+    /** What {@code protect} set, by address; {@code null} while the whole range has {@link #protection}. */
+    private volatile Protections protections;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
     private int trackers;
     /** {@link #OPEN}, {@link #QUARANTINED} or {@link #RECLAIMED}. Guarded by this. */
@@ -285,16 +287,44 @@ final class Mapping {
     }
 
     /**
-     * The slot of this range in the native SIGSEGV forwarder's table, or -1.
+     * The slot of this range in the native fault handlers' table, or -1.
      *
      * @return the slot.
      */
-    int guardSlot() {
-        return guardSlot;
+    int slot() {
+        return slot;
     }
 
-    void guardSlot(int slot) {
-        guardSlot = slot;
+    void slot(int slot) {
+        this.slot = slot;
+    }
+
+    /**
+     * Records a successful {@code mprotect} of {@code [from, to)}, for {@link #allows}.
+     *
+     * @param from first address, page-aligned.
+     * @param to   end address, page-aligned, inside the range.
+     * @param prot the new {@code Native.PROT_*} bits.
+     */
+    synchronized void protectedAs(long from, long to, int prot) {
+        if (protections == null) {
+            protections = new Protections(address, address + length, protection);
+        }
+        protections.set(from, to, prot);
+    }
+
+    /**
+     * Whether the bytes {@code [at, at + size)} (inside one page) may be accessed as asked,
+     * given what the mapping was made with and what {@code protect} changed since.
+     *
+     * @param at    an address in the range.
+     * @param write whether the access writes (and reads: every atomic update does both).
+     * @return {@code false} when the page lacks READ, or WRITE for a write.
+     */
+    boolean allows(long at, boolean write) {
+        int need = write ? Native.PROT_READ | Native.PROT_WRITE : Native.PROT_READ;
+        Protections p = protections;
+        return ((p == null ? protection : p.at(at)) & need) == need;
     }
 
     /**

@@ -247,8 +247,9 @@ final class Mappings {
         }
         // The only entry at its address: a range is out of the table before its munmap can free the address.
         BY_ADDRESS.remove(mapping);
-        // Out of the forwarder's table before the address can be reused by another mapping.
-        Guard.uncover(mapping);
+        // Out of the fault handlers' table (waiting for any handler acting on it) before the
+        // address can be reused by another mapping.
+        Guard.unregister(mapping);
         mapping.closeResource();
         return quarantined;
     }

@@ -196,6 +196,24 @@ public final class Mmap {
     }
 
     /**
+     * Whether a page of a buffer's mapping was found past the end of its file: another process
+     * truncated the file under the mapping (or the file system had no room for a page written),
+     * and an access there raised {@code SIGBUS}. mmap4j then covers that page with zeros and lets
+     * the access complete (reads see zeros, writes do not reach the file) instead of letting the
+     * JVM die, and every later range call on the mapping ({@code force}, {@code advise},
+     * {@code residency}, {@code lock}, {@code unlock}, {@code protect}, a region's
+     * {@code grow}) throws {@link MmapException} {@code ENXIO} naming it. Unmap it, check the
+     * file's size, and map it again. Linux; elsewhere always {@code false}.
+     *
+     * @param buffer a buffer from {@code map}, {@code anonymous} or a region, or a view of one.
+     * @return {@code true} once such a page was covered; stays true until the mapping is reclaimed.
+     * @throws IllegalArgumentException when mmap4j did not map the buffer.
+     */
+    public static boolean isTruncated(ByteBuffer buffer) {
+        return (Guard.marks(Maps.owner("isTruncated", buffer)) & Native.RANGE_TRUNCATED) != 0;
+    }
+
+    /**
      * The address of a direct buffer's first byte (index 0), for other native code.
      *
      * @param buffer a direct buffer.

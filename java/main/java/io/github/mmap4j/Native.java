@@ -312,14 +312,51 @@ final class Native {
      */
     static native long futexWake(Object keepAlive, long address, int count);
 
-    // ---- SIGSEGV forwarder (mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
+    // ---- Fault handlers (mmap4j_ranges.c, mmap4j_guard.c; Linux only, -ENOSYS elsewhere) ----
 
-    /** Installs the forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
+    /** Range flag: a SIGBUS in the range (a page past the end of its file) is covered with zero memory. */
+    static final int RANGE_COVER_SIGBUS = 1;
+    /** Range flag: mmap4j reduced the range's protection; a SIGSEGV there goes to HotSpot as SIGBUS. */
+    static final int RANGE_GUARDED = 2;
+    /** Range flag, set by the SIGBUS handler: it covered a page of the range. */
+    static final int RANGE_TRUNCATED = 4;
+    /** Range flag, set by the SIGSEGV handler: it restored a page's protection so an access HotSpot could not
+     * throw from completed. */
+    static final int RANGE_UNPROTECTED = 8;
+
+    /** Installs the SIGSEGV forwarder once; {@code 0} or {@code -errno} (the first result, every time). */
     static native long guardInstall();
 
-    /** Registers {@code [start, end)} with the forwarder; the slot, or {@code -ENOSPC}. */
-    static native long guardAdd(long start, long end);
+    /**
+     * Installs the SIGBUS handler once and tells it the quarantine descriptor its covers map ({@code -1}:
+     * anonymous memory); {@code 0} or {@code -errno} (the first result, every time).
+     */
+    static native long busInstall(int quarantineFd);
 
-    /** Unregisters a slot from {@link #guardAdd}. */
-    static native void guardRemove(int slot);
+    /**
+     * Adds {@code [start, end)} to the fault handlers' table.
+     *
+     * @param flags {@code RANGE_*} bits.
+     * @param prot  the {@code PROT_*} bits the range was mapped with (what the SIGSEGV handler restores).
+     * @return the slot, or {@code -ENOMEM}.
+     */
+    static native long rangeAdd(long start, long end, int flags, int prot);
+
+    /** Sets and clears {@code RANGE_*} flags of a slot; returns the flags before. */
+    static native int rangeUpdate(int slot, int set, int clear);
+
+    /** A slot's {@code RANGE_*} flags. */
+    static native int rangeFlags(int slot);
+
+    /** The first address the SIGBUS handler covered in a slot's range, or {@code 0}. */
+    static native long rangeFaultAddress(int slot);
+
+    /** Frees a slot; returns once no fault handler can still act on its range (then it may be unmapped). */
+    static native void rangeRemove(int slot);
+
+    /** Slots in use (tests). */
+    static native long rangesLive();
+
+    /** A buffer over the handlers' count of faults recovered from (a native {@code uint64_t}). */
+    static native java.nio.ByteBuffer faultCounter();
 }

@@ -36,6 +36,15 @@ final class Quarantine {
     }
 
     /**
+     * The quarantine memfd, for the SIGBUS handler's covers.
+     *
+     * @return the descriptor, or -1 where covers are anonymous memory.
+     */
+    static int fd() {
+        return FD;
+    }
+
+    /**
      * Covers a mapping's whole range ({@code mmap(MAP_FIXED)}); only for a range mmap4j owns.
      *
      * @param keepAlive the object being closed, reachable until the call returns.

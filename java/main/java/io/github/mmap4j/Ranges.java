@@ -169,6 +169,7 @@ final class Ranges {
         }
         mapping.acquire(name);
         try {
+            Guard.checkIntact(mapping, name);
             if (length == 0 || to <= from) {
                 return 0;
             }
@@ -234,10 +235,19 @@ final class Ranges {
         run(call, span, Rounding.EXACT, (keep, address, bytes) -> {
             // Before the pages lose access: a fault right after must already be forwarded.
             Mapping mapping = Mappings.find(address);
+            if (mapping != null && mapping.isReservation()) {
+                throw new UnsupportedOperationException(call + ": not offered on a GrowableRegion's views (a part "
+                        + "mapped by a later grow would not carry the protection); map the file with Mmap.map or "
+                        + "Mmap.mapRegion to protect it");
+            }
             if (mapping != null && Guard.needed(bits, mapping.protection())) {
                 Guard.cover(mapping);
             }
-            return Native.protect(keep, address, bytes, bits);
+            long rc = Native.protect(keep, address, bytes, bits);
+            if (rc >= 0 && mapping != null) {
+                mapping.protectedAs(address, address + bytes, bits);
+            }
+            return rc;
         });
     }
 

@@ -124,6 +124,12 @@ final class Words {
         if (((entry.alignment + index) & (size - 1)) != 0) {
             throw misaligned(call, buffer, entry, index, size);
         }
+        if (mapping != null && !mapping.allows(entry.address + index, write)) {
+            throw new IllegalStateException(call + ": the page holding address 0x" + Long.toHexString(entry.address
+                    + index) + " (index " + index + ") has no " + (write ? "READ and WRITE" : "READ") + " access "
+                    + "(Mmap.protect, or the protection it was mapped with) in " + mapping.description() + ": an "
+                    + "atomic access there would fault; give the page that access with Mmap.protect first");
+        }
         return entry;
     }
 

@@ -130,5 +130,42 @@ class ProtectTest {
      * This asserts the outcome wanted once mmap4j forwards that fault as an exception.
      */
 
+    /**
+     * Every live mapping is in the fault handlers' table, not only 4,096 protected ones: more
+     * mappings than the old forwarder table had slots are protected at once (then an atomic
+     * access to each is refused, not faulted), and closing them frees their slots.
+     */
+    @Test
+    void moreProtectedMappingsThanTheOldTableHeld() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Mmap.canTrapProtectionFaults(), "protect is refused here");
+        long live = Native.rangesLive();
+        List<ByteBuffer> held = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE));
+            Mmap.protect(b, Protection.READ);
+            held.add(b);
+        }
+        assertTrue(Native.rangesLive() >= live + 5000, "every mapping has a slot");
+        assertEquals("r--", permissionsAt(Mmap.address(held.get(4999))) == null ? "r--"
+                : permissionsAt(Mmap.address(held.get(4999))));
+        assertThrows(IllegalStateException.class, () -> Atomics.getAndAddInt(held.get(4999), 0, 1));
+        for (ByteBuffer b : held) {
+            Mmap.unmap(b);
+        }
+    }
+
+    /** GrowableRegion does not offer protect (a part mapped by a later grow would not carry it): refused. */
+    @Test
+    void aGrowableRegionsViewCannotBeProtected() throws Exception {
+        try (GrowableRegion g = GrowableRegion.open(dir.resolve("g.bin"), 1L << 20,
+                MapOptions.of(MapMode.READ_WRITE).createOrGrow())) {
+            g.grow(Mmap.pageSize());
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                    () -> Mmap.protect(g.view(0, (int) Mmap.pageSize()), Protection.READ));
+            assertTrue(e.getMessage().contains("GrowableRegion"), e.getMessage());
+            assertEquals("rw-", permissionsAt(g.address()) == null ? "rw-" : permissionsAt(g.address()));
+        }
+    }
+
     // A write after protect(READ) is SegvForwarderTest's: it needs a child JVM and the forwarder.
 }
