@@ -48,6 +48,8 @@ final class AtomicAccess {
     private static final MethodHandle ALIGNMENT = VAR_HANDLES ? alignmentOffset() : null;
     private static final Object INT_VIEW = VAR_HANDLES ? view(int[].class) : null;
     private static final Object LONG_VIEW = VAR_HANDLES ? view(long[].class) : null;
+    /** {@code () -> void}: {@code VarHandle.acquireFence()} (JDK 9+) or {@code Unsafe.loadFence()} (JDK 8). */
+    private static final MethodHandle LOAD_FENCE = loadFenceHandle();
     /** The shape of every handle {@link #handle} returns. */
     private static final MethodType SHAPE = MethodType.methodType(long.class, ByteBuffer.class, int.class,
             long.class, long.class, long.class);
@@ -221,6 +223,34 @@ final class AtomicAccess {
                     MethodType.methodType(int.class, int.class, int.class));
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ExceptionInInitializerError(initFailure("ByteBuffer.alignmentOffset", e));
+        }
+    }
+
+    /**
+     * Keeps every load before the call before every load and store after it (a LoadLoad and
+     * LoadStore barrier): a reader that then sees its mapping still open knows that every byte it
+     * read before came from the file, not from the cover a close puts there.
+     */
+    static void loadFence() {
+        try {
+            LOAD_FENCE.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    private static MethodHandle loadFenceHandle() {
+        try {
+            if (VAR_HANDLES) {
+                return MethodHandles.publicLookup().findStatic(Class.forName("java.lang.invoke.VarHandle"),
+                        "acquireFence", MethodType.methodType(void.class));
+            }
+            return MethodHandles.lookup().findVirtual(UNSAFE.getClass(), "loadFence",
+                    MethodType.methodType(void.class)).bindTo(UNSAFE);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new ExceptionInInitializerError(initFailure("a load fence", e));
         }
     }
 

@@ -68,11 +68,15 @@ public class MappedRegion implements AutoCloseable {
     }
 
     /**
-     * Whether the region is still open.
+     * Whether the region is still open. Also how a reader learns that a read overlapped a close
+     * on another thread: read through a view, then ask; {@code true} means every byte the read
+     * returned came from the file (the reads are kept before the check), {@code false} that
+     * part of it may be the zeros a close leaves (discard it). A volatile read and a load fence.
      *
      * @return {@code false} once {@link #close()} began.
      */
     public boolean isOpen() {
+        AtomicAccess.loadFence();
         return !mapping.isClosed();
     }
 

@@ -181,7 +181,10 @@ public final class Mmap {
     }
 
     /**
-     * Whether a buffer belongs to an open mmap4j mapping.
+     * Whether a buffer belongs to an open mmap4j mapping. Also how a reader learns that a read
+     * overlapped an {@link #unmap} on another thread: read, then ask; {@code true} means every
+     * byte the read returned came from the file (the reads are kept before the check),
+     * {@code false} that part of it may be the zeros a close leaves (discard it).
      *
      * @param buffer any buffer.
      * @return {@code true} when mmap4j mapped it and it was not unmapped.
@@ -190,6 +193,7 @@ public final class Mmap {
         if (buffer == null || !buffer.isDirect()) {
             return false;
         }
+        AtomicAccess.loadFence();
         Platform.ensureLoaded();
         Mapping mapping = Mappings.find(Platform.address(buffer));
         return mapping != null && !mapping.isClosed();
