@@ -44,6 +44,9 @@ final class FaultChildren {
             case "shrunk-shm":
                 shrunkSharedMemory(args[1]);
                 break;
+            case "truncate-close-race":
+                truncateCloseRace(Paths.get(args[1]), Long.parseLong(args[2]));
+                break;
             case "protected":
                 protectedPages(args[1]);
                 break;
@@ -188,6 +191,63 @@ final class FaultChildren {
         Mmap.unmap(buf);
         byte[] onDisk = Files.readAllBytes(file);
         check("the file keeps its size and the write inside it", onDisk.length == kept && onDisk[1] == 0x11);
+    }
+
+    /**
+     * Truncation racing close and reclaim: a reader thread runs CRC32 and bulk copies over a
+     * mapping whose file is being truncated (page faults covered one by one) while the main
+     * thread closes it, drops it and collects; many rounds, other mappings mapped meanwhile.
+     */
+    static void truncateCloseRace(Path file, long millis) throws Exception {
+        long page = Mmap.pageSize();
+        int length = (int) (64 * page);
+        long end = System.currentTimeMillis() + millis;
+        int rounds = 0;
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        while (System.currentTimeMillis() < end) {
+            ByteBuffer buf = mapFilled(file, length);
+            final ByteBuffer view = buf.duplicate();
+            final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                byte[] to = new byte[length];
+                try {
+                    while (!stop.get()) {
+                        CRC32 crc = new CRC32();
+                        crc.update(view.duplicate());
+                        view.duplicate().get(to);
+                        Atomics.getAndAddInt(view, (int) (page * (rounds() % 64)), 1);
+                    }
+                } catch (IllegalStateException closed) {
+                    // Atomics on a closed mapping: expected once the main thread closed it.
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                }
+            });
+            reader.start();
+            try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength((rounds % 64) * page);
+            }
+            Thread.sleep(1);
+            ByteBuffer other = Mmap.anonymous((int) page, MapOptions.of(MapMode.READ_WRITE));
+            Mmap.unmap(buf);
+            stop.set(true);
+            reader.join();
+            Mmap.unmap(other);
+            if (++rounds % 20 == 0) {
+                System.gc();
+            }
+            ROUNDS.incrementAndGet();
+        }
+        check("no unexpected failure in the reader: " + failure.get(), failure.get() == null);
+        OUT.println("truncate/close race: rounds=" + rounds);
+        check("some rounds ran", rounds > 10);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger ROUNDS = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static int rounds() {
+        return ROUNDS.get();
     }
 
     /** A growable region whose file another process truncated: views survive, grow refuses. */

@@ -72,6 +72,14 @@ class OutsideFaultTest {
         run(new ArrayList<String>(), "shrunk-shm", "/mmap4j-shrunk-" + ProcessHandleCompat.pid());
     }
 
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void truncationRacingCloseAndReclaim() throws Exception {
+        assumeTrue(linux(), "Linux");
+        String out = run(new ArrayList<String>(), "truncate-close-race", dir.resolve("race.bin").toString(), "5000");
+        assertTrue(out.contains("truncate/close race: rounds="), out);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"atomics", "crc32", "adler32"})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
