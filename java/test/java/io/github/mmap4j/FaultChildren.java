@@ -47,6 +47,9 @@ final class FaultChildren {
             case "truncate-close-race":
                 truncateCloseRace(Paths.get(args[1]), Long.parseLong(args[2]));
                 break;
+            case "full-tmpfs":
+                fullTmpfs(Paths.get(args[1]));
+                break;
             case "protected":
                 protectedPages(args[1]);
                 break;
@@ -248,6 +251,29 @@ final class FaultChildren {
 
     private static int rounds() {
         return ROUNDS.get();
+    }
+
+    /**
+     * Writing through a mapping of a sparse file on a tmpfs too small for it: the first page
+     * the file system cannot allocate raises SIGBUS, which is covered like a truncation; the
+     * mapping reports it and force refuses, so the writer learns its bytes did not all land.
+     */
+    static void fullTmpfs(Path file) throws Exception {
+        long page = Mmap.pageSize();
+        int length = (int) (1024 * page); // 4 MiB on a 1 MiB tmpfs
+        ByteBuffer buf = Mmap.map(file, 0, length, MapOptions.of(MapMode.READ_WRITE).createOrGrow());
+        for (int i = 0; i < length; i += (int) page) {
+            buf.put(i, (byte) 1);
+        }
+        check("isTruncated after the file system ran out of pages", Mmap.isTruncated(buf));
+        try {
+            Mmap.force(buf);
+            check("force refuses", false);
+        } catch (MmapException e) {
+            check("force refuses with ENXIO", "ENXIO".equals(e.errnoName()));
+        }
+        Mmap.unmap(buf);
+        check("the file keeps its size", Files.size(file) == length);
     }
 
     /** A growable region whose file another process truncated: views survive, grow refuses. */

@@ -80,6 +80,22 @@ class OutsideFaultTest {
         assertTrue(out.contains("truncate/close race: rounds="), out);
     }
 
+    /** Writes to holes of a file on a tmpfs with no room left: SIGBUS, covered and reported like a truncation. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void writesAFullFileSystemCannotHoldAreReported() throws Exception {
+        assumeTrue(linux(), "Linux");
+        Path mountPoint = java.nio.file.Files.createDirectories(dir.resolve("small-tmpfs"));
+        ChildProcess.Result mount = ChildProcess.command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
+                mountPoint.toString()).timeout(30).run();
+        assumeTrue(mount.exit == 0, "cannot mount a small tmpfs here (needs root): " + mount.err);
+        try {
+            run(new ArrayList<String>(), "full-tmpfs", mountPoint.resolve("big.bin").toString());
+        } finally {
+            ChildProcess.command("umount", mountPoint.toString()).timeout(30).run();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"atomics", "crc32", "adler32"})
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
