@@ -8,9 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,7 +52,9 @@ final class Mapping {
     /** The first buffer handed out, for limit(0) on close; weak so it can become unreachable. Guarded by this. */
     private WeakReference<ByteBuffer> firstView;
     /** Buffers handed out after the first (a region's views), made on the second. Guarded by this. */
-    private List<WeakReference<ByteBuffer>> moreViews;
+    private WeakReference<ByteBuffer>[] moreViews;
+    /** Entries in use at the front of {@link #moreViews}. Guarded by this. */
+    private int viewCount;
     /** Live entries in {@link #moreViews} at the last purge. Guarded by this. */
     private int viewsLive;
     /**
@@ -234,15 +234,28 @@ final class Mapping {
         return true;
     }
 
+    /** Slots the purges of view lists visited or moved, all mappings together (racy): for tests. */
+    static long purgeWork;
+
+    /**
+     * How many handed-out buffers this mapping remembers for {@link #limitViews}, reachable or not.
+     *
+     * @return the count.
+     */
+    synchronized int viewSlots() {
+        return (firstView == null ? 0 : 1) + viewCount;
+    }
+
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
         limit(firstView);
         firstView = null;
         if (moreViews != null) {
-            for (WeakReference<ByteBuffer> ref : moreViews) {
-                limit(ref);
+            for (int i = 0; i < viewCount; i++) {
+                limit(moreViews[i]);
             }
             moreViews = null;
+            viewCount = 0;
             viewsLive = 0;
         }
     }
@@ -255,10 +268,12 @@ final class Mapping {
     }
 
     /**
-     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references
-     * are purged when the list has doubled since the last purge, so a region
-     * that hands out many views costs amortized O(1) per view and the list stays
-     * within twice the number of views still reachable.
+     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references are dropped when
+     * the array holds twice the entries found reachable at the last purge (plus 8), in one pass
+     * that compacts it in place; an array four times larger than needed is replaced by a smaller
+     * one. A purge costs what the adds since the last one cost, so a region that hands out
+     * millions of views pays O(1) amortised per view, and the array stays within twice the views
+     * still reachable (README's growable loop makes one view per record).
      */
     synchronized void addView(ByteBuffer view) {
         if (isClosed()) {
@@ -271,17 +286,41 @@ final class Mapping {
             return;
         }
         if (moreViews == null) {
-            moreViews = new ArrayList<>(4);
+            moreViews = newViews(4);
+        } else if (viewCount >= 2 * viewsLive + 8) {
+            purgeViews();
         }
-        if (moreViews.size() >= 2 * viewsLive + 8) {
-            for (Iterator<WeakReference<ByteBuffer>> it = moreViews.iterator(); it.hasNext();) {
-                if (it.next().get() == null) {
-                    it.remove();
-                }
+        if (viewCount == moreViews.length) {
+            moreViews = Arrays.copyOf(moreViews, 2 * viewCount);
+        }
+        moreViews[viewCount++] = new WeakReference<>(view);
+    }
+
+    /** Drops cleared references from {@link #moreViews} in one pass. Guarded by this. */
+    private void purgeViews() {
+        WeakReference<ByteBuffer>[] views = moreViews;
+        int live = 0;
+        for (int i = 0; i < viewCount; i++) {
+            WeakReference<ByteBuffer> ref = views[i];
+            if (ref.get() != null) {
+                views[live++] = ref;
             }
-            viewsLive = moreViews.size();
         }
-        moreViews.add(new WeakReference<>(view));
+        purgeWork += viewCount;
+        if (views.length > 4 * live + 16) {
+            WeakReference<ByteBuffer>[] smaller = newViews(2 * live + 8);
+            System.arraycopy(views, 0, smaller, 0, live);
+            moreViews = smaller;
+        } else {
+            Arrays.fill(views, live, viewCount, null);
+        }
+        viewCount = live;
+        viewsLive = live;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static WeakReference<ByteBuffer>[] newViews(int length) {
+        return (WeakReference<ByteBuffer>[]) new WeakReference<?>[length];
     }
 
     /**
