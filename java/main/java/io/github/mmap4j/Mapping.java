@@ -70,6 +70,11 @@ final class Mapping {
     int phase;
     /** Whether close covered it (or tried to) and counted it as waiting. Guarded by this. */
     boolean quarantined;
+    /**
+     * What the close {@link #markClosed} let through got from its cover, {@code 0} or
+     * {@code -errno}, once it ended; {@code 1} until then. Guarded by this.
+     */
+    private long coverResult = 1;
     /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
     Throwable closedAt;
     /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. Guarded by this. */
@@ -244,6 +249,38 @@ final class Mapping {
      */
     synchronized int viewSlots() {
         return (firstView == null ? 0 : 1) + viewCount;
+    }
+
+    /**
+     * Ends the close that {@link #markClosed} let through: wakes the closes that wait for it.
+     *
+     * @param coverResult what covering the range returned: {@code 0} or {@code -errno}.
+     */
+    synchronized void closed(long coverResult) {
+        this.coverResult = coverResult;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the close that {@link #markClosed} let through has ended (it may itself wait
+     * for operations in flight), so that no close returns while the range still maps the file.
+     * Not interruptible: the close it waits for is bounded by the operations in flight.
+     *
+     * @return what covering the range returned: {@code 0} or {@code -errno}.
+     */
+    synchronized long awaitClosed() {
+        boolean interrupted = false;
+        while (coverResult > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return coverResult;
     }
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */

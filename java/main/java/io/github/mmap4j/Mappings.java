@@ -155,26 +155,19 @@ final class Mappings {
      */
     static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
         if (!mapping.markClosed()) {
+            // Another close got there first and may still wait for operations in flight: no close
+            // returns before the range is released (or the kernel refused, which this reports too).
+            long rc = mapping.awaitClosed();
+            if (rc < 0) {
+                Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+            }
             return false;
         }
-        mapping.limitViews();
-        Runnable hook = beforeCover;
-        if (hook != null) {
-            hook.run();
-        }
-        long rc;
-        synchronized (mapping) {
-            if (mapping.phase == Mapping.RECLAIMED) {
-                // Nothing reached the range any more and it went back to the OS: nothing to cover.
-                return true;
-            }
-            rc = Quarantine.cover(keepAlive, mapping);
-            mapping.phase = Mapping.QUARANTINED;
-            mapping.quarantined = true;
-            if (LEAK_DETECTION) {
-                mapping.closedAt = new Throwable("closed here");
-            }
-            RETIRED.incrementAndGet();
+        long rc = 0;
+        try {
+            rc = retire(mapping, keepAlive);
+        } finally {
+            mapping.closed(rc);
         }
         // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
         // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
@@ -182,6 +175,29 @@ final class Mappings {
             Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
         }
         return true;
+    }
+
+    /** The rest of a close once no operation runs: limit(0), then the cover; {@code 0} or {@code -errno}. */
+    private static long retire(Mapping mapping, Object keepAlive) {
+        mapping.limitViews();
+        Runnable hook = beforeCover;
+        if (hook != null) {
+            hook.run();
+        }
+        synchronized (mapping) {
+            if (mapping.phase == Mapping.RECLAIMED) {
+                // Nothing reached the range any more and it went back to the OS: nothing to cover.
+                return 0;
+            }
+            long rc = Quarantine.cover(keepAlive, mapping);
+            mapping.phase = Mapping.QUARANTINED;
+            mapping.quarantined = true;
+            if (LEAK_DETECTION) {
+                mapping.closedAt = new Throwable("closed here");
+            }
+            RETIRED.incrementAndGet();
+            return rc;
+        }
     }
 
     /**
