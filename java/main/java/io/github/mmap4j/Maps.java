@@ -60,13 +60,24 @@ final class Maps {
         long end = Mapper.checkRange(call, offset, length);
         if (source instanceof Path) {
             try (FileSource file = open((Path) source, options, options.isCreateOrGrow() ? end : -1)) {
-                return as.make(file, offset, length, options);
+                return make(as, file, offset, length, options);
             }
         }
         FileSource file = source == ANONYMOUS ? null
                 : source instanceof FileChannel ? FileSource.of((FileChannel) source)
                 : FileSource.of((FileDescriptor) source);
         return as.make(file, offset, length, options);
+    }
+
+    /** {@code as.make}; on failure, removes the file a {@code createOrGrow} open created for it. */
+    static <T> T make(Handout<T> as, FileSource file, long offset, long length, MapOptions options)
+            throws IOException {
+        try {
+            return as.make(file, offset, length, options);
+        } catch (IOException | RuntimeException | Error e) {
+            file.removeCreated(e);
+            throw e;
+        }
     }
 
     /** Maps the whole of a file, which must not be empty (nor, for a buffer, over 2 GiB). */
