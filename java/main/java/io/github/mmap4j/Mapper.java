@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -163,13 +164,25 @@ final class Mapper {
             throw new IndexOutOfBoundsException("buffer: address " + Long.toHexString(address) + " + " + capacity
                     + " lies outside " + mapping.description());
         }
-        ByteBuffer root = Native.newBuffer(address, capacity);
+        // An empty view of a mapping that holds bytes is a slice of a one-byte root at a byte of the
+        // mapping: an empty buffer's address can be where one mapping ends and the next begins, so
+        // Maps.find attributes it through its root, whose first byte is unambiguous. An empty
+        // mapping's buffers are at address 0, inside no mapping.
+        int skip = capacity > 0 || mapping.length() == 0 ? 0
+                : address < mapping.address() + mapping.length() ? 0 : 1;
+        ByteBuffer root = mapping.length() == 0 ? Native.newBuffer(0, 0)
+                : Native.newBuffer(address - skip, capacity > 0 ? capacity : 1);
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
         }
         // A view keeps its root reachable (DirectByteBuffer.att), so tracking the root covers every
         // duplicate, slice and asReadOnlyBuffer made from what the user gets.
         ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
+        if (capacity == 0 && mapping.length() > 0) {
+            ((Buffer) view).position(skip);
+            ((Buffer) view).limit(skip);
+            view = view.slice();
+        }
         Mappings.handOut(mapping, root, view);
         return view;
     }

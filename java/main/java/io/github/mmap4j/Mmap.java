@@ -172,12 +172,20 @@ public final class Mmap {
      * access can crash the JVM or reach the file. The address range returns to the
      * OS once no view of it is reachable. Unmapping twice does nothing.
      *
-     * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one.
-     * @throws IllegalArgumentException when mmap4j did not map the buffer.
+     * <p>When another thread is closing the same mapping, this waits until that close has covered
+     * the range: whichever close returns, the file is released.
+     *
+     * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one; an empty
+     *               map's buffer is accepted and nothing happens.
+     * @throws IllegalArgumentException when mmap4j did not map the buffer (or it is an empty buffer
+     *                                  mmap4j cannot attribute to one of its mappings).
      * @throws MmapException when the kernel refuses to replace the range.
      */
     public static void unmap(ByteBuffer buffer) throws MmapException {
-        Mappings.close(Maps.owner("unmap", buffer), buffer);
+        Mapping mapping = Maps.owner("unmap", buffer);
+        if (mapping != null) {
+            Mappings.close(mapping, buffer);
+        }
     }
 
     /**
@@ -191,7 +199,7 @@ public final class Mmap {
             return false;
         }
         Platform.ensureLoaded();
-        Mapping mapping = Mappings.find(Platform.address(buffer));
+        Mapping mapping = Maps.find(buffer, Platform.address(buffer));
         return mapping != null && !mapping.isClosed();
     }
 

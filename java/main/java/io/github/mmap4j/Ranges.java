@@ -145,8 +145,9 @@ final class Ranges {
                 throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length
                         + " capacity=" + capacity);
             }
-            start = Native.address(buffer) + offset;
-            mapping = Mappings.find(start);
+            long address = Native.address(buffer);
+            start = address + offset;
+            mapping = Maps.find(buffer, address);
         }
         long end = start + length;
         long from = Platform.alignDown(start);
