@@ -23,7 +23,7 @@ final class Mapper {
      *
      * @param call   the public method, for messages.
      * @param offset a byte offset; not negative.
-     * @param length a byte count; positive.
+     * @param length a byte count; not negative (0 maps nothing: an empty buffer or region).
      * @return {@code offset + length}.
      * @throws IllegalArgumentException when either is out of range or the sum overflows.
      */
@@ -31,8 +31,8 @@ final class Mapper {
         if (offset < 0) {
             throw new IllegalArgumentException(call + ": offset " + offset + " is negative");
         }
-        if (length <= 0) {
-            throw new IllegalArgumentException(call + ": length " + length + " must be positive");
+        if (length < 0) {
+            throw new IllegalArgumentException(call + ": length " + length + " is negative");
         }
         if (offset > Long.MAX_VALUE - length - Platform.pageSize()) {
             throw new IllegalArgumentException(call + ": offset " + offset + " + length " + length + " overflows");
@@ -61,6 +61,11 @@ final class Mapper {
             throw Errors.exception("ENXIO", "mmap", description.toString(), "the range ends at byte " + end
                     + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
                     + "length, or map by path with MapOptions.createOrGrow()");
+        }
+        if (length == 0) {
+            // mmap(2) refuses length 0 (EINVAL): nothing is mapped, as FileChannel.map maps nothing for 0
+            // bytes. Never registered, tracked or covered; its buffers are at address 0 (Maps.find).
+            return new Mapping(0, 0, 0, prot, description, null);
         }
         // Huge pages: mmap rounds the length up itself, but munmap (and the cover at close) must be
         // given whole huge pages, and a file offset must be a multiple of one.

@@ -114,7 +114,9 @@ final class Mappings {
      */
     static void track(Mapping mapping, Object referent) {
         mapping.markHandedOut();
-        Reclaimer.track(mapping, referent);
+        if (mapping.length() > 0) { // an empty mapping maps nothing: nothing to reclaim
+            Reclaimer.track(mapping, referent);
+        }
     }
 
     /**
@@ -127,8 +129,10 @@ final class Mappings {
      */
     static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
         mapping.markHandedOut();
-        mapping.addView(view);
-        Reclaimer.track(mapping, root);
+        if (mapping.length() > 0) { // an empty mapping's buffers have no bytes to limit nor range to reclaim
+            mapping.addView(view);
+            Reclaimer.track(mapping, root);
+        }
     }
 
     /**
@@ -183,6 +187,9 @@ final class Mappings {
         Runnable hook = beforeCover;
         if (hook != null) {
             hook.run();
+        }
+        if (mapping.length() == 0) {
+            return 0; // an empty map or region: nothing was mapped, nothing to cover
         }
         synchronized (mapping) {
             if (mapping.phase == Mapping.RECLAIMED) {
@@ -293,6 +300,9 @@ final class Mappings {
      * @param mapping a mapping with nothing tracked.
      */
     static void discard(Mapping mapping) {
+        if (mapping.length() == 0) {
+            return; // an empty mapping was never mapped nor registered
+        }
         if (mapping.handedOut()) {
             throw new IllegalStateException("discard: " + mapping.description() + " was handed out; close it");
         }

@@ -80,13 +80,10 @@ final class Maps {
         }
     }
 
-    /** Maps the whole of a file, which must not be empty (nor, for a buffer, over 2 GiB). */
+    /** Maps the whole of a file (for a buffer, at most 2 GiB; an empty file gives an empty buffer). */
     static <T> T whole(String call, Path path, MapMode mode, Handout<T> as) throws IOException {
         MapOptions options = MapOptions.of(mode);
         try (FileSource source = open(path, options, -1)) {
-            if (source.size() == 0) {
-                throw new IllegalArgumentException(call + ": " + path + " is empty; there is nothing to map");
-            }
             return as.make(source, 0, source.size(), options);
         }
     }

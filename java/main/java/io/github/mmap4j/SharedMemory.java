@@ -100,7 +100,7 @@ public final class SharedMemory {
      *
      * @param name    the name.
      * @param offset  byte offset in the object; any value, not only page multiples.
-     * @param length  bytes to map; positive.
+     * @param length  bytes to map; 0 gives an empty buffer, as {@link Mmap#map(java.nio.file.Path, long, int, MapOptions)}.
      * @param options protection, sharing, flags, advice, create-or-grow, permissions.
      * @return a direct buffer whose index 0 is byte {@code offset} of the object.
      * @throws MmapException when a system call fails, or the range passes the object's end ({@code ENXIO}).
