@@ -230,6 +230,7 @@ final class FileSource implements Closeable {
         remove(created, failure);
     }
 
+    /** {@link #removeCreated} for a {@code Path}, a shared memory name's C string, or {@code null} (nothing). */
     private static void remove(Object created, Throwable failure) {
         try {
             if (created instanceof Path) {

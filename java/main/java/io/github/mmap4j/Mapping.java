@@ -355,6 +355,7 @@ final class Mapping {
         viewsLive = live;
     }
 
+    /** An array for {@link #moreViews} (Java has no generic array creation). */
     @SuppressWarnings("unchecked")
     private static WeakReference<ByteBuffer>[] newViews(int length) {
         return (WeakReference<ByteBuffer>[]) new WeakReference<?>[length];
