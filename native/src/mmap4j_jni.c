@@ -51,6 +51,13 @@ static _Atomic(jclass) file_channel_impl;      /* NULL until looked up */
 static _Atomic(jfieldID) file_channel_impl_fd;
 static atomic_int file_channel_absent;          /* 1: this JDK has no such class or field */
 
+/* java.nio.DirectByteBuffer and its att field (what a view was made from: JDK 8 the parent buffer,
+ * JDK 9+ the root), looked up at the first zero-capacity buffer mmap4j must attribute, published
+ * like file_channel_impl. */
+static _Atomic(jclass) direct_buffer;           /* NULL until looked up */
+static _Atomic(jfieldID) direct_buffer_att;
+static atomic_int direct_buffer_absent;         /* 1: this JDK has no such class or field */
+
 #define ADDR(a) ((uintptr_t) (a))
 
 /* An unsupported code reaching C means Java skipped its check: refuse it. */
@@ -250,6 +257,38 @@ static jlong mm_address(JNIEnv *env, jclass cls, jobject buffer) {
     return (jlong) ADDR((*env)->GetDirectBufferAddress(env, buffer));
 }
 
+/* DirectByteBuffer, looked up at the first call that needs it; NULL when this JDK has none. */
+static jclass direct_buffer_class(JNIEnv *env) {
+    jclass known = atomic_load_explicit(&direct_buffer, memory_order_acquire);
+    if (known != NULL || atomic_load_explicit(&direct_buffer_absent, memory_order_relaxed)) return known;
+    jclass dbb = (*env)->FindClass(env, "java/nio/DirectByteBuffer");
+    jfieldID att = dbb == NULL ? NULL : (*env)->GetFieldID(env, dbb, "att", "Ljava/lang/Object;");
+    jclass global = att == NULL ? NULL : (*env)->NewGlobalRef(env, dbb);
+    if (dbb != NULL) (*env)->DeleteLocalRef(env, dbb);
+    if (global == NULL) {
+        (*env)->ExceptionClear(env);
+        if (att == NULL) atomic_store_explicit(&direct_buffer_absent, 1, memory_order_relaxed);
+        return NULL;
+    }
+    atomic_store_explicit(&direct_buffer_att, att, memory_order_relaxed);
+    jclass expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&direct_buffer, &expected, global, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        (*env)->DeleteGlobalRef(env, global);
+        return expected;
+    }
+    return global;
+}
+
+/* The buffer's DirectByteBuffer.att (null for a buffer NewDirectByteBuffer made), read over JNI,
+ * which module encapsulation does not restrict; the buffer itself when this JDK has no such field. */
+static jobject mm_attachment(JNIEnv *env, jclass cls, jobject buffer) {
+    (void) cls;
+    jclass dbb = buffer == NULL ? NULL : direct_buffer_class(env);
+    if (dbb == NULL || !(*env)->IsInstanceOf(env, buffer, dbb)) return buffer;
+    return (*env)->GetObjectField(env, buffer, atomic_load_explicit(&direct_buffer_att, memory_order_relaxed));
+}
+
 static jlong mm_unmap(JNIEnv *env, jclass cls, jlong address, jlong length) {
     (void) env; (void) cls;
     return mm4j_unmap(ADDR(address), length);
@@ -447,6 +486,7 @@ static const JNINativeMethod method_table[] = {
     {"map", "(JIIIIJ)J", (void *) mm_map},
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
+    {"attachment", "(Ljava/nio/Buffer;)Ljava/lang/Object;", (void *) mm_attachment},
     {"unmap", "(JJ)J", (void *) mm_unmap},
     {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},

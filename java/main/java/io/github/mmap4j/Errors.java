@@ -198,7 +198,9 @@ final class Errors {
                 + "advice that needs private/anonymous or shared memory)"},
         {"EINVAL", "", "the kernel rejected the arguments (a length or offset it cannot map, or flags that do "
                 + "not fit this kind of mapping)"},
-        {"EOVERFLOW EFBIG", "", "the offset plus length is beyond what the file system allows"},
+        {"EFBIG", "", "the file would grow past the process's file-size limit or what the file system allows: "
+                + "check `ulimit -f` (LimitFSIZE= in systemd), or map a shorter range"},
+        {"EOVERFLOW", "", "the offset plus length is beyond what the file system allows"},
         {"ELOOP", "", "too many symbolic links: the path is a link loop (or a chain of more than the system "
                 + "allows); point it at the file itself"},
         {"ENAMETOOLONG", "", "the name is too long for this platform (31 characters for POSIX shared memory on "

@@ -19,6 +19,7 @@ import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -57,8 +58,18 @@ final class FileSource implements Closeable {
     private final String name;
     /** The caller's {@code FileChannel} or {@code FileDescriptor} ({@code null} when mmap4j opened the file). */
     private final Object borrowed;
+    /**
+     * What this open created ({@code O_CREAT|O_EXCL}): the {@code Path}, or a shared memory name's
+     * C string; {@code null} when the file existed. Removed if the call that opened it fails.
+     */
+    private final Object created;
 
     private FileSource(int fd, long size, boolean owned, String name, Object borrowed) {
+        this(fd, size, owned, name, borrowed, null);
+    }
+
+    private FileSource(int fd, long size, boolean owned, String name, Object borrowed, Object created) {
+        this.created = created;
         this.fd = fd;
         this.size = size;
         this.owned = owned;
@@ -80,11 +91,27 @@ final class FileSource implements Closeable {
      */
     static FileSource open(Path path, boolean write, boolean create, int mode, long growTo)
             throws MmapException {
-        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0);
+        int flags = write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY;
         String what = "path=" + path;
-        int fd = openPath(path, flags, mode,
-                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : ""));
-        return owned(fd, "open", what, false, growTo);
+        String arguments = what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "");
+        if (!create) {
+            return owned(openPath(path, flags, mode, arguments), "open", what, false, growTo, null);
+        }
+        byte[] bytes = checkedPath(path);
+        long fd = Native.open(bytes, flags | NO_WAIT, mode);
+        boolean created = false;
+        if (fd == -Errors.value("ENOENT")) {
+            // Created with O_EXCL, so that a failure later in this call may remove it: never a file it did not create.
+            fd = Native.open(bytes, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE | NO_WAIT, mode);
+            created = fd >= 0;
+            if (fd == -Errors.value("EEXIST")) {
+                // Created by another process in between, or a dangling link (O_EXCL does not follow it):
+                // O_CREAT opens or creates it, not known to be this call's.
+                fd = Native.open(bytes, flags | Native.OPEN_CREATE | NO_WAIT, mode);
+            }
+        }
+        Errors.check(fd, "open", arguments);
+        return owned((int) fd, "open", what, false, growTo, created ? path : null);
     }
 
     /**
@@ -111,6 +138,11 @@ final class FileSource implements Closeable {
 
     /** The checks every open by path makes, then {@code open(2)} without waiting; the descriptor. */
     private static int openPath(Path path, int flags, int mode, String arguments) throws MmapException {
+        return (int) Errors.check(Native.open(checkedPath(path), flags | NO_WAIT, mode), "open", arguments);
+    }
+
+    /** The checks every open by path makes; the path's bytes for {@code open(2)}. */
+    private static byte[] checkedPath(Path path) {
         Objects.requireNonNull(path, "path");
         Platform.ensureLoaded();
         if (path.getFileSystem() != FileSystems.getDefault()) {
@@ -121,7 +153,7 @@ final class FileSource implements Closeable {
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path: '" + name + "' is empty or holds a NUL character");
         }
-        return (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open", arguments);
+        return pathBytes(path, name);
     }
 
     /**
@@ -142,22 +174,37 @@ final class FileSource implements Closeable {
     static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
         Platform.ensureLoaded();
-        int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
-                | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
+        int flags = write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY;
         String what = "name=" + name;
+        byte[] cName = cString("name", name);
         // The shim adds O_NONBLOCK on Linux itself: macOS's shm_open refuses flags beyond POSIX's.
-        int fd = (int) Errors.check(Native.shmOpen(cString("name", name), flags, mode), "shm_open",
-                what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
-                        + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
-        return owned(fd, "shm_open", "shared memory " + what, true, growTo);
+        long fd;
+        boolean created = false;
+        if (!create || exclusive) {
+            fd = Native.shmOpen(cName, flags | (create ? Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE : 0), mode);
+            created = create && fd >= 0;
+        } else {
+            // As for a path: created with O_EXCL, so that a failure later in this call may remove it.
+            fd = Native.shmOpen(cName, flags, mode);
+            if (fd == -Errors.value("ENOENT")) {
+                fd = Native.shmOpen(cName, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE, mode);
+                created = fd >= 0;
+                if (fd == -Errors.value("EEXIST")) {
+                    fd = Native.shmOpen(cName, flags | Native.OPEN_CREATE, mode); // created by another meanwhile
+                }
+            }
+        }
+        Errors.check(fd, "shm_open", what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
+                + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
+        return owned((int) fd, "shm_open", "shared memory " + what, true, growTo, created ? cName : null);
     }
 
     /**
      * Checks the type of a descriptor mmap4j opened, makes it blocking again, reads
-     * its size, grows it if asked, and closes it on failure.
+     * its size, grows it if asked, and closes it (and removes what this call created) on failure.
      */
-    private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo)
-            throws MmapException {
+    private static FileSource owned(int fd, String call, String what, boolean sharedMemory, long growTo,
+                                    Object created) throws MmapException {
         try {
             long size = mappableSize(fd, call, what, false, sharedMemory);
             Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
@@ -165,10 +212,37 @@ final class FileSource implements Closeable {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
                 size = growTo;
             }
-            return new FileSource(fd, size, true, what, null);
+            return new FileSource(fd, size, true, what, null, created);
         } catch (MmapException | RuntimeException e) {
             Native.close(fd);
+            remove(created, e);
             throw e;
+        }
+    }
+
+    /**
+     * After a failed call, removes the file or shared memory object that call created
+     * ({@code O_CREAT|O_EXCL} succeeded), so that it leaves nothing behind; never one that existed.
+     *
+     * @param failure the call's exception, which gets a failure to remove as a suppressed one.
+     */
+    void removeCreated(Throwable failure) {
+        remove(created, failure);
+    }
+
+    /** {@link #removeCreated} for a {@code Path}, a shared memory name's C string, or {@code null} (nothing). */
+    private static void remove(Object created, Throwable failure) {
+        try {
+            if (created instanceof Path) {
+                Files.deleteIfExists((Path) created);
+            } else if (created instanceof byte[]) {
+                long rc = FileCalls.unlinkShared((byte[]) created);
+                if (rc < 0 && rc != -Errors.value("ENOENT")) {
+                    failure.addSuppressed(Errors.exception((int) -rc, "shm_unlink", "removing what the call created"));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,7 +23,7 @@ final class Mapper {
      *
      * @param call   the public method, for messages.
      * @param offset a byte offset; not negative.
-     * @param length a byte count; positive.
+     * @param length a byte count; not negative (0 maps nothing: an empty buffer or region).
      * @return {@code offset + length}.
      * @throws IllegalArgumentException when either is out of range or the sum overflows.
      */
@@ -30,8 +31,8 @@ final class Mapper {
         if (offset < 0) {
             throw new IllegalArgumentException(call + ": offset " + offset + " is negative");
         }
-        if (length <= 0) {
-            throw new IllegalArgumentException(call + ": length " + length + " must be positive");
+        if (length < 0) {
+            throw new IllegalArgumentException(call + ": length " + length + " is negative");
         }
         if (offset > Long.MAX_VALUE - length - Platform.pageSize()) {
             throw new IllegalArgumentException(call + ": offset " + offset + " + length " + length + " overflows");
@@ -60,6 +61,11 @@ final class Mapper {
             throw Errors.exception("ENXIO", "mmap", description.toString(), "the range ends at byte " + end
                     + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
                     + "length, or map by path with MapOptions.createOrGrow()");
+        }
+        if (length == 0) {
+            // mmap(2) refuses length 0 (EINVAL): nothing is mapped, as FileChannel.map maps nothing for 0
+            // bytes. Never registered, tracked or covered; its buffers are at address 0 (Maps.find).
+            return new Mapping(0, 0, 0, prot, description, null);
         }
         // Huge pages: mmap rounds the length up itself, but munmap (and the cover at close) must be
         // given whole huge pages, and a file offset must be a multiple of one.
@@ -165,13 +171,25 @@ final class Mapper {
             throw new IndexOutOfBoundsException("buffer: address " + Long.toHexString(address) + " + " + capacity
                     + " lies outside " + mapping.description());
         }
-        ByteBuffer root = Native.newBuffer(address, capacity);
+        // An empty view of a mapping that holds bytes is a slice of a one-byte root at a byte of the
+        // mapping: an empty buffer's address can be where one mapping ends and the next begins, so
+        // Maps.find attributes it through its root, whose first byte is unambiguous. An empty
+        // mapping's buffers are at address 0, inside no mapping.
+        int skip = capacity > 0 || mapping.length() == 0 ? 0
+                : address < mapping.address() + mapping.length() ? 0 : 1;
+        ByteBuffer root = mapping.length() == 0 ? Native.newBuffer(0, 0)
+                : Native.newBuffer(address - skip, capacity > 0 ? capacity : 1);
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
         }
         // A view keeps its root reachable (DirectByteBuffer.att), so tracking the root covers every
         // duplicate, slice and asReadOnlyBuffer made from what the user gets.
         ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
+        if (capacity == 0 && mapping.length() > 0) {
+            ((Buffer) view).position(skip);
+            ((Buffer) view).limit(skip);
+            view = view.slice();
+        }
         Mappings.handOut(mapping, root, view);
         return view;
     }

@@ -8,9 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
@@ -54,7 +52,9 @@ final class Mapping {
     /** The first buffer handed out, for limit(0) on close; weak so it can become unreachable. Guarded by this. */
     private WeakReference<ByteBuffer> firstView;
     /** Buffers handed out after the first (a region's views), made on the second. Guarded by this. */
-    private List<WeakReference<ByteBuffer>> moreViews;
+    private WeakReference<ByteBuffer>[] moreViews;
+    /** Entries in use at the front of {@link #moreViews}. Guarded by this. */
+    private int viewCount;
     /** Live entries in {@link #moreViews} at the last purge. Guarded by this. */
     private int viewsLive;
     /**
@@ -72,6 +72,11 @@ final class Mapping {
     int phase;
     /** Whether close covered it (or tried to) and counted it as waiting. Guarded by this. */
     boolean quarantined;
+    /**
+     * What the close {@link #markClosed} let through got from its cover, {@code 0} or
+     * {@code -errno}, once it ended; {@code 1} until then. Guarded by this.
+     */
+    private long coverResult = 1;
     /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
     Throwable closedAt;
     /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. Guarded by this. */
@@ -236,15 +241,60 @@ final class Mapping {
         return true;
     }
 
+    /** Slots the purges of view lists visited or moved, all mappings together (racy): for tests. */
+    static long purgeWork;
+
+    /**
+     * How many handed-out buffers this mapping remembers for {@link #limitViews}, reachable or not.
+     *
+     * @return the count.
+     */
+    synchronized int viewSlots() {
+        return (firstView == null ? 0 : 1) + viewCount;
+    }
+
+    /**
+     * Ends the close that {@link #markClosed} let through: wakes the closes that wait for it.
+     *
+     * @param coverResult what covering the range returned: {@code 0} or {@code -errno}.
+     */
+    synchronized void closed(long coverResult) {
+        this.coverResult = coverResult;
+        notifyAll();
+    }
+
+    /**
+     * Waits until the close that {@link #markClosed} let through has ended (it may itself wait
+     * for operations in flight), so that no close returns while the range still maps the file.
+     * Not interruptible: the close it waits for is bounded by the operations in flight.
+     *
+     * @return what covering the range returned: {@code 0} or {@code -errno}.
+     */
+    synchronized long awaitClosed() {
+        boolean interrupted = false;
+        while (coverResult > 0) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return coverResult;
+    }
+
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
         limit(firstView);
         firstView = null;
         if (moreViews != null) {
-            for (WeakReference<ByteBuffer> ref : moreViews) {
-                limit(ref);
+            for (int i = 0; i < viewCount; i++) {
+                limit(moreViews[i]);
             }
             moreViews = null;
+            viewCount = 0;
             viewsLive = 0;
         }
     }
@@ -257,10 +307,12 @@ final class Mapping {
     }
 
     /**
-     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references
-     * are purged when the list has doubled since the last purge, so a region
-     * that hands out many views costs amortized O(1) per view and the list stays
-     * within twice the number of views still reachable.
+     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references are dropped when
+     * the array holds twice the entries found reachable at the last purge (plus 8), in one pass
+     * that compacts it in place; an array four times larger than needed is replaced by a smaller
+     * one. A purge costs what the adds since the last one cost, so a region that hands out
+     * millions of views pays O(1) amortised per view, and the array stays within twice the views
+     * still reachable (README's growable loop makes one view per record).
      */
     synchronized void addView(ByteBuffer view) {
         if (isClosed()) {
@@ -273,17 +325,42 @@ final class Mapping {
             return;
         }
         if (moreViews == null) {
-            moreViews = new ArrayList<>(4);
+            moreViews = newViews(4);
+        } else if (viewCount >= 2 * viewsLive + 8) {
+            purgeViews();
         }
-        if (moreViews.size() >= 2 * viewsLive + 8) {
-            for (Iterator<WeakReference<ByteBuffer>> it = moreViews.iterator(); it.hasNext();) {
-                if (it.next().get() == null) {
-                    it.remove();
-                }
+        if (viewCount == moreViews.length) {
+            moreViews = Arrays.copyOf(moreViews, 2 * viewCount);
+        }
+        moreViews[viewCount++] = new WeakReference<>(view);
+    }
+
+    /** Drops cleared references from {@link #moreViews} in one pass. Guarded by this. */
+    private void purgeViews() {
+        WeakReference<ByteBuffer>[] views = moreViews;
+        int live = 0;
+        for (int i = 0; i < viewCount; i++) {
+            WeakReference<ByteBuffer> ref = views[i];
+            if (ref.get() != null) {
+                views[live++] = ref;
             }
-            viewsLive = moreViews.size();
         }
-        moreViews.add(new WeakReference<>(view));
+        purgeWork += viewCount;
+        if (views.length > 4 * live + 16) {
+            WeakReference<ByteBuffer>[] smaller = newViews(2 * live + 8);
+            System.arraycopy(views, 0, smaller, 0, live);
+            moreViews = smaller;
+        } else {
+            Arrays.fill(views, live, viewCount, null);
+        }
+        viewCount = live;
+        viewsLive = live;
+    }
+
+    /** An array for {@link #moreViews} (Java has no generic array creation). */
+    @SuppressWarnings("unchecked")
+    private static WeakReference<ByteBuffer>[] newViews(int length) {
+        return (WeakReference<ByteBuffer>[]) new WeakReference<?>[length];
     }
 
     /**

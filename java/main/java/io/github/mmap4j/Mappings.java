@@ -114,7 +114,9 @@ final class Mappings {
      */
     static void track(Mapping mapping, Object referent) {
         mapping.markHandedOut();
-        Reclaimer.track(mapping, referent);
+        if (mapping.length() > 0) { // an empty mapping maps nothing: nothing to reclaim
+            Reclaimer.track(mapping, referent);
+        }
     }
 
     /**
@@ -127,8 +129,10 @@ final class Mappings {
      */
     static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
         mapping.markHandedOut();
-        mapping.addView(view);
-        Reclaimer.track(mapping, root);
+        if (mapping.length() > 0) { // an empty mapping's buffers have no bytes to limit nor range to reclaim
+            mapping.addView(view);
+            Reclaimer.track(mapping, root);
+        }
     }
 
     /**
@@ -155,26 +159,19 @@ final class Mappings {
      */
     static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
         if (!mapping.markClosed()) {
+            // Another close got there first and may still wait for operations in flight: no close
+            // returns before the range is released (or the kernel refused, which this reports too).
+            long rc = mapping.awaitClosed();
+            if (rc < 0) {
+                Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+            }
             return false;
         }
-        mapping.limitViews();
-        Runnable hook = beforeCover;
-        if (hook != null) {
-            hook.run();
-        }
-        long rc;
-        synchronized (mapping) {
-            if (mapping.phase == Mapping.RECLAIMED) {
-                // Nothing reached the range any more and it went back to the OS: nothing to cover.
-                return true;
-            }
-            rc = Quarantine.cover(keepAlive, mapping);
-            mapping.phase = Mapping.QUARANTINED;
-            mapping.quarantined = true;
-            if (LEAK_DETECTION) {
-                mapping.closedAt = new Throwable("closed here");
-            }
-            RETIRED.incrementAndGet();
+        long rc = 0;
+        try {
+            rc = retire(mapping, keepAlive);
+        } finally {
+            mapping.closed(rc);
         }
         // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
         // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
@@ -182,6 +179,32 @@ final class Mappings {
             Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
         }
         return true;
+    }
+
+    /** The rest of a close once no operation runs: limit(0), then the cover; {@code 0} or {@code -errno}. */
+    private static long retire(Mapping mapping, Object keepAlive) {
+        mapping.limitViews();
+        Runnable hook = beforeCover;
+        if (hook != null) {
+            hook.run();
+        }
+        if (mapping.length() == 0) {
+            return 0; // an empty map or region: nothing was mapped, nothing to cover
+        }
+        synchronized (mapping) {
+            if (mapping.phase == Mapping.RECLAIMED) {
+                // Nothing reached the range any more and it went back to the OS: nothing to cover.
+                return 0;
+            }
+            long rc = Quarantine.cover(keepAlive, mapping);
+            mapping.phase = Mapping.QUARANTINED;
+            mapping.quarantined = true;
+            if (LEAK_DETECTION) {
+                mapping.closedAt = new Throwable("closed here");
+            }
+            RETIRED.incrementAndGet();
+            return rc;
+        }
     }
 
     /**
@@ -278,6 +301,9 @@ final class Mappings {
      * @param mapping a mapping with nothing tracked.
      */
     static void discard(Mapping mapping) {
+        if (mapping.length() == 0) {
+            return; // an empty mapping was never mapped nor registered
+        }
         if (mapping.handedOut()) {
             throw new IllegalStateException("discard: " + mapping.description() + " was handed out; close it");
         }

@@ -60,7 +60,7 @@ final class Maps {
         long end = Mapper.checkRange(call, offset, length);
         if (source instanceof Path) {
             try (FileSource file = open((Path) source, options, options.isCreateOrGrow() ? end : -1)) {
-                return as.make(file, offset, length, options);
+                return make(as, file, offset, length, options);
             }
         }
         FileSource file = source == ANONYMOUS ? null
@@ -69,13 +69,21 @@ final class Maps {
         return as.make(file, offset, length, options);
     }
 
-    /** Maps the whole of a file, which must not be empty (nor, for a buffer, over 2 GiB). */
+    /** {@code as.make}; on failure, removes the file a {@code createOrGrow} open created for it. */
+    static <T> T make(Handout<T> as, FileSource file, long offset, long length, MapOptions options)
+            throws IOException {
+        try {
+            return as.make(file, offset, length, options);
+        } catch (IOException | RuntimeException | Error e) {
+            file.removeCreated(e);
+            throw e;
+        }
+    }
+
+    /** Maps the whole of a file (for a buffer, at most 2 GiB; an empty file gives an empty buffer). */
     static <T> T whole(String call, Path path, MapMode mode, Handout<T> as) throws IOException {
         MapOptions options = MapOptions.of(mode);
         try (FileSource source = open(path, options, -1)) {
-            if (source.size() == 0) {
-                throw new IllegalArgumentException(call + ": " + path + " is empty; there is nothing to map");
-            }
             return as.make(source, 0, source.size(), options);
         }
     }
@@ -154,14 +162,79 @@ final class Maps {
         }
     }
 
+    /**
+     * The mapping a buffer handed back belongs to, for {@code unmap}.
+     *
+     * @param call   the public method, for messages.
+     * @param buffer a buffer from mmap4j, or a view of one.
+     * @return the mapping, or {@code null} for an empty buffer at address 0 (an empty map's, or the
+     *         JDK's), which maps nothing.
+     * @throws IllegalArgumentException when mmap4j did not map the buffer, or it is an empty view
+     *                                  that cannot be attributed to one mapping.
+     */
     static Mapping owner(String call, ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
         Platform.ensureLoaded();
-        Mapping mapping = buffer.isDirect() ? Mappings.find(Platform.address(buffer)) : null;
-        if (mapping == null) {
-            throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "
-                    + "reclaimed); only buffers from Mmap.map/anonymous can be unmapped here");
+        long address = buffer.isDirect() ? Platform.address(buffer) : 0;
+        Mapping mapping = buffer.isDirect() ? find(buffer, address) : null;
+        if (mapping != null) {
+            return mapping;
         }
-        return mapping;
+        if (buffer.isDirect() && buffer.capacity() == 0) {
+            ByteBuffer root = root(buffer);
+            if (root != null && root.capacity() == 0 && Platform.address(root) == 0) {
+                return null; // maps nothing: an empty map's buffer, or a view of one
+            }
+            if (root == null || root.capacity() == 0) {
+                throw new IllegalArgumentException(call + ": this empty buffer (capacity 0, address 0x"
+                        + Long.toHexString(address) + ") cannot be attributed to an mmap4j mapping (its "
+                        + "address may be where one mapping ends and the next begins); pass the buffer it was "
+                        + "sliced from");
+            }
+        }
+        throw new IllegalArgumentException(call + ": this buffer was not mapped by mmap4j (or was already "
+                + "reclaimed); only buffers from Mmap.map/anonymous can be unmapped here");
+    }
+
+    /**
+     * The mapping a direct buffer's bytes belong to, or {@code null}: never another one. A buffer
+     * with bytes is found by its first byte (mappings never overlap). A zero-capacity buffer's
+     * address may be where one mapping ends and the next begins, so it is found through the buffer
+     * it was made from ({@link #root}): every root mmap4j makes holds at least one byte of its
+     * mapping ({@link Mapper#buffer}), except the empty buffers of empty maps, which are at address
+     * 0 and belong to no mapping.
+     *
+     * @param buffer  a direct buffer.
+     * @param address its address ({@code Native.address}).
+     * @return the open or closed mapping, or {@code null}.
+     */
+    static Mapping find(ByteBuffer buffer, long address) {
+        if (buffer.capacity() > 0) {
+            return Mappings.find(address);
+        }
+        ByteBuffer root = root(buffer);
+        return root == null || root.capacity() == 0 ? null : Mappings.find(Native.address(root));
+    }
+
+    /**
+     * The buffer a view was made from, following {@code DirectByteBuffer.att} (JDK 8: the parent,
+     * JDK 9+: the root) to a buffer that has none.
+     *
+     * @param buffer a direct buffer.
+     * @return that buffer, or {@code null} when the chain leads elsewhere (a {@code MemorySegment},
+     *         which mmap4j never makes) or this JDK has no such field.
+     */
+    static ByteBuffer root(ByteBuffer buffer) {
+        ByteBuffer at = buffer;
+        for (;;) {
+            Object made = Native.attachment(at);
+            if (made == null) {
+                return at;
+            }
+            if (made == at || !(made instanceof ByteBuffer) || !((ByteBuffer) made).isDirect()) {
+                return null;
+            }
+            at = (ByteBuffer) made;
+        }
     }
 }

@@ -58,6 +58,14 @@ import java.util.Objects;
  * {@link java.nio.channels.ClosedChannelException} or an {@code IOException}),
  * never map the file that reused its number.
  *
+ * <p><b>Empty maps.</b> Length 0 maps nothing ({@code mmap(2)} refuses it) and gives an empty
+ * buffer, as {@code FileChannel.map} does: capacity 0 at address 0; the range must still lie
+ * within the file ({@code ENXIO} past its end). {@code unmap} accepts it and does nothing,
+ * {@code isMapped} is {@code false} (no mapping holds it), and the range calls have no pages to
+ * act on. A region of size 0 is open until closed and hands out empty views. An empty view of a
+ * mapping that holds bytes ({@code buf.slice()} at its end, {@code region.view(size, 0)}) belongs
+ * to that mapping, whatever mapping starts at the same address: {@code unmap} closes it.
+ *
  * <p><b>Errors.</b> Bad arguments raise {@link IllegalArgumentException},
  * {@link NullPointerException} or {@link IndexOutOfBoundsException} before any
  * system call; a failed system call raises {@link MmapException} naming the call,
@@ -84,7 +92,7 @@ public final class Mmap {
     /**
      * Maps the whole of a file ({@code open(2)}, {@code mmap(2)}).
      *
-     * @param path the file; at most {@link Integer#MAX_VALUE} bytes and not empty.
+     * @param path the file; at most {@link Integer#MAX_VALUE} bytes (an empty file gives an empty buffer).
      * @param mode how to map it.
      * @return a direct buffer over the file; read-only for {@link MapMode#READ_ONLY}.
      * @throws MmapException when the file cannot be opened or mapped.
@@ -100,7 +108,7 @@ public final class Mmap {
      *
      * @param path    the file.
      * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
+     * @param length  bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice, create-or-grow.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
      * @throws MmapException when a system call fails.
@@ -118,7 +126,7 @@ public final class Mmap {
      *
      * @param channel a channel from {@code FileChannel.open}, a {@code RandomAccessFile} or a file stream.
      * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
+     * @param length  bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
      * @throws IOException as for a path, or when the channel is closed.
@@ -133,7 +141,7 @@ public final class Mmap {
      *
      * @param descriptor an open descriptor.
      * @param offset     byte offset in the file; any value.
-     * @param length     bytes to map; positive.
+     * @param length     bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options    protection, sharing, flags, advice.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
      * @throws IOException as for a channel.
@@ -150,7 +158,7 @@ public final class Mmap {
      * Maps anonymous memory with full options (e.g. {@link MapFlag#HUGETLB},
      * {@link MapFlag#NORESERVE}).
      *
-     * @param length  bytes; positive.
+     * @param length  bytes; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice.
      * @return a direct buffer.
      * @throws MmapException when {@code mmap} fails.
@@ -172,12 +180,20 @@ public final class Mmap {
      * access can crash the JVM or reach the file. The address range returns to the
      * OS once no view of it is reachable. Unmapping twice does nothing.
      *
-     * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one.
-     * @throws IllegalArgumentException when mmap4j did not map the buffer.
+     * <p>When another thread is closing the same mapping, this waits until that close has covered
+     * the range: whichever close returns, the file is released.
+     *
+     * @param buffer a buffer from {@code map} or {@code anonymous}, or a view of one; an empty
+     *               map's buffer is accepted and nothing happens.
+     * @throws IllegalArgumentException when mmap4j did not map the buffer (or it is an empty buffer
+     *                                  mmap4j cannot attribute to one of its mappings).
      * @throws MmapException when the kernel refuses to replace the range.
      */
     public static void unmap(ByteBuffer buffer) throws MmapException {
-        Mappings.close(Maps.owner("unmap", buffer), buffer);
+        Mapping mapping = Maps.owner("unmap", buffer);
+        if (mapping != null) {
+            Mappings.close(mapping, buffer);
+        }
     }
 
     /**
@@ -195,7 +211,7 @@ public final class Mmap {
         }
         AtomicAccess.loadFence();
         Platform.ensureLoaded();
-        Mapping mapping = Mappings.find(Platform.address(buffer));
+        Mapping mapping = Maps.find(buffer, Platform.address(buffer));
         return mapping != null && !mapping.isClosed();
     }
 
@@ -354,7 +370,7 @@ public final class Mmap {
      *
      * @param path    the file.
      * @param offset  byte offset in the file; any value, not only page multiples.
-     * @param length  bytes to map; positive, any size the address space allows.
+     * @param length  bytes to map; any size the address space allows (0: an empty region).
      * @param options protection, sharing, flags, advice, create-or-grow.
      * @return the region; its byte 0 is byte {@code offset} of the file.
      * @throws MmapException when a system call fails, or the range passes the end of the file ({@code ENXIO}).
@@ -370,7 +386,7 @@ public final class Mmap {
      *
      * @param channel an open channel.
      * @param offset  byte offset in the file; any value.
-     * @param length  bytes to map; positive.
+     * @param length  bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
      * @throws IOException as for a path, or when the channel is closed.
@@ -386,7 +402,7 @@ public final class Mmap {
      *
      * @param descriptor an open descriptor.
      * @param offset     byte offset in the file; any value.
-     * @param length     bytes to map; positive.
+     * @param length     bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options    protection, sharing, flags, advice.
      * @return the region; its byte 0 is byte {@code offset} of the file.
      * @throws IOException as for a channel.
@@ -402,7 +418,7 @@ public final class Mmap {
      * ({@code mmap(MAP_ANONYMOUS)}); {@link MapFlag#NORESERVE} makes very large
      * regions cheap until touched.
      *
-     * @param length  bytes; positive.
+     * @param length  bytes; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice.
      * @return the region.
      * @throws MmapException when {@code mmap} fails.

@@ -222,6 +222,13 @@ final class Native {
     /** {@code GetDirectBufferAddress}: the buffer's start address, {@code 0} for a heap buffer. */
     static native long address(Buffer buffer);
 
+    /**
+     * {@code DirectByteBuffer.att} by {@code GetObjectField}: what a view was made from (JDK 8 its
+     * parent, JDK 9+ the root buffer), {@code null} for a buffer {@code NewDirectByteBuffer} made.
+     * Returns {@code buffer} itself when it is no {@code DirectByteBuffer} or this JDK has no such field.
+     */
+    static native Object attachment(Buffer buffer);
+
     /** {@code munmap(2)}. */
     static native long unmap(long address, long length);
 

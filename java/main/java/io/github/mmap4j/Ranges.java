@@ -102,7 +102,7 @@ final class Ranges {
          */
         static Span of(Object region, Mapping mapping, long base, long size, long offset, long length) {
             Objects.requireNonNull(region, "region");
-            if (!mapping.contains(base) || size < 0 || size > mapping.address() + mapping.length() - base) {
+            if (base < mapping.address() || size < 0 || size > mapping.address() + mapping.length() - base) {
                 throw new IllegalArgumentException("a region's span must lie inside its mapping");
             }
             return new Span(region, mapping, base, size, offset, length);
@@ -145,8 +145,9 @@ final class Ranges {
                 throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length
                         + " capacity=" + capacity);
             }
-            start = Native.address(buffer) + offset;
-            mapping = Mappings.find(start);
+            long address = Native.address(buffer);
+            start = address + offset;
+            mapping = Maps.find(buffer, address);
         }
         long end = start + length;
         long from = Platform.alignDown(start);

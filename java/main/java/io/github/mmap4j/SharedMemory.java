@@ -60,24 +60,10 @@ public final class SharedMemory {
     public static ByteBuffer create(String name, long size) throws IOException {
         MapOptions options = MapOptions.of(MapMode.READ_WRITE);
         int length = checkSize("create", name, size);
-        byte[] cName = checkName("create", name);
-        FileSource source;
-        try {
-            source = FileSource.openShared(name, true, true, true, options.permissions(), length);
-        } catch (MmapException e) {
-            // Past shm_open the name is ours: a failed ftruncate must not leave it behind.
-            if (!"shm_open".equals(e.call())) {
-                FileCalls.unlinkShared(cName);
-            }
-            throw e;
-        }
-        try {
-            return Maps.buffer(source, 0, length, options);
-        } catch (IOException | RuntimeException e) {
-            FileCalls.unlinkShared(cName);
-            throw e;
-        } finally {
-            source.close();
+        checkName("create", name);
+        // Past shm_open the name is ours: a failed ftruncate or mmap removes it (FileSource, Maps.make).
+        try (FileSource source = FileSource.openShared(name, true, true, true, options.permissions(), length)) {
+            return Maps.make(Maps.BUFFER, source, 0, length, options);
         }
     }
 
@@ -114,7 +100,7 @@ public final class SharedMemory {
      *
      * @param name    the name.
      * @param offset  byte offset in the object; any value, not only page multiples.
-     * @param length  bytes to map; positive.
+     * @param length  bytes to map; 0 gives an empty buffer, as {@link Mmap#map(java.nio.file.Path, long, int, MapOptions)}.
      * @param options protection, sharing, flags, advice, create-or-grow, permissions.
      * @return a direct buffer whose index 0 is byte {@code offset} of the object.
      * @throws MmapException when a system call fails, or the range passes the object's end ({@code ENXIO}).
@@ -125,7 +111,7 @@ public final class SharedMemory {
         long end = Mapper.checkRange("map", offset, length);
         boolean create = options.isCreateOrGrow();
         try (FileSource source = open(name, options, create, create ? end : -1)) {
-            return Maps.buffer(source, offset, length, options);
+            return Maps.make(Maps.BUFFER, source, offset, length, options);
         }
     }
 

@@ -144,7 +144,7 @@ final class Words {
         if (address == 0 && Mappings.size() > 0) {
             address = Native.address(buffer);
         }
-        Mapping mapping = address == 0 ? null : Mappings.find(address);
+        Mapping mapping = address == 0 ? null : Maps.find(buffer, address);
         Entry entry = new Entry(buffer, mapping, address, AtomicAccess.alignment(buffer, address));
         SEEN[slot] = entry;
         return entry;

@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -124,6 +125,21 @@ class BadInputTest {
         Files.delete(dir);
     }
 
+    /** An empty map: capacity 0, nothing mapped, and unmap accepts it. */
+    private static void assertEmpty(ByteBuffer empty) throws Exception {
+        assertEquals(0, empty.capacity());
+        Mmap.unmap(empty);
+        Mmap.unmap(empty);
+    }
+
+    /** An empty region: size 0, open until closed. */
+    private static void assertEmpty(MappedRegion empty) throws Exception {
+        assertEquals(0, empty.size());
+        assertEquals(0, empty.view(0, 0).capacity());
+        empty.close();
+        assertFalse(empty.isOpen());
+    }
+
     private List<Case> cases() {
         MapOptions rw = MapOptions.of(MapMode.READ_WRITE);
         MapOptions ro = MapOptions.of(MapMode.READ_ONLY);
@@ -137,7 +153,8 @@ class BadInputTest {
         List<Case> c = new ArrayList<>();
         // ---- map by path
         c.add(new Case("map: negative offset", iae, null, () -> Mmap.map(onePage, -1, 10, MapOptions.of(MapMode.READ_WRITE))));
-        c.add(new Case("map: zero length", iae, null, () -> Mmap.map(onePage, 0, 0, MapOptions.of(MapMode.READ_WRITE))));
+        c.add(new Case("map: zero length is an empty buffer, as FileChannel.map gives", null, null,
+                () -> assertEmpty(Mmap.map(onePage, 0, 0, MapOptions.of(MapMode.READ_WRITE)))));
         c.add(new Case("map: negative length", iae, null, () -> Mmap.map(onePage, 0, -5, MapOptions.of(MapMode.READ_WRITE))));
         c.add(new Case("map: offset + length overflows", iae, null,
                 () -> Mmap.map(onePage, Long.MAX_VALUE - 10, 100, MapOptions.of(MapMode.READ_WRITE))));
@@ -151,7 +168,8 @@ class BadInputTest {
         c.add(new Case("map: directory", sys, "EISDIR", () -> Mmap.map(dir, 0, 10, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: directory, create or grow", sys, "EISDIR",
                 () -> Mmap.map(dir, 0, 10, rw.createOrGrow())));
-        c.add(new Case("map: empty file, whole", iae, null, () -> Mmap.map(empty, MapMode.READ_ONLY)));
+        c.add(new Case("map: empty file, whole, is an empty buffer", null, null,
+                () -> assertEmpty(Mmap.map(empty, MapMode.READ_ONLY))));
         c.add(new Case("map: empty file, range", sys, "ENXIO", () -> Mmap.map(empty, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: null path", npe, null, () -> Mmap.map((Path) null, MapMode.READ_ONLY)));
         c.add(new Case("map: null mode", npe, null, () -> Mmap.map(onePage, (MapMode) null)));
@@ -177,10 +195,13 @@ class BadInputTest {
                 () -> Mmap.map(closedDescriptor, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
         c.add(new Case("map: never-opened FileDescriptor", cce, null,
                 () -> Mmap.map(new FileDescriptor(), 0, 1, MapOptions.of(MapMode.READ_ONLY))));
-        c.add(new Case("map: FileDescriptor, zero length", iae, null,
-                () -> Mmap.map(readOnlyFile.getFD(), 0, 0, MapOptions.of(MapMode.READ_ONLY))));
+        c.add(new Case("map: FileDescriptor, zero length is an empty buffer", null, null,
+                () -> assertEmpty(Mmap.map(readOnlyFile.getFD(), 0, 0, MapOptions.of(MapMode.READ_ONLY)))));
+        c.add(new Case("map: zero length past the end of the file", sys, "ENXIO",
+                () -> Mmap.map(onePage, page + 1, 0, MapOptions.of(MapMode.READ_ONLY))));
         // ---- anonymous
-        c.add(new Case("anonymous: zero length", iae, null, () -> Mmap.anonymous(0, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))));
+        c.add(new Case("anonymous: zero length is an empty buffer", null, null,
+                () -> assertEmpty(Mmap.anonymous(0, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE)))));
         c.add(new Case("anonymous: negative length", iae, null, () -> Mmap.anonymous(-1, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE))));
         c.add(new Case("anonymous: null sharing", npe, null, () -> Mmap.anonymous(page, MapOptions.of(MapMode.READ_WRITE).sharing(null))));
         c.add(new Case("anonymous: unsupported flag JIT (macOS only)", uoe, null,
@@ -228,19 +249,23 @@ class BadInputTest {
         c.add(new Case("address: heap buffer", iae, null, () -> Mmap.address(heap)));
         c.add(new Case("address: null", npe, null, () -> Mmap.address(null)));
         // ---- regions
-        c.add(new Case("mapRegion: zero length", iae, null, () -> Mmap.mapRegion(onePage, 0, 0, rw)));
+        c.add(new Case("mapRegion: zero length is an empty region", null, null,
+                () -> assertEmpty(Mmap.mapRegion(onePage, 0, 0, rw))));
         c.add(new Case("mapRegion: negative offset", iae, null, () -> Mmap.mapRegion(onePage, -1, 10, rw)));
         c.add(new Case("mapRegion: offset + length overflows", iae, null,
                 () -> Mmap.mapRegion(onePage, 1, Long.MAX_VALUE, rw)));
         c.add(new Case("mapRegion: past end of file", sys, "ENXIO", () -> Mmap.mapRegion(onePage, 0, 1L << 33, rw)));
         c.add(new Case("mapRegion: missing file", sys, "ENOENT", () -> Mmap.mapRegion(missing, 0, 1, MapOptions.of(MapMode.READ_ONLY))));
-        c.add(new Case("mapRegion: zero length", iae, null, () -> Mmap.mapRegion(empty, 0, 0, MapOptions.of(MapMode.READ_ONLY))));
+        c.add(new Case("mapRegion: zero length of an empty file is an empty region", null, null,
+                () -> assertEmpty(Mmap.mapRegion(empty, 0, 0, MapOptions.of(MapMode.READ_ONLY)))));
         c.add(new Case("mapRegion: closed channel", cce, null, () -> Mmap.mapRegion(closedChannel, 0, 1, ro)));
         c.add(new Case("mapRegion: read-only file mapped for shared write", sys, "EACCES",
                 () -> Mmap.mapRegion(readOnlyFile.getChannel(), 0, 1, rw)));
         c.add(new Case("mapRegion: closed FileDescriptor", cce, null,
                 () -> Mmap.mapRegion(closedDescriptor, 0, 1, ro)));
-        c.add(new Case("anonymousRegion: zero length", iae, null, () -> Mmap.anonymousRegion(0, rw)));
+        c.add(new Case("anonymousRegion: zero length is an empty region", null, null,
+                () -> assertEmpty(Mmap.anonymousRegion(0, rw))));
+        c.add(new Case("anonymousRegion: negative length", iae, null, () -> Mmap.anonymousRegion(-1, rw)));
         c.add(new Case("anonymousRegion: overflowing length", iae, null,
                 () -> Mmap.anonymousRegion(Long.MAX_VALUE, rw)));
         c.add(new Case("anonymousRegion: more than the address space", sys, "ENOMEM",
