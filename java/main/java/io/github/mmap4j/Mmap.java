@@ -230,7 +230,8 @@ public final class Mmap {
      * @throws IllegalArgumentException when mmap4j did not map the buffer.
      */
     public static boolean isTruncated(ByteBuffer buffer) {
-        return (Guard.marks(Maps.owner("isTruncated", buffer)) & Native.RANGE_TRUNCATED) != 0;
+        Mapping mapping = Maps.owner("isTruncated", buffer);
+        return mapping != null && (Guard.marks(mapping) & Native.RANGE_TRUNCATED) != 0; // null: an empty map
     }
 
     /**

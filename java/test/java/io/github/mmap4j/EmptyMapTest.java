@@ -42,6 +42,7 @@ class EmptyMapTest {
         assertTrue(empty.isDirect());
         assertEquals(0, Mmap.address(empty), "nothing is mapped: address 0, as FileChannel.map's empty buffer");
         assertFalse(Mmap.isMapped(empty), "no mapping holds it");
+        assertFalse(Mmap.isTruncated(empty), "nothing is mapped, so nothing can be past a file's end");
         Mmap.force(empty);
         Mmap.advise(empty, Advice.WILLNEED);
         Mmap.advise(empty, Advice.DONTNEED);
