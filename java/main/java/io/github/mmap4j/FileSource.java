@@ -112,7 +112,7 @@ final class FileSource implements Closeable {
     /** The checks every open by path makes, then {@code open(2)} without waiting; the descriptor. */
     private static int openPath(Path path, int flags, int mode, String arguments) throws MmapException {
         Objects.requireNonNull(path, "path");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         if (path.getFileSystem() != FileSystems.getDefault()) {
             throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
                     + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
@@ -121,7 +121,22 @@ final class FileSource implements Closeable {
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path: '" + name + "' is empty or holds a NUL character");
         }
-        return (int) Errors.check(Native.open(pathBytes(path, name), flags | NO_WAIT, mode), "open", arguments);
+        byte[] bytes = pathBytes(path, name);
+        long fd = Native.open(bytes, flags | NO_WAIT, mode);
+        if (outOfDescriptors(fd)) {
+            Mappings.relievePressure();
+            fd = Native.open(bytes, flags | NO_WAIT, mode);
+        }
+        return (int) Errors.check(fd, "open", arguments);
+    }
+
+    /**
+     * Whether an open failed for want of descriptors ({@code EMFILE}, {@code ENFILE}). Growable
+     * regions dropped without close hold theirs until a collection, so the open is tried once
+     * more after one, as a map is after {@code ENOMEM}.
+     */
+    private static boolean outOfDescriptors(long rc) {
+        return rc < 0 && (rc == -Errors.value("EMFILE") || rc == -Errors.value("ENFILE"));
     }
 
     /**
@@ -141,12 +156,18 @@ final class FileSource implements Closeable {
      */
     static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         int flags = (write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY) | (create ? Native.OPEN_CREATE : 0)
                 | (exclusive ? Native.OPEN_EXCLUSIVE : 0);
         String what = "name=" + name;
         // The shim adds O_NONBLOCK on Linux itself: macOS's shm_open refuses flags beyond POSIX's.
-        int fd = (int) Errors.check(Native.shmOpen(cString("name", name), flags, mode), "shm_open",
+        byte[] bytes = cString("name", name);
+        long rc = Native.shmOpen(bytes, flags, mode);
+        if (outOfDescriptors(rc)) {
+            Mappings.relievePressure();
+            rc = Native.shmOpen(bytes, flags, mode);
+        }
+        int fd = (int) Errors.check(rc, "shm_open",
                 what + (write ? ", read-write" : ", read-only") + (create ? ", create" : "")
                         + (exclusive ? " exclusive, mode=0" + Integer.toOctalString(mode) : ""));
         return owned(fd, "shm_open", "shared memory " + what, true, growTo);
@@ -209,7 +230,7 @@ final class FileSource implements Closeable {
      */
     static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
@@ -244,7 +265,7 @@ final class FileSource implements Closeable {
 
     private static FileSource of(FileDescriptor descriptor, String kind) throws IOException {
         Objects.requireNonNull(descriptor, "descriptor");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         int fd = descriptor.valid() ? Native.descriptor(descriptor) : -1;
         if (fd < 0) {
             throw new ClosedChannelException();

@@ -240,11 +240,7 @@ final class Reclaimer {
     }
 
     private static void report(Throwable t) {
-        try {
-            Log.LOGGER.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
-        } catch (Throwable ignored) {
-            // Logging itself failed (no descriptor left to read its configuration): keep reclaiming.
-        }
+        Log.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
     }
 
     /** Accounts for one unreachable object; returns its mapping when nothing reaches the range any more. */
@@ -258,7 +254,7 @@ final class Reclaimer {
         }
         boolean quarantined = Mappings.reclaim(mapping);
         if (!mapping.isClosed() && Mappings.leakDetection()) {
-            Log.LOGGER.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
+            Log.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
                     + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
                     mapping.origin());
         }
@@ -266,7 +262,7 @@ final class Reclaimer {
             long touched = Quarantine.touchedPages(mapping);
             if (touched > 0) {
                 Mappings.countTouched();
-                Log.LOGGER.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
+                Log.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
                         + "written after it was closed (" + mapping.description() + "): stale views read zeros "
                         + "and their writes were discarded; stop using views of a mapping once it is closed. "
                         + "Closed at:", mapping.closedAt);
@@ -314,7 +310,7 @@ final class Reclaimer {
     static void release(long address, long length, Object description) {
         long rc = Quarantine.release(address, length);
         if (rc < 0) {
-            Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
+            Log.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
                     + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
         }
     }
@@ -344,6 +340,21 @@ final class Reclaimer {
 
     /** java.util.logging, started only when there is something to report (it costs milliseconds). */
     private static final class Log {
-        static final Logger LOGGER = Logger.getLogger("io.github.mmap4j");
+        /**
+         * Logs, and never throws: with no descriptor free, {@code java.util.logging} cannot start
+         * (its {@code LogManager} fails for the JVM's life), and a report must never stop a range
+         * from being unmapped.
+         */
+        static void log(Level level, String message, Throwable thrown) {
+            try {
+                Logger.getLogger("io.github.mmap4j").log(level, message, thrown);
+            } catch (Throwable t) {
+                // Logging is unavailable: the report is lost, the reclaiming goes on.
+            }
+        }
+
+        static void log(Level level, String message) {
+            log(level, message, null);
+        }
     }
 }
