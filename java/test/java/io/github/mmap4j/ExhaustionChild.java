@@ -52,6 +52,9 @@ final class ExhaustionChild {
             case "dropped-regions":
                 droppedRegions(dir);
                 break;
+            case "map-count":
+                mapUntilRefused(dir);
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -208,6 +211,72 @@ final class ExhaustionChild {
             opened++;
         }
         check(opened == 3000, "3000 regions dropped without close, under a limit of far fewer descriptors");
+    }
+
+    /**
+     * Maps until mmap4j refuses, holding every buffer (one kernel mapping each: page 0 of one
+     * file, so neighbours never merge), then makes the JVM map memory of its own: collections
+     * that grow the heap, new threads. The JVM must survive, and the refusal be ENOMEM with a hint.
+     */
+    private static void mapUntilRefused(Path dir) throws Exception {
+        Path file = file(dir, "map-count");
+        long start = System.nanoTime();
+        List<ByteBuffer> held = new ArrayList<>();
+        MmapException refused = null;
+        try {
+            for (int i = 0; i < 10_000_000; i++) {
+                held.add(Mmap.map(file, 0, 4096, MapOptions.of(MapMode.READ_ONLY)));
+            }
+        } catch (MmapException e) {
+            refused = e;
+        }
+        long count = Pressure.kernelMappings();
+        OUT.println("held " + held.size() + " mappings, the process has " + count + " of " + Pressure.limit()
+                + " (headroom " + Pressure.headroom() + ") after " + (System.nanoTime() - start) / 1_000_000
+                + " ms: " + refused);
+        check(refused != null && refused.errnoName().equals("ENOMEM"), "the map that would take the headroom is "
+                + "refused with ENOMEM");
+        check(refused.getMessage().contains("vm.max_map_count") && refused.getMessage().contains(
+                Pressure.HEADROOM_PROPERTY), "the hint names the sysctl and the property");
+        check(count >= 0 && Pressure.limit() - count >= Pressure.headroom(), "the headroom is left free");
+        // The JVM maps memory of its own: collections growing the heap, threads, all while held.
+        List<byte[]> keep = new ArrayList<>();
+        for (int round = 0; round < 20; round++) {
+            System.gc();
+            for (int i = 0; i < 8; i++) {
+                keep.add(new byte[256 << 10]);
+            }
+            Thread[] threads = new Thread[16];
+            for (int t = 0; t < threads.length; t++) {
+                threads[t] = new Thread(new Runnable() {
+                    @Override
+                    public void run() {
+                        byte[][] garbage = new byte[64][];
+                        for (int k = 0; k < 1024; k++) {
+                            garbage[k & 63] = new byte[16 * 1024];
+                        }
+                    }
+                });
+                threads[t].start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        }
+        check(keep.size() == 160, "the JVM grew its heap, collected and started threads while mmap4j held "
+                + held.size());
+        try {
+            Mmap.map(file, 0, 4096, MapOptions.of(MapMode.READ_ONLY));
+            check(false, "a map is refused while the mappings are held");
+        } catch (MmapException e) {
+            check(e.errnoName().equals("ENOMEM"), "a map is still refused while they are held");
+        }
+        for (ByteBuffer b : held) {
+            Mmap.unmap(b);
+        }
+        held.clear();
+        ByteBuffer again = Mmap.map(file, 0, 4096, MapOptions.of(MapMode.READ_ONLY));
+        check(again.capacity() == 4096, "once they are closed, mapping works again");
     }
 
     /** The process id without Java 9's ProcessHandle. */

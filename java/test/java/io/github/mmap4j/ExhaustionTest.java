@@ -47,6 +47,22 @@ class ExhaustionTest {
         run("dropped-regions", withDescriptors(256));
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void mappingUpToALoweredLimitIsRefusedWithHeadroomLeft() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "vm.max_map_count is Linux's");
+        run("map-count", none(), "-D" + Pressure.MAX_MAP_COUNT_PROPERTY + "=6000", "-Xms8m", "-Xmx256m");
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void mappingUpToVmMaxMapCountNeverTakesWhatTheJvmNeeds() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "vm.max_map_count is Linux's");
+        // mmap4j's collections while it holds more than its budget are not what this tests: asked
+        // for every 4,000 mappings beyond 16,000, each waits half a second for nothing.
+        run("map-count", none(), "-D" + Mappings.MAX_MAPPINGS_PROPERTY + "=1000000", "-Xms8m", "-Xmx256m");
+    }
+
     /** {@code prlimit} with this descriptor limit, or a skip where it is missing. */
     static List<String> withDescriptors(int limit) {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "descriptor limits are tested on Linux");
