@@ -114,8 +114,7 @@ final class FileSource implements Closeable {
         Objects.requireNonNull(path, "path");
         Platform.ensureLoadedToOpen();
         if (path.getFileSystem() != FileSystems.getDefault()) {
-            throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
-                    + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
+            path = fileBehind(path, arguments);
         }
         String name = path.toString();
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
@@ -128,6 +127,34 @@ final class FileSource implements Closeable {
             fd = Native.open(bytes, flags | NO_WAIT, mode);
         }
         return (int) Errors.check(fd, "open", arguments);
+    }
+
+    /**
+     * The operating system's file behind a path of another file system: a file system that wraps
+     * the default one (a test runner's, a {@code FilterFileSystem}) names its files by {@code file:}
+     * URIs or answers {@link Path#toFile()}, and mapping that file is what the JDK's own
+     * {@code FileChannel.map} through such a wrapper does. Anything else (a zip file system's
+     * entry, a remote or in-memory file) is not a file {@code mmap} can map: {@code ENODEV}, the
+     * errno {@code mmap} gives for a file system that cannot be mapped.
+     */
+    private static Path fileBehind(Path path, String arguments) throws MmapException {
+        try {
+            java.net.URI uri = path.toUri();
+            if ("file".equalsIgnoreCase(uri.getScheme())) {
+                return java.nio.file.Paths.get(uri);
+            }
+        } catch (RuntimeException | java.io.IOError e) {
+            // no URI the default file system understands: try toFile()
+        }
+        try {
+            return path.toFile().toPath();
+        } catch (UnsupportedOperationException e) {
+            throw Errors.exception("ENODEV", "open", arguments, "a path of the "
+                    + path.getFileSystem().provider().getScheme() + " file system (" + path.toUri() + ") is not "
+                    + "a file of the operating system: only paths of the default file system, or of a file system "
+                    + "that wraps it (its paths' toUri() is a file: URI, or toFile() answers), can be mapped; copy "
+                    + "the content to a file (Files.copy) and map that");
+        }
     }
 
     /**
@@ -226,7 +253,8 @@ final class FileSource implements Closeable {
      *                or a file stream.
      * @return the source; its {@link #close()} leaves the channel open.
      * @throws IOException when the channel is closed or its size cannot be read.
-     * @throws MmapException when the channel's file is not a regular file or block device.
+     * @throws MmapException when the channel's file is not a regular file or block device, or
+     *                       ({@code ENODEV}) the channel is not the JDK's own (a wrapper).
      */
     static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
@@ -244,8 +272,13 @@ final class FileSource implements Closeable {
                 // after close() makes one, open itself but with the file's descriptor gone.
                 throw new ClosedChannelException();
             }
-            throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
-                    + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
+            // A FileChannel of another class (a test file system's wrapper, a framework's): its
+            // descriptor is out of reach without reflection into the caller's class.
+            throw Errors.exception("ENODEV", "mmap", "channel " + channel.getClass().getName(), "only the "
+                    + "JDK's own file channel (FileChannel.open, RandomAccessFile/FileInputStream/"
+                    + "FileOutputStream.getChannel()) gives mmap4j its descriptor: map the file by Path (a wrapping "
+                    + "file system's path is followed to its file), or pass the FileDescriptor of a "
+                    + "RandomAccessFile or file stream of that file");
         }
         // No message text is built unless a message needs it: this runs on every map of a channel.
         return new FileSource(fd, mappableSize(fd, "mmap", "channel", true, false), false, "channel", channel);
