@@ -150,6 +150,16 @@ final class ExhaustionChild {
         check(failure instanceof MmapException && "EMFILE".equals(((MmapException) failure).errnoName()),
                 "the first map fails with MmapException EMFILE");
         check(failure.getMessage().contains("ulimit -n"), "its hint says how to get more");
+        takeAllDescriptors();
+        failure = null;
+        try {
+            Mmap.anonymous(4096, MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        freeDescriptors();
+        check(failure instanceof MmapException && "EMFILE".equals(((MmapException) failure).errnoName()),
+                "so does an anonymous one, which needs a descriptor only to load the library: " + failure);
         ByteBuffer b = Mmap.map(file, MapMode.READ_ONLY);
         check(b.capacity() == 8192, "once descriptors are free, mmap4j works");
         Mmap.unmap(b);
