@@ -205,8 +205,9 @@ final class Errors {
                 + "allows); point it at the file itself"},
         {"ENAMETOOLONG", "", "the name is too long for this platform (31 characters for POSIX shared memory on "
                 + "macOS)"},
-        {"EMFILE ENFILE", "", "too many open files: raise `ulimit -n` or close files (mmap4j closes its own right "
-                + "after mapping)"},
+        {"EMFILE ENFILE", "", "too many open files: close files and GrowableRegions you no longer need (a map "
+                + "by path holds no descriptor once it returned, a GrowableRegion holds one until closed; mmap4j "
+                + "collected dropped ones before failing), or raise `ulimit -n`"},
         {"ENOSPC", "", "the file system is full (or out of inodes): free space and retry"},
         {"EROFS", "", "the file system is mounted read-only: map READ_ONLY or PRIVATE"},
         {"ETXTBSY", "", "the file is being executed or is a swap file: it cannot be opened for writing"},

@@ -98,16 +98,16 @@ final class FileSource implements Closeable {
             return owned(openPath(path, flags, mode, arguments), "open", what, false, growTo, null);
         }
         byte[] bytes = checkedPath(path);
-        long fd = Native.open(bytes, flags | NO_WAIT, mode);
+        long fd = openRetrying(bytes, flags | NO_WAIT, mode);
         boolean created = false;
         if (fd == -Errors.value("ENOENT")) {
             // Created with O_EXCL, so that a failure later in this call may remove it: never a file it did not create.
-            fd = Native.open(bytes, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE | NO_WAIT, mode);
+            fd = openRetrying(bytes, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE | NO_WAIT, mode);
             created = fd >= 0;
             if (fd == -Errors.value("EEXIST")) {
                 // Created by another process in between, or a dangling link (O_EXCL does not follow it):
                 // O_CREAT opens or creates it, not known to be this call's.
-                fd = Native.open(bytes, flags | Native.OPEN_CREATE | NO_WAIT, mode);
+                fd = openRetrying(bytes, flags | Native.OPEN_CREATE | NO_WAIT, mode);
             }
         }
         Errors.check(fd, "open", arguments);
@@ -138,22 +138,78 @@ final class FileSource implements Closeable {
 
     /** The checks every open by path makes, then {@code open(2)} without waiting; the descriptor. */
     private static int openPath(Path path, int flags, int mode, String arguments) throws MmapException {
-        return (int) Errors.check(Native.open(checkedPath(path), flags | NO_WAIT, mode), "open", arguments);
+        return (int) Errors.check(openRetrying(checkedPath(path), flags | NO_WAIT, mode), "open", arguments);
     }
 
     /** The checks every open by path makes; the path's bytes for {@code open(2)}. */
-    private static byte[] checkedPath(Path path) {
+    private static byte[] checkedPath(Path path) throws MmapException {
         Objects.requireNonNull(path, "path");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         if (path.getFileSystem() != FileSystems.getDefault()) {
-            throw new IllegalArgumentException("mmap4j maps files of the default file system only, not "
-                    + path.getFileSystem().provider().getScheme() + ": " + path.toUri());
+            path = fileBehind(path, "path=" + path);
         }
         String name = path.toString();
         if (name.isEmpty() || name.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("path: '" + name + "' is empty or holds a NUL character");
         }
         return pathBytes(path, name);
+    }
+
+    /** {@code open(2)}; after {@code EMFILE}/{@code ENFILE}, one collection and one more try. */
+    private static long openRetrying(byte[] bytes, int flags, int mode) {
+        long fd = Native.open(bytes, flags, mode);
+        if (outOfDescriptors(fd)) {
+            Mappings.relievePressure();
+            fd = Native.open(bytes, flags, mode);
+        }
+        return fd;
+    }
+
+    /** {@code shm_open(3)}; after {@code EMFILE}/{@code ENFILE}, one collection and one more try. */
+    private static long shmOpenRetrying(byte[] name, int flags, int mode) {
+        long fd = Native.shmOpen(name, flags, mode);
+        if (outOfDescriptors(fd)) {
+            Mappings.relievePressure();
+            fd = Native.shmOpen(name, flags, mode);
+        }
+        return fd;
+    }
+
+    /**
+     * The operating system's file behind a path of another file system: a file system that wraps
+     * the default one (a test runner's, a {@code FilterFileSystem}) names its files by {@code file:}
+     * URIs or answers {@link Path#toFile()}, and mapping that file is what the JDK's own
+     * {@code FileChannel.map} through such a wrapper does. Anything else (a zip file system's
+     * entry, a remote or in-memory file) is not a file {@code mmap} can map: {@code ENODEV}, the
+     * errno {@code mmap} gives for a file system that cannot be mapped.
+     */
+    private static Path fileBehind(Path path, String arguments) throws MmapException {
+        try {
+            java.net.URI uri = path.toUri();
+            if ("file".equalsIgnoreCase(uri.getScheme())) {
+                return java.nio.file.Paths.get(uri);
+            }
+        } catch (RuntimeException | java.io.IOError e) {
+            // no URI the default file system understands: try toFile()
+        }
+        try {
+            return path.toFile().toPath();
+        } catch (UnsupportedOperationException e) {
+            throw Errors.exception("ENODEV", "open", arguments, "a path of the "
+                    + path.getFileSystem().provider().getScheme() + " file system (" + path.toUri() + ") is not "
+                    + "a file of the operating system: only paths of the default file system, or of a file system "
+                    + "that wraps it (its paths' toUri() is a file: URI, or toFile() answers), can be mapped; copy "
+                    + "the content to a file (Files.copy) and map that");
+        }
+    }
+
+    /**
+     * Whether an open failed for want of descriptors ({@code EMFILE}, {@code ENFILE}). Growable
+     * regions dropped without close hold theirs until a collection, so the open is tried once
+     * more after one, as a map is after {@code ENOMEM}.
+     */
+    private static boolean outOfDescriptors(long rc) {
+        return rc < 0 && (rc == -Errors.value("EMFILE") || rc == -Errors.value("ENFILE"));
     }
 
     /**
@@ -173,7 +229,7 @@ final class FileSource implements Closeable {
      */
     static FileSource openShared(String name, boolean write, boolean create, boolean exclusive, int mode,
                                         long growTo) throws MmapException {
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         int flags = write ? Native.OPEN_READ_WRITE : Native.OPEN_READ_ONLY;
         String what = "name=" + name;
         byte[] cName = cString("name", name);
@@ -181,16 +237,16 @@ final class FileSource implements Closeable {
         long fd;
         boolean created = false;
         if (!create || exclusive) {
-            fd = Native.shmOpen(cName, flags | (create ? Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE : 0), mode);
+            fd = shmOpenRetrying(cName, flags | (create ? Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE : 0), mode);
             created = create && fd >= 0;
         } else {
             // As for a path: created with O_EXCL, so that a failure later in this call may remove it.
-            fd = Native.shmOpen(cName, flags, mode);
+            fd = shmOpenRetrying(cName, flags, mode);
             if (fd == -Errors.value("ENOENT")) {
-                fd = Native.shmOpen(cName, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE, mode);
+                fd = shmOpenRetrying(cName, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE, mode);
                 created = fd >= 0;
                 if (fd == -Errors.value("EEXIST")) {
-                    fd = Native.shmOpen(cName, flags | Native.OPEN_CREATE, mode); // created by another meanwhile
+                    fd = shmOpenRetrying(cName, flags | Native.OPEN_CREATE, mode); // created by another meanwhile
                 }
             }
         }
@@ -279,11 +335,12 @@ final class FileSource implements Closeable {
      *                or a file stream.
      * @return the source; its {@link #close()} leaves the channel open.
      * @throws IOException when the channel is closed or its size cannot be read.
-     * @throws MmapException when the channel's file is not a regular file or block device.
+     * @throws MmapException when the channel's file is not a regular file or block device, or
+     *                       ({@code ENODEV}) the channel is not the JDK's own (a wrapper).
      */
     static FileSource of(FileChannel channel) throws IOException {
         Objects.requireNonNull(channel, "channel");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         if (!channel.isOpen()) {
             throw new ClosedChannelException();
         }
@@ -297,8 +354,13 @@ final class FileSource implements Closeable {
                 // after close() makes one, open itself but with the file's descriptor gone.
                 throw new ClosedChannelException();
             }
-            throw new IllegalArgumentException("channel: " + channel.getClass().getName() + " is not the JDK's "
-                    + "file channel (sun.nio.ch.FileChannelImpl); map the file by Path or FileDescriptor instead");
+            // A FileChannel of another class (a test file system's wrapper, a framework's): its
+            // descriptor is out of reach without reflection into the caller's class.
+            throw Errors.exception("ENODEV", "mmap", "channel " + channel.getClass().getName(), "only the "
+                    + "JDK's own file channel (FileChannel.open, RandomAccessFile/FileInputStream/"
+                    + "FileOutputStream.getChannel()) gives mmap4j its descriptor: map the file by Path (a wrapping "
+                    + "file system's path is followed to its file), or pass the FileDescriptor of a "
+                    + "RandomAccessFile or file stream of that file");
         }
         // No message text is built unless a message needs it: this runs on every map of a channel.
         return new FileSource(fd, mappableSize(fd, "mmap", "channel", true, false), false, "channel", channel);
@@ -318,7 +380,7 @@ final class FileSource implements Closeable {
 
     private static FileSource of(FileDescriptor descriptor, String kind) throws IOException {
         Objects.requireNonNull(descriptor, "descriptor");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToOpen();
         int fd = descriptor.valid() ? Native.descriptor(descriptor) : -1;
         if (fd < 0) {
             throw new ClosedChannelException();

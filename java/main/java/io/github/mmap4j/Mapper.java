@@ -76,7 +76,7 @@ final class Mapper {
             mapLength = (mapLength + align - 1) / align * align;
         }
         int fd = source == null ? -1 : source.fd();
-        Mappings.beforeMap();
+        Mappings.beforeMap(description);
         long address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
         if (address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();
@@ -206,7 +206,7 @@ final class Mapper {
      * @throws MmapException when the reservation fails ({@code ENOMEM}: less address space, or a smaller reserve).
      */
     static Mapping reserve(long length, int protection, Object description) throws MmapException {
-        Mappings.beforeMap();
+        Mappings.beforeMap(description);
         long address = Native.reserve(length);
         if (address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();

@@ -77,10 +77,14 @@ final class Mappings {
     }
 
     /**
-     * Called before each {@code mmap}: see {@link Pressure#beforeMap}.
+     * Called before each {@code mmap}: see {@link Pressure#beforeMap} and {@link Pressure#checkHeadroom}.
+     *
+     * @param description what is being mapped, for a refusal's message.
+     * @throws MmapException {@code ENOMEM} when the map would take the JVM's last kernel mappings.
      */
-    static void beforeMap() {
+    static void beforeMap(Object description) throws MmapException {
         Pressure.beforeMap();
+        Pressure.checkHeadroom(description);
     }
 
     /**

@@ -57,6 +57,9 @@ final class Maps {
     static <T> T map(String call, Object source, long offset, long length, MapOptions options, Handout<T> as)
             throws IOException {
         Objects.requireNonNull(options, "options");
+        // The range check asks for the page size: loading the library with no descriptor free is
+        // EMFILE here, for anonymous memory too.
+        Platform.ensureLoadedToOpen();
         long end = Mapper.checkRange(call, offset, length);
         if (source instanceof Path) {
             try (FileSource file = open((Path) source, options, options.isCreateOrGrow() ? end : -1)) {

@@ -106,12 +106,15 @@ public final class Mmap {
      * ({@code open(2)}, {@code ftruncate(2)} with {@link MapOptions#createOrGrow()},
      * {@code mmap(2)}, {@code madvise(2)} with {@link MapOptions#advice(Advice)}).
      *
-     * @param path    the file.
+     * @param path    the file: of the default file system, or of one that wraps it (a test
+     *                file system's path whose {@code toUri()} is a {@code file:} URI or whose
+     *                {@code toFile()} answers is followed to that file).
      * @param offset  byte offset in the file; any value.
      * @param length  bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice, create-or-grow.
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws MmapException when a system call fails.
+     * @throws MmapException when a system call fails; {@code ENODEV} for a path that is not a file of
+     *                       the operating system (a zip file system's entry).
      */
     public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
         return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, Maps.BUFFER);
@@ -129,7 +132,9 @@ public final class Mmap {
      * @param length  bytes to map; 0 gives an empty buffer or region (see the class text).
      * @param options protection, sharing, flags, advice ({@code createOrGrow} applies to paths only).
      * @return a direct buffer whose index 0 is byte {@code offset} of the file.
-     * @throws IOException as for a path, or when the channel is closed.
+     * @throws IOException as for a path, or when the channel is closed; {@link MmapException}
+     *                     {@code ENODEV} for a channel that is not the JDK's own (a wrapping
+     *                     subclass): map its file by path, or by a {@code FileDescriptor}, instead.
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {

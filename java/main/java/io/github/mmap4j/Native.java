@@ -133,8 +133,10 @@ final class Native {
         // tries again and throws the reason.
         try {
             NativeLibrary.load();
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
-            // Reported by the next Platform.ensureLoaded().
+        } catch (Throwable e) {
+            // Reported by the next Platform.ensureLoaded(). Errors included: JDK code on the way can
+            // throw InternalError (no descriptor left for SecureRandom), which must not make Native
+            // unusable for the JVM's life.
         }
     }
 

@@ -68,6 +68,31 @@ final class Platform {
     }
 
     /**
+     * {@link #ensureLoaded()} for calls that open files: a load refused because no descriptor was
+     * free is the {@code EMFILE} (or {@code ENFILE}) the caller's own {@code open} would have met.
+     *
+     * @throws MmapException         {@code EMFILE}/{@code ENFILE} when too few descriptors are free to load.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded for another reason.
+     */
+    static void ensureLoadedToOpen() throws MmapException {
+        try {
+            facts();
+        } catch (UnsatisfiedLinkError e) {
+            String message = String.valueOf(e.getMessage());
+            if (!message.startsWith(NativeLibrary.NO_DESCRIPTORS)) {
+                throw e;
+            }
+            // The library is not loaded: the errno values are the same on Linux and macOS.
+            String name = message.contains("ENFILE") ? "ENFILE" : "EMFILE";
+            MmapException m = new MmapException("open", name.equals("ENFILE") ? 23 : 24, name,
+                    name.equals("ENFILE") ? "Too many open files in system" : "Too many open files",
+                    "loading libmmap4j", Errors.hint("open", name, ""));
+            m.initCause(e);
+            throw m;
+        }
+    }
+
+    /**
      * The page size, from {@code sysconf(_SC_PAGESIZE)}.
      *
      * @return bytes per page, a power of two.
@@ -140,7 +165,7 @@ final class Platform {
      * @return the limit.
      */
     static long maxMapCount() {
-        return MaxMapCount.VALUE;
+        return readMaxMapCount();
     }
 
     /**
@@ -150,17 +175,49 @@ final class Platform {
      * @return bytes.
      */
     static long hugePageSize() {
-        return HugePageSize.VALUE;
+        return readHugePageSize();
     }
 
-    /** Read from /proc when first asked: by the first map (its budget, {@code Pressure}). */
-    private static final class MaxMapCount {
-        static final long VALUE = readLong("/proc/sys/vm/max_map_count", null, 65530L);
+    /** {@code vm.max_map_count} once read; 0 until a read succeeded. */
+    private static volatile long maxMapCount;
+    /** The default huge page size once read; 0 until a read succeeded. */
+    private static volatile long hugePageSize;
+
+    /**
+     * Read from /proc when first asked (by the first map: its budget, {@code Pressure}); a read
+     * that failed (no descriptor free) gives the default and is tried again next time, never
+     * remembered: no static initialiser holds it.
+     */
+    private static long readMaxMapCount() {
+        long v = maxMapCount;
+        if (v == 0) {
+            v = readLong("/proc/sys/vm/max_map_count", null, -1);
+            if (v <= 0) {
+                if (!new java.io.File("/proc/sys/vm/max_map_count").exists()) {
+                    maxMapCount = 65530L; // not Linux: no such limit, and nothing to read again
+                }
+                return 65530L;
+            }
+            maxMapCount = v;
+        }
+        return v;
     }
 
-    /** Read from /proc when first asked: only by a map with {@code HUGETLB}. */
-    private static final class HugePageSize {
-        static final long VALUE = readLong("/proc/meminfo", "Hugepagesize:", 2048L) * 1024;
+    /** Read from /proc when first asked (only by a map with {@code HUGETLB}); a failed read is retried. */
+    private static long readHugePageSize() {
+        long v = hugePageSize;
+        if (v == 0) {
+            v = readLong("/proc/meminfo", "Hugepagesize:", -1);
+            if (v <= 0) {
+                if (!new java.io.File("/proc/meminfo").exists()) {
+                    hugePageSize = 2048L * 1024; // not Linux: nothing to read again
+                }
+                return 2048L * 1024;
+            }
+            hugePageSize = v * 1024;
+            v = hugePageSize;
+        }
+        return v;
     }
 
     /**

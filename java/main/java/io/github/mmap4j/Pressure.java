@@ -10,11 +10,29 @@ package io.github.mmap4j;
  * {@code vm.max_map_count} (65530 by default, shared with the JVM's heap,
  * thread stacks and every other library), and collects when {@code mmap} fails
  * with {@code ENOMEM}, as the JDK does for direct memory.
+ *
+ * <p>Headroom: the JVM maps memory of its own until it exits (heap regions a
+ * collection commits, thread stacks, code cache), and HotSpot aborts when such an
+ * {@code mmap} fails. So mmap4j refuses a map, with {@code ENOMEM}, that would leave
+ * fewer than {@value #HEADROOM_PROPERTY} kernel mappings (by default a sixteenth of
+ * the limit, at least 1024) free below {@code vm.max_map_count}. The process's
+ * count comes from {@code /proc/self/maps}, read rarely: first when mmap4j holds a
+ * quarter of the limit, then each time it holds half the distance to the headroom
+ * more than at the last read.
  */
 final class Pressure {
 
-    /** mmap4j's share of {@code vm.max_map_count}: a quarter. */
-    private static final long BUDGET = Math.max(1024, Platform.maxMapCount() / 4);
+    /** System property: kernel mappings mmap4j leaves free below {@code vm.max_map_count}. */
+    static final String HEADROOM_PROPERTY = "mmap4j.mapCountHeadroom";
+    /** System property: the limit mmap4j works with instead of {@code vm.max_map_count} (lower only). */
+    static final String MAX_MAP_COUNT_PROPERTY = "mmap4j.maxMapCount";
+    /** {@value #MAX_MAP_COUNT_PROPERTY}, or none. */
+    private static final long LIMIT_SETTING = Math.max(1, Long.getLong(MAX_MAP_COUNT_PROPERTY, Long.MAX_VALUE));
+    /** {@value #HEADROOM_PROPERTY}, or -1 for the default. */
+    private static final long HEADROOM_SETTING = Long.getLong(HEADROOM_PROPERTY, -1L);
+
+    /** mmap4j's share of {@code vm.max_map_count} (or {@value #MAX_MAP_COUNT_PROPERTY}): a quarter. */
+    private static final long BUDGET = Math.max(1024, limit() / 4);
     /**
      * Closed ranges waiting for GC. Neighbouring covers merge into one kernel mapping, but ranges
      * reclaimed in between leave holes, so in the worst case each waiting range is a kernel
@@ -25,6 +43,28 @@ final class Pressure {
     static final long MAX_MAPPINGS = Long.getLong(Mappings.MAX_MAPPINGS_PROPERTY, BUDGET);
 
     private static final Object LOCK = new Object();
+    private static final Object COUNT_LOCK = new Object();
+    /** Mappings held at which the process's kernel mappings are counted next; written under COUNT_LOCK. */
+    private static volatile long countAt = Math.min(limit() / 4, Math.max(0, limit() - headroom()) / 2);
+
+    /**
+     * The process's limit of kernel mappings: {@code vm.max_map_count} (asked again while it could
+     * not be read), or the lower {@value #MAX_MAP_COUNT_PROPERTY}.
+     *
+     * @return the limit.
+     */
+    static long limit() {
+        return Math.min(Platform.maxMapCount(), LIMIT_SETTING);
+    }
+
+    /**
+     * Kernel mappings left to the JVM and everything else in the process.
+     *
+     * @return {@value #HEADROOM_PROPERTY}, by default a sixteenth of the limit and at least 1024.
+     */
+    static long headroom() {
+        return HEADROOM_SETTING >= 0 ? HEADROOM_SETTING : Math.max(1024, limit() / 16);
+    }
     /** Mappings not closed at which the next collection is asked for; written under LOCK. */
     private static volatile long pressureMark = MAX_MAPPINGS;
     /** Waiting closed ranges at which the next collection is asked for; written under LOCK. */
@@ -55,6 +95,71 @@ final class Pressure {
                     retiredMark = Math.max(MAX_RETIRED, Mappings.retiredWaiting() + MAX_RETIRED / 4);
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses a map that would leave fewer than {@link #headroom()} of the process's kernel
+     * mappings free; see the class comment. One comparison per map until mmap4j holds many.
+     *
+     * @param description what is being mapped, for the message.
+     * @throws MmapException {@code ENOMEM} when the headroom would be gone, even after a collection.
+     */
+    static void checkHeadroom(Object description) throws MmapException {
+        if (Mappings.size() < countAt) {
+            return;
+        }
+        synchronized (COUNT_LOCK) {
+            long held = Mappings.size();
+            if (held < countAt) {
+                return;
+            }
+            long count = kernelMappings();
+            if (count < 0) {
+                countAt = held + 1024; // unreadable now (no descriptor free?): ask again later
+                return;
+            }
+            long limit = limit();
+            long headroom = headroom();
+            if (limit - count <= headroom + 1) {
+                // Unreachable mappings may be waiting for GC: the headroom keeps a collection safe.
+                relieve();
+                held = Mappings.size();
+                count = kernelMappings();
+            }
+            long spare = limit - count - headroom - 1;
+            if (count >= 0 && spare < 0) {
+                countAt = held; // count again at the next map: closing or collecting may have helped
+                throw Errors.exception("ENOMEM", "mmap", String.valueOf(description), "the process has " + count
+                        + " kernel mappings of at most " + limit + " (vm.max_map_count), and mmap4j leaves "
+                        + headroom + " free for the JVM's own (heap, thread stacks), whose failure would end the "
+                        + "JVM: close mappings and GrowableRegions you no longer need (mmap4j holds " + held
+                        + "), raise `sysctl vm.max_map_count`, or lower -D" + HEADROOM_PROPERTY);
+            }
+            countAt = held + Math.max(1, spare / 2);
+        }
+    }
+
+    /**
+     * The process's kernel mappings: the lines of {@code /proc/self/maps}, counted as bytes
+     * (about 100 bytes a line: a few milliseconds at 60,000).
+     *
+     * @return the count, or -1 where it cannot be read (not Linux, no descriptor free).
+     */
+    static long kernelMappings() {
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/maps")) {
+            byte[] buffer = new byte[64 * 1024];
+            long lines = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+            return lines;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -9,39 +9,56 @@ package io.github.mmap4j;
  * {@code memfd} on Linux, mapped at file offset = address (neighbouring covers
  * merge into one kernel mapping), or private anonymous memory elsewhere. It is
  * ordinary readable, writable memory, so no access of any kind faults there; see
- * {@code mm4j_quarantine}. Opened once, kept open for the JVM's life.
+ * {@code mm4j_quarantine}. Opened at the first close, kept open for the JVM's life;
+ * a close that finds no descriptor free covers with anonymous memory and the next
+ * close tries again (no static initialiser: one that failed would make every later
+ * close throw {@code NoClassDefFoundError}).
  */
 final class Quarantine {
 
-    /** The memfd, or -1 where there is none (covers are then anonymous memory). */
-    private static final int FD = open();
+    /** Not opened yet. */
+    private static final int UNOPENED = -2;
+    /** The memfd, -1 where there is none (covers are then anonymous memory), or {@link #UNOPENED}. */
+    private static volatile int fd = UNOPENED;
 
     private Quarantine() {
     }
 
-    private static int open() {
-        long fd = Native.quarantineFd();
-        if (fd >= 0) {
-            return (int) fd;
+    /** The memfd, opened at the first call that can (a close, or the SIGBUS handler's install); -1 for anonymous covers. */
+    static int fd() {
+        int f = fd;
+        return f != UNOPENED ? f : open();
+    }
+
+    private static synchronized int open() {
+        if (fd != UNOPENED) {
+            return fd;
+        }
+        long rc = Native.quarantineFd();
+        if (rc >= 0) {
+            fd = (int) rc;
+            return fd;
+        }
+        if (rc == -Errors.value("EMFILE") || rc == -Errors.value("ENFILE")) {
+            // No descriptor free right now: this cover is anonymous memory, the next close tries again.
+            // Nothing is logged: java.util.logging cannot read its configuration now, and its
+            // LogManager would stay broken for the JVM's life.
+            return -1;
         }
         // No memfd (ENOSYS), or one that cannot be sized: under a file-size limit (ulimit -f)
         // ftruncate to 2^62 fails with EFBIG. Covers are then private anonymous memory, as on macOS
         // (stale views behave the same; neighbouring covers merge less well, and under strict
         // overcommit they count against the commit limit).
-        if (fd != -Errors.value("ENOSYS")) {
-            java.util.logging.Logger.getLogger("io.github.mmap4j").fine("mmap4j: quarantine memfd unavailable ("
-                    + Errors.name((int) -fd) + "): closed ranges are covered with anonymous memory");
+        fd = -1;
+        if (rc != -Errors.value("ENOSYS")) {
+            try {
+                java.util.logging.Logger.getLogger("io.github.mmap4j").fine("mmap4j: quarantine memfd unavailable ("
+                        + Errors.name((int) -rc) + "): closed ranges are covered with anonymous memory");
+            } catch (Throwable t) {
+                // Logging unavailable: only a FINE message lost.
+            }
         }
         return -1;
-    }
-
-    /**
-     * The quarantine memfd, for the SIGBUS handler's covers.
-     *
-     * @return the descriptor, or -1 where covers are anonymous memory.
-     */
-    static int fd() {
-        return FD;
     }
 
     /**
@@ -52,7 +69,7 @@ final class Quarantine {
      * @return 0 or {@code -errno}.
      */
     static long cover(Object keepAlive, Mapping mapping) {
-        return Native.quarantine(keepAlive, mapping.address(), mapping.length(), FD);
+        return Native.quarantine(keepAlive, mapping.address(), mapping.length(), fd());
     }
 
     /**
@@ -63,7 +80,9 @@ final class Quarantine {
      * @return 0 or {@code -errno} of the last failure.
      */
     static long release(long address, long length) {
-        return Native.release(address, length, FD);
+        // A range covered anonymously (no memfd then) is punched in the memfd too: a hole there is harmless.
+        int f = fd;
+        return Native.release(address, length, f == UNOPENED ? -1 : f);
     }
 
     /**

@@ -4,15 +4,20 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.Jdk;
+
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -22,7 +27,10 @@ import java.util.logging.Logger;
  * ({@code duplicate}, {@code slice}, {@code asReadOnlyBuffer}) keep it reachable,
  * so when the last watched object of a mapping is enqueued, {@code munmap} is
  * safe. A daemon thread ({@code mmap4j-reclaimer}) does it in batches, and every
- * {@code map} drains the queue too ({@link Pressure#beforeMap}).
+ * {@code map} drains the queue too ({@link Pressure#beforeMap}). The thread belongs to
+ * no application (root thread group, no context class loader, nothing inherited),
+ * is started by the first map that finds none running, and exits once mmap4j has held
+ * no mapping for {@value #IDLE_PROPERTY} milliseconds, or when interrupted.
  */
 final class Reclaimer {
 
@@ -35,18 +43,14 @@ final class Reclaimer {
     /** How long the reclaimer lets enqueued references collect before it unmaps them as a batch. */
     private static final long BATCH_MILLIS = 20;
 
-    static {
-        // An inner class, not a method reference: the first lambda of a JVM costs milliseconds
-        // of bootstrap, paid by the first map.
-        Thread reclaimer = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                loop();
-            }
-        }, "mmap4j-reclaimer");
-        reclaimer.setDaemon(true);
-        reclaimer.start();
-    }
+    /** System property: milliseconds the reclaimer thread waits with no mapping held before it exits. */
+    static final String IDLE_PROPERTY = "mmap4j.reclaimerIdleMillis";
+    /** How long the thread lingers once mmap4j holds no mapping: a second by default. */
+    private static final long IDLE_MILLIS = Math.max(1, Long.getLong(IDLE_PROPERTY, 1000));
+    /** The thread's name. */
+    static final String THREAD_NAME = "mmap4j-reclaimer";
+    /** Whether a reclaimer thread runs (or is being started); only the CAS winner starts or stays. */
+    private static final AtomicBoolean RUNNING = new AtomicBoolean();
 
     private Reclaimer() {
     }
@@ -71,6 +75,82 @@ final class Reclaimer {
         Tracker tracker = new Tracker(referent, mapping);
         if (!mapping.track(tracker)) {
             TRACKERS.add(tracker);
+        }
+        if (!RUNNING.get()) {
+            start();
+        }
+    }
+
+    /**
+     * Starts the reclaimer thread unless one runs. It belongs to no application: made in the
+     * root thread group, with no context class loader, no inherited thread-local values and
+     * mmap4j's own access control context, so it pins no caller's class loader, group or
+     * thread locals. A failure to start it (no native thread left) leaves reclaiming to the
+     * threads that map ({@link Pressure#beforeMap} drains the queue) and the next map tries again.
+     */
+    private static void start() {
+        if (!RUNNING.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    newThread().start();
+                    return null;
+                }
+            });
+        } catch (Throwable t) {
+            RUNNING.set(false);
+        }
+    }
+
+    /** The thread, not started; see {@link #start()}. */
+    private static Thread newThread() {
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        for (ThreadGroup parent = group.getParent(); parent != null; parent = parent.getParent()) {
+            group = parent;
+        }
+        // An inner class, not a method reference: the first lambda of a JVM costs milliseconds
+        // of bootstrap, paid by the first map.
+        Runnable loop = new Runnable() {
+            @Override
+            public void run() {
+                loop();
+            }
+        };
+        Thread thread = null;
+        if (Jdk.major() >= 9) {
+            try {
+                // Java 9's constructor that copies no inheritable thread-local values (public API,
+                // not in Java 8's class library this is compiled against).
+                thread = Thread.class.getConstructor(ThreadGroup.class, Runnable.class, String.class, long.class,
+                        boolean.class).newInstance(group, loop, THREAD_NAME, 0L, false);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                thread = null;
+            }
+        }
+        if (thread == null) {
+            thread = new Thread(group, loop, THREAD_NAME);
+            forgetInheritedValues(thread);
+        }
+        thread.setContextClassLoader(null);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * Java 8: drops the inheritable thread-local values {@code Thread}'s constructor copied from
+     * the thread that maps first (Java 8 has no constructor that skips them; its {@code Thread}
+     * is not encapsulated).
+     */
+    private static void forgetInheritedValues(Thread thread) {
+        try {
+            java.lang.reflect.Field field = Thread.class.getDeclaredField("inheritableThreadLocals");
+            field.setAccessible(true);
+            field.set(thread, null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // Another class library: the values stay, as with any thread the caller starts.
         }
     }
 
@@ -105,22 +185,62 @@ final class Reclaimer {
         }
     }
 
+    /**
+     * The thread's work: waits for enqueued references and unmaps them in batches. It exits
+     * after {@value #IDLE_PROPERTY} milliseconds (a second by default) in which mmap4j held no
+     * mapping at all (every mapping closed and collected), and when interrupted (after finishing
+     * the batch in hand); the next map starts it again.
+     */
     private static void loop() {
         for (;;) {
+            Tracker first = null;
             try {
                 // Wait for the first reference, then leave the rest a moment to pile up: threads that
                 // map drain the queue themselves, and one wake-up per reference would put this
                 // thread's munmap (a TLB shoot-down on the mapping thread's CPU) and a context switch
                 // into every map/close cycle.
-                Tracker first = (Tracker) QUEUE.remove();
+                first = (Tracker) QUEUE.remove(IDLE_MILLIS);
+                if (first == null) {
+                    if (Mappings.size() == 0 && stopIfIdle()) {
+                        return;
+                    }
+                    continue;
+                }
                 Thread.sleep(BATCH_MILLIS);
                 drain(first);
             } catch (InterruptedException e) {
-                // A daemon thread: nothing else to stop for.
+                // Asked to stop (a test runner or server shutting down what it finds): finish the
+                // batch in hand, then exit. The next map starts a new thread.
+                RUNNING.set(false);
+                finish(first);
+                return;
             } catch (Throwable t) {
-                Log.LOGGER.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
+                report(t);
             }
         }
+    }
+
+    /**
+     * Gives the thread up once nothing is held, unless a map registered one meanwhile: a mapping
+     * thread registers (counted in {@link Mappings#size()}) before it reads {@code RUNNING}, so
+     * either it sees {@code false} and starts a thread, or this one sees its mapping and stays.
+     */
+    private static boolean stopIfIdle() {
+        RUNNING.set(false);
+        return Mappings.size() == 0 || !RUNNING.compareAndSet(false, true);
+    }
+
+    /** Processes a reference taken from the queue before an interrupt, and whatever else is queued. */
+    private static void finish(Tracker first) {
+        try {
+            drain(first);
+        } catch (Throwable t) {
+            report(t);
+        }
+    }
+
+    private static void report(Throwable t) {
+        Log.log(Level.SEVERE, "mmap4j: reclaiming a mapping failed", t);
     }
 
     /** Accounts for one unreachable object; returns its mapping when nothing reaches the range any more. */
@@ -134,7 +254,7 @@ final class Reclaimer {
         }
         boolean quarantined = Mappings.reclaim(mapping);
         if (!mapping.isClosed() && Mappings.leakDetection()) {
-            Log.LOGGER.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
+            Log.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
                     + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
                     mapping.origin());
         }
@@ -142,7 +262,7 @@ final class Reclaimer {
             long touched = Quarantine.touchedPages(mapping);
             if (touched > 0) {
                 Mappings.countTouched();
-                Log.LOGGER.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
+                Log.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
                         + "written after it was closed (" + mapping.description() + "): stale views read zeros "
                         + "and their writes were discarded; stop using views of a mapping once it is closed. "
                         + "Closed at:", mapping.closedAt);
@@ -190,7 +310,7 @@ final class Reclaimer {
     static void release(long address, long length, Object description) {
         long rc = Quarantine.release(address, length);
         if (rc < 0) {
-            Log.LOGGER.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
+            Log.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
                     + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
         }
     }
@@ -220,6 +340,21 @@ final class Reclaimer {
 
     /** java.util.logging, started only when there is something to report (it costs milliseconds). */
     private static final class Log {
-        static final Logger LOGGER = Logger.getLogger("io.github.mmap4j");
+        /**
+         * Logs, and never throws: with no descriptor free, {@code java.util.logging} cannot start
+         * (its {@code LogManager} fails for the JVM's life), and a report must never stop a range
+         * from being unmapped.
+         */
+        static void log(Level level, String message, Throwable thrown) {
+            try {
+                Logger.getLogger("io.github.mmap4j").log(level, message, thrown);
+            } catch (Throwable t) {
+                // Logging is unavailable: the report is lost, the reclaiming goes on.
+            }
+        }
+
+        static void log(Level level, String message) {
+            log(level, message, null);
+        }
     }
 }

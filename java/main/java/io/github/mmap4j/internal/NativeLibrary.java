@@ -5,6 +5,7 @@
 package io.github.mmap4j.internal;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -82,6 +83,10 @@ public final class NativeLibrary {
      * Only a successful load of the right library (which binds every method) makes them safe.
      */
     private static final Map<String, String> refused = new HashMap<>();
+    /** Descriptors loading may hold at once, with room to spare: see {@link #checkDescriptors()}. */
+    private static final int DESCRIPTORS_NEEDED = 16;
+    /** How the message of a load refused for want of descriptors starts. */
+    public static final String NO_DESCRIPTORS = "mmap4j: too few file descriptors free to load libmmap4j";
 
     private NativeLibrary() {
     }
@@ -106,6 +111,7 @@ public final class NativeLibrary {
         if (loadedFrom != null || loading) {
             return;
         }
+        checkDescriptors();
         boolean interrupted = Thread.interrupted();
         loading = true;
         try {
@@ -114,6 +120,43 @@ public final class NativeLibrary {
             loading = false;
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Refuses to start loading unless a few descriptors are free. Loading opens the jar, the
+     * extraction directory's lock, the copy, {@code /proc} files and {@code dlopen}'s, and some
+     * JDK code on that way fails for good when it cannot open a file (a failed static
+     * initialiser: {@code java.security.Security} behind {@code SecureRandom}, {@code LogManager}),
+     * leaving the JVM without it for its life. Checked only until the library is loaded.
+     *
+     * @throws UnsatisfiedLinkError whose message starts with {@link #NO_DESCRIPTORS}; the next call tries again.
+     */
+    private static void checkDescriptors() {
+        FileInputStream[] probes = new FileInputStream[DESCRIPTORS_NEEDED];
+        try {
+            for (int i = 0; i < probes.length; i++) {
+                probes[i] = new FileInputStream("/dev/null");
+            }
+        } catch (IOException e) {
+            String message = String.valueOf(e.getMessage());
+            if (message.contains("Too many open files")) {
+                UnsatisfiedLinkError error = new UnsatisfiedLinkError(NO_DESCRIPTORS
+                        + (message.contains("in system") ? " in the system (ENFILE)" : " (EMFILE)"));
+                error.initCause(e);
+                throw error;
+            }
+            // No /dev/null: not a POSIX system, loading will say so.
+        } finally {
+            for (FileInputStream probe : probes) {
+                if (probe != null) {
+                    try {
+                        probe.close();
+                    } catch (IOException e) {
+                        // /dev/null: nothing to flush
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,86 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mmap4j at the end of the process's descriptors and kernel mappings: it fails the call with
+ * an {@link MmapException} and a hint, never leaves itself broken, and never takes the JVM's own
+ * last resources. Each case in a child JVM ({@link ExhaustionChild}), under {@code prlimit} where
+ * it lowers the descriptor limit so that filling it is quick.
+ */
+class ExhaustionTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theFirstMapWithNoDescriptorFreeIsEmfileAndMmap4jWorksOnceOneIsFree() throws Exception {
+        run("first-map", withDescriptors(256));
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void theFirstUnmapWithNoDescriptorFreeWorksAndLeavesNothingBroken() throws Exception {
+        run("first-unmap", withDescriptors(256));
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void growableRegionsDroppedWithoutCloseGiveTheirDescriptorsBackWhenNeeded() throws Exception {
+        run("dropped-regions", withDescriptors(256));
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void mappingUpToALoweredLimitIsRefusedWithHeadroomLeft() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "vm.max_map_count is Linux's");
+        run("map-count", none(), "-D" + Pressure.MAX_MAP_COUNT_PROPERTY + "=6000", "-Xms8m", "-Xmx256m");
+    }
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void mappingUpToVmMaxMapCountNeverTakesWhatTheJvmNeeds() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "vm.max_map_count is Linux's");
+        // mmap4j's collections while it holds more than its budget are not what this tests: asked
+        // for every 4,000 mappings beyond 16,000, each waits half a second for nothing.
+        run("map-count", none(), "-D" + Mappings.MAX_MAPPINGS_PROPERTY + "=1000000", "-Xms8m", "-Xmx256m");
+    }
+
+    /** {@code prlimit} with this descriptor limit, or a skip where it is missing. */
+    static List<String> withDescriptors(int limit) {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "descriptor limits are tested on Linux");
+        assumeTrue(new File("/usr/bin/prlimit").canExecute() || new File("/bin/prlimit").canExecute(),
+                "prlimit (util-linux) is not installed");
+        return Arrays.asList("prlimit", "--nofile=" + limit + ":" + limit);
+    }
+
+    private ChildProcess.Result run(String scenario, List<String> wrapper, String... options) throws Exception {
+        ChildProcess.Result r = ChildProcess.jvm(ExhaustionChild.class, scenario, dir.toString()).in(dir)
+                .under(wrapper).options(options).timeout(170).run();
+        System.out.println("[" + scenario + "]\n" + r.out.trim() + "\n" + r.err.trim());
+        r.assertEndedNormally();
+        assertTrue(r.out.contains("done"), r.toString());
+        return r;
+    }
+
+    static List<String> none() {
+        return Collections.emptyList();
+    }
+}
