@@ -252,13 +252,16 @@ final class Reclaimer {
         if (!mapping.untrack()) {
             return null;
         }
+        // Pages the SIGBUS handler covered (a truncated file) are quarantine pages touched before the
+        // close: they would read as stale accesses after it. Asked before reclaim frees the slot.
+        boolean truncated = Mappings.leakDetection() && (Guard.marks(mapping) & Native.RANGE_TRUNCATED) != 0;
         boolean quarantined = Mappings.reclaim(mapping);
         if (!mapping.isClosed() && Mappings.leakDetection()) {
             Log.log(Level.WARNING, "mmap4j: a mapping was garbage collected without being closed ("
                     + mapping.description() + "); close it (Mmap.unmap or close()) when done. Mapped at:",
                     mapping.origin());
         }
-        if (quarantined && Mappings.leakDetection()) {
+        if (quarantined && !truncated && Mappings.leakDetection()) {
             long touched = Quarantine.touchedPages(mapping);
             if (touched > 0) {
                 Mappings.countTouched();
