@@ -100,13 +100,20 @@ abstract class FileCommand extends Command {
                 out.flush();
                 // The name as the table shows it, in the reason too: one failure is one message.
                 String shown = path.toString();
-                String escaped = Escape.name(shown);
+                String escaped = Escape.path(path);
                 err.println("mmap4j " + name + ": " + escaped + ": " + reason.replace(shown, escaped));
                 err.flush();
             }
         });
-        for (Path path : options.paths) {
-            walker.walk(path);
+        for (Options.Operand operand : options.paths) {
+            if (operand.path != null) {
+                walker.walk(operand.path);
+            } else {
+                failed[0]++;
+                out.flush();
+                err.println("mmap4j " + name + ": " + Escape.name(operand.text) + ": " + operand.problem);
+                err.flush();
+            }
         }
         report.totals(failed[0]);
         return work.finish(failed[0] == 0 ? 0 : 1, out);

@@ -30,7 +30,7 @@ final class LoadCommand extends BeforeAfterCommand {
     @Override
     void change(Path path, long size, Progress progress) throws IOException {
         int page = (int) Mmap.pageSize();
-        progress.start(Escape.name(path.toString()), size);
+        progress.start(Escape.path(path), size);
         FileWindows.forEach(path, size, (window, offset) -> {
             if (Advice.WILLNEED.isSupported()) {
                 Mmap.advise(window, Advice.WILLNEED);

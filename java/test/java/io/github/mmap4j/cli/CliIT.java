@@ -113,6 +113,64 @@ class CliIT {
         assertEquals(open.toString(), Cli.json(cli).get(0).get("path"), cli.toString());
     }
 
+    /**
+     * The tool run by {@code sh -c script} in {@link #dir}, with {@code $JAVA} and {@code $JAR} set and
+     * the environment emptied but for {@code PATH} and {@code env}: names with non-ASCII bytes are
+     * made by the shell ({@code printf '\303'}), so the test's own locale does not matter.
+     */
+    private ChildProcess.Result shell(List<String> env, String script) throws Exception {
+        List<String> cmd = new ArrayList<>(Arrays.asList("env", "-i", "PATH=" + System.getenv("PATH"),
+                "JAVA=" + TestJvm.java(), "JAR=" + jar()));
+        cmd.addAll(env);
+        cmd.addAll(Arrays.asList("sh", "-c", script));
+        return ChildProcess.command(cmd).in(dir).run();
+    }
+
+    /**
+     * A non-ASCII name given in a locale that cannot encode it ({@code LANG=C}, {@code LC_ALL=C}, no
+     * locale at all): the JVM decodes the argument to U+FFFD and {@code Paths.get} threw
+     * {@code InvalidPathException} (a stack trace, no path processed). The tool takes the bytes the
+     * kernel passed ({@code /proc/self/cmdline}): the file is found, and shown as {@code ls -b}
+     * shows it in that locale.
+     */
+    @Test
+    void nonAsciiNamesWorkInTheCLocale() throws Exception {
+        Assumptions.assumeTrue(new File("/proc/self/cmdline").canRead(), "no /proc/self/cmdline here");
+        String make = "printf 'abc' > \"$(printf 'caf\\303\\251.bin')\" && printf 'de' > plain.bin && ";
+        String run = "exec \"$JAVA\" -jar \"$JAR\" residency \"$(printf 'caf\\303\\251.bin')\" plain.bin";
+        for (List<String> locale : Arrays.asList(Arrays.asList("LANG=C"), Arrays.asList("LC_ALL=C", "LANG=C.UTF-8"),
+                Arrays.<String>asList())) {
+            ChildProcess.Result table = shell(locale, make + run);
+            assertEquals(0, table.exit, locale + "\n" + table);
+            assertEquals("", table.err, locale + "\n" + table);
+            assertTrue(table.out.contains("  caf\\303\\251.bin\n"), locale + "\n" + table);
+            ChildProcess.Result json = shell(locale, run.replace("residency", "residency --json"));
+            assertEquals(0, json.exit, locale + "\n" + json);
+            assertEquals("caf\u00e9.bin", Cli.json(json).get(0).get("path"), locale + "\n" + json);
+            assertEquals(3L, Cli.json(json).get(0).get("size_bytes"), json.toString());
+            assertFalse(json.out.contains("\u00e9"), "the JSON is ASCII in the C locale: " + json.out);
+        }
+    }
+
+    /**
+     * A name that is not valid UTF-8, in a UTF-8 locale: the argument decodes to U+FFFD and named
+     * another file (ENOENT for a file that exists). Given as an argument, and found in a directory,
+     * the file is processed and shown with its byte in octal.
+     */
+    @Test
+    void namesThatAreNotUtf8WorkInAUtf8Locale() throws Exception {
+        Assumptions.assumeTrue(new File("/proc/self/cmdline").canRead(), "no /proc/self/cmdline here");
+        String make = "mkdir -p d && printf 'wxyz' > \"d/$(printf 'bad\\377.bin')\" && ";
+        String run = "exec \"$JAVA\" -jar \"$JAR\" residency \"d/$(printf 'bad\\377.bin')\" d";
+        for (String locale : Arrays.asList("LC_ALL=C.UTF-8", "LANG=en_US.UTF-8", "LANG=C")) {
+            ChildProcess.Result r = shell(Arrays.asList(locale), make + run);
+            assertEquals(0, r.exit, locale + "\n" + r);
+            assertEquals("", r.err, locale + "\n" + r);
+            assertTrue(r.out.contains("  d/bad\\377.bin\n"), locale + "\n" + r);
+            assertTrue(r.out.contains("total: 2 files"), locale + "\n" + r);
+        }
+    }
+
     /** mlock beyond RLIMIT_MEMLOCK, without CAP_IPC_LOCK: the hint names {@code ulimit -l}. */
     @Test
     void lockOverTheLimitSaysUlimit() throws Exception {
