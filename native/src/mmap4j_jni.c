@@ -215,6 +215,17 @@ static jclass file_channel_class(JNIEnv *env) {
     return global;
 }
 
+static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source);
+
+/* SEEK_DATA/SEEK_HOLE on a FileChannel's or FileDescriptor's descriptor, for the tool: the offset,
+ * -1 when no data follows (ENXIO), -2 when it cannot be told (no descriptor, not supported). */
+static jlong mm_seekData(JNIEnv *env, jclass cls, jobject source, jlong offset, jboolean hole) {
+    jint fd = mm_descriptor(env, cls, source);
+    if (fd < 0) return -2;
+    int64_t at = mm4j_seek_data(fd, offset, hole == JNI_TRUE);
+    return at >= 0 ? at : at == -ENXIO ? -1 : -2;
+}
+
 static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source) {
     (void) cls;
     if (source == NULL) return -1;
@@ -447,6 +458,7 @@ static const JNINativeMethod host_table[] = {
     {"platform", "()Ljava/lang/String;", (void *) mm_platform},
     {"hasFadvise", "()Z", (void *) mm_hasFadvise},
     {"isatty", "(I)Z", (void *) mm_isatty},
+    {"seekData", "(Ljava/lang/Object;JZ)J", (void *) mm_seekData},
 };
 // JNI Method Registration Table End
 

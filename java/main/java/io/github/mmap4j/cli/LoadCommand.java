@@ -7,8 +7,12 @@ package io.github.mmap4j.cli;
 import io.github.mmap4j.Advice;
 import io.github.mmap4j.Mmap;
 
+import io.github.mmap4j.internal.NativeLibrary;
+
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 
 /** {@code load} ({@code touch}): brings files into the page cache: {@code madvise(WILLNEED)}, then a read per page. */
@@ -22,7 +26,8 @@ final class LoadCommand extends BeforeAfterCommand {
 
     LoadCommand() {
         super("load", Collections.singletonList("touch"),
-                "Bring files into the page cache (madvise WILLNEED, then read one byte of every page)",
+                "Bring files into the page cache (madvise WILLNEED, then read one byte of every page with data)",
+                "Holes of sparse files are skipped (lseek SEEK_DATA): reading them would allocate them on tmpfs.",
                 "Columns: size, pages, resident pages before and after. When standard error is a terminal",
                 "and the work lasts over a second, a progress line is drawn there.");
     }
@@ -31,19 +36,35 @@ final class LoadCommand extends BeforeAfterCommand {
     void change(Path path, long size, Progress progress) throws IOException {
         int page = (int) Mmap.pageSize();
         progress.start(Escape.path(path), size);
-        FileWindows.forEach(path, size, (window, offset) -> {
-            if (Advice.WILLNEED.isSupported()) {
-                Mmap.advise(window, Advice.WILLNEED);
-            }
-            for (int i = 0; i < window.capacity(); i += page) {
-                sink += window.get(i);
-                if ((i / page) % PAGES_PER_UPDATE == 0) {
-                    progress.update(offset + i);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            FileWindows.forEach(path, size, (window, offset) -> {
+                if (Advice.WILLNEED.isSupported()) {
+                    Mmap.advise(window, Advice.WILLNEED);
                 }
-            }
-            progress.update(offset + window.capacity());
-            return false;
-        });
+                long end = offset + window.capacity();
+                for (long at = offset; at < end; ) {
+                    // Holes are skipped: reading one through a mapping allocates it on tmpfs (shmem
+                    // faults allocate, MAP_PRIVATE too), filling the file system; elsewhere it only
+                    // caches zeros. read(2) would not allocate, but a mapping is what we measure.
+                    long data = NativeLibrary.seekData(channel, at, false);
+                    if (data == -1 || data >= end) {
+                        break;
+                    }
+                    data = data < at ? at : data;
+                    long hole = NativeLibrary.seekData(channel, data, true);
+                    hole = hole <= data ? end : Math.min(hole, end);
+                    for (long i = (data - offset) / page * page; offset + i < hole; i += page) {
+                        sink += window.get((int) i);
+                        if ((i / page) % PAGES_PER_UPDATE == 0) {
+                            progress.update(offset + i);
+                        }
+                    }
+                    at = hole;
+                }
+                progress.update(end);
+                return false;
+            });
+        }
         progress.clear();
     }
 }

@@ -6,7 +6,7 @@ package io.github.mmap4j.internal;
 
 /**
  * The natives that touch no memory: the platform the library was built for, whether its headers
- * define {@code posix_fadvise}, {@code isatty}. Bound by the library's {@code JNI_OnLoad} next to
+ * define {@code posix_fadvise}, {@code isatty}, {@code lseek(SEEK_DATA)}. Bound by the library's {@code JNI_OnLoad} next to
  * {@code io.github.mmap4j.Native}'s (the compiled-in build identity covers both); package-private
  * like those, reached through {@link NativeLibrary}'s public facts, which load the library first.
  */
@@ -23,4 +23,15 @@ final class Host {
 
     /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
     static native boolean isatty(int fd);
+
+    /**
+     * {@code lseek(2)} {@code SEEK_DATA} or {@code SEEK_HOLE}.
+     *
+     * @param source a {@code FileChannel} of the JDK's or a {@code FileDescriptor}.
+     * @param offset where to look from.
+     * @param hole   {@code true} for the next hole, {@code false} for the next data.
+     * @return the offset found; {@code -1} when no data follows {@code offset} ({@code ENXIO});
+     *         {@code -2} when it cannot be told (no descriptor behind {@code source}, not supported).
+     */
+    static native long seekData(Object source, long offset, boolean hole);
 }

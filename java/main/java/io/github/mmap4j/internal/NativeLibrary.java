@@ -336,6 +336,24 @@ public final class NativeLibrary {
         return Host.isatty(fd);
     }
 
+    /**
+     * Where the next data, or the next hole, of a file starts ({@code lseek(2)} {@code SEEK_DATA}
+     * or {@code SEEK_HOLE}); loads the library first. Moves the channel's position.
+     *
+     * @param channel a file channel of the JDK's own ({@code FileChannel.open}).
+     * @param offset  where to look from.
+     * @param hole    {@code true} for the next hole (the file's size when none), {@code false}
+     *                for the next data.
+     * @return the offset; {@code -1} when no data follows {@code offset} ({@code ENXIO});
+     *         {@code -2} when it cannot be told (a channel that is not the JDK's, a platform
+     *         without {@code SEEK_DATA}): then treat the rest as data.
+     * @throws UnsatisfiedLinkError when the library cannot be loaded.
+     */
+    public static long seekData(java.nio.channels.FileChannel channel, long offset, boolean hole) {
+        load();
+        return Host.seekData(channel, offset, hole);
+    }
+
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {
         UnsatisfiedLinkError error = new UnsatisfiedLinkError("mmap4j: " + message);
         if (cause != null) {

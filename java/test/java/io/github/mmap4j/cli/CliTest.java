@@ -118,6 +118,27 @@ class CliTest {
         assertEquals(1L, Cli.json(cli).get(1).get("failed"), cli.toString());
     }
 
+    /**
+     * A SIGBUS (the JVM's InternalError) while reading a file says "shrank" only when the file did
+     * change since the walk saw it; otherwise the file system could not supply the page (a full tmpfs).
+     */
+    @Test
+    void sigbusSaysShrankOnlyWhenTheFileChanged() throws IOException {
+        Path f = file("f.bin", 4 * page);
+        java.nio.file.attribute.BasicFileAttributes seen = Files.readAttributes(f,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        InternalError sigbus = new InternalError("a fault occurred in an unsafe memory access");
+        String same = FileCommand.sigbus(f, seen, sigbus);
+        assertFalse(same.contains("shrank"), same);
+        assertTrue(same.contains("did not change") && same.contains("tmpfs"), same);
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength(page);
+        }
+        String shrank = FileCommand.sigbus(f, seen, sigbus);
+        assertTrue(shrank.startsWith("the file shrank while it was being read (SIGBUS"), shrank);
+        assertTrue(shrank.endsWith("it is now " + page + " bytes, was " + 4 * page), shrank);
+    }
+
     @Test
     void infoNamesVersionPageSizeAndLibrary() {
         ChildProcess.Result info = Cli.run("info", "--json");
