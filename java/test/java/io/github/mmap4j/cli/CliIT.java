@@ -91,22 +91,30 @@ class CliIT {
 
     /**
      * A directory of mode 000, read by another user (root reads anything): the
-     * child runs as nobody through {@code setpriv}.
+     * child runs as nobody through {@code setpriv}. The jar is copied next to the
+     * files, into the test's directory made world-readable: the build's own jar may
+     * lie where nobody cannot reach it (a clone in root's home, mode 0700, as in a
+     * Docker image). Whether nobody can run the JVM and reach that directory is
+     * found by trying, and the test skips, saying why, where it cannot.
      */
     @Test
     void unreadableDirectoryIsReportedAndTheRestStillRun() throws Exception {
         Assumptions.assumeTrue(isRoot() && CliTest.onPath("setpriv"), "needs root and setpriv to run as nobody");
-        ChildProcess.Result probe = ChildProcess.java("-version").under(AS_NOBODY).run();
-        Assumptions.assumeTrue(probe.exit == 0, "user nobody cannot run the JVM under test " + TestJvm.java()
-                + " (in a directory only its owner may enter, such as root's home?): " + probe.err);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path jar = dir.resolve("mmap4j.jar");
+        Files.copy(java.nio.file.Paths.get(jar()), jar);
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+        ChildProcess.Result probe = ChildProcess.java("-jar", jar.toString(), "--version").under(AS_NOBODY).run();
+        Assumptions.assumeTrue(probe.exit == 0, "user nobody cannot run the JVM under test " + TestJvm.java()
+                + " on a jar in " + dir + " (one of them in a directory only its owner may enter, such as "
+                + "root's home?): " + probe);
         Path closed = Files.createDirectory(dir.resolve("closed"));
         data("closed/inside.bin", 100);
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
         Path open = data("open.bin", 10_000);
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
-        ChildProcess.Result cli = tool("residency", "--json", closed.toString(), open.toString()).under(AS_NOBODY)
-                .run();
+        ChildProcess.Result cli = ChildProcess.java("-jar", jar.toString(), "residency", "--json", closed.toString(),
+                open.toString()).under(AS_NOBODY).run();
         assertEquals(1, cli.exit, cli.toString());
         assertEquals("mmap4j residency: " + closed + ": cannot list directory: permission denied (EACCES)\n",
                 cli.err);
