@@ -10,9 +10,7 @@ import io.github.mmap4j.Mmap;
 import io.github.mmap4j.internal.NativeLibrary;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 
 /** {@code load} ({@code touch}): brings files into the page cache: {@code madvise(WILLNEED)}, then a read per page. */
@@ -36,24 +34,24 @@ final class LoadCommand extends BeforeAfterCommand {
     void change(Path path, long size, Progress progress) throws IOException {
         int page = (int) Mmap.pageSize();
         progress.start(Escape.path(path), size);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+        NativeLibrary.DataMap data = NativeLibrary.DataMap.open(RawNames.encoded(path));
+        try {
             FileWindows.forEach(path, size, (window, offset) -> {
                 if (Advice.WILLNEED.isSupported()) {
                     Mmap.advise(window, Advice.WILLNEED);
                 }
                 long end = offset + window.capacity();
                 for (long at = offset; at < end; ) {
-                    // Holes are skipped: reading one through a mapping allocates it on tmpfs (shmem
-                    // faults allocate, MAP_PRIVATE too), filling the file system; elsewhere it only
-                    // caches zeros. read(2) would not allocate, but a mapping is what we measure.
-                    long data = NativeLibrary.seekData(channel, at, false);
-                    if (data == -1 || data >= end) {
+                    // Holes are skipped: reading one through a mapping makes tmpfs allocate it (MAP_PRIVATE
+                    // too), filling the file system; elsewhere it only caches zeros.
+                    long from = data == null ? at : data.next(at, false);
+                    if (from == -1 || from >= end) {
                         break;
                     }
-                    data = data < at ? at : data;
-                    long hole = NativeLibrary.seekData(channel, data, true);
-                    hole = hole <= data ? end : Math.min(hole, end);
-                    for (long i = (data - offset) / page * page; offset + i < hole; i += page) {
+                    from = from < at ? at : from;
+                    long hole = data == null ? end : data.next(from, true);
+                    hole = hole <= from ? end : Math.min(hole, end);
+                    for (long i = (from - offset) / page * page; offset + i < hole; i += page) {
                         sink += window.get((int) i);
                         if ((i / page) % PAGES_PER_UPDATE == 0) {
                             progress.update(offset + i);
@@ -64,6 +62,10 @@ final class LoadCommand extends BeforeAfterCommand {
                 progress.update(end);
                 return false;
             });
+        } finally {
+            if (data != null) {
+                data.close();
+            }
         }
         progress.clear();
     }

@@ -148,6 +148,18 @@ final class RawNames {
         return raw == null ? path.toString() : new String(raw, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /**
+     * A path's bytes as {@code open(2)} wants them: its bytes where the string lost them, else the
+     * string in the file name encoding.
+     *
+     * @param path a path.
+     * @return the bytes, without NUL.
+     */
+    static byte[] encoded(Path path) {
+        byte[] raw = bytes(path);
+        return raw != null ? raw : path.toString().getBytes(fileNameCharset());
+    }
+
     private static String percentEncoded(byte[] raw, int from, int to) {
         StringBuilder s = new StringBuilder((to - from) * 3);
         for (int i = from; i < to; i++) {

@@ -25,13 +25,29 @@ final class Host {
     static native boolean isatty(int fd);
 
     /**
+     * {@code open(2)} read-only with {@code O_NONBLOCK}: a FIFO does not wait for a writer.
+     *
+     * @param path the path's bytes, NUL-terminated.
+     * @return the descriptor, or {@code -errno}.
+     */
+    static native long openToSeek(byte[] path);
+
+    /**
      * {@code lseek(2)} {@code SEEK_DATA} or {@code SEEK_HOLE}.
      *
-     * @param source a {@code FileChannel} of the JDK's or a {@code FileDescriptor}.
+     * @param fd     a descriptor from {@link #openToSeek}.
      * @param offset where to look from.
      * @param hole   {@code true} for the next hole, {@code false} for the next data.
      * @return the offset found; {@code -1} when no data follows {@code offset} ({@code ENXIO});
-     *         {@code -2} when it cannot be told (no descriptor behind {@code source}, not supported).
+     *         {@code -2} when it cannot be told (not supported, a descriptor that cannot seek).
      */
-    static native long seekData(Object source, long offset, boolean hole);
+    static native long seekData(int fd, long offset, boolean hole);
+
+    /**
+     * {@code close(2)}.
+     *
+     * @param fd the descriptor.
+     * @return 0 or {@code -errno}.
+     */
+    static native long close(int fd);
 }
