@@ -48,11 +48,17 @@ final class Options {
          *
          * @param text the argument.
          * @param raw  its bytes, or {@code null} when not known.
+         * @param workingDirectory the working directory to resolve against when the JVM misnames
+         *                         it ({@link RawNames#workingDirectoryIfMisnamed}), else {@code null}.
          */
-        static Operand of(String text, byte[] raw) {
+        static Operand of(String text, byte[] raw, Path workingDirectory) {
             if (raw != null && raw.length > 0 && !java.util.Arrays.equals(raw,
                     text.getBytes(RawNames.fileNameCharset()))) {
-                return new Operand(text, RawNames.path(raw), null);
+                Path path = RawNames.path(raw);
+                return new Operand(text, workingDirectory == null ? path : workingDirectory.resolve(path), null);
+            }
+            if (workingDirectory != null) {
+                return new Operand(text, workingDirectory.resolve(RawNames.path(raw)), null);
             }
             try {
                 return new Operand(text, Paths.get(text), null);
@@ -94,13 +100,14 @@ final class Options {
     static Options parse(List<String> args, List<byte[]> raw) throws UsageException {
         Options o = new Options();
         boolean optionsEnded = false;
+        Path workingDirectory = raw == null ? null : RawNames.workingDirectoryIfMisnamed();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (optionsEnded || !arg.startsWith("-") || arg.equals("-")) {
                 if (arg.isEmpty()) {
                     throw new UsageException("an empty path was given");
                 }
-                o.paths.add(Operand.of(arg, raw == null ? null : raw.get(i)));
+                o.paths.add(Operand.of(arg, raw == null ? null : raw.get(i), workingDirectory));
             } else if (arg.equals("--")) {
                 optionsEnded = true;
             } else if (arg.startsWith("--")) {

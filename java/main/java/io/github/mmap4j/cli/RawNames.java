@@ -69,6 +69,26 @@ final class RawNames {
         return raw;
     }
 
+    /**
+     * The working directory, when the JVM's own idea of it is wrong: it takes {@code user.dir},
+     * decoded from {@code getcwd} like any name, and resolves every relative path against its
+     * re-encoded bytes, which name another directory (or none) when that decoding lost bytes (a
+     * non-ASCII directory under {@code LANG=C}). Relative paths then fail with ENOENT, even
+     * {@code .}, unless resolved against the real one ({@code /proc/self/cwd}, read as bytes).
+     *
+     * @return the working directory as bytes, or {@code null} when the JVM's is right or it is not known.
+     */
+    static Path workingDirectoryIfMisnamed() {
+        try {
+            Path real = Files.readSymbolicLink(Paths.get("/proc/self/cwd"));
+            byte[] jvm = System.getProperty("user.dir", "").getBytes(fileNameCharset());
+            byte[] actual = encoded(real);
+            return java.util.Arrays.equals(jvm, actual) || !real.isAbsolute() ? null : real;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The charset the JVM decodes arguments and file names with. */
     static Charset fileNameCharset() {
         String name = System.getProperty("sun.jnu.encoding");

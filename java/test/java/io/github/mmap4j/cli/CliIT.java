@@ -161,6 +161,26 @@ class CliIT {
     }
 
     /**
+     * In the C locale, in a working directory with a non-ASCII name, the JVM resolves every relative
+     * path against {@code user.dir} re-encoded, a directory that does not exist: even {@code .} was
+     * ENOENT. The tool resolves relative paths against the real one ({@code /proc/self/cwd}).
+     */
+    @Test
+    void relativePathsWorkInANonAsciiWorkingDirectoryInTheCLocale() throws Exception {
+        Assumptions.assumeTrue(new File("/proc/self/cwd").exists(), "no /proc/self/cwd here");
+        String script = "mkdir \"$(printf 'r\\303\\251p')\" && cd \"$(printf 'r\\303\\251p')\" && "
+                + "printf 'abc' > \"$(printf 'caf\\303\\251.bin')\" && "
+                + "exec \"$JAVA\" -jar \"$JAR\" residency --json \"$(printf 'caf\\303\\251.bin')\" .";
+        ChildProcess.Result r = shell(Arrays.asList("LANG=C"), script);
+        assertEquals(0, r.exit, r.toString());
+        assertEquals("", r.err, r.toString());
+        List<java.util.Map<String, Object>> rows = Cli.json(r);
+        assertEquals(3, rows.size(), r.toString());
+        assertTrue(((String) rows.get(0).get("path")).endsWith("/r\u00e9p/caf\u00e9.bin"), r.toString());
+        assertEquals(2L, rows.get(2).get("files"), r.toString());
+    }
+
+    /**
      * A name that is not valid UTF-8, in a UTF-8 locale: the argument decodes to U+FFFD and named
      * another file (ENOENT for a file that exists). Given as an argument, and found in a directory,
      * the file is processed and shown with its byte in octal.
