@@ -52,13 +52,10 @@ final class Options {
          *                         it ({@link RawNames#workingDirectoryIfMisnamed}), else {@code null}.
          */
         static Operand of(String text, byte[] raw, Path workingDirectory) {
-            if (raw != null && raw.length > 0 && !java.util.Arrays.equals(raw,
-                    text.getBytes(RawNames.fileNameCharset()))) {
+            if (raw != null && raw.length > 0 && (workingDirectory != null
+                    || !java.util.Arrays.equals(raw, text.getBytes(RawNames.fileNameCharset())))) {
                 Path path = RawNames.path(raw);
                 return new Operand(text, workingDirectory == null ? path : workingDirectory.resolve(path), null);
-            }
-            if (workingDirectory != null) {
-                return new Operand(text, workingDirectory.resolve(RawNames.path(raw)), null);
             }
             try {
                 return new Operand(text, Paths.get(text), null);
