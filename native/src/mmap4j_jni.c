@@ -13,6 +13,7 @@
  */
 #include <jni.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -221,6 +222,21 @@ static jclass file_channel_class(JNIEnv *env) {
         return expected;
     }
     return global;
+}
+
+/* For the tool: a file opened read-only without waiting (a FIFO swapped in under the name must not
+ * block the walk), to ask where its data and holes are. The descriptor, or -errno. */
+static jlong mm_openToSeek(JNIEnv *env, jclass cls, jbyteArray path) {
+    (void) cls;
+    return mm_with_name(env, path, mm4j_open, O_RDONLY | O_NONBLOCK, 0);
+}
+
+/* SEEK_DATA/SEEK_HOLE for the tool: the offset, -1 when no data follows (ENXIO), -2 when it cannot
+ * be told (not supported, not a file that can seek). */
+static jlong mm_seekData(JNIEnv *env, jclass cls, jint fd, jlong offset, jboolean hole) {
+    (void) env; (void) cls;
+    int64_t at = mm4j_seek_data(fd, offset, hole == JNI_TRUE);
+    return at >= 0 ? at : at == -ENXIO ? -1 : -2;
 }
 
 static jint mm_descriptor(JNIEnv *env, jclass cls, jobject source) {
@@ -530,6 +546,9 @@ static const JNINativeMethod host_table[] = {
     {"platform", "()Ljava/lang/String;", (void *) mm_platform},
     {"hasFadvise", "()Z", (void *) mm_hasFadvise},
     {"isatty", "(I)Z", (void *) mm_isatty},
+    {"openToSeek", "([B)J", (void *) mm_openToSeek},
+    {"seekData", "(IJZ)J", (void *) mm_seekData},
+    {"close", "(I)J", (void *) mm_close},
 };
 // JNI Method Registration Table End
 

@@ -149,6 +149,17 @@ int64_t mm4j_isatty(int fd) {
     return isatty(fd) ? 1 : 0;
 }
 
+int64_t mm4j_seek_data(int fd, int64_t offset, int hole) {
+#if defined(SEEK_DATA) && defined(SEEK_HOLE)
+    off_t at = lseek(fd, (off_t) offset, hole ? SEEK_HOLE : SEEK_DATA);
+    RETURN_ERRNO_IF(at < 0);
+    return (int64_t) at;
+#else
+    (void) fd; (void) offset; (void) hole;
+    return -ENOTSUP;
+#endif
+}
+
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset) {
     void *p = mmap(NULL, (size_t) length, prot, flags, fd, (off_t) offset);
     RETURN_ERRNO_IF(p == MAP_FAILED);

@@ -40,6 +40,11 @@ int64_t mm4j_fadvise(int fd, int64_t offset, int64_t length, int advice);
 /* isatty(3): 1 when fd is a terminal, 0 when it is not (any errno, e.g. ENOTTY or EBADF). */
 int64_t mm4j_isatty(int fd);
 
+/* lseek(2) SEEK_DATA (hole 0) or SEEK_HOLE (hole 1) from offset: where the next data or hole
+ * starts, -ENXIO when no data follows, -ENOTSUP where the platform has neither. Moves the
+ * descriptor's position. */
+int64_t mm4j_seek_data(int fd, int64_t offset, int hole);
+
 /* mmap(2) with a NULL hint; returns the address. */
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset);
 int64_t mm4j_unmap(uintptr_t address, int64_t length);

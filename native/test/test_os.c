@@ -106,6 +106,22 @@ static void test_isatty(void) {
     mm4j_close(fd);
 }
 
+static void test_seek_data(void) {
+    /* A 1 MiB file with one byte written at 512 KiB: data starts at or before it and a hole (or
+     * the end) after it; past the end no data follows. File systems without holes report the
+     * whole file as data, which fits the same checks. */
+    char path[512];
+    int fd = make_file("seekdata", 1 << 20, path);
+    CHECK(pwrite(fd, "x", 1, 512 << 10) == 1);
+    int64_t data = mm4j_seek_data(fd, 0, 0);
+    CHECK(data >= 0 && data <= (512 << 10));
+    int64_t hole = mm4j_seek_data(fd, data, 1);
+    CHECK(hole > (512 << 10) && hole <= (1 << 20));
+    CHECK(mm4j_seek_data(fd, 1 << 20, 0) == -ENXIO);
+    CHECK(mm4j_seek_data(987654, 0, 0) == -EBADF);
+    mm4j_close(fd);
+}
+
 static int type_of(int64_t fd) {
     int64_t bits = mm4j_file_type((int) fd, NULL);
     return bits < 0 ? (int) bits : mm4j_file_type_code(bits);
@@ -394,6 +410,7 @@ int main(void) {
     test_private_write_stays_private();
     test_errno_comes_back();
     test_isatty();
+    test_seek_data();
     test_file_types_without_blocking();
     test_datasync();
     test_residency_counts_pages();

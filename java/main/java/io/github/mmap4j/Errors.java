@@ -132,6 +132,15 @@ final class Errors {
                     + "/sys/kernel/mm/hugepages/hugepages-<size>kB/nr_hugepages), and use a length that is a "
                     + "multiple of the huge page size; or map without HUGETLB and use Advice.HUGEPAGE";
         }
+        if (call.startsWith("open") && name.equals("ENOENT") && arguments != null && arguments.contains(", create")) {
+            return "a directory on the path does not exist (O_CREAT creates the file, not its parent directory): "
+                    + "create the parent directory first, e.g. Files.createDirectories(path.getParent())";
+        }
+        if (call.startsWith("madvise") && name.equals("EINVAL") && arguments != null
+                && (arguments.contains("HUGETLB") || arguments.contains("HUGE_"))) {
+            return "a HUGETLB mapping takes advice on whole huge pages only: give a range whose offset and length "
+                    + "are multiples of the huge page size (2 MiB on x86_64 unless HUGE_1GB)";
+        }
         if (call.startsWith("ftruncate") && name.equals("EINVAL") && arguments != null
                 && arguments.startsWith("shared memory")) {
             return "macOS sets a shared memory object's size once only: open it at its size, or unlink and create "
@@ -194,6 +203,8 @@ final class Errors {
                 + "cannot be mapped)"},
         {"EINVAL", "madvise(COLLAPSE", "MADV_COLLAPSE needs a range covering at least one whole, "
                 + "huge-page-aligned huge page (2 MiB on x86_64) of memory that allows huge pages"},
+        {"EINVAL", "madvise(DONTNEED", "the pages are locked (Mmap.lock, MapFlag.LOCKED or mlockall), and "
+                + "locked pages cannot be discarded: Mmap.unlock them first"},
         {"EINVAL", "madvise", "the kernel does not accept this advice for this range (too old a kernel, or "
                 + "advice that needs private/anonymous or shared memory)"},
         {"EINVAL", "", "the kernel rejected the arguments (a length or offset it cannot map, or flags that do "

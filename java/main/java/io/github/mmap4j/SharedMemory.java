@@ -26,7 +26,8 @@ import java.util.Objects;
  * ({@code sync}, {@code advise}, {@code residency}, {@code lock}, {@code protect},
  * {@code unmap}) takes it. The descriptor is closed right after mapping.
  *
- * <p><b>Names</b> start with {@code '/'}, hold no other {@code '/'} and no NUL,
+ * <p><b>Names</b> start with {@code '/'}, hold no other {@code '/'} and no NUL, are
+ * not {@code "/."} or {@code "/.."} (the directory of the objects, not an object),
  * encode losslessly in the platform's file name encoding (no unpaired
  * surrogates), and are at most {@link #maxNameLength()} bytes (31 on macOS); a bad
  * name raises {@link IllegalArgumentException} before any system call.
@@ -176,6 +177,8 @@ public final class SharedMemory {
             problem = "must start with '/' followed by at least one character, e.g. \"/my-data\"";
         } else if (name.indexOf('/', 1) >= 0) {
             problem = "may hold no '/' after the first character (it is one name, not a path)";
+        } else if (name.equals("/.") || name.equals("/..")) {
+            problem = "is not a name: '.' and '..' are the directory of the shared memory objects and its parent";
         } else if (name.indexOf('\0') >= 0) {
             problem = "holds a NUL character";
         }

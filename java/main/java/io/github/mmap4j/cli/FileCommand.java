@@ -6,7 +6,9 @@ package io.github.mmap4j.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -68,6 +70,29 @@ abstract class FileCommand extends Command {
         return columns.clone();
     }
 
+    /**
+     * Why a page of a file could not be read: whether the file changed since the walk saw it
+     * ({@code attrs}) tells a file that shrank (SIGBUS past its new end) from one the file system
+     * could not supply a page of.
+     */
+    static String sigbus(Path path, BasicFileAttributes attrs, InternalError e) {
+        BasicFileAttributes now;
+        try {
+            now = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException | RuntimeException gone) {
+            now = null;
+        }
+        if (now == null || now.size() < attrs.size() || !now.lastModifiedTime().equals(attrs.lastModifiedTime())) {
+            // Changed, not smaller now: truncated and written again meanwhile.
+            return "the file shrank while it was being read (SIGBUS on a page past its end at that moment: "
+                    + e.getMessage() + ")" + (now == null ? "; it is gone now" : now.size() < attrs.size()
+                    ? "; it is now " + now.size() + " bytes, was " + attrs.size() : "");
+        }
+        return "a mapped page could not be read (SIGBUS: " + e.getMessage() + "), though the file did not change: "
+                + "the file system could not supply it (out of space or memory, e.g. a full tmpfs allocating a "
+                + "hole's page; or an I/O error: check dmesg)";
+    }
+
     @Override
     final int run(Options options, PrintStream out, PrintStream err) throws Options.UsageException {
         if (options.paths.isEmpty()) {
@@ -78,7 +103,8 @@ abstract class FileCommand extends Command {
         long[] failed = {0};
         FileWalker walker = new FileWalker(options.followSymlinks, new FileWalker.Visitor() {
             @Override
-            public void file(Path path, long size) {
+            public void file(Path path, BasicFileAttributes attrs) {
+                long size = attrs.size();
                 try {
                     long[] row = work.process(path, size);
                     report.file(path, row, work.bar(path, size));
@@ -86,11 +112,11 @@ abstract class FileCommand extends Command {
                     work.progress.clear();
                     failed(path, e instanceof IOException ? FileWalker.reason((IOException) e) : e.toString());
                 } catch (InternalError e) {
-                    // A read of a mapped page past the file's end (someone truncated it meanwhile) is SIGBUS,
-                    // which the JVM raises as InternalError: that file failed, the walk goes on.
+                    // A mapped page the kernel cannot supply is SIGBUS, which the JVM raises as InternalError:
+                    // that file failed, the walk goes on. Past the file's end (someone truncated it meanwhile),
+                    // or not: a full tmpfs cannot allocate a page, a device fails a read.
                     work.progress.clear();
-                    failed(path, "the file shrank while it was being read (SIGBUS on a page past its new end: "
-                            + e.getMessage() + ")");
+                    failed(path, sigbus(path, attrs, e));
                 }
             }
 
@@ -100,13 +126,20 @@ abstract class FileCommand extends Command {
                 out.flush();
                 // The name as the table shows it, in the reason too: one failure is one message.
                 String shown = path.toString();
-                String escaped = Escape.name(shown);
+                String escaped = Escape.path(path);
                 err.println("mmap4j " + name + ": " + escaped + ": " + reason.replace(shown, escaped));
                 err.flush();
             }
         });
-        for (Path path : options.paths) {
-            walker.walk(path);
+        for (Options.Operand operand : options.paths) {
+            if (operand.path != null) {
+                walker.walk(operand.path);
+            } else {
+                failed[0]++;
+                out.flush();
+                err.println("mmap4j " + name + ": " + Escape.name(operand.text) + ": " + operand.problem);
+                err.flush();
+            }
         }
         report.totals(failed[0]);
         return work.finish(failed[0] == 0 ? 0 : 1, out);

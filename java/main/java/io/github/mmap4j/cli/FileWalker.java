@@ -30,8 +30,8 @@ final class FileWalker {
 
     /** What the walk finds. */
     interface Visitor {
-        /** A regular file. */
-        void file(Path path, long size);
+        /** A regular file, with its attributes as the walk read them. */
+        void file(Path path, BasicFileAttributes attrs);
 
         /** A path that cannot be walked or is not a regular file. */
         void failed(Path path, String reason);
@@ -59,7 +59,7 @@ final class FileWalker {
 
     private void visit(Path path, BasicFileAttributes attrs) {
         if (attrs.isRegularFile()) {
-            visitor.file(path, attrs.size());
+            visitor.file(path, attrs);
         } else if (attrs.isDirectory()) {
             directory(path, attrs.fileKey());
         } else if (!attrs.isSymbolicLink()) {

@@ -46,7 +46,8 @@ final class Json {
                 case '\r': text.append("\\r"); break;
                 case '\t': text.append("\\t"); break;
                 default:
-                    if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !validSurrogate(s, i)) {
+                    if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !validSurrogate(s, i)
+                            || !Escape.encodable(c)) { // or what the output's charset lacks
                         text.append(String.format("\\u%04x", (int) c));
                     } else {
                         text.append(c);

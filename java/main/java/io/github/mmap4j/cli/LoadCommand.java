@@ -7,6 +7,8 @@ package io.github.mmap4j.cli;
 import io.github.mmap4j.Advice;
 import io.github.mmap4j.Mmap;
 
+import io.github.mmap4j.internal.NativeLibrary;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -22,7 +24,8 @@ final class LoadCommand extends BeforeAfterCommand {
 
     LoadCommand() {
         super("load", Collections.singletonList("touch"),
-                "Bring files into the page cache (madvise WILLNEED, then read one byte of every page)",
+                "Bring files into the page cache (madvise WILLNEED, then read one byte of every page with data)",
+                "Holes of sparse files are skipped (lseek SEEK_DATA): reading them would allocate them on tmpfs.",
                 "Columns: size, pages, resident pages before and after. When standard error is a terminal",
                 "and the work lasts over a second, a progress line is drawn there.");
     }
@@ -30,20 +33,40 @@ final class LoadCommand extends BeforeAfterCommand {
     @Override
     void change(Path path, long size, Progress progress) throws IOException {
         int page = (int) Mmap.pageSize();
-        progress.start(Escape.name(path.toString()), size);
-        FileWindows.forEach(path, size, (window, offset) -> {
-            if (Advice.WILLNEED.isSupported()) {
-                Mmap.advise(window, Advice.WILLNEED);
-            }
-            for (int i = 0; i < window.capacity(); i += page) {
-                sink += window.get(i);
-                if ((i / page) % PAGES_PER_UPDATE == 0) {
-                    progress.update(offset + i);
+        progress.start(Escape.path(path), size);
+        NativeLibrary.DataMap data = NativeLibrary.DataMap.open(RawNames.encoded(path));
+        try {
+            FileWindows.forEach(path, size, (window, offset) -> {
+                if (Advice.WILLNEED.isSupported()) {
+                    Mmap.advise(window, Advice.WILLNEED);
                 }
+                long end = offset + window.capacity();
+                for (long at = offset; at < end; ) {
+                    // Holes are skipped: reading one through a mapping makes tmpfs allocate it (MAP_PRIVATE
+                    // too), filling the file system; elsewhere it only caches zeros.
+                    long from = data == null ? at : data.next(at, false);
+                    if (from == -1 || from >= end) {
+                        break;
+                    }
+                    from = from < at ? at : from;
+                    long hole = data == null ? end : data.next(from, true);
+                    hole = hole <= from ? end : Math.min(hole, end);
+                    for (long i = (from - offset) / page * page; offset + i < hole; i += page) {
+                        sink += window.get((int) i);
+                        if ((i / page) % PAGES_PER_UPDATE == 0) {
+                            progress.update(offset + i);
+                        }
+                    }
+                    at = hole;
+                }
+                progress.update(end);
+                return false;
+            });
+        } finally {
+            if (data != null) {
+                data.close();
             }
-            progress.update(offset + window.capacity());
-            return false;
-        });
+        }
         progress.clear();
     }
 }

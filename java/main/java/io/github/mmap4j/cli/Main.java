@@ -7,6 +7,7 @@ package io.github.mmap4j.cli;
 import io.github.mmap4j.Version;
 
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,7 +32,9 @@ public final class Main {
      * @param args the command line.
      */
     public static void main(String[] args) {
-        int code = run(args, System.out, System.err);
+        Escape.outputCharset(outputCharset());
+        byte[][] raw = RawNames.arguments(args);
+        int code = run(args, raw == null ? null : Arrays.asList(raw), System.out, System.err);
         System.out.flush();
         System.exit(code);
     }
@@ -46,6 +49,16 @@ public final class Main {
      * @return the exit code: 0 success, 1 some paths failed, 2 the command line was wrong.
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, null, out, err);
+    }
+
+    /**
+     * Runs the tool without exiting.
+     *
+     * @param raw the arguments' bytes as the kernel passed them ({@link RawNames#arguments}), or
+     *            {@code null} when not known.
+     */
+    static int run(String[] args, List<byte[]> raw, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             usage(err);
             return 2;
@@ -66,12 +79,13 @@ public final class Main {
         }
         Command command = find(first);
         if (command == null) {
-            err.println("mmap4j: unknown command '" + first + "'");
+            err.println("mmap4j: unknown command '" + Escape.name(first) + "'");
             usage(err);
             return 2;
         }
         try {
-            Options options = Options.parse(Arrays.asList(args).subList(1, args.length));
+            Options options = Options.parse(Arrays.asList(args).subList(1, args.length),
+                    raw == null ? null : raw.subList(1, raw.size()));
             if (options.help) {
                 command.help(out);
                 return 0;
@@ -85,6 +99,17 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /** The charset {@code System.out} encodes with: JDK 18+ name it; before, it is the default charset. */
+    private static Charset outputCharset() {
+        for (String property : new String[] {"stdout.encoding", "sun.stdout.encoding"}) {
+            String name = System.getProperty(property);
+            if (name != null && Charset.isSupported(name)) {
+                return Charset.forName(name);
+            }
+        }
+        return Charset.defaultCharset();
     }
 
     private static Command find(String word) {

@@ -71,14 +71,14 @@ final class Report {
             totals[i] = values[i] < 0 || totals[i] < 0 ? -1 : totals[i] + values[i];
         }
         if (options.json) {
-            Json json = new Json().field("path", path.toString());
+            Json json = new Json().field("path", RawNames.text(path));
             fields(json, values);
             if (bar != null) {
                 json.field("bar", bar.bar());
             }
             out.println(json);
         } else {
-            row(values, Escape.name(path.toString()));
+            row(values, Escape.path(path));
             if (bar != null) {
                 out.println("  " + bar.bar());
             }

@@ -379,6 +379,51 @@ public final class NativeLibrary {
         return Host.isatty(fd);
     }
 
+    /**
+     * Where a file's data lies ({@code lseek(2)} {@code SEEK_DATA} and {@code SEEK_HOLE}), for a
+     * tool that must not read its holes; loads the library first. Closed by {@link #close()}.
+     */
+    public static final class DataMap implements java.io.Closeable {
+        private final int fd;
+
+        private DataMap(int fd) {
+            this.fd = fd;
+        }
+
+        /**
+         * Opens a file read-only without waiting ({@code O_NONBLOCK}: a FIFO put in the file's
+         * place does not block).
+         *
+         * @param path the path's bytes, without NUL, as the file system holds them.
+         * @return the map, or {@code null} when the file cannot be opened (then treat it all as data).
+         * @throws UnsatisfiedLinkError when the library cannot be loaded.
+         */
+        public static DataMap open(byte[] path) {
+            load();
+            byte[] withNul = java.util.Arrays.copyOf(path, path.length + 1);
+            long fd = Host.openToSeek(withNul);
+            return fd < 0 ? null : new DataMap((int) fd);
+        }
+
+        /**
+         * Where the next data, or the next hole, starts.
+         *
+         * @param offset where to look from.
+         * @param hole   {@code true} for the next hole (the file's size when none), {@code false}
+         *               for the next data.
+         * @return the offset; {@code -1} when no data follows {@code offset}; {@code -2} when it
+         *         cannot be told (then treat the rest as data).
+         */
+        public long next(long offset, boolean hole) {
+            return Host.seekData(fd, offset, hole);
+        }
+
+        @Override
+        public void close() {
+            Host.close(fd);
+        }
+    }
+
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {
         UnsatisfiedLinkError error = new UnsatisfiedLinkError("mmap4j: " + message);
         if (cause != null) {

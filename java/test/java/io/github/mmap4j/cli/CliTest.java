@@ -82,6 +82,63 @@ class CliTest {
         assertEquals("", noPath.out);
     }
 
+    /** An unknown command or option is shown escaped, as file names are: no ESC reaches the terminal. */
+    @Test
+    void unknownCommandsAndOptionsAreEscaped() {
+        ChildProcess.Result command = Cli.run("x\033[31mred\n");
+        assertEquals(2, command.exit, command.toString());
+        assertTrue(command.err.startsWith("mmap4j: unknown command 'x\\033[31mred\\n'\n"), command.toString());
+        ChildProcess.Result option = Cli.run("residency", "--\033]0;title\007", dir.toString());
+        assertEquals(2, option.exit, option.toString());
+        assertTrue(option.err.contains("unknown option '--\\033]0;title\\a'"), option.toString());
+        ChildProcess.Result shortOption = Cli.run("load", "-v\u009b", dir.toString());
+        assertEquals(2, shortOption.exit, shortOption.toString());
+        assertTrue(shortOption.err.contains("unknown option '-\\302\\233'"), shortOption.toString());
+        ChildProcess.Result pair = Cli.run("load", "-\ud83d\ude00", dir.toString());
+        assertTrue(pair.err.contains("unknown option '-\ud83d\ude00'"), pair.toString());
+        for (ChildProcess.Result r : Arrays.asList(command, option, shortOption, pair)) {
+            assertFalse(r.err.contains("\033") || r.err.contains("\u009b") || r.err.contains("\007"), r.toString());
+        }
+    }
+
+    /**
+     * A path that cannot be a path here (an unpaired surrogate has no encoding; a name the locale
+     * cannot encode is the same case when its bytes are not known): that path fails with one escaped
+     * line, no stack trace, and the others still run.
+     */
+    @Test
+    void aPathThatCannotBeEncodedFailsAloneWithoutAStackTrace() throws IOException {
+        Path good = file("good.bin", 2 * page);
+        ChildProcess.Result cli = Cli.run("residency", "--json", "bad\ud800\n.bin", good.toString());
+        assertEquals(1, cli.exit, cli.toString());
+        assertTrue(cli.err.startsWith("mmap4j residency: bad\\ud800\\n.bin: cannot be a path in this locale's file "
+                + "name encoding"), cli.toString());
+        assertEquals(1, cli.err.split("\n").length, cli.toString());
+        assertEquals(good.toString(), Cli.json(cli).get(0).get("path"), cli.toString());
+        assertEquals(1L, Cli.json(cli).get(1).get("failed"), cli.toString());
+    }
+
+    /**
+     * A SIGBUS (the JVM's InternalError) while reading a file says "shrank" only when the file did
+     * change since the walk saw it; otherwise the file system could not supply the page (a full tmpfs).
+     */
+    @Test
+    void sigbusSaysShrankOnlyWhenTheFileChanged() throws IOException {
+        Path f = file("f.bin", 4 * page);
+        java.nio.file.attribute.BasicFileAttributes seen = Files.readAttributes(f,
+                java.nio.file.attribute.BasicFileAttributes.class);
+        InternalError sigbus = new InternalError("a fault occurred in an unsafe memory access");
+        String same = FileCommand.sigbus(f, seen, sigbus);
+        assertFalse(same.contains("shrank"), same);
+        assertTrue(same.contains("did not change") && same.contains("tmpfs"), same);
+        try (RandomAccessFile r = new RandomAccessFile(f.toFile(), "rw")) {
+            r.setLength(page);
+        }
+        String shrank = FileCommand.sigbus(f, seen, sigbus);
+        assertTrue(shrank.startsWith("the file shrank while it was being read (SIGBUS"), shrank);
+        assertTrue(shrank.endsWith("it is now " + page + " bytes, was " + 4 * page), shrank);
+    }
+
     @Test
     void infoNamesVersionPageSizeAndLibrary() {
         ChildProcess.Result info = Cli.run("info", "--json");

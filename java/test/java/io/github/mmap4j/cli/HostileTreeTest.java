@@ -122,16 +122,17 @@ class HostileTreeTest {
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Path big = tree.resolve("a-big.bin");
         Path good = file("tree/z-good.bin", page);
-        long size = 1L << 30; // sparse: reading it costs page faults, not disk
-        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-            f.setLength(size);
-        }
+        // Real data, written again after each truncation: load skips holes, so a sparse file is not read.
+        byte[] data = new byte[16 << 20];
+        Arrays.fill(data, (byte) 1);
+        Files.write(big, data);
         AtomicBoolean stop = new AtomicBoolean();
         Thread truncator = new Thread(() -> {
             try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
                 while (!stop.get()) {
                     f.setLength(page);
-                    f.setLength(size);
+                    f.seek(0);
+                    f.write(data);
                     Thread.sleep(5);
                 }
             } catch (IOException | InterruptedException e) {
