@@ -75,7 +75,7 @@ abstract class FileCommand extends Command {
      * ({@code attrs}) tells a file that shrank (SIGBUS past its new end) from one the file system
      * could not supply a page of.
      */
-    static String sigbus(Path path, BasicFileAttributes attrs, InternalError e) {
+    static String sigbus(Path path, BasicFileAttributes attrs, Throwable e) {
         BasicFileAttributes now;
         try {
             now = Files.readAttributes(path, BasicFileAttributes.class);
@@ -108,6 +108,10 @@ abstract class FileCommand extends Command {
                 try {
                     long[] row = work.process(path, size);
                     report.file(path, row, work.bar(path, size));
+                } catch (FileWindows.PageLost e) {
+                    // mmap4j's SIGBUS handler covered the page with zeros: the same failure as below.
+                    work.progress.clear();
+                    failed(path, sigbus(path, attrs, e));
                 } catch (IOException | RuntimeException e) {
                     work.progress.clear();
                     failed(path, e instanceof IOException ? FileWalker.reason((IOException) e) : e.toString());

@@ -30,6 +30,19 @@ final class FileWindows {
 
     private static final MapOptions READ_ONLY = MapOptions.of(MapMode.READ_ONLY);
 
+    /**
+     * A page of a window could not be read from the file (SIGBUS: past the file's end at that
+     * moment, or the file system could not supply it); mmap4j covered it with zeros, so the
+     * body saw zeros there and its result for the file is wrong.
+     */
+    static final class PageLost extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PageLost(long offset) {
+            super("a page of the window at byte " + offset + " was past the file's end when read");
+        }
+    }
+
     private FileWindows() {
     }
 
@@ -39,6 +52,9 @@ final class FileWindows {
             boolean keep = false;
             try {
                 keep = body.window(window, offset);
+                if (Mmap.isTruncated(window)) {
+                    throw new PageLost(offset);
+                }
             } finally {
                 if (!keep) {
                     Mmap.unmap(window);
