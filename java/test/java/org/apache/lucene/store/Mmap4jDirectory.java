@@ -18,9 +18,9 @@ import org.apache.lucene.util.Version;
 
 /**
  * A Lucene {@link Directory} that reads through mmap4j, as {@code MMapDirectory} reads through
- * {@code FileChannel.map}: one {@link MappedRegion} per file, one view per chunk of
- * 2^{@code chunkSizePower} bytes, the region closed by Lucene's cleaner. Writing, locking and
- * listing are {@link FSDirectory}'s. The copy in docs/lucene.md is this file.
+ * {@code FileChannel.map}: one {@link MappedRegion} per file, a view per chunk of 2^chunkSizePower
+ * bytes, the region closed in Lucene's cleaner. Writing, locking and listing are FSDirectory's.
+ * docs/lucene.md shows this file.
  */
 public final class Mmap4jDirectory extends FSDirectory {
 
@@ -29,24 +29,12 @@ public final class Mmap4jDirectory extends FSDirectory {
 
     private final int chunkSizePower;
 
-    /**
-     * A directory with 1 GiB chunks and the default lock factory.
-     *
-     * @param path the index directory.
-     * @throws IOException when the directory cannot be opened.
-     */
+    /** 1 GiB chunks (MMapDirectory's default on 64-bit JVMs) and the default lock factory. */
     public Mmap4jDirectory(Path path) throws IOException {
         this(path, FSLockFactory.getDefault(), 30);
     }
 
-    /**
-     * A directory.
-     *
-     * @param path           the index directory.
-     * @param lockFactory    Lucene's lock factory.
-     * @param chunkSizePower views of 2^chunkSizePower bytes (at most 30: a ByteBuffer holds 2 GiB - 1).
-     * @throws IOException when the directory cannot be opened.
-     */
+    /** Chunks of 2^chunkSizePower bytes, 0 to 30 (a ByteBuffer holds less than 2 GiB). */
     public Mmap4jDirectory(Path path, LockFactory lockFactory, int chunkSizePower) throws IOException {
         super(path, lockFactory);
         if (chunkSizePower < 0 || chunkSizePower > 30) {
@@ -80,11 +68,10 @@ public final class Mmap4jDirectory extends FSDirectory {
     }
 
     /**
-     * Lucene's input over the views, and after every read the question whether the region is still
-     * open: a read that overlapped a close may have returned zeros for the rest of the file, and it
-     * throws {@link AlreadyClosedException} instead of returning them. Clones and slices share the
-     * region; only the input {@code openInput} returned closes it. DataInput's other reads (readInt,
-     * readVLong, ...) are made of these two; delegate more of them, checked the same way, for speed.
+     * Lucene's input, and after each read the question whether the region is still open: a read
+     * that overlapped a close may hold zeros, so it throws AlreadyClosedException instead. Clones and
+     * slices share the region. DataInput's other reads (readInt, readVLong, ...) are made of these
+     * two; for speed, delegate them too, checked the same way.
      */
     private static final class Checked extends IndexInput {
         private final ByteBufferIndexInput in;
@@ -96,17 +83,14 @@ public final class Mmap4jDirectory extends FSDirectory {
             this.region = region;
         }
 
-        /** isOpen keeps the reads before it: true means every byte they returned came from the file. */
+        /** isOpen keeps the reads before it: true means every byte they returned is the file's. */
         private void check() {
             if (!region.isOpen()) {
                 throw closed(null);
             }
         }
 
-        /**
-         * Lucene's guard throws NullPointerException once the close began; a read crossing chunks
-         * lets it out unconverted (Lucene 8.11 and 9.x).
-         */
+        /** Lucene's guard throws NullPointerException once the close began (a read crossing chunks lets it out). */
         private AlreadyClosedException closed(NullPointerException guard) {
             return new AlreadyClosedException("Closed while reading: " + this, guard);
         }
