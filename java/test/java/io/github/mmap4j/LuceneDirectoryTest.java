@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.EOFException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -232,5 +233,15 @@ class LuceneDirectoryTest {
                 + " whole-file reads returned the file's bytes, " + overlapped
                 + " reads overlapped the close and threw AlreadyClosedException");
         assertTrue(accepted >= rounds * readers);
+    }
+
+    @Test
+    void theDocumentShowsTheCodeThatRan() throws Exception {
+        String source = new String(Files.readAllBytes(
+                Paths.get("java/test/java/org/apache/lucene/store/Mmap4jDirectory.java")), StandardCharsets.UTF_8);
+        String code = source.substring(source.indexOf("package "));
+        String doc = new String(Files.readAllBytes(Paths.get("docs/lucene.md")), StandardCharsets.UTF_8);
+        assertTrue(doc.contains("```java\n" + code + "```\n"),
+                "docs/lucene.md must show Mmap4jDirectory.java from its package line on, verbatim");
     }
 }
