@@ -155,24 +155,40 @@ final class FileSource implements Closeable {
         return pathBytes(path, name);
     }
 
-    /** {@code open(2)}; after {@code EMFILE}/{@code ENFILE}, one collection and one more try. */
+    /** {@code open(2)}, retried after a collection when out of descriptors ({@link #opened}). */
     private static long openRetrying(byte[] bytes, int flags, int mode) {
-        long fd = Native.open(bytes, flags, mode);
-        if (outOfDescriptors(fd)) {
-            Mappings.relievePressure();
-            fd = Native.open(bytes, flags, mode);
-        }
-        return fd;
+        return opened(false, bytes, flags, mode, Native.open(bytes, flags, mode));
     }
 
-    /** {@code shm_open(3)}; after {@code EMFILE}/{@code ENFILE}, one collection and one more try. */
+    /** {@code shm_open(3)}, retried after a collection when out of descriptors ({@link #opened}). */
     private static long shmOpenRetrying(byte[] name, int flags, int mode) {
-        long fd = Native.shmOpen(name, flags, mode);
-        if (outOfDescriptors(fd)) {
-            Mappings.relievePressure();
-            fd = Native.shmOpen(name, flags, mode);
+        return opened(true, name, flags, mode, Native.shmOpen(name, flags, mode));
+    }
+
+    /**
+     * An open's result; after {@code EMFILE}/{@code ENFILE}, asks for a collection (growable regions
+     * dropped without close hold descriptors until one) and tries again while the reclaimer closes
+     * them, a few times over at most a quarter of a second: the descriptors come back as the
+     * reclaimer gets to them, which may be after the collection's wait ended.
+     */
+    private static long opened(boolean shm, byte[] name, int flags, int mode, long rc) {
+        if (!outOfDescriptors(rc)) {
+            return rc;
         }
-        return fd;
+        Mappings.relievePressure();
+        for (int attempt = 0; ; attempt++) {
+            rc = shm ? Native.shmOpen(name, flags, mode) : Native.open(name, flags, mode);
+            if (!outOfDescriptors(rc) || attempt == 8) {
+                return rc;
+            }
+            Reclaimer.drain();
+            try {
+                Thread.sleep(1L << attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return rc;
+            }
+        }
     }
 
     /**
