@@ -62,9 +62,6 @@ final class LockCommand extends FileCommand {
                 if (held.isEmpty()) {
                     return exitCode;
                 }
-                err.println("mmap4j lock: holding " + lockedPages + " locked pages (" + Sizes.human(lockedPages
-                        * Mmap.pageSize()) + "); Ctrl-C or SIGTERM unlocks and exits");
-                err.flush();
                 CountDownLatch never = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     release(held);
@@ -73,6 +70,10 @@ final class LockCommand extends FileCommand {
                     err.flush();
                     Runtime.getRuntime().halt(exitCode);
                 }, "mmap4j-lock-release"));
+                // Said only once the hook is in place: a SIGTERM sent on seeing it must find the hook.
+                err.println("mmap4j lock: holding " + lockedPages + " locked pages (" + Sizes.human(lockedPages
+                        * Mmap.pageSize()) + "); Ctrl-C or SIGTERM unlocks and exits");
+                err.flush();
                 try {
                     never.await();
                 } catch (InterruptedException e) {
