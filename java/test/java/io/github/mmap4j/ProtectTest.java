@@ -138,14 +138,14 @@ class ProtectTest {
     @Test
     void moreProtectedMappingsThanTheOldTableHeld() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Mmap.canTrapProtectionFaults(), "protect is refused here");
-        long live = Native.rangesLive();
         List<ByteBuffer> held = new ArrayList<>();
         for (int i = 0; i < 5000; i++) {
             ByteBuffer b = Mmap.anonymous((int) Mmap.pageSize(), MapOptions.of(MapMode.READ_WRITE));
             Mmap.protect(b, Protection.READ);
             held.add(b);
         }
-        assertTrue(Native.rangesLive() >= live + 5000, "every mapping has a slot");
+        // At least the 5,000 held (earlier tests' mappings may be reclaimed meanwhile, freeing theirs).
+        assertTrue(Native.rangesLive() >= 5000, "every mapping has a slot: " + Native.rangesLive());
         assertEquals("r--", permissionsAt(Mmap.address(held.get(4999))) == null ? "r--"
                 : permissionsAt(Mmap.address(held.get(4999))));
         assertThrows(IllegalStateException.class, () -> Atomics.getAndAddInt(held.get(4999), 0, 1));
