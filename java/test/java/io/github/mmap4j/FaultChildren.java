@@ -361,28 +361,14 @@ final class FaultChildren {
             case "adler32": {
                 ByteBuffer whole = buf.duplicate();
                 Mmap.protect(second, new Protection[0]);
-                long value;
-                if (what.equals("crc32")) {
-                    CRC32 crc = new CRC32();
-                    crc.update(whole);
-                    value = crc.getValue();
-                } else {
-                    Adler32 adler = new Adler32();
-                    adler.update(whole);
-                    value = adler.getValue();
-                }
+                java.util.zip.Checksum read = what.equals("crc32") ? new CRC32() : new Adler32();
+                updateFrom(read, whole);
+                long value = read.getValue();
                 byte[] expected = new byte[(int) (4 * page)];
                 expected[0] = 7;
-                long want;
-                if (what.equals("crc32")) {
-                    CRC32 c = new CRC32();
-                    c.update(expected);
-                    want = c.getValue();
-                } else {
-                    Adler32 a = new Adler32();
-                    a.update(expected);
-                    want = a.getValue();
-                }
+                java.util.zip.Checksum real = what.equals("crc32") ? new CRC32() : new Adler32();
+                real.update(expected, 0, expected.length);
+                long want = real.getValue();
                 check(what + " over a PROT_NONE page completes with the real bytes", value == want);
                 break;
             }
@@ -390,6 +376,15 @@ final class FaultChildren {
                 throw new IllegalArgumentException(what);
         }
         Mmap.unmap(buf);
+    }
+
+    /** {@code update(ByteBuffer)} of CRC32 or Adler32 (the intrinsic paths; Checksum has it only from JDK 9). */
+    private static void updateFrom(java.util.zip.Checksum checksum, ByteBuffer bytes) {
+        if (checksum instanceof CRC32) {
+            ((CRC32) checksum).update(bytes);
+        } else {
+            ((Adler32) checksum).update(bytes);
+        }
     }
 
     private interface Access {
