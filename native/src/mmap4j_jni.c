@@ -43,6 +43,7 @@
 
 static jclass file_descriptor_class;  /* java.io.FileDescriptor */
 static jfieldID file_descriptor_fd;   /* java.io.FileDescriptor.fd (int) */
+static jmethodID buffer_limit;        /* java.nio.Buffer.limit(int) */
 /* sun.nio.ch.FileChannelImpl and its fd field, looked up at the first descriptor asked of a source
  * that is not a FileDescriptor, not in JNI_OnLoad: FindClass and GetFieldID initialise the class,
  * and FileChannelImpl's initialiser loads libnio and libnet (IOUtil), a large part of a fresh JVM's
@@ -305,6 +306,74 @@ static jobject mm_attachment(JNIEnv *env, jclass cls, jobject buffer) {
     return (*env)->GetObjectField(env, buffer, atomic_load_explicit(&direct_buffer_att, memory_order_relaxed));
 }
 
+/* Weak handles on the views a region handed out, for limit(0) at close. A JNI weak global
+ * reference is a slot in the JVM's handle table: unlike a WeakReference, no object for the
+ * collector to discover, copy and clear per view (issue 27: README's loop makes one per record). */
+/* Makes a weak handle on each of views[from, from + count) into refs[at, at + count) (count at
+ * most 256); returns how many were made (fewer only when the JVM is out of memory: the rest are 0). */
+static jint mm_weakViews(JNIEnv *env, jclass cls, jobjectArray views, jint from, jint count, jlongArray refs,
+                         jint at) {
+    (void) cls;
+    jlong made[256];
+    jint n = count < 256 ? count : 256;
+    jint ok = 0;
+    for (jint i = 0; i < n; i++) {
+        jobject view = (*env)->GetObjectArrayElement(env, views, from + i);
+        made[i] = view == NULL ? 0 : (jlong) (intptr_t) (*env)->NewWeakGlobalRef(env, view);
+        if (made[i] != 0) ok++;
+        if (view != NULL) (*env)->DeleteLocalRef(env, view);
+    }
+    (*env)->SetLongArrayRegion(env, refs, at, n, made);
+    return ok;
+}
+
+/* Deletes the handles in refs[0, count) whose buffer was collected and moves the others, in order,
+ * to the front; returns how many are left. Reads run ahead of writes, so one pass in place. */
+static jint mm_purgeViews(JNIEnv *env, jclass cls, jlongArray refs, jint count) {
+    (void) cls;
+    jlong chunk[256];
+    jint kept = 0;
+    for (jint at = 0; at < count; at += 256) {
+        jint n = count - at < 256 ? count - at : 256;
+        (*env)->GetLongArrayRegion(env, refs, at, n, chunk);
+        jint k = 0;
+        for (jint i = 0; i < n; i++) {
+            jweak ref = (jweak) (intptr_t) chunk[i];
+            if (ref == NULL || (*env)->IsSameObject(env, ref, NULL)) {
+                if (ref != NULL) (*env)->DeleteWeakGlobalRef(env, ref);
+            } else {
+                chunk[k++] = chunk[i];
+            }
+        }
+        (*env)->SetLongArrayRegion(env, refs, kept, k, chunk);
+        kept += k;
+    }
+    return kept;
+}
+
+/* Deletes the handles in refs[0, count); with limit, first sets limit(0) on each view still
+ * reachable (java.nio.Buffer.limit(int): position and mark follow, nothing to throw). */
+static void mm_dropViews(JNIEnv *env, jclass cls, jlongArray refs, jint count, jboolean limit) {
+    (void) cls;
+    jlong chunk[256];
+    for (jint at = 0; at < count; at += 256) {
+        jint n = count - at < 256 ? count - at : 256;
+        (*env)->GetLongArrayRegion(env, refs, at, n, chunk);
+        for (jint i = 0; i < n; i++) {
+            jweak ref = (jweak) (intptr_t) chunk[i];
+            if (ref == NULL) continue; /* a handle NewWeakGlobalRef could not make */
+            jobject view = limit ? (*env)->NewLocalRef(env, ref) : NULL;
+            if (view != NULL) {
+                jobject same = (*env)->CallObjectMethod(env, view, buffer_limit, 0);
+                if (same != NULL) (*env)->DeleteLocalRef(env, same);
+                (*env)->DeleteLocalRef(env, view);
+                (*env)->ExceptionClear(env);
+            }
+            (*env)->DeleteWeakGlobalRef(env, ref);
+        }
+    }
+}
+
 static jlong mm_unmap(JNIEnv *env, jclass cls, jlong address, jlong length) {
     (void) env; (void) cls;
     return mm4j_unmap(ADDR(address), length);
@@ -503,6 +572,9 @@ static const JNINativeMethod method_table[] = {
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
     {"attachment", "(Ljava/nio/Buffer;)Ljava/lang/Object;", (void *) mm_attachment},
+    {"weakViews", "([Ljava/nio/ByteBuffer;II[JI)I", (void *) mm_weakViews},
+    {"purgeViews", "([JI)I", (void *) mm_purgeViews},
+    {"dropViews", "([JIZ)V", (void *) mm_dropViews},
     {"unmap", "(JJ)J", (void *) mm_unmap},
     {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},
@@ -560,7 +632,12 @@ static int cache_ids(JNIEnv *env) {
     file_descriptor_fd = (*env)->GetFieldID(env, fd_class, "fd", "I");
     if (file_descriptor_fd == NULL) return -1;
     file_descriptor_class = (*env)->NewGlobalRef(env, fd_class);
-    return file_descriptor_class == NULL ? -1 : 0;
+    if (file_descriptor_class == NULL) return -1;
+    jclass buffer_class = (*env)->FindClass(env, "java/nio/Buffer");
+    if (buffer_class == NULL) return -1;
+    buffer_limit = (*env)->GetMethodID(env, buffer_class, "limit", "(I)Ljava/nio/Buffer;");
+    (*env)->DeleteLocalRef(env, buffer_class);
+    return buffer_limit == NULL ? -1 : 0;
 }
 
 /* Hands this library's build identity to NativeLibrary.checkBuild before anything is bound:

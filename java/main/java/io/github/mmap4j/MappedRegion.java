@@ -41,6 +41,8 @@ public class MappedRegion implements AutoCloseable {
 
     /** The size of a region that cannot grow ({@link GrowableRegion} keeps its own). */
     private final long size;
+    /** What views are cut from, made at the first view. */
+    private volatile Windows windows;
 
     MappedRegion(Mapping mapping, long base, long size) {
         this.mapping = mapping;
@@ -93,8 +95,7 @@ public class MappedRegion implements AutoCloseable {
     /**
      * A direct buffer over bytes {@code offset .. offset+length} of the region
      * (a view of the {@code mmap(2)} range; no system call). Read-only when the
-     * region is not writable. Each view is tracked on its own: the range stays
-     * mapped while any view is reachable.
+     * region is not writable. The range stays mapped while any view is reachable.
      *
      * @param offset first byte, from the region's byte 0.
      * @param length bytes; up to {@link Integer#MAX_VALUE}.
@@ -104,7 +105,13 @@ public class MappedRegion implements AutoCloseable {
      * @throws IllegalStateException when the region is closed.
      */
     public ByteBuffer view(long offset, int length) {
-        return Mapper.view(mapping, base, size(), offset, length);
+        Windows w = windows;
+        if (w == null) {
+            // A race makes two: each tracks its own windows, and the last one written is kept.
+            w = new Windows(mapping, base);
+            windows = w;
+        }
+        return Mapper.view(mapping, w, base, size(), offset, length);
     }
 
     /**

@@ -130,6 +130,7 @@ final class Mapper {
      * {@code GrowableRegion.view}).
      *
      * @param mapping the region's mapping.
+     * @param windows the region's windows, which views are cut from.
      * @param base    the address of the region's byte 0.
      * @param size    the region's size now.
      * @param offset  first byte, from the region's byte 0.
@@ -139,7 +140,7 @@ final class Mapper {
      * @throws IndexOutOfBoundsException when the bytes are not all inside {@code size}.
      * @throws IllegalStateException     when the mapping is closed.
      */
-    static ByteBuffer view(Mapping mapping, long base, long size, long offset, int length) {
+    static ByteBuffer view(Mapping mapping, Windows windows, long base, long size, long offset, int length) {
         if (length < 0) {
             throw new IllegalArgumentException("view: length " + length + " is negative");
         }
@@ -149,7 +150,12 @@ final class Mapper {
         }
         mapping.acquire("view");
         try {
-            return buffer(mapping, base + offset, length);
+            ByteBuffer view = length > 0 ? windows.view(offset, length) : null;
+            if (view == null) {
+                return buffer(mapping, base + offset, length);
+            }
+            mapping.addView(view);
+            return view;
         } finally {
             mapping.release();
         }

@@ -6,9 +6,7 @@ package io.github.mmap4j;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
@@ -49,14 +47,8 @@ final class Mapping {
     private volatile boolean reservation;
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
     private volatile boolean handedOut;
-    /** The first buffer handed out, for limit(0) on close; weak so it can become unreachable. Guarded by this. */
-    private WeakReference<ByteBuffer> firstView;
-    /** Buffers handed out after the first (a region's views), made on the second. Guarded by this. */
-    private WeakReference<ByteBuffer>[] moreViews;
-    /** Entries in use at the front of {@link #moreViews}. Guarded by this. */
-    private int viewCount;
-    /** Live entries in {@link #moreViews} at the last purge. Guarded by this. */
-    private int viewsLive;
+    /** The buffers handed out, for limit(0) on close. Guarded by this. */
+    private final Views views = new Views();
     /**
      * The watch on the first object tracked (the buffer, or the region), kept reachable by this
      * mapping, which the table keeps reachable until reclaim: most mappings need no other. Guarded by this.
@@ -241,16 +233,13 @@ final class Mapping {
         return true;
     }
 
-    /** Slots the purges of view lists visited or moved, all mappings together (racy): for tests. */
-    static long purgeWork;
-
     /**
      * How many handed-out buffers this mapping remembers for {@link #limitViews}, reachable or not.
      *
      * @return the count.
      */
     synchronized int viewSlots() {
-        return (firstView == null ? 0 : 1) + viewCount;
+        return views.slots();
     }
 
     /**
@@ -287,32 +276,19 @@ final class Mapping {
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
-        limit(firstView);
-        firstView = null;
-        if (moreViews != null) {
-            for (int i = 0; i < viewCount; i++) {
-                limit(moreViews[i]);
-            }
-            moreViews = null;
-            viewCount = 0;
-            viewsLive = 0;
-        }
+        views.limitAll();
     }
 
-    private static void limit(WeakReference<ByteBuffer> ref) {
-        ByteBuffer view = ref == null ? null : ref.get();
-        if (view != null) {
-            view.limit(0);
-        }
+    /** Forgets the handed-out buffers without touching them: at reclaim, when none is reachable. */
+    synchronized void dropViews() {
+        views.clear();
     }
 
     /**
-     * Remembers a handed-out buffer for {@link #limitViews}. Cleared references are dropped when
-     * the array holds twice the entries found reachable at the last purge (plus 8), in one pass
-     * that compacts it in place; an array four times larger than needed is replaced by a smaller
-     * one. A purge costs what the adds since the last one cost, so a region that hands out
-     * millions of views pays O(1) amortised per view, and the array stays within twice the views
-     * still reachable (README's growable loop makes one view per record).
+     * Remembers a handed-out buffer for {@link #limitViews} ({@link Views}: O(1) amortised, and
+     * keeps nothing reachable).
+     *
+     * @param view the buffer.
      */
     synchronized void addView(ByteBuffer view) {
         if (isClosed()) {
@@ -320,47 +296,7 @@ final class Mapping {
             view.limit(0);
             return;
         }
-        if (firstView == null) {
-            firstView = new WeakReference<>(view);
-            return;
-        }
-        if (moreViews == null) {
-            moreViews = newViews(4);
-        } else if (viewCount >= 2 * viewsLive + 8) {
-            purgeViews();
-        }
-        if (viewCount == moreViews.length) {
-            moreViews = Arrays.copyOf(moreViews, 2 * viewCount);
-        }
-        moreViews[viewCount++] = new WeakReference<>(view);
-    }
-
-    /** Drops cleared references from {@link #moreViews} in one pass. Guarded by this. */
-    private void purgeViews() {
-        WeakReference<ByteBuffer>[] views = moreViews;
-        int live = 0;
-        for (int i = 0; i < viewCount; i++) {
-            WeakReference<ByteBuffer> ref = views[i];
-            if (ref.get() != null) {
-                views[live++] = ref;
-            }
-        }
-        purgeWork += viewCount;
-        if (views.length > 4 * live + 16) {
-            WeakReference<ByteBuffer>[] smaller = newViews(2 * live + 8);
-            System.arraycopy(views, 0, smaller, 0, live);
-            moreViews = smaller;
-        } else {
-            Arrays.fill(views, live, viewCount, null);
-        }
-        viewCount = live;
-        viewsLive = live;
-    }
-
-    /** An array for {@link #moreViews} (Java has no generic array creation). */
-    @SuppressWarnings("unchecked")
-    private static WeakReference<ByteBuffer>[] newViews(int length) {
-        return (WeakReference<ByteBuffer>[]) new WeakReference<?>[length];
+        views.add(view);
     }
 
     /**
@@ -458,6 +394,11 @@ final class Mapping {
             return true;
         }
         return false;
+    }
+
+    /** @return how many tracked objects are still reachable (for tests). */
+    synchronized int tracked() {
+        return trackers;
     }
 
     /** @return {@code true} when the last tracked object is gone. */

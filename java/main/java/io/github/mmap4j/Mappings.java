@@ -277,6 +277,7 @@ final class Mappings {
         // Out of the fault handlers' table (waiting for any handler acting on it) before the
         // address can be reused by another mapping.
         Guard.unregister(mapping);
+        mapping.dropViews();
         mapping.closeResource();
         return quarantined;
     }

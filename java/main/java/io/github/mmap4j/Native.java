@@ -231,6 +231,23 @@ final class Native {
      */
     static native Object attachment(Buffer buffer);
 
+    /**
+     * JNI weak global references ({@code NewWeakGlobalRef}) to {@code views[from, from + count)}
+     * (at most 256), stored in {@code refs[at, at + count)}.
+     *
+     * @return how many were made: fewer when the JVM is out of memory (the others are 0).
+     */
+    static native int weakViews(ByteBuffer[] views, int from, int count, long[] refs, int at);
+
+    /** Deletes the handles in {@code refs[0, count)} whose view was collected, keeps the rest in order at the front. */
+    static native int purgeViews(long[] refs, int count);
+
+    /**
+     * Deletes the handles in {@code refs[0, count)} ({@code DeleteWeakGlobalRef}); with {@code limit},
+     * first sets {@code limit(0)} on each view still reachable.
+     */
+    static native void dropViews(long[] refs, int count, boolean limit);
+
     /** {@code munmap(2)}. */
     static native long unmap(long address, long length);
 

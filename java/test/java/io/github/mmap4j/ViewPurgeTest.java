@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * README's growable loop makes one view per record, and the purge of dead view references used
  * to remove them one by one from the middle of a list (quadratic: 512 MiB of 64-byte records never
  * finished). Measured here in work, not time: every slot a purge visits or moves is counted
- * ({@link Mapping#purgeWork}); the old purge moved 3 billion slots for 250,000 views.
+ * ({@link Views#purgeWork}); the old purge moved 3 billion slots for 250,000 views.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ViewPurgeTest {
@@ -40,7 +40,7 @@ class ViewPurgeTest {
     void aPurgeOfManyDeadViewsIsLinear() throws Exception {
         int n = 50_000;
         try (MappedRegion region = Mmap.anonymousRegion(1 << 20, PRIVATE)) {
-            long before = Mapping.purgeWork;
+            long before = Views.purgeWork;
             List<ByteBuffer> keep = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 keep.add(region.view(i % 4096 * 64, 64));
@@ -52,7 +52,7 @@ class ViewPurgeTest {
             for (int i = 0; i < 4 * n; i++, views++) {
                 region.view(0, 64).put(0, (byte) 1);
             }
-            long work = Mapping.purgeWork - before;
+            long work = Views.purgeWork - before;
             System.out.println("[purge] " + views + " views, " + work + " slots visited or moved, "
                     + region.mapping.viewSlots() + " remembered");
             assertTrue(work <= 4 * views, work + " slots visited or moved by purges for " + views + " views");
@@ -62,17 +62,73 @@ class ViewPurgeTest {
     @Test
     void millionsOfDroppedViewsStayBounded() throws Exception {
         try (MappedRegion region = Mmap.anonymousRegion(1 << 20, PRIVATE)) {
-            long before = Mapping.purgeWork;
+            long before = Views.purgeWork;
             int views = 3_000_000;
             int most = 0;
             for (int i = 0; i < views; i++) {
                 region.view(i % 16384 * 64, 64).put(0, (byte) i);
                 most = Math.max(most, region.mapping.viewSlots());
             }
-            long work = Mapping.purgeWork - before;
+            long work = Views.purgeWork - before;
             System.out.println("[purge] " + views + " views, " + work + " slots visited or moved, at most "
                     + most + " remembered");
             assertTrue(work <= 4L * views, work + " slots visited or moved by purges for " + views + " views");
         }
+    }
+
+    /**
+     * A view is cut from its region's window, which it keeps reachable: one watch per window, not
+     * one per view (a phantom reference per view made the collector the bottleneck of README's
+     * loop). The range still stays mapped while any view is reachable (RegionTest).
+     */
+    @Test
+    void viewsAddNoWatchOfTheirOwn() throws Exception {
+        try (MappedRegion region = Mmap.anonymousRegion(1 << 20, PRIVATE)) {
+            region.view(0, 64);
+            int before = region.mapping.tracked();
+            List<ByteBuffer> keep = new ArrayList<>();
+            for (int i = 0; i < 100_000; i++) {
+                ByteBuffer v = region.view(i % 16384 * 64, 64);
+                v.put(0, (byte) i);
+                if (i % 1000 == 0) {
+                    keep.add(v);
+                }
+            }
+            System.out.println("[views] 100000 views: " + (region.mapping.tracked() - before) + " more watched");
+            assertTrue(region.mapping.tracked() - before <= 0, (region.mapping.tracked() - before)
+                    + " objects watched for 100000 views of one window");
+            assertTrue(keep.get(7).capacity() == 64);
+        }
+    }
+
+    /**
+     * Every view still reachable at close gets limit(0), however it is remembered: the first, those
+     * in the batch not yet given a handle, those in full segments, and after purges deleted the
+     * handles of collected ones.
+     */
+    @Test
+    void closeLimitsEveryViewStillReachableAmongMillions() throws Exception {
+        MappedRegion region = Mmap.anonymousRegion(1 << 20, PRIVATE);
+        List<ByteBuffer> keep = new ArrayList<>();
+        WeakReference<ByteBuffer> probe = null;
+        for (int i = 0; i < 1_000_000; i++) {
+            ByteBuffer v = region.view(i % 16384 * 64, 64);
+            if (i % 997 == 0 || i > 999_990) {
+                keep.add(v);
+            } else if (probe == null) {
+                probe = new WeakReference<>(v);
+            }
+            if (i == 500_000) {
+                collect(probe);
+            }
+        }
+        int slots = region.mapping.viewSlots();
+        region.close();
+        for (ByteBuffer v : keep) {
+            assertTrue(v.limit() == 0, "a view kept past close has limit " + v.limit());
+        }
+        assertTrue(region.mapping.viewSlots() == 0, "close forgets the views");
+        System.out.println("[views] " + keep.size() + " kept of 1000000, " + slots + " remembered at close");
+        assertTrue(slots < 1_000_000, slots + " remembered: the collected ones were never forgotten");
     }
 }
