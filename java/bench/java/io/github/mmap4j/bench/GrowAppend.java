@@ -42,7 +42,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *     {@code growablePopulate} the same with {@code MAP_POPULATE} on each new part;</li>
  * <li>{@code remap}: the Agrona way ({@code MappedResizeableBuffer.resize}): every 16 MiB unmap the
  *     whole mapping ({@code Unsafe.invokeCleaner}), {@code setLength}, map the whole file again;</li>
- * <li>{@code channelWrite}: {@code FileChannel.write} of each record (a direct buffer: no extra copy).</li>
+ * <li>{@code channelWrite}: {@code FileChannel.write} of each record (a direct buffer: no extra copy);</li>
+ * <li>{@code viewPerRecord}: README's loop, 64-byte records each through a view of its own, growing by
+ *     16 MiB with {@code fallocate}; {@code viewPerPart} the same records through one view per part.</li>
  * </ul>
  * Each ends with the file closed and unmapped, nothing synced to disk.
  */
@@ -52,6 +54,8 @@ import org.openjdk.jmh.annotations.TearDown;
 public class GrowAppend {
 
     static final int RECORD = 64 << 10;
+    /** README's record: 64 bytes. */
+    static final int SMALL = 64;
     static final int STEP = 16 << 20;
     static final long RESERVE = 4L << 30;
 
@@ -102,6 +106,44 @@ public class GrowAppend {
                 chunk.put(record.duplicate());
             }
             return r.size();
+        }
+    }
+
+    /**
+     * README's loop (issue 27): a view per 64-byte record, {@code log.view(end, 64).put(record)},
+     * growing by 16 MiB ({@code grow(n, true)}). Compare with {@link #viewPerPart}.
+     */
+    @Benchmark
+    public long viewPerRecord() throws IOException {
+        return appendSmall(true);
+    }
+
+    /** The same 64-byte records put into one view per 16 MiB part: what a view per record may cost twice. */
+    @Benchmark
+    public long viewPerPart() throws IOException {
+        return appendSmall(false);
+    }
+
+    private long appendSmall(boolean viewPerRecord) throws IOException {
+        byte[] small = new byte[SMALL];
+        for (int i = 0; i < SMALL; i++) {
+            small[i] = (byte) i;
+        }
+        try (GrowableRegion log = GrowableRegion.open(file, RESERVE,
+                MapOptions.of(MapMode.READ_WRITE).createOrGrow())) {
+            ByteBuffer part = null;
+            for (long end = 0; end < total; end += SMALL) {
+                if (end + SMALL > log.size()) {
+                    log.grow(end + STEP, true);
+                    part = viewPerRecord ? null : log.view(end, STEP);
+                }
+                if (viewPerRecord) {
+                    log.view(end, SMALL).put(small);
+                } else {
+                    part.put(small);
+                }
+            }
+            return log.size();
         }
     }
 

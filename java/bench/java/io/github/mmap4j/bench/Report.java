@@ -220,6 +220,10 @@ public final class Report {
         row(c9, "FileChannel.map, unmap + remap per 16 MiB (Agrona)", "GrowAppend.remap", "", "17", ms, false,
                 "GrowAppend.remap");
         row(c9, "FileChannel.write", "GrowAppend.channelWrite", "", "17", ms, false, "GrowAppend.remap");
+        row(c9, "README's loop: a view per 64-byte record", "GrowAppend.viewPerRecord", "", "17", ms, false,
+                "GrowAppend.remap");
+        row(c9, "the same records, one view per 16 MiB part", "GrowAppend.viewPerPart", "", "17", ms, false,
+                "GrowAppend.remap");
         md.append("\nRatios are of the figure shown (for GB/s above 1 is faster, for times above 1 is slower). "
                 + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
                 + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
@@ -402,6 +406,10 @@ public final class Report {
                 >= 2, ratio(score("GrowAppend.remap", "", "17") / grow) + "× faster");
         target("growable append ≤ 1.3× C's reservation (JDK 17)", grow / score("GrowAppend.c", "", "C") <= 1.3,
                 ratio(grow / score("GrowAppend.c", "", "C")) + " × C");
+        double perRecord = score("GrowAppend.viewPerRecord", "", "17");
+        double perPart = score("GrowAppend.viewPerPart", "", "17");
+        target("README's loop (a view per record) ≥ 0.5× the speed of a view per part (JDK 17)",
+                perPart / perRecord >= 0.5, ratio(perPart / perRecord) + "× the speed");
         for (String size : new String[] {"4096", "1048576", "268435456"}) {
             String s = size(Long.parseLong(size));
             double c = score("MapCycle.c", size, "C");
