@@ -309,22 +309,11 @@ static jobject mm_attachment(JNIEnv *env, jclass cls, jobject buffer) {
 /* Weak handles on the views a region handed out, for limit(0) at close. A JNI weak global
  * reference is a slot in the JVM's handle table: unlike a WeakReference, no object for the
  * collector to discover, copy and clear per view (issue 27: README's loop makes one per record). */
-/* Makes a weak handle on each of views[from, from + count) into refs[at, at + count) (count at
- * most 256); returns how many were made (fewer only when the JVM is out of memory: the rest are 0). */
-static jint mm_weakViews(JNIEnv *env, jclass cls, jobjectArray views, jint from, jint count, jlongArray refs,
-                         jint at) {
+/* A weak global reference to view, as a number (0: out of memory). One call per view: no array
+ * element to fetch, no local reference to delete. */
+static jlong mm_weakView(JNIEnv *env, jclass cls, jobject view) {
     (void) cls;
-    jlong made[256];
-    jint n = count < 256 ? count : 256;
-    jint ok = 0;
-    for (jint i = 0; i < n; i++) {
-        jobject view = (*env)->GetObjectArrayElement(env, views, from + i);
-        made[i] = view == NULL ? 0 : (jlong) (intptr_t) (*env)->NewWeakGlobalRef(env, view);
-        if (made[i] != 0) ok++;
-        if (view != NULL) (*env)->DeleteLocalRef(env, view);
-    }
-    (*env)->SetLongArrayRegion(env, refs, at, n, made);
-    return ok;
+    return (jlong) (intptr_t) (*env)->NewWeakGlobalRef(env, view);
 }
 
 /* Deletes the handles in refs[0, count) whose buffer was collected and moves the others, in order,
@@ -572,7 +561,7 @@ static const JNINativeMethod method_table[] = {
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
     {"attachment", "(Ljava/nio/Buffer;)Ljava/lang/Object;", (void *) mm_attachment},
-    {"weakViews", "([Ljava/nio/ByteBuffer;II[JI)I", (void *) mm_weakViews},
+    {"weakView", "(Ljava/nio/ByteBuffer;)J", (void *) mm_weakView},
     {"purgeViews", "([JI)I", (void *) mm_purgeViews},
     {"dropViews", "([JIZ)V", (void *) mm_dropViews},
     {"unmap", "(JJ)J", (void *) mm_unmap},

@@ -148,6 +148,18 @@ final class Mapper {
             throw new IndexOutOfBoundsException("view: offset=" + offset + " length=" + length + " size=" + size
                     + " of the region");
         }
+        if (length > 0) {
+            // The common case, a window already made: no acquire and release. A close racing this
+            // is caught by addView, which limits the view under the lock that close limits views under.
+            if (mapping.isClosed()) {
+                throw mapping.closedError("view");
+            }
+            ByteBuffer view = windows.keptView(offset, length);
+            if (view != null) {
+                mapping.addView(view);
+                return view;
+            }
+        }
         mapping.acquire("view");
         try {
             ByteBuffer view = length > 0 ? windows.view(offset, length) : null;

@@ -232,12 +232,11 @@ final class Native {
     static native Object attachment(Buffer buffer);
 
     /**
-     * JNI weak global references ({@code NewWeakGlobalRef}) to {@code views[from, from + count)}
-     * (at most 256), stored in {@code refs[at, at + count)}.
+     * A JNI weak global reference ({@code NewWeakGlobalRef}) to {@code view}.
      *
-     * @return how many were made: fewer when the JVM is out of memory (the others are 0).
+     * @return the handle, or 0 when the JVM is out of memory.
      */
-    static native int weakViews(ByteBuffer[] views, int from, int count, long[] refs, int at);
+    static native long weakView(ByteBuffer view);
 
     /** Deletes the handles in {@code refs[0, count)} whose view was collected, keeps the rest in order at the front. */
     static native int purgeViews(long[] refs, int count);

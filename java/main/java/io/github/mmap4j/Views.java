@@ -15,12 +15,13 @@ import java.util.Arrays;
  * guards it.
  *
  * <p>The first buffer (most mappings have only it) is held by a {@link WeakReference}. The others
- * (a region's views) are held strongly in a batch of {@link #BATCH}, then as JNI weak global
- * references ({@link Native#weakViews}, one call per batch) in segments of {@link #SEGMENT} slots:
- * a handle is a slot in the JVM's table, not an object the collector must discover and copy, and a
- * segment is never copied as the list grows. README's growable loop makes a view per record: with a
- * {@code WeakReference} each, the young collections copied millions of them (issue 27). The batch
- * keeps at most {@link #BATCH} dropped views from being collected a little longer.
+ * (a region's views) are held by JNI weak global references ({@link Native#weakView}, one call
+ * each) in segments of {@link #SEGMENT} slots: a handle is a slot in the JVM's table, not an object
+ * the collector must discover and copy, and a segment is never copied as the list grows. README's
+ * growable loop makes a view per record: with a {@code WeakReference} each, the young collections
+ * copied millions of them (issue 27). Making and deleting the handle is most of what a view costs
+ * there (about 150 of 230 ns); a batch of views held strongly and given handles in one native call
+ * cost more, not less.
  *
  * <p>Handles on collected views are deleted when the list holds twice the views found reachable
  * at the last purge (plus 8), in one pass that compacts the segments in place; segments beyond
@@ -32,8 +33,6 @@ final class Views {
 
     /** Handles per segment. */
     private static final int SEGMENT = 4096;
-    /** Views held strongly before their handles are made in one native call. */
-    private static final int BATCH = 64;
 
     /** Slots the purges visited, all mappings together (racy): for tests. */
     static long purgeWork;
@@ -43,9 +42,6 @@ final class Views {
     private long[][] segments;
     /** Handles in use, in order from segment 0. */
     private int count;
-    /** Views not yet in {@link #segments}: held strongly, at most {@link #BATCH}. */
-    private ByteBuffer[] batch;
-    private int batched;
     /** Handles found reachable at the last purge. */
     private int live;
     /** Cleared by the first collection after the last purge: until then, a purge would find nothing. */
@@ -61,57 +57,45 @@ final class Views {
             first = new WeakReference<>(view);
             return;
         }
-        if (batch == null) {
-            batch = new ByteBuffer[BATCH];
+        int s = count / SEGMENT;
+        int at = count % SEGMENT;
+        long[] segment = segments == null || s == segments.length ? null : segments[s];
+        if (segment == null || at == segment.length) {
+            segment = room();
+            at = count % SEGMENT;
         }
-        batch[batched++] = view;
-        if (batched == BATCH) {
-            flush();
+        long handle = Native.weakView(view);
+        if (handle == 0) {
+            throw new OutOfMemoryError("mmap4j: NewWeakGlobalRef failed: no handle for a view");
         }
+        segment[at] = handle;
+        count++;
     }
 
-    /** Moves the batch into handles. */
-    private void flush() {
+    /** Makes room for one more handle (purging first when it is due); returns its segment. */
+    private long[] room() {
         if (segments == null) {
             segments = new long[1][];
         } else if (count >= 2 * live + 8 && (collected == null || collected.get() == null)) {
             // Only once a collection ran since the last purge: before it, no handle was cleared.
             purge();
         }
-        int from = 0;
-        while (from < batched) {
-            int s = count / SEGMENT;
-            int at = count % SEGMENT;
-            if (s == segments.length) {
-                segments = Arrays.copyOf(segments, 2 * s);
-            }
-            int n = Math.min(batched - from, SEGMENT - at);
-            long[] segment = segments[s];
-            if (segment == null || segment.length < at + n) {
-                // Segment 0 starts small (a region with a few views) and grows to a whole one.
-                int length = s > 0 ? SEGMENT : Math.min(SEGMENT, Math.max(4 * (at + n), 64));
-                segment = segments[s] = segment == null ? new long[length] : Arrays.copyOf(segment, length);
-            }
-            int made = Native.weakViews(batch, from, n, segment, at);
-            count += n; // a slot whose handle could not be made holds 0, which every handle call ignores
-            from += n;
-            if (made < n) {
-                Arrays.fill(batch, null);
-                batched = 0;
-                throw new OutOfMemoryError("mmap4j: NewWeakGlobalRef failed: no handle for a view");
-            }
+        int s = count / SEGMENT;
+        int at = count % SEGMENT;
+        if (s == segments.length) {
+            segments = Arrays.copyOf(segments, 2 * s);
         }
-        Arrays.fill(batch, 0, batched, null);
-        batched = 0;
+        long[] segment = segments[s];
+        if (segment == null || segment.length == at) {
+            // Segment 0 starts small (a region with a few views) and grows to a whole one.
+            int length = s > 0 ? SEGMENT : Math.min(SEGMENT, Math.max(4 * at, 64));
+            segment = segments[s] = segment == null ? new long[length] : Arrays.copyOf(segment, length);
+        }
+        return segment;
     }
 
-    /**
-     * How many buffers are remembered, reachable or not.
-     *
-     * @return the count.
-     */
     int slots() {
-        return (first == null ? 0 : 1) + batched + count;
+        return (first == null ? 0 : 1) + count;
     }
 
     /** Sets {@code limit(0)} on every buffer still reachable and forgets them all. */
@@ -119,9 +103,6 @@ final class Views {
         ByteBuffer view = first == null ? null : first.get();
         if (view != null) {
             ((Buffer) view).limit(0);
-        }
-        for (int i = 0; i < batched; i++) {
-            ((Buffer) batch[i]).limit(0);
         }
         drop(true);
     }
@@ -133,8 +114,6 @@ final class Views {
 
     private void drop(boolean limit) {
         first = null;
-        batch = null;
-        batched = 0;
         for (int s = 0; segments != null && s * SEGMENT < count; s++) {
             Native.dropViews(segments[s], Math.min(SEGMENT, count - s * SEGMENT), limit);
         }

@@ -66,7 +66,7 @@ final class Windows {
     /**
      * A view of bytes {@code offset .. offset+length} of the region, cut from the window that
      * holds them. The caller checked the bounds against the region's size and holds the mapping
-     * open ({@link Mapping#acquire}).
+     * open ({@link Mapping#acquire}): a window may be made.
      *
      * @param offset first byte, from the region's byte 0.
      * @param length bytes, at least 1.
@@ -81,6 +81,24 @@ final class Windows {
             return null;
         }
         return Slices.slice(window, index, length);
+    }
+
+    /**
+     * The same view when the window that holds it is already made, else {@code null}: nothing is
+     * made or tracked, so the caller need not hold the mapping open (a slice touches no memory).
+     *
+     * @param offset first byte, from the region's byte 0.
+     * @param length bytes, at least 1.
+     * @return the view, or {@code null}.
+     */
+    ByteBuffer keptView(long offset, int length) {
+        long start = offset >>> SHIFT << SHIFT;
+        Window kept = windows.get((int) ((start >>> SHIFT) % windows.length()));
+        int index = (int) (offset - start);
+        if (kept == null || kept.start != start || length > kept.buffer.capacity() - index) {
+            return null;
+        }
+        return Slices.slice(kept.buffer, index, length);
     }
 
     /** The window starting at {@code start} bytes into the region, made if it is not kept. */

@@ -131,4 +131,50 @@ class ViewPurgeTest {
         System.out.println("[views] " + keep.size() + " kept of 1000000, " + slots + " remembered at close");
         assertTrue(slots < 1_000_000, slots + " remembered: the collected ones were never forgotten");
     }
+
+    /**
+     * Views made by other threads while the region closes: each one returned is limited by close
+     * or made unusable at once, and the rest are refused with IllegalStateException. Views of a
+     * window already made take no acquire (issue 27: README's loop), so only the mapping's lock
+     * orders them against close; a view that escaped both would write into the cover, silently.
+     */
+    @Test
+    void viewsMadeWhileTheRegionClosesAreAllLimited() throws Exception {
+        for (int round = 0; round < 200; round++) {
+            MappedRegion region = Mmap.anonymousRegion(1 << 20, PRIVATE);
+            region.view(0, 64); // the window exists: the racing views take the path without acquire
+            int threads = 3;
+            List<List<ByteBuffer>> made = new ArrayList<>();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(threads);
+            List<Thread> makers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                List<ByteBuffer> mine = new ArrayList<>();
+                made.add(mine);
+                Thread maker = new Thread(() -> {
+                    started.countDown();
+                    try {
+                        for (int i = 0; ; i++) {
+                            mine.add(region.view(i % 16384 * 64, 64));
+                        }
+                    } catch (IllegalStateException closed) {
+                        // refused: the region closed
+                    }
+                });
+                makers.add(maker);
+                maker.start();
+            }
+            started.await();
+            Thread.sleep(round % 3);
+            region.close();
+            for (Thread maker : makers) {
+                maker.join();
+            }
+            for (List<ByteBuffer> mine : made) {
+                for (ByteBuffer v : mine) {
+                    assertTrue(v.limit() == 0, "round " + round + ": a view made while closing has limit "
+                            + v.limit() + " after close");
+                }
+            }
+        }
+    }
 }
