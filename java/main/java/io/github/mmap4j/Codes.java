@@ -20,16 +20,14 @@ final class Codes {
     static int protection(Collection<Protection> protections) {
         int bits = 0;
         for (Protection p : protections) {
-            switch (Objects.requireNonNull(p, "protection")) {
-                case READ:
-                    bits |= Native.PROT_READ;
-                    break;
-                case WRITE:
-                    bits |= Native.PROT_WRITE;
-                    break;
-                default:
-                    bits |= Native.PROT_EXEC;
-                    break;
+            // Comparisons, not a switch: a switch on an enum is a synthetic class of its own, one
+            // more for the first map to load (issue 27).
+            if (Objects.requireNonNull(p, "protection") == Protection.READ) {
+                bits |= Native.PROT_READ;
+            } else if (p == Protection.WRITE) {
+                bits |= Native.PROT_WRITE;
+            } else {
+                bits |= Native.PROT_EXEC;
             }
         }
         return bits;
@@ -60,16 +58,14 @@ final class Codes {
     }
 
     static int sync(SyncMode mode) {
-        switch (Objects.requireNonNull(mode, "mode")) {
-            case SYNC:
-                return Native.SYNC_SYNC;
-            case ASYNC:
-                return Native.SYNC_ASYNC;
-            case SYNC_INVALIDATE:
-                return Native.SYNC_SYNC | Native.SYNC_INVALIDATE;
-            default:
-                return Native.SYNC_ASYNC | Native.SYNC_INVALIDATE;
+        if (Objects.requireNonNull(mode, "mode") == SyncMode.SYNC) {
+            return Native.SYNC_SYNC;
+        } else if (mode == SyncMode.ASYNC) {
+            return Native.SYNC_ASYNC;
+        } else if (mode == SyncMode.SYNC_INVALIDATE) {
+            return Native.SYNC_SYNC | Native.SYNC_INVALIDATE;
         }
+        return Native.SYNC_ASYNC | Native.SYNC_INVALIDATE;
     }
 
     static UnsupportedOperationException unsupported(String what, String name) {

@@ -100,7 +100,7 @@ final class FileSource implements Closeable {
         byte[] bytes = checkedPath(path);
         long fd = openRetrying(bytes, flags | NO_WAIT, mode);
         boolean created = false;
-        if (fd == -Errors.value("ENOENT")) {
+        if (fd < 0 && fd == -Errors.value("ENOENT")) {
             // Created with O_EXCL, so that a failure later in this call may remove it: never a file it did not create.
             fd = openRetrying(bytes, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE | NO_WAIT, mode);
             created = fd >= 0;
@@ -258,7 +258,7 @@ final class FileSource implements Closeable {
         } else {
             // As for a path: created with O_EXCL, so that a failure later in this call may remove it.
             fd = shmOpenRetrying(cName, flags, mode);
-            if (fd == -Errors.value("ENOENT")) {
+            if (fd < 0 && fd == -Errors.value("ENOENT")) {
                 fd = shmOpenRetrying(cName, flags | Native.OPEN_CREATE | Native.OPEN_EXCLUSIVE, mode);
                 created = fd >= 0;
                 if (fd == -Errors.value("EEXIST")) {

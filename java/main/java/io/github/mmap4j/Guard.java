@@ -61,8 +61,8 @@ final class Guard {
     private static long installed = 1;
     /** Native.busInstall's result once asked (0 or -errno); 1 before. Written under LOCK. */
     private static volatile long busInstalled = 1;
-    /** The handlers' fault counter, asked for once the library is loaded. */
-    private static final FaultCounter FAULTS = new FaultCounter();
+    /** The handlers' fault counter as a buffer, made at first use ({@link #faultCounter}). */
+    private static volatile ByteBuffer faultCounter;
 
     private Guard() {
     }
@@ -167,7 +167,7 @@ final class Guard {
      * @return {@code Native.RANGE_TRUNCATED} and/or {@code Native.RANGE_UNPROTECTED} bits, or 0.
      */
     static int marks(Mapping mapping) {
-        ByteBuffer counter = FAULTS.counter();
+        ByteBuffer counter = faultCounter();
         if (counter == null || counter.getLong(0) == 0) {
             return 0;
         }
@@ -228,20 +228,19 @@ final class Guard {
         }
     }
 
-    /** The native fault counter as a buffer, made at first use (the library is loaded by then). */
-    private static final class FaultCounter {
-        private volatile ByteBuffer buffer;
-
-        ByteBuffer counter() {
-            ByteBuffer b = buffer;
-            if (b == null) {
-                b = Native.faultCounter();
-                if (b != null) {
-                    b = b.order(ByteOrder.nativeOrder());
-                    buffer = b;
-                }
+    /**
+     * The native fault counter as a buffer, made at first use (the library is loaded by then). A
+     * field of this class, not a holder class: one class fewer for the first map to load.
+     */
+    private static ByteBuffer faultCounter() {
+        ByteBuffer b = faultCounter;
+        if (b == null) {
+            b = Native.faultCounter();
+            if (b != null) {
+                b = b.order(ByteOrder.nativeOrder());
+                faultCounter = b;
             }
-            return b;
         }
+        return b;
     }
 }

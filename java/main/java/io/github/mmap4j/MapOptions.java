@@ -58,15 +58,11 @@ public final class MapOptions {
      * @return the options.
      */
     public static MapOptions of(MapMode mode) {
-        Objects.requireNonNull(mode, "mode");
-        switch (mode) {
-            case READ_ONLY:
-                return READ_ONLY;
-            case READ_WRITE:
-                return READ_WRITE;
-            default:
-                return PRIVATE;
+        // Comparisons, not a switch on the enum (a synthetic class the first map would load).
+        if (Objects.requireNonNull(mode, "mode") == MapMode.READ_ONLY) {
+            return READ_ONLY;
         }
+        return mode == MapMode.READ_WRITE ? READ_WRITE : PRIVATE;
     }
 
     /**

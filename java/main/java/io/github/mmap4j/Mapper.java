@@ -78,7 +78,7 @@ final class Mapper {
         int fd = source == null ? -1 : source.fd();
         Mappings.beforeMap(description);
         long address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
-        if (address == -Errors.value("ENOMEM")) {
+        if (address < 0 && address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();
             address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
         }
@@ -226,7 +226,7 @@ final class Mapper {
     static Mapping reserve(long length, int protection, Object description) throws MmapException {
         Mappings.beforeMap(description);
         long address = Native.reserve(length);
-        if (address == -Errors.value("ENOMEM")) {
+        if (address < 0 && address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();
             address = Native.reserve(length);
         }

@@ -237,7 +237,7 @@ final class Mappings {
                     + mapping.description());
         }
         long rc = mapFixed(mapping, keepAlive, from, length, prot, sharing, flagBits, fd, fileOffset);
-        if (rc == -Errors.value("ENOMEM")) {
+        if (rc < 0 && rc == -Errors.value("ENOMEM")) {
             relievePressure();
             rc = mapFixed(mapping, keepAlive, from, length, prot, sharing, flagBits, fd, fileOffset);
         }

@@ -25,36 +25,16 @@ final class Maps {
     private Maps() {
     }
 
-    /** What a registered mapping is handed out as: a buffer or a region. */
-    interface Handout<T> {
-        T make(FileSource source, long offset, long length, MapOptions options) throws IOException;
-    }
-
-    // Classes, not method references: the first lambda of a JVM bootstraps invokedynamic, which cost
-    // a fresh JVM's first map 5 ms on JDK 17 and 20 ms or more on JDK 8.
-
-    /** Hands a mapping out as a {@code ByteBuffer} ({@link #buffer}). */
-    static final Handout<ByteBuffer> BUFFER = new Handout<ByteBuffer>() {
-        @Override
-        public ByteBuffer make(FileSource source, long offset, long length, MapOptions options) throws IOException {
-            return buffer(source, offset, length, options);
-        }
-    };
-
-    /** Hands a mapping out as a {@link MappedRegion} ({@link #region}). */
-    static final Handout<MappedRegion> REGION = new Handout<MappedRegion>() {
-        @Override
-        public MappedRegion make(FileSource source, long offset, long length, MapOptions options)
-                throws IOException {
-            return region(source, offset, length, options);
-        }
-    };
+    // What a registered mapping is handed out as: ByteBuffer.class or MappedRegion.class (handOut).
+    // Class tokens, not strategy objects: each anonymous class or switch map is one more class for a
+    // fresh JVM's first map to load, and neither lambdas nor method references may be used there
+    // (the first lambda of a JVM bootstraps invokedynamic: 5 ms on JDK 17, 20 ms or more on JDK 8).
 
     /**
      * Maps a range of a source (a {@code Path}, {@code FileChannel} or {@code FileDescriptor}, or
      * {@link #ANONYMOUS}) and hands it out; the one range check of every map call.
      */
-    static <T> T map(String call, Object source, long offset, long length, MapOptions options, Handout<T> as)
+    static <T> T map(String call, Object source, long offset, long length, MapOptions options, Class<T> as)
             throws IOException {
         Objects.requireNonNull(options, "options");
         // The range check asks for the page size: loading the library with no descriptor free is
@@ -69,14 +49,21 @@ final class Maps {
         FileSource file = source == ANONYMOUS ? null
                 : source instanceof FileChannel ? FileSource.of((FileChannel) source)
                 : FileSource.of((FileDescriptor) source);
-        return as.make(file, offset, length, options);
+        return handOut(as, file, offset, length, options);
     }
 
-    /** {@code as.make}; on failure, removes the file a {@code createOrGrow} open created for it. */
-    static <T> T make(Handout<T> as, FileSource file, long offset, long length, MapOptions options)
+    /** Maps and hands out as {@code as}: a {@link #buffer} or a {@link #region}. */
+    private static <T> T handOut(Class<T> as, FileSource file, long offset, long length, MapOptions options)
+            throws IOException {
+        return as.cast(as == ByteBuffer.class ? buffer(file, offset, length, options)
+                : region(file, offset, length, options));
+    }
+
+    /** {@code handOut}; on failure, removes the file a {@code createOrGrow} open created for it. */
+    static <T> T make(Class<T> as, FileSource file, long offset, long length, MapOptions options)
             throws IOException {
         try {
-            return as.make(file, offset, length, options);
+            return handOut(as, file, offset, length, options);
         } catch (IOException | RuntimeException | Error e) {
             file.removeCreated(e);
             throw e;
@@ -84,10 +71,10 @@ final class Maps {
     }
 
     /** Maps the whole of a file (for a buffer, at most 2 GiB; an empty file gives an empty buffer). */
-    static <T> T whole(String call, Path path, MapMode mode, Handout<T> as) throws IOException {
+    static <T> T whole(String call, Path path, MapMode mode, Class<T> as) throws IOException {
         MapOptions options = MapOptions.of(mode);
         try (FileSource source = open(path, options, -1)) {
-            return as.make(source, 0, source.size(), options);
+            return handOut(as, source, 0, source.size(), options);
         }
     }
 

@@ -98,7 +98,7 @@ public final class Mmap {
      * @throws MmapException when the file cannot be opened or mapped.
      */
     public static ByteBuffer map(Path path, MapMode mode) throws IOException {
-        return Maps.whole("map", path, mode, Maps.BUFFER);
+        return Maps.whole("map", path, mode, ByteBuffer.class);
     }
 
     /**
@@ -117,7 +117,7 @@ public final class Mmap {
      *                       the operating system (a zip file system's entry).
      */
     public static ByteBuffer map(Path path, long offset, int length, MapOptions options) throws IOException {
-        return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, Maps.BUFFER);
+        return Maps.map("map", Objects.requireNonNull(path, "path"), offset, length, options, ByteBuffer.class);
     }
 
     // ---------------------------------------------------------------- map open files
@@ -138,7 +138,7 @@ public final class Mmap {
      */
     public static ByteBuffer map(FileChannel channel, long offset, int length, MapOptions options)
             throws IOException {
-        return Maps.map("map", Objects.requireNonNull(channel, "channel"), offset, length, options, Maps.BUFFER);
+        return Maps.map("map", Objects.requireNonNull(channel, "channel"), offset, length, options, ByteBuffer.class);
     }
 
     /**
@@ -154,7 +154,7 @@ public final class Mmap {
     public static ByteBuffer map(FileDescriptor descriptor, long offset, int length, MapOptions options)
             throws IOException {
         return Maps.map("map", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
-                Maps.BUFFER);
+                ByteBuffer.class);
     }
 
     // ---------------------------------------------------------------- anonymous memory
@@ -169,7 +169,7 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static ByteBuffer anonymous(int length, MapOptions options) throws IOException {
-        return Maps.map("anonymous", Maps.ANONYMOUS, 0, length, options, Maps.BUFFER);
+        return Maps.map("anonymous", Maps.ANONYMOUS, 0, length, options, ByteBuffer.class);
     }
 
     // ---------------------------------------------------------------- unmap
@@ -383,7 +383,7 @@ public final class Mmap {
      */
     public static MappedRegion mapRegion(Path path, long offset, long length, MapOptions options)
             throws IOException {
-        return Maps.map("mapRegion", Objects.requireNonNull(path, "path"), offset, length, options, Maps.REGION);
+        return Maps.map("mapRegion", Objects.requireNonNull(path, "path"), offset, length, options, MappedRegion.class);
     }
 
     /**
@@ -400,7 +400,7 @@ public final class Mmap {
     public static MappedRegion mapRegion(FileChannel channel, long offset, long length, MapOptions options)
             throws IOException {
         return Maps.map("mapRegion", Objects.requireNonNull(channel, "channel"), offset, length, options,
-                Maps.REGION);
+                MappedRegion.class);
     }
 
     /**
@@ -416,7 +416,7 @@ public final class Mmap {
     public static MappedRegion mapRegion(FileDescriptor descriptor, long offset, long length, MapOptions options)
             throws IOException {
         return Maps.map("mapRegion", Objects.requireNonNull(descriptor, "descriptor"), offset, length, options,
-                Maps.REGION);
+                MappedRegion.class);
     }
 
     /**
@@ -430,6 +430,6 @@ public final class Mmap {
      * @throws MmapException when {@code mmap} fails.
      */
     public static MappedRegion anonymousRegion(long length, MapOptions options) throws IOException {
-        return Maps.map("anonymousRegion", Maps.ANONYMOUS, 0, length, options, Maps.REGION);
+        return Maps.map("anonymousRegion", Maps.ANONYMOUS, 0, length, options, MappedRegion.class);
     }
 }

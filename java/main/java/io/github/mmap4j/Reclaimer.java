@@ -277,7 +277,13 @@ final class Reclaimer {
     /** munmap of every range, one call per run of neighbouring ranges; counters drop once it returned. */
     private static void unmapAll(List<Mapping> ready) {
         if (ready.size() > 1) {
-            Collections.sort(ready, BY_START);
+            // Made here, not in a static field: the class loads at the first reclaim, not the first map.
+            Collections.sort(ready, new Comparator<Mapping>() {
+                @Override
+                public int compare(Mapping a, Mapping b) {
+                    return Long.compare(a.address(), b.address());
+                }
+            });
         }
         int i = 0;
         while (i < ready.size()) {
@@ -334,12 +340,6 @@ final class Reclaimer {
         }
     }
 
-    private static final Comparator<Mapping> BY_START = new Comparator<Mapping>() {
-        @Override
-        public int compare(Mapping a, Mapping b) {
-            return Long.compare(a.address(), b.address());
-        }
-    };
 
     /** java.util.logging, started only when there is something to report (it costs milliseconds). */
     private static final class Log {

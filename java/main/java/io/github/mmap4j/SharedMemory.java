@@ -64,7 +64,7 @@ public final class SharedMemory {
         checkName("create", name);
         // Past shm_open the name is ours: a failed ftruncate or mmap removes it (FileSource, Maps.make).
         try (FileSource source = FileSource.openShared(name, true, true, true, options.permissions(), length)) {
-            return Maps.make(Maps.BUFFER, source, 0, length, options);
+            return Maps.make(ByteBuffer.class, source, 0, length, options);
         }
     }
 
@@ -112,7 +112,7 @@ public final class SharedMemory {
         long end = Mapper.checkRange("map", offset, length);
         boolean create = options.isCreateOrGrow();
         try (FileSource source = open(name, options, create, create ? end : -1)) {
-            return Maps.make(Maps.BUFFER, source, offset, length, options);
+            return Maps.make(ByteBuffer.class, source, offset, length, options);
         }
     }
 
