@@ -31,9 +31,11 @@ done
 if (( QUICK )); then
   FILE_SIZE=$((256 << 20)); FORKS=1; WARMUPS=1; WARMUP_TIME=100ms; ITERATIONS=1; ITERATION_MS=100
   C_ITERATION_MS=100; LOAD_SAMPLES=3; SPARSE_CACHED=$((64 << 20)); TOOL_RUNS=1; SYSCALL_CYCLES=10000
+  CYCLE_PAIRS=1; CYCLE_COUNT=2000
 else
   FILE_SIZE=$((1 << 30)); FORKS=2; WARMUPS=2; WARMUP_TIME=1s; ITERATIONS=3; ITERATION_MS=1000
   C_ITERATION_MS=1000; LOAD_SAMPLES=11; SPARSE_CACHED=$((1 << 30)); TOOL_RUNS=11; SYSCALL_CYCLES=1000000
+  CYCLE_PAIRS=5; CYCLE_COUNT=200000
 fi
 ITERATION_TIME=${ITERATION_MS}ms
 SIZES=4096,1048576,268435456
@@ -82,6 +84,7 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
   echo "jmh_measured_ms=$((FORKS * ITERATIONS * ITERATION_MS))"
   echo "c=$WARMUPS warm-up and $((FORKS * ITERATIONS)) measured iterations of $C_ITERATION_MS ms"
   echo "load_samples=$LOAD_SAMPLES"
+  echo "cycle_pairs=$CYCLE_PAIRS"
   echo "append=$APPEND_BYTES bytes in 64 KiB records on $(findmnt -n -o FSTYPE -T "$APPEND_DIR") ($APPEND_DIR), $APPEND_WARMUPS warm-up and $APPEND_OPS measured appends"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
@@ -206,6 +209,11 @@ LOAD_JVMS=("$JAVA_HOME/bin/java" "$JDK25/bin/java")
 [[ -x "$JDK8/bin/java" ]] && LOAD_JVMS=("$JDK8/bin/java" "${LOAD_JVMS[@]}")
 "$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" -Dbench.classpath8="$CP8" io.github.mmap4j.bench.LoadTime \
   "$OUT/load.csv" "$LOAD_SAMPLES" "$OUT/load" "${LOAD_JVMS[@]}"
+
+echo "== map + read 1 byte + unmap, 4 KiB, each contender in its own JVM (issue 27)"
+# Alternating pairs of fresh JVMs (mmap4j, the JDK's FileChannel.map): each pays for its own unmapping.
+"$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" -Dbench.classpath8="$CP8" io.github.mmap4j.bench.CycleJvm \
+  "$OUT/cycle.csv" "$CYCLE_PAIRS" "$CYCLE_COUNT" "${LOAD_JVMS[@]}"
 
 echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 "$JAVA_HOME/bin/java" -cp "$CP17" io.github.mmap4j.bench.Report "$OUT"

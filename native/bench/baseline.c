@@ -135,6 +135,16 @@ static uint64_t map_cycle(void *ctx) {
     return (uint64_t) (uintptr_t) p;
 }
 
+/* ---- case 1b: map + read one byte + unmap, as CycleJvm's children do ---- */
+static uint64_t map_read_cycle(void *ctx) {
+    size_t size = *(size_t *) ctx;
+    const volatile unsigned char *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    uint64_t byte = p[0];
+    if (munmap((void *) p, size) != 0) die("munmap");
+    return byte;
+}
+
 /* ---- cases 2-4 work on one mapping of the whole file ---- */
 struct whole {
     const uint64_t *words;
@@ -279,6 +289,9 @@ int main(int argc, char **argv) {
         measure("MapCycle.c", s, map_cycle, &size, 1, 0);
     }
     free(sizes);
+    size_t one_page = 4096;
+    load();
+    measure("CycleJvm.c", "4096", map_read_cycle, &one_page, 1, 0);
 
     struct whole w;
     void *p = mmap(NULL, file_size, PROT_READ, MAP_SHARED, fd, 0);

@@ -12,6 +12,8 @@
  *                      part right after the old, records memcpy'd in; munmap at the end
  *   GrowAppend.cPopulate  the same with MAP_POPULATE on each new part (Linux)
  *   GrowAppend.cRemap  every 16 MiB munmap the whole mapping, ftruncate, mmap the whole file again
+ *   GrowAppend.cMremap (Linux) every 16 MiB ftruncate, then mremap(MREMAP_MAYMOVE) the mapping to the
+ *                      new length: the kernel grows it in place when the addresses after it are free
  *   GrowAppend.cWrite  write(2) of each record
  */
 #define _GNU_SOURCE
@@ -102,6 +104,25 @@ static void remap(int fd) {
     if (munmap(map, length) != 0) die("munmap");
 }
 
+#ifdef __linux__
+/* What C on Linux would write: mremap grows the mapping, in place when it can, else moves it. */
+static void mremap_grow(int fd) {
+    char *map = NULL;
+    size_t length = 0;
+    for (int64_t end = 0; end < total; end += RECORD) {
+        if ((size_t) end + RECORD > length) {
+            if (ftruncate(fd, (off_t) (length + STEP)) != 0) die("ftruncate");
+            map = map == NULL ? mmap(NULL, STEP, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+                              : mremap(map, length, length + STEP, MREMAP_MAYMOVE);
+            if (map == MAP_FAILED) die(length == 0 ? "mmap" : "mremap");
+            length += STEP;
+        }
+        memcpy(map + end, record, RECORD);
+    }
+    if (munmap(map, length) != 0) die("munmap");
+}
+#endif
+
 static void writes(int fd) {
     for (int64_t end = 0; end < total; end += RECORD) {
         if (write(fd, record, RECORD) != RECORD) die("write");
@@ -161,6 +182,9 @@ int main(int argc, char **argv) {
         {"GrowAppend.cPopulate", reservation_populate, 0, 0, 0},
 #endif
         {"GrowAppend.cRemap", remap, 0, 0, 0},
+#ifdef __linux__
+        {"GrowAppend.cMremap", mremap_grow, 0, 0, 0},
+#endif
         {"GrowAppend.cWrite", writes, 0, 0, 0},
     };
     measure(csv, cases, (int) (sizeof cases / sizeof cases[0]), warmups, measured);

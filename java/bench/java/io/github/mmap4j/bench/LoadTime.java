@@ -101,7 +101,7 @@ public final class LoadTime {
     }
 
     /** The JVM's feature version: 8 for {@code 1.8.0_x}, 17 for {@code 17.0.x}. */
-    private static int feature(String java) throws Exception {
+    static int feature(String java) throws Exception {
         Process p = new ProcessBuilder(java, "-XshowSettings:properties", "-version").redirectErrorStream(true)
                 .start();
         String v = "?";

@@ -75,6 +75,7 @@ public final class Report {
         r.read(dir.resolve("jdk17.csv"), "17");
         r.read(dir.resolve("jdk25.csv"), "25");
         r.read(dir.resolve("load.csv"), null);
+        r.read(dir.resolve("cycle.csv"), null);
         r.read(dir.resolve("growable-c.csv"), "C");
         r.read(dir.resolve("growable-jdk17.csv"), "17");
         for (String jvm : IPC_JVMS) {
@@ -176,6 +177,15 @@ public final class Report {
             row(c, "FFM map, shared arena close", "Ffm.mapCycleShared", size, "25", us, false,
                     "MapCycle.jdkMapDrop");
         }
+        String c1b = "1b. map 4 KiB + read 1 byte + unmap, each contender in a JVM of its own (µs/cycle, median "
+                + "of " + machine.getOrDefault("cycle_pairs", "?") + " JVMs each)";
+        Figure perCycle = ns -> ns / 1000;
+        row(c1b, "C mmap + read + munmap", "CycleJvm.c", "4096", "C", perCycle, false, null);
+        for (String jvm : JVMS) {
+            row(c1b, "mmap4j map + read + unmap", "CycleJvm.mmap4j", "4096", jvm, perCycle, false, "CycleJvm.jdk");
+            row(c1b, "JDK FileChannel.map + read, drop (its GC unmaps, in its own JVM)", "CycleJvm.jdk", "4096", jvm,
+                    perCycle, false, "CycleJvm.jdk");
+        }
         readCase("2. sequential getLong over " + mib + " (GB/s, higher is better)", "SeqRead", "C loop",
                 ns -> fileSize / ns, true, "Ffm.seqRead");
         Figure ns = x -> x;
@@ -213,6 +223,7 @@ public final class Report {
         row(c9, "C reservation + mmap(MAP_FIXED) per 16 MiB", "GrowAppend.c", "", "C", ms, false, null);
         row(c9, "C the same, MAP_POPULATE per part", "GrowAppend.cPopulate", "", "C", ms, false, null);
         row(c9, "C munmap + mmap whole file per 16 MiB", "GrowAppend.cRemap", "", "C", ms, false, null);
+        row(c9, "C mremap(MREMAP_MAYMOVE) per 16 MiB (Linux)", "GrowAppend.cMremap", "", "C", ms, false, null);
         row(c9, "C write(2)", "GrowAppend.cWrite", "", "C", ms, false, null);
         row(c9, "mmap4j GrowableRegion, grow 16 MiB", "GrowAppend.growable", "", "17", ms, false, "GrowAppend.remap");
         row(c9, "mmap4j GrowableRegion, grow 16 MiB, POPULATE", "GrowAppend.growablePopulate", "", "17", ms, false,
@@ -406,6 +417,18 @@ public final class Report {
                 >= 2, ratio(score("GrowAppend.remap", "", "17") / grow) + "× faster");
         target("growable append ≤ 1.3× C's reservation (JDK 17)", grow / score("GrowAppend.c", "", "C") <= 1.3,
                 ratio(grow / score("GrowAppend.c", "", "C")) + " × C");
+        double mremap = score("GrowAppend.cMremap", "", "C");
+        target("growable append ≥ 0.95× the speed of C's mremap (JDK 17)", mremap / grow >= 0.95,
+                ratio(mremap / grow) + "× the speed");
+        double cCycle = score("CycleJvm.c", "4096", "C");
+        for (String jvm : JVMS) {
+            double m = score("CycleJvm.mmap4j", "4096", jvm);
+            double jdk = score("CycleJvm.jdk", "4096", jvm);
+            target("map + read + unmap 4 KiB, own JVM, ≤ 0.75× the JDK's (JDK " + jvm + ")", m / jdk <= 0.75,
+                    ratio(m / jdk) + " × JDK");
+            target("map + read + unmap 4 KiB, own JVM, ≤ 1.6× C (JDK " + jvm + ")", m / cCycle <= 1.6,
+                    ratio(m / cCycle) + " × C");
+        }
         double perRecord = score("GrowAppend.viewPerRecord", "", "17");
         double perPart = score("GrowAppend.viewPerPart", "", "17");
         target("README's loop (a view per record) ≥ 0.5× the speed of a view per part (JDK 17)",

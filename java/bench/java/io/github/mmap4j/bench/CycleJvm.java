@@ -1,0 +1,134 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j.bench;
+
+import io.github.mmap4j.MapMode;
+import io.github.mmap4j.MapOptions;
+import io.github.mmap4j.Mmap;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Case 1b (issue 27): map 4 KiB, read one byte, unmap, each contender in a JVM of its own. In one
+ * JVM the JDK's deferred unmapping (its buffers are unmapped by the collector, some time later)
+ * lands in whichever benchmark runs next; here every JVM pays for its own. mmap4j unmaps at
+ * {@code Mmap.unmap}; the JDK's {@code FileChannel.map} buffer is dropped and its collector unmaps
+ * it. The pairs alternate (mmap4j, JDK, mmap4j, JDK, ...) so that a busy machine weighs on both;
+ * the figure is the median of the pairs' JVMs.
+ *
+ * <p>Usage: {@code CycleJvm <out.csv> <pairs> <cycles> <java>...} (a JDK 8 child runs with
+ * {@code -Dbench.classpath8}, as in {@link LoadTime}); the children are {@code CycleJvm child
+ * mmap4j|jdk <cycles>}: a warm-up of {@code cycles / 4}, then {@code cycles} timed cycles.
+ */
+public final class CycleJvm {
+
+    private static final String[] CONTENDERS = {"mmap4j", "jdk"};
+    private static final int SIZE = 4096;
+
+    private CycleJvm() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("child")) {
+            System.out.println(child(args[1], Integer.parseInt(args[2])));
+            return;
+        }
+        Path out = Paths.get(args[0]);
+        int pairs = Integer.parseInt(args[1]);
+        int cycles = Integer.parseInt(args[2]);
+        String file = Paths.get(System.getProperty("bench.file", "target/bench/data/bench.bin")).toAbsolutePath()
+                .toString();
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+            csv.println("\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
+                    + "\"Param: size\",\"Param: jvm\"");
+            for (int j = 3; j < args.length; j++) {
+                String java = args[j];
+                int feature = LoadTime.feature(java);
+                String classPath = feature == 8 ? System.getProperty("bench.classpath8",
+                        System.getProperty("java.class.path")) : System.getProperty("java.class.path");
+                double[][] ns = new double[CONTENDERS.length][pairs];
+                for (int i = 0; i < pairs; i++) {
+                    for (int c = 0; c < CONTENDERS.length; c++) {
+                        ns[c][i] = run(java, feature >= 22, classPath, file, CONTENDERS[c], cycles);
+                    }
+                }
+                for (int c = 0; c < CONTENDERS.length; c++) {
+                    Arrays.sort(ns[c]);
+                    double median = ns[c][pairs / 2];
+                    csv.printf(Locale.ROOT, "\"io.github.mmap4j.bench.CycleJvm.%s\",\"median\",1,%d,%.3f,NaN,"
+                            + "\"ns/op\",%d,jdk%d%n", CONTENDERS[c], pairs, median, SIZE, feature);
+                    System.out.printf(Locale.ROOT, "CycleJvm %s on JDK %d: median %.2f µs/cycle (min %.2f, max %.2f, "
+                            + "%d JVMs of %d cycles)%n", CONTENDERS[c], feature, median / 1e3, ns[c][0] / 1e3,
+                            ns[c][pairs - 1] / 1e3, pairs, cycles);
+                }
+            }
+        }
+    }
+
+    /** Runs one child JVM; returns its nanoseconds per cycle. */
+    private static double run(String java, boolean nativeAccess, String classPath, String file, String contender,
+                              int cycles) throws Exception {
+        List<String> command = new ArrayList<>(Arrays.asList(java, "-Dbench.file=" + file, "-cp", classPath));
+        if (nativeAccess) {
+            command.add("--enable-native-access=ALL-UNNAMED");
+        }
+        command.addAll(Arrays.asList(CycleJvm.class.getName(), "child", contender, Integer.toString(cycles)));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            line = r.readLine();
+        }
+        if (p.waitFor() != 0 || line == null) {
+            throw new IllegalStateException("CycleJvm child failed: " + command);
+        }
+        return Double.parseDouble(line.trim());
+    }
+
+    /** A warm-up, then the timed cycles; returns ns per cycle (the bytes read go to stderr's void). */
+    private static double child(String contender, int cycles) throws Exception {
+        Path file = Paths.get(System.getProperty("bench.file"));
+        boolean mmap4j = contender.equals("mmap4j");
+        long sink = 0;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MapOptions options = MapOptions.of(MapMode.READ_ONLY);
+            sink += cycles(channel, options, mmap4j, Math.max(1, cycles / 4));
+            long start = System.nanoTime();
+            sink += cycles(channel, options, mmap4j, cycles);
+            long elapsed = System.nanoTime() - start;
+            if (sink == 42) {
+                System.err.print("");
+            }
+            return (double) elapsed / cycles;
+        }
+    }
+
+    private static long cycles(FileChannel channel, MapOptions options, boolean mmap4j, int n) throws Exception {
+        long sum = 0;
+        for (int i = 0; i < n; i++) {
+            if (mmap4j) {
+                ByteBuffer buffer = Mmap.map(channel, 0, SIZE, options);
+                sum += buffer.get(0);
+                Mmap.unmap(buffer);
+            } else {
+                sum += channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE).get(0);
+            }
+        }
+        return sum;
+    }
+}
