@@ -6,6 +6,8 @@ package io.github.mmap4j;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
@@ -48,7 +50,10 @@ final class Mapping {
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
     private volatile boolean handedOut;
     /** The buffers handed out, for limit(0) on close. Guarded by this. */
-    private final Views views = new Views();
+    /** The first handed-out buffer: most mappings hand out only it, and need no {@link Views}. */
+    private WeakReference<ByteBuffer> first;
+    /** The others (a region's views), from the second on; {@code null} until then. */
+    private Views views;
     /**
      * The watch on the first object tracked (the buffer, or the region), kept reachable by this
      * mapping, which the table keeps reachable until reclaim: most mappings need no other. Guarded by this.
@@ -239,7 +244,7 @@ final class Mapping {
      * @return the count.
      */
     synchronized int viewSlots() {
-        return views.slots();
+        return (first == null ? 0 : 1) + (views == null ? 0 : views.slots());
     }
 
     /**
@@ -276,12 +281,24 @@ final class Mapping {
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
-        views.limitAll();
+        ByteBuffer view = first == null ? null : first.get();
+        if (view != null) {
+            ((Buffer) view).limit(0);
+        }
+        first = null;
+        if (views != null) {
+            views.limitAll();
+            views = null;
+        }
     }
 
     /** Forgets the handed-out buffers without touching them: at reclaim, when none is reachable. */
     synchronized void dropViews() {
-        views.clear();
+        first = null;
+        if (views != null) {
+            views.clear();
+            views = null;
+        }
     }
 
     /**
@@ -293,8 +310,15 @@ final class Mapping {
     synchronized void addView(ByteBuffer view) {
         if (isClosed()) {
             // Closed while the view was being made: it must not be usable either.
-            view.limit(0);
+            ((Buffer) view).limit(0);
             return;
+        }
+        if (first == null) {
+            first = new WeakReference<>(view);
+            return;
+        }
+        if (views == null) {
+            views = new Views();
         }
         views.add(view);
     }

@@ -5,7 +5,6 @@
 package io.github.mmap4j;
 
 import java.lang.ref.WeakReference;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -14,8 +13,8 @@ import java.util.Arrays;
  * still reachable, without keeping any of them reachable. Not thread-safe: its {@link Mapping}
  * guards it.
  *
- * <p>The first buffer (most mappings have only it) is held by a {@link WeakReference}. The others
- * (a region's views) are held by JNI weak global references ({@link Native#weakView}, one call
+ * <p>A mapping's first buffer is not here (most mappings have only it: {@link Mapping} holds it
+ * by a {@link WeakReference}). The others (a region's views) are held by JNI weak global references ({@link Native#weakView}, one call
  * each) in segments of {@link #SEGMENT} slots: a handle is a slot in the JVM's table, not an object
  * the collector must discover and copy, and a segment is never copied as the list grows. README's
  * growable loop makes a view per record: with a {@code WeakReference} each, the young collections
@@ -37,7 +36,6 @@ final class Views {
     /** Slots the purges visited, all mappings together (racy): for tests. */
     static long purgeWork;
 
-    private WeakReference<ByteBuffer> first;
     /** Segments of handles; {@code null} until the second view. */
     private long[][] segments;
     /** Handles in use, in order from segment 0. */
@@ -53,10 +51,6 @@ final class Views {
      * @param view the buffer.
      */
     void add(ByteBuffer view) {
-        if (first == null) {
-            first = new WeakReference<>(view);
-            return;
-        }
         int s = count / SEGMENT;
         int at = count % SEGMENT;
         long[] segment = segments == null || s == segments.length ? null : segments[s];
@@ -95,15 +89,11 @@ final class Views {
     }
 
     int slots() {
-        return (first == null ? 0 : 1) + count;
+        return count;
     }
 
     /** Sets {@code limit(0)} on every buffer still reachable and forgets them all. */
     void limitAll() {
-        ByteBuffer view = first == null ? null : first.get();
-        if (view != null) {
-            ((Buffer) view).limit(0);
-        }
         drop(true);
     }
 
@@ -113,7 +103,6 @@ final class Views {
     }
 
     private void drop(boolean limit) {
-        first = null;
         for (int s = 0; segments != null && s * SEGMENT < count; s++) {
             Native.dropViews(segments[s], Math.min(SEGMENT, count - s * SEGMENT), limit);
         }
