@@ -144,6 +144,12 @@ public final class Report {
         return results.get(key(benchmark, size, jvm));
     }
 
+    /** Whether run.sh saw this benchmark's JDK 8 fork die (jdk8_died in machine.txt). */
+    private boolean died(String benchmark, String size, String jvm) {
+        return "8".equals(jvm) && (" " + machine.getOrDefault("jdk8_died", "") + " ")
+                .contains(" " + benchmark + "/" + size + " ");
+    }
+
     private double score(String benchmark, String size, String jvm) {
         Result r = get(benchmark, size, jvm);
         return r == null ? Double.NaN : r.score;
@@ -315,7 +321,8 @@ public final class Report {
         Result r = get(benchmark, size, jvm);
         if (r == null) {
             md.append("| ").append(c).append(" | ").append(contender).append(" | ").append(jvmName(jvm))
-                    .append(" | (no result) | | |\n");
+                    .append(died(benchmark, size, jvm) ? " | (its JVM died: out of mappings, see jdk8.log) | | |\n"
+                            : " | (no result) | | |\n");
             return;
         }
         double value = figure.of(r.score);
