@@ -65,7 +65,7 @@ CP8=$ROOT/target/bench-8-classes:$JAR:$DEPS
 BASELINE=$ROOT/target/native/bench/mmap4j_baseline
 GROWABLE=$ROOT/target/native/bench/mmap4j_growable
 
-echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
+echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT" | head -1)"
 "$JAVA_HOME/bin/java" -cp "$CP17" -Dbench.file="$DATA" io.github.mmap4j.bench.Fixture create "$FILE_SIZE"
 
 {
@@ -78,14 +78,14 @@ echo "== data: $DATA ($FILE_SIZE bytes) on $(findmnt -n -o FSTYPE -T "$OUT")"
   echo "jdk25=$("$JDK25/bin/java" -version 2>&1 | sed -n 2p)"
   [[ -x "$JDK8/bin/java" ]] && echo "jdk8=$("$JDK8/bin/java" -version 2>&1 | sed -n 2p)"
   echo "cc=$(cc --version | head -1)"
-  echo "filesystem=$(findmnt -n -o FSTYPE -T "$OUT")"
+  echo "filesystem=$(findmnt -n -o FSTYPE -T "$OUT" | head -1)"
   echo "file_size=$FILE_SIZE"
   echo "jmh=-f $FORKS -wi $WARMUPS -w $WARMUP_TIME -i $ITERATIONS -r $ITERATION_TIME -prof gc"
   echo "jmh_measured_ms=$((FORKS * ITERATIONS * ITERATION_MS))"
   echo "c=$WARMUPS warm-up and $((FORKS * ITERATIONS)) measured iterations of $C_ITERATION_MS ms"
   echo "load_samples=$LOAD_SAMPLES"
   echo "cycle_pairs=$CYCLE_PAIRS"
-  echo "append=$APPEND_BYTES bytes in 64 KiB records on $(findmnt -n -o FSTYPE -T "$APPEND_DIR") ($APPEND_DIR), $APPEND_WARMUPS warm-up and $APPEND_OPS measured appends"
+  echo "append=$APPEND_BYTES bytes in 64 KiB records on $(findmnt -n -o FSTYPE -T "$APPEND_DIR" | head -1) ($APPEND_DIR), $APPEND_WARMUPS warm-up and $APPEND_OPS measured appends"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT/machine.txt"
 
