@@ -140,8 +140,11 @@ if [[ -x "$JDK8/bin/java" ]]; then
     -jvmArgsAppend "-Dbench.file=$DATA" -rf csv -rff "$OUT/jdk8.csv" \
     '^io\.github\.mmap4j\.bench\.(MapCycle|SeqRead|RandomRead|Residency|CallOverhead)\.' > "$OUT/jdk8.log"
   tail -n 40 "$OUT/jdk8.log"
-  echo "jdk8_died=$(awk '/^# Benchmark: /{b=$3; sub(/.*bench\./, "", b)} /^# Parameters: /{p=$NF; sub(/\)/, "", p)}
-    /<forked VM failed/{printf "%s/%s ", b, p}' "$OUT/jdk8.log")" >> "$OUT/machine.txt"
+  died=$(awk '/^# Benchmark: /{b=$3; sub(/.*bench\./, "", b)} /^# Parameters: /{p=$NF; sub(/\)/, "", p)}
+    /<forked VM failed/{printf "%s/%s ", b, p}' "$OUT/jdk8.log")
+  if [[ -n $died ]]; then
+    echo "jdk8_died=$died" >> "$OUT/machine.txt"
+  fi
   rm -f hs_err_pid*.log replay_pid*.log
 else
   echo "== no JDK 8 at $JDK8 (MMAP4J_JDK8): the JDK 8 rows are skipped"
