@@ -56,16 +56,13 @@ public final class CycleJvm {
         Path out = Paths.get(args[0]);
         int pairs = Integer.parseInt(args[1]);
         int cycles = Integer.parseInt(args[2]);
-        String file = Paths.get(System.getProperty("bench.file", "target/bench/data/bench.bin")).toAbsolutePath()
-                .toString();
+        String file = LoadTime.benchFile();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-            csv.println("\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
-                    + "\"Param: size\",\"Param: jvm\"");
+            csv.println(LoadTime.CSV_HEADER);
             for (int j = 3; j < args.length; j++) {
                 String java = args[j];
                 int feature = LoadTime.feature(java);
-                String classPath = feature == 8 ? System.getProperty("bench.classpath8",
-                        System.getProperty("java.class.path")) : System.getProperty("java.class.path");
+                String classPath = LoadTime.classPath(feature);
                 double[][] ns = new double[CONTENDERS.length][pairs];
                 for (int i = 0; i < pairs; i++) {
                     for (int c = 0; c < CONTENDERS.length; c++) {

@@ -65,17 +65,14 @@ public final class LoadTime {
         Path out = Paths.get(args[0]);
         int samples = Integer.parseInt(args[1]);
         Path work = Paths.get(args[2]).toAbsolutePath();
-        String file = Paths.get(System.getProperty("bench.file", "target/bench/data/bench.bin")).toAbsolutePath()
-                .toString();
+        String file = benchFile();
         try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
-            csv.println("\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\","
-                    + "\"Param: size\",\"Param: jvm\"");
+            csv.println(CSV_HEADER);
             for (int j = 3; j < args.length; j++) {
                 String java = args[j];
                 int feature = feature(java);
                 String jvm = "jdk" + feature;
-                String classPath = feature == 8 ? System.getProperty("bench.classpath8",
-                        System.getProperty("java.class.path")) : System.getProperty("java.class.path");
+                String classPath = classPath(feature);
                 Path cachedDir = work.resolve("cached-" + j);
                 boolean nativeAccess = feature >= 22;
                 run(java, nativeAccess, classPath, file, "child", cachedDir); // extracts once
@@ -98,6 +95,21 @@ public final class LoadTime {
                 }
             }
         }
+    }
+
+    /** The header of the JMH-style CSV files the separate-JVM cases write (Report reads them). */
+    static final String CSV_HEADER = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\","
+            + "\"Score Error (99.9%)\",\"Unit\",\"Param: size\",\"Param: jvm\"";
+
+    /** The data file ({@code -Dbench.file}), absolute: children run in other directories' terms. */
+    static String benchFile() {
+        return Paths.get(System.getProperty("bench.file", "target/bench/data/bench.bin")).toAbsolutePath().toString();
+    }
+
+    /** The class path for a child JVM of that feature release ({@code -Dbench.classpath8} for JDK 8). */
+    static String classPath(int feature) {
+        String own = System.getProperty("java.class.path");
+        return feature == 8 ? System.getProperty("bench.classpath8", own) : own;
     }
 
     /** The JVM's feature version: 8 for {@code 1.8.0_x}, 17 for {@code 17.0.x}. */
