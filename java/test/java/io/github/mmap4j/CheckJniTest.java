@@ -46,12 +46,20 @@ class CheckJniTest {
         assertEquals("", withoutSignalReport(r.err).trim(), r.toString());
     }
 
-    /** The output less HotSpot's report of a changed SIGBUS handler ("Warning: SIGBUS handler ..." and its table). */
+    /**
+     * The output less HotSpot's reports of a changed signal handler ("Warning: SIG... handler
+     * expected:... found:..." and its table) that are not mmap4j's doing: its own SIGBUS handler,
+     * and a handler mmap4j never touched, such as SIGHUP ignored by whoever started the JVM
+     * ({@code nohup}: JDK 11 reports SIG_IGN as changed). A report of any other handler found in
+     * libmmap4j stays, and fails the test.
+     */
     static String withoutSignalReport(String out) {
         StringBuilder kept = new StringBuilder();
         boolean report = false;
         for (String line : out.split("\n", -1)) {
-            if (line.startsWith("Warning: SIGBUS handler")) {
+            if (line.startsWith("Warning: SIGBUS handler")
+                    || (line.startsWith("Warning: SIG") && line.contains(" handler expected:")
+                    && !line.contains("libmmap4j"))) {
                 report = true;
                 continue;
             }
