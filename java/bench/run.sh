@@ -144,8 +144,15 @@ if [[ -x "$JDK8/bin/java" ]]; then
     /<forked VM failed/{printf "%s/%s ", b, p}' "$OUT/jdk8.log")
   if [[ -n $died ]]; then
     echo "jdk8_died=$died" >> "$OUT/machine.txt"
+    mv -f hs_err_pid*.log replay_pid*.log "$OUT/" 2> /dev/null || true  # the evidence, out of the tree
   fi
-  rm -f hs_err_pid*.log replay_pid*.log
+  for fork in $died; do
+    # Only the JDK's own contenders (methods named jdk...) may die: an mmap4j benchmark never may.
+    if [[ $fork != *.jdk* ]]; then
+      echo "run.sh: a JDK 8 fork of $fork died: mmap4j must never crash the JVM (see $OUT/jdk8.log)" >&2
+      exit 1
+    fi
+  done
 else
   echo "== no JDK 8 at $JDK8 (MMAP4J_JDK8): the JDK 8 rows are skipped"
 fi

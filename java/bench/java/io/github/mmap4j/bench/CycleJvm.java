@@ -115,7 +115,11 @@ public final class CycleJvm {
         }
         int status = p.waitFor();
         if (status != 0 || result == null) {
-            // A contender whose JVM dies (the JDK's mappings waiting for a collection can exhaust
+            if (contender.equals("mmap4j")) {
+                throw new IllegalStateException("CycleJvm: the mmap4j child exited with status " + status
+                        + ": mmap4j must never crash the JVM: " + command);
+            }
+            // The JDK's contender dying (its mappings waiting for a collection can exhaust
             // vm.max_map_count) is a result of the comparison, not a broken run.
             System.err.println("CycleJvm " + contender + " child exited with status " + status + ": " + command);
             return Double.NaN;

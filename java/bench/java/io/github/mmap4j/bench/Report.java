@@ -321,7 +321,7 @@ public final class Report {
         Result r = get(benchmark, size, jvm);
         if (r == null) {
             md.append("| ").append(c).append(" | ").append(contender).append(" | ").append(jvmName(jvm))
-                    .append(died(benchmark, size, jvm) ? " | (its JVM died: out of mappings, see jdk8.log) | | |\n"
+                    .append(died(benchmark, size, jvm) ? " | (its JVM died, see jdk8.log) | | |\n"
                             : " | (no result) | | |\n");
             return;
         }
