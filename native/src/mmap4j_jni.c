@@ -60,10 +60,30 @@ static _Atomic(jclass) direct_buffer;           /* NULL until looked up */
 static _Atomic(jfieldID) direct_buffer_att;
 static atomic_int direct_buffer_absent;         /* 1: this JDK has no such class or field */
 
+/* java.nio.DirectByteBufferR and its constructor for mapped buffers (the one FileChannel.map's
+ * READ_ONLY uses), looked up at the first read-only buffer, published like file_channel_impl: a
+ * read-only buffer made in one object, not NewDirectByteBuffer's plus asReadOnlyBuffer's (issue 27:
+ * 64 bytes a map). Its signature changed with the JDK; none known: NewDirectByteBuffer then. */
+static _Atomic(jclass) read_only_buffer;        /* NULL until looked up */
+static _Atomic(jmethodID) read_only_buffer_new;
+static atomic_int read_only_buffer_absent;      /* 1: no constructor this glue knows */
+
 #define ADDR(a) ((uintptr_t) (a))
 
 /* An unsupported code reaching C means Java skipped its check: refuse it. */
 #define REFUSE_UNSUPPORTED(v) do { if ((v) == MM4J_UNSUPPORTED) return -ENOTSUP; } while (0)
+
+/* Publishes a class looked up once (its IDs stored first, relaxed): the first thread's global
+ * reference wins (release); a thread that lost the race deletes its own and uses the winner's. */
+static jclass publish_class(JNIEnv *env, _Atomic(jclass) *slot, jclass global) {
+    jclass expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(slot, &expected, global, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        (*env)->DeleteGlobalRef(env, global); /* another thread published the same class */
+        return expected;
+    }
+    return global;
+}
 
 // JNI Registered Methods Begin
 
@@ -216,13 +236,7 @@ static jclass file_channel_class(JNIEnv *env) {
         return NULL;
     }
     atomic_store_explicit(&file_channel_impl_fd, fd, memory_order_relaxed);
-    jclass expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&file_channel_impl, &expected, global, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        (*env)->DeleteGlobalRef(env, global); /* another thread published the same class */
-        return expected;
-    }
-    return global;
+    return publish_class(env, &file_channel_impl, global);
 }
 
 /* For the tool: a file opened read-only without waiting (a FIFO swapped in under the name must not
@@ -269,6 +283,79 @@ static jobject mm_newBuffer(JNIEnv *env, jclass cls, jlong address, jint capacit
     return (*env)->NewDirectByteBuffer(env, (void *) ADDR(address), capacity);
 }
 
+/* The mapped-buffer constructors of DirectByteBufferR: (capacity, address, FileDescriptor fd,
+ * Runnable unmapper) on JDK 8-13, then isSync (14-15), then a MemorySegmentProxy (16-18), then a
+ * java.lang.foreign.MemorySegment (19 on). With fd, unmapper and segment null the buffer is what
+ * NewDirectByteBuffer makes (no cleaner, no attachment: Cleaner.create of no action is null),
+ * read-only. Each takes at most the six arguments mm_newReadOnlyBuffer passes. */
+static const char *const read_only_constructors[] = {
+    "(IJLjava/io/FileDescriptor;Ljava/lang/Runnable;ZLjava/lang/foreign/MemorySegment;)V",
+    "(IJLjava/io/FileDescriptor;Ljava/lang/Runnable;ZLjdk/internal/access/foreign/MemorySegmentProxy;)V",
+    "(IJLjava/io/FileDescriptor;Ljava/lang/Runnable;Z)V",
+    "(IJLjava/io/FileDescriptor;Ljava/lang/Runnable;)V",
+};
+
+static jobject construct_read_only(JNIEnv *env, jclass cls, jmethodID init, jlong address, jint capacity) {
+    jvalue args[6];
+    memset(args, 0, sizeof(args));
+    args[0].i = capacity;
+    args[1].j = address;
+    return (*env)->NewObjectA(env, cls, init, args);
+}
+
+/* Finds the constructor and checks, once, that a buffer it makes has the address, capacity and
+ * read-only flag asked for (a class library that gives the arguments another meaning is not
+ * used); NULL (and absent) otherwise. */
+static jclass read_only_buffer_class(JNIEnv *env, jmethodID *init) {
+    jclass known = atomic_load_explicit(&read_only_buffer, memory_order_acquire);
+    if (known != NULL || atomic_load_explicit(&read_only_buffer_absent, memory_order_relaxed)) {
+        *init = atomic_load_explicit(&read_only_buffer_new, memory_order_relaxed);
+        return known;
+    }
+    static char probe[2];
+    jclass global = NULL;
+    jmethodID found = NULL;
+    jclass dbbr = (*env)->FindClass(env, "java/nio/DirectByteBufferR");
+    jclass buffer_class = dbbr == NULL ? NULL : (*env)->FindClass(env, "java/nio/Buffer");
+    jmethodID read_only = buffer_class == NULL ? NULL
+            : (*env)->GetMethodID(env, buffer_class, "isReadOnly", "()Z");
+    (*env)->ExceptionClear(env);
+    for (size_t i = 0; read_only != NULL && found == NULL
+            && i < sizeof(read_only_constructors) / sizeof(read_only_constructors[0]); i++) {
+        found = (*env)->GetMethodID(env, dbbr, "<init>", read_only_constructors[i]);
+        (*env)->ExceptionClear(env);
+    }
+    jobject test = found == NULL ? NULL : construct_read_only(env, dbbr, found, (jlong) ADDR(probe + 1), 1);
+    (*env)->ExceptionClear(env);
+    if (test != NULL && (*env)->GetDirectBufferAddress(env, test) == (void *) (probe + 1)
+            && (*env)->GetDirectBufferCapacity(env, test) == 1
+            && (*env)->CallBooleanMethod(env, test, read_only) && !(*env)->ExceptionCheck(env)) {
+        global = (*env)->NewGlobalRef(env, dbbr);
+    }
+    (*env)->ExceptionClear(env);
+    if (test != NULL) (*env)->DeleteLocalRef(env, test);
+    if (buffer_class != NULL) (*env)->DeleteLocalRef(env, buffer_class);
+    if (dbbr != NULL) (*env)->DeleteLocalRef(env, dbbr);
+    if (global == NULL) {
+        atomic_store_explicit(&read_only_buffer_absent, 1, memory_order_relaxed);
+        *init = NULL;
+        return NULL;
+    }
+    atomic_store_explicit(&read_only_buffer_new, found, memory_order_relaxed);
+    *init = found;
+    return publish_class(env, &read_only_buffer, global);
+}
+
+/* A read-only buffer over [address, address + capacity) in one object; NULL when this JDK's
+ * DirectByteBufferR has no constructor the glue knows (the caller then uses newBuffer and
+ * asReadOnlyBuffer). */
+static jobject mm_newReadOnlyBuffer(JNIEnv *env, jclass cls, jlong address, jint capacity) {
+    (void) cls;
+    jmethodID init;
+    jclass dbbr = read_only_buffer_class(env, &init);
+    return dbbr == NULL ? NULL : construct_read_only(env, dbbr, init, address, capacity);
+}
+
 static jlong mm_address(JNIEnv *env, jclass cls, jobject buffer) {
     (void) cls;
     return (jlong) ADDR((*env)->GetDirectBufferAddress(env, buffer));
@@ -288,13 +375,7 @@ static jclass direct_buffer_class(JNIEnv *env) {
         return NULL;
     }
     atomic_store_explicit(&direct_buffer_att, att, memory_order_relaxed);
-    jclass expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&direct_buffer, &expected, global, memory_order_acq_rel,
-                                                 memory_order_acquire)) {
-        (*env)->DeleteGlobalRef(env, global);
-        return expected;
-    }
-    return global;
+    return publish_class(env, &direct_buffer, global);
 }
 
 /* The buffer's DirectByteBuffer.att (null for a buffer NewDirectByteBuffer made), read over JNI,
@@ -340,8 +421,27 @@ static jint mm_purgeViews(JNIEnv *env, jclass cls, jlongArray refs, jint count) 
     return kept;
 }
 
-/* Deletes the handles in refs[0, count); with limit, first sets limit(0) on each view still
- * reachable (java.nio.Buffer.limit(int): position and mark follow, nothing to throw). */
+/* Deletes a handle; with limit, first sets limit(0) on its view if still reachable
+ * (java.nio.Buffer.limit(int): position and mark follow, nothing to throw). */
+static void drop_view(JNIEnv *env, jweak ref, jboolean limit) {
+    if (ref == NULL) return; /* a handle NewWeakGlobalRef could not make */
+    jobject view = limit ? (*env)->NewLocalRef(env, ref) : NULL;
+    if (view != NULL) {
+        jobject same = (*env)->CallObjectMethod(env, view, buffer_limit, 0);
+        if (same != NULL) (*env)->DeleteLocalRef(env, same);
+        (*env)->DeleteLocalRef(env, view);
+        (*env)->ExceptionClear(env);
+    }
+    (*env)->DeleteWeakGlobalRef(env, ref);
+}
+
+/* drop_view for one handle: a mapping's first buffer. */
+static void mm_dropView(JNIEnv *env, jclass cls, jlong ref, jboolean limit) {
+    (void) cls;
+    drop_view(env, (jweak) (intptr_t) ref, limit);
+}
+
+/* drop_view for each handle in refs[0, count): a region's views. */
 static void mm_dropViews(JNIEnv *env, jclass cls, jlongArray refs, jint count, jboolean limit) {
     (void) cls;
     jlong chunk[256];
@@ -349,16 +449,7 @@ static void mm_dropViews(JNIEnv *env, jclass cls, jlongArray refs, jint count, j
         jint n = count - at < 256 ? count - at : 256;
         (*env)->GetLongArrayRegion(env, refs, at, n, chunk);
         for (jint i = 0; i < n; i++) {
-            jweak ref = (jweak) (intptr_t) chunk[i];
-            if (ref == NULL) continue; /* a handle NewWeakGlobalRef could not make */
-            jobject view = limit ? (*env)->NewLocalRef(env, ref) : NULL;
-            if (view != NULL) {
-                jobject same = (*env)->CallObjectMethod(env, view, buffer_limit, 0);
-                if (same != NULL) (*env)->DeleteLocalRef(env, same);
-                (*env)->DeleteLocalRef(env, view);
-                (*env)->ExceptionClear(env);
-            }
-            (*env)->DeleteWeakGlobalRef(env, ref);
+            drop_view(env, (jweak) (intptr_t) chunk[i], limit);
         }
     }
 }
@@ -559,11 +650,13 @@ static const JNINativeMethod method_table[] = {
     {"descriptor", "(Ljava/lang/Object;)I", (void *) mm_descriptor},
     {"map", "(JIIIIJ)J", (void *) mm_map},
     {"newBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newBuffer},
+    {"newReadOnlyBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newReadOnlyBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
     {"attachment", "(Ljava/nio/Buffer;)Ljava/lang/Object;", (void *) mm_attachment},
     {"weakView", "(Ljava/nio/ByteBuffer;)J", (void *) mm_weakView},
     {"purgeViews", "([JI)I", (void *) mm_purgeViews},
     {"dropViews", "([JIZ)V", (void *) mm_dropViews},
+    {"dropView", "(JZ)V", (void *) mm_dropView},
     {"unmap", "(JJ)J", (void *) mm_unmap},
     {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},

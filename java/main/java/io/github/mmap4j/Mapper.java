@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j;
 
+import java.io.IOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 
@@ -43,29 +44,33 @@ final class Mapper {
     /**
      * Maps {@code length} bytes at {@code offset} of a file, or anonymous memory.
      *
-     * @param source      the file, or {@code null} for anonymous memory.
-     * @param offset      byte offset in the file; any value, aligned down internally.
-     * @param length      bytes to map.
-     * @param prot        {@code Native.PROT_*} bits.
-     * @param sharing     {@code Native.SHARE_*} code.
-     * @param flagBits    {@code 1 << Native.FLAG_*} bits.
-     * @param advice      {@code Native.ADV_*} code to apply after mapping, or {@code -1}.
-     * @param description what is mapped, for messages (its {@code toString()}, called only when needed).
+     * @param source   the file, or {@code null} for anonymous memory.
+     * @param offset   byte offset in the file; any value, aligned down internally.
+     * @param length   bytes to map.
+     * @param prot     {@code Native.PROT_*} bits.
+     * @param sharing  {@code Native.SHARE_*} code.
+     * @param flagBits {@code 1 << Native.FLAG_*} bits.
+     * @param advice   {@code Native.ADV_*} code to apply after mapping, or {@code -1}.
+     * @param options  the options, for messages.
+     * @param asBuffer whether it is handed out as one buffer of {@code length} bytes (at most 2 GiB):
+     *                 then the mapping makes it and watches it itself ({@link Mapping#takeRoot}).
      * @return the registered mapping; the caller's bytes start at {@link Mapping#base()}.
      * @throws MmapException when {@code mmap} or the advice fails, or the range is past the end of the file.
+     * @throws IOException   when a borrowed source was closed during the call ({@link FileSource#checkStillOpen}).
      */
     static Mapping map(FileSource source, long offset, long length, int prot, int sharing, int flagBits,
-                              int advice, Object description) throws MmapException {
+                       int advice, MapOptions options, boolean asBuffer) throws IOException {
+        Object what = source == null ? "anonymous" : source;
         long end = offset + length; // checked by the caller, before anything was opened: checkRange
         if (source != null && end > source.size()) {
-            throw Errors.exception("ENXIO", "mmap", description.toString(), "the range ends at byte " + end
-                    + " but the file has " + source.size() + " bytes: grow the file first, map a shorter "
-                    + "length, or map by path with MapOptions.createOrGrow()");
+            throw Errors.exception("ENXIO", "mmap", Mapping.describe(what, offset, length, options),
+                    "the range ends at byte " + end + " but the file has " + source.size() + " bytes: grow the "
+                    + "file first, map a shorter length, or map by path with MapOptions.createOrGrow()");
         }
         if (length == 0) {
             // mmap(2) refuses length 0 (EINVAL): nothing is mapped, as FileChannel.map maps nothing for 0
             // bytes. Never registered, tracked or covered; its buffers are at address 0 (Maps.find).
-            return new Mapping(0, 0, 0, prot, description, null);
+            return new Mapping(0, 0, 0, prot, what, offset, 0, options, null, null);
         }
         // Huge pages: mmap rounds the length up itself, but munmap (and the cover at close) must be
         // given whole huge pages, and a file offset must be a multiple of one.
@@ -76,25 +81,35 @@ final class Mapper {
             mapLength = (mapLength + align - 1) / align * align;
         }
         int fd = source == null ? -1 : source.fd();
-        Mappings.beforeMap(description);
+        String refusal = Mappings.beforeMap();
+        if (refusal != null) {
+            throw Errors.exception("ENOMEM", "mmap", Mapping.describe(what, offset, length, options), refusal);
+        }
         long address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
         if (address < 0 && address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();
             address = Native.map(mapLength, prot, sharing, flagBits, fd, offset - delta);
         }
         if (address < 0) {
-            Errors.check(address, "mmap", description.toString());
+            Errors.check(address, "mmap", Mapping.describe(what, offset, length, options));
         }
         if (advice >= 0) {
             long rc = Native.advise(null, address, mapLength, advice);
             if (rc < 0) {
                 // Nothing was handed out yet, so the range can go straight back.
-                Reclaimer.release(address, mapLength, description);
-                Errors.check(rc, "madvise", description.toString());
+                Reclaimer.release(address, mapLength, Mapping.describe(what, offset, length, options));
+                Errors.check(rc, "madvise", Mapping.describe(what, offset, length, options));
             }
         }
-        Mapping mapping = new Mapping(address, mapLength, address + delta, prot, description,
-                Mappings.leakDetection() ? new Throwable("mapped here") : null);
+        Mapping mapping;
+        try {
+            mapping = new Mapping(address, mapLength, address + delta, prot, what, offset, length, options,
+                    Mappings.leakDetection() ? new Throwable("mapped here") : null,
+                    asBuffer ? root(address + delta, (int) length, prot) : null);
+        } catch (RuntimeException | Error e) {
+            Reclaimer.release(address, mapLength, Mapping.describe(what, offset, length, options));
+            throw e;
+        }
         Mappings.register(mapping);
         try {
             // Huge pages are not covered page by page: a SIGBUS there stays HotSpot's.
@@ -103,11 +118,31 @@ final class Mapper {
                 // Mapped without READ: the first access may fault with SIGSEGV.
                 Guard.cover(mapping);
             }
-        } catch (MmapException | RuntimeException e) {
+            if (source != null) {
+                // A borrowed descriptor closed by another thread during the call may have been reused
+                // by an unrelated open: then the range maps that file, and must never reach the caller.
+                source.checkStillOpen();
+            }
+        } catch (IOException | RuntimeException e) {
             Mappings.discard(mapping);
             throw e;
         }
         return mapping;
+    }
+
+    /**
+     * The buffer over {@code capacity} bytes ({@code > 0}) at {@code address} that a mapping
+     * watches: read-only (in one object where the JDK allows) unless {@code prot} writes.
+     */
+    private static ByteBuffer root(long address, int capacity, int prot) {
+        ByteBuffer root = (prot & Native.PROT_WRITE) != 0 ? null : Native.newReadOnlyBuffer(address, capacity);
+        if (root == null) {
+            root = Native.newBuffer(address, capacity);
+        }
+        if (root == null) {
+            throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
+        }
+        return root;
     }
 
     /** The unit a mapping's offset and length are aligned to: the page, or the huge page for HUGETLB. */
@@ -183,6 +218,14 @@ final class Mapper {
      * @return the buffer for the user.
      */
     static ByteBuffer buffer(Mapping mapping, long address, int capacity) {
+        ByteBuffer made = mapping.takeRoot();
+        if (made != null && address == mapping.base() && capacity == made.capacity()) {
+            // Made with the mapping, which watches it: the whole mapping, read-only if it is.
+            ByteBuffer view = made.isReadOnly() || (mapping.protection() & Native.PROT_WRITE) != 0 ? made
+                    : made.asReadOnlyBuffer();
+            Mappings.handOut(mapping, made, view, true);
+            return view;
+        }
         // Checked even for the package's own callers: never a buffer over bytes the mapping does not cover.
         if (capacity < 0 || address < mapping.address()
                 || address + capacity > mapping.address() + mapping.length()) {
@@ -196,19 +239,20 @@ final class Mapper {
         int skip = capacity > 0 || mapping.length() == 0 ? 0
                 : address < mapping.address() + mapping.length() ? 0 : 1;
         ByteBuffer root = mapping.length() == 0 ? Native.newBuffer(0, 0)
-                : Native.newBuffer(address - skip, capacity > 0 ? capacity : 1);
+                : root(address - skip, capacity > 0 ? capacity : 1, mapping.protection());
         if (root == null) {
             throw new IllegalStateException("mmap4j: this JVM's JNI refused NewDirectByteBuffer");
         }
         // A view keeps its root reachable (DirectByteBuffer.att), so tracking the root covers every
         // duplicate, slice and asReadOnlyBuffer made from what the user gets.
-        ByteBuffer view = (mapping.protection() & Native.PROT_WRITE) != 0 ? root : root.asReadOnlyBuffer();
+        ByteBuffer view = root.isReadOnly() || (mapping.protection() & Native.PROT_WRITE) != 0 ? root
+                : root.asReadOnlyBuffer();
         if (capacity == 0 && mapping.length() > 0) {
             ((Buffer) view).position(skip);
             ((Buffer) view).limit(skip);
             view = view.slice();
         }
-        Mappings.handOut(mapping, root, view);
+        Mappings.handOut(mapping, root, view, false);
         return view;
     }
 
@@ -224,15 +268,18 @@ final class Mapper {
      * @throws MmapException when the reservation fails ({@code ENOMEM}: less address space, or a smaller reserve).
      */
     static Mapping reserve(long length, int protection, Object description) throws MmapException {
-        Mappings.beforeMap(description);
+        String refusal = Mappings.beforeMap();
+        if (refusal != null) {
+            throw Errors.exception("ENOMEM", "mmap", description.toString(), refusal);
+        }
         long address = Native.reserve(length);
         if (address < 0 && address == -Errors.value("ENOMEM")) {
             Mappings.relievePressure();
             address = Native.reserve(length);
         }
         Errors.check(address, "mmap(PROT_NONE) reserving " + length + " bytes", description.toString());
-        Mapping mapping = new Mapping(address, length, address, protection, description,
-                Mappings.leakDetection() ? new Throwable("mapped here") : null);
+        Mapping mapping = new Mapping(address, length, address, protection, description, 0, length, null,
+                Mappings.leakDetection() ? new Throwable("mapped here") : null, null);
         mapping.markReservation();
         Mappings.register(mapping);
         try {

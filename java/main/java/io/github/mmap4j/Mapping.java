@@ -6,7 +6,7 @@ package io.github.mmap4j;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
+import java.lang.ref.PhantomReference;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -27,11 +27,19 @@ import java.util.concurrent.locks.LockSupport;
  * closed, so no new operation starts, then waits for the running ones to
  * finish before it retires the range. No native call ever runs on a range
  * after it was retired.
+ *
+ * <p>A mapping handed out as a buffer is itself the phantom reference on that buffer's root
+ * (made with the mapping, {@link #takeRoot}), kept reachable by the table until reclaim: no
+ * separate watch object per map. What few mappings need (leak reports, an attached descriptor,
+ * a region's views and watch, {@code protect}'s record, a failed cover) lives in {@link Rare}.
+ * Each field counts: a mapping lives until the collection after its close (issue 27).
  */
-final class Mapping {
+final class Mapping extends PhantomReference<Object> {
 
     private static final int CLOSED = 1 << 30;
-    private static final int IN_FLIGHT = CLOSED - 1;
+    /** Set once the close {@link #markClosed} let through has ended ({@link #closed}). */
+    private static final int ENDED = 1 << 29;
+    private static final int IN_FLIGHT = ENDED - 1;
     /** {@link #state} in place: no AtomicInteger per mapping (each one is copied by every collection it lives through). */
     private static final AtomicIntegerFieldUpdater<Mapping> STATE =
             AtomicIntegerFieldUpdater.newUpdater(Mapping.class, "state");
@@ -39,71 +47,125 @@ final class Mapping {
     private final long address;
     private final long length;
     private final long base;
+    /** The file offset asked for, for messages. */
+    private final long offset;
     private final int protection;
-    /** Built into a string only when a message needs it: most mappings never fail. */
-    private final Object description;
-    private final Throwable origin;
-    /** Bit 30: closed; bits 0-29: operations running now. */
+    /**
+     * What is mapped, for messages: a {@link FileSource}, a name, or, with {@link #options}
+     * {@code null}, the whole description (its {@code toString()}, called only when needed).
+     */
+    private final Object what;
+    /** The options it was mapped with, for messages; {@code null} when {@link #what} says it all. */
+    private final MapOptions options;
+    /** Bit 30: closed; bit 29: that close ended; bits 0-28: operations running now. */
     private volatile int state;
     /** A growable region's reservation ({@link Mapper#reserve}): the only kind {@code Mappings.mapInto} fills. */
     private volatile boolean reservation;
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
     private volatile boolean handedOut;
-    /** The buffers handed out, for limit(0) on close. Guarded by this. */
-    /** The first handed-out buffer: most mappings hand out only it, and need no {@link Views}. */
-    private WeakReference<ByteBuffer> first;
-    /** The others (a region's views), from the second on; {@code null} until then. */
-    private Views views;
     /**
-     * The watch on the first object tracked (the buffer, or the region), kept reachable by this
-     * mapping, which the table keeps reachable until reclaim: most mappings need no other. Guarded by this.
+     * The first handed-out buffer, for limit(0) on close, as a JNI weak handle ({@code 0}: none):
+     * most mappings hand out only it, and need no {@link Views}; no {@code WeakReference} for the
+     * collector to process per map. Guarded by this.
      */
-    private Object firstTracker;
+    private long first;
+    /** The buffer this mapping watches, between the map and its hand-out ({@link #takeRoot}). */
+    private ByteBuffer root;
     /** Slot in the native fault handlers' table from registration until reclaim, else -1 ({@link Guard}). */
     private volatile int slot = -1;
-    /** What {@code protect} set, by address; {@code null} while the whole range has {@link #protection}. */
-    private volatile Protections protections;
     /** Tracked objects still reachable; the range is reclaimed when it reaches 0. Guarded by this. */
     private int trackers;
     /** {@link #OPEN}, {@link #QUARANTINED} or {@link #RECLAIMED}. Guarded by this. */
-    int phase;
+    byte phase;
     /** Whether close covered it (or tried to) and counted it as waiting. Guarded by this. */
     boolean quarantined;
-    /**
-     * What the close {@link #markClosed} let through got from its cover, {@code 0} or
-     * {@code -errno}, once it ended; {@code 1} until then. Guarded by this.
-     */
-    private long coverResult = 1;
-    /** Where it was closed, for reports of accesses after close; only with leak detection. Guarded by this. */
-    Throwable closedAt;
-    /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. Guarded by this. */
-    private Closeable resource;
+    /** What few mappings need; {@code null} until one does. Written under this. */
+    private volatile Rare rare;
+
+    /** What few mappings need, in one object made for those that do. */
+    private static final class Rare {
+        /** Where it was mapped, for leak reports; only with leak detection. */
+        Throwable origin;
+        /** Where it was closed, for reports of accesses after close; only with leak detection. */
+        Throwable closedAt;
+        /** What the mapping keeps open (a growable region's descriptor), closed at close or reclaim. */
+        Closeable resource;
+        /** The handed-out buffers after the first (a region's views). */
+        Views views;
+        /** The watch on a region (its first tracked object), kept reachable by this mapping. */
+        Object firstTracker;
+        /** What {@code protect} set, by address; {@code null} while the whole range has {@link #protection}. */
+        volatile Protections protections;
+        /** The cover's {@code -errno} when the close's cover failed. */
+        long coverError;
+        /** The length asked for, where it is not {@code length - (base - address)} (huge pages). */
+        long requested = -1;
+    }
 
     /** The range maps what the user mapped. */
-    static final int OPEN = 0;
+    static final byte OPEN = 0;
     /** Closed: the range is covered by quarantine memory (or kept as it was if covering failed). */
-    static final int QUARANTINED = 1;
+    static final byte QUARANTINED = 1;
     /** Reclaimed: mmap4j gave the range back, or is about to; nothing may cover or unmap it again. */
-    static final int RECLAIMED = 2;
+    static final byte RECLAIMED = 2;
 
     /**
      * Records a new mapping.
      *
-     * @param address     the page-aligned start {@code mmap} returned.
-     * @param length      the length given to {@code mmap}.
-     * @param base        the address of the caller's first byte (the offset asked for).
-     * @param protection  the {@code Native.PROT_*} bits it was mapped with.
-     * @param description what was mapped, for messages (path, offset, length, mode); its
-     *                    {@code toString()} is called only when a message needs it.
-     * @param origin      where it was mapped, for leak reports; {@code null} when leak detection is off.
+     * @param address    the page-aligned start {@code mmap} returned.
+     * @param length     the length given to {@code mmap}.
+     * @param base       the address of the caller's first byte (the offset asked for).
+     * @param protection the {@code Native.PROT_*} bits it was mapped with.
+     * @param what       what is mapped: a {@link FileSource} or a name, described with {@code offset},
+     *                   the length asked for and {@code options}; or, with {@code options}
+     *                   {@code null}, the whole description ({@code toString()}, called only when needed).
+     * @param offset     the file offset asked for.
+     * @param requested  the length asked for.
+     * @param options    the options, or {@code null}.
+     * @param origin     where it was mapped, for leak reports; {@code null} when leak detection is off.
+     * @param root       the buffer to hand out, which this mapping watches as its first tracked
+     *                   object ({@link #takeRoot}); {@code null} for a region or an empty mapping.
      */
-    Mapping(long address, long length, long base, int protection, Object description, Throwable origin) {
+    Mapping(long address, long length, long base, int protection, Object what, long offset, long requested,
+            MapOptions options, Throwable origin, ByteBuffer root) {
+        super(root, root == null ? null : Reclaimer.queue());
         this.address = address;
         this.length = length;
         this.base = base;
         this.protection = protection;
-        this.description = description;
-        this.origin = origin;
+        this.what = what;
+        this.offset = offset;
+        this.options = options;
+        this.root = root;
+        this.trackers = root == null ? 0 : 1;
+        if (origin != null || (options != null && requested != length - (base - address))) {
+            Rare r = new Rare();
+            r.origin = origin;
+            r.requested = requested;
+            rare = r;
+        }
+    }
+
+    /** {@link #rare}, made when first needed. */
+    private synchronized Rare rare() {
+        Rare r = rare;
+        if (r == null) {
+            r = new Rare();
+            rare = r;
+        }
+        return r;
+    }
+
+    /**
+     * The buffer made with this mapping, once: the caller hands it out, and this mapping no longer
+     * keeps it reachable (its phantom reference watches it from then on).
+     *
+     * @return the buffer, or {@code null} when none was made or it was taken.
+     */
+    synchronized ByteBuffer takeRoot() {
+        ByteBuffer r = root;
+        root = null;
+        return r;
     }
 
     /**
@@ -148,11 +210,47 @@ final class Mapping {
      * @return e.g. {@code path=/data/x, offset=0, length=4096, READ_WRITE}.
      */
     String description() {
-        return description.toString();
+        if (options == null) {
+            return what.toString();
+        }
+        Rare r = rare;
+        long asked = r == null ? length - (base - address) : r.requested;
+        return describe(what, offset, asked, options);
     }
 
+    /**
+     * A map's description: what, the offset and length asked for, and the options.
+     *
+     * @param what    a {@link FileSource} (its name, and a borrowed descriptor's number) or a name.
+     * @param offset  the file offset asked for.
+     * @param length  the length asked for.
+     * @param options the options.
+     * @return e.g. {@code /data/x, offset=0, length=4096, READ_WRITE}.
+     */
+    static String describe(Object what, long offset, long length, MapOptions options) {
+        String name = what.toString();
+        if (what instanceof FileSource) {
+            FileSource file = (FileSource) what;
+            name = file.name() + (file.isBorrowed() ? " fd=" + file.fd() : "");
+        }
+        return name + ", offset=" + offset + ", length=" + length + ", " + options;
+    }
+
+    /** @return where it was mapped (leak detection), or {@code null}. */
     Throwable origin() {
-        return origin;
+        Rare r = rare;
+        return r == null ? null : r.origin;
+    }
+
+    /** @return where it was closed (leak detection), or {@code null}. */
+    Throwable closedAt() {
+        Rare r = rare;
+        return r == null ? null : r.closedAt;
+    }
+
+    /** Records where it was closed, for leak reports. */
+    void closedAt(Throwable at) {
+        rare().closedAt = at;
     }
 
     /**
@@ -207,7 +305,7 @@ final class Mapping {
      * @return the exception, not thrown.
      */
     IllegalStateException closedError(String call) {
-        return new IllegalStateException("mmap4j: " + call + " on a closed mapping (" + description
+        return new IllegalStateException("mmap4j: " + call + " on a closed mapping (" + description()
                 + "); map it again to use it");
     }
 
@@ -244,7 +342,8 @@ final class Mapping {
      * @return the count.
      */
     synchronized int viewSlots() {
-        return (first == null ? 0 : 1) + (views == null ? 0 : views.slots());
+        Views views = rare == null ? null : rare.views;
+        return (first == 0 ? 0 : 1) + (views == null ? 0 : views.slots());
     }
 
     /**
@@ -253,7 +352,12 @@ final class Mapping {
      * @param coverResult what covering the range returned: {@code 0} or {@code -errno}.
      */
     synchronized void closed(long coverResult) {
-        this.coverResult = coverResult;
+        if (coverResult < 0) {
+            rare().coverError = coverResult;
+        }
+        for (int s = state; !STATE.compareAndSet(this, s, s | ENDED); s = state) {
+            // operations that failed to start may still leave the count: retry
+        }
         notifyAll();
     }
 
@@ -266,7 +370,7 @@ final class Mapping {
      */
     synchronized long awaitClosed() {
         boolean interrupted = false;
-        while (coverResult > 0) {
+        while ((state & ENDED) == 0) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -276,28 +380,33 @@ final class Mapping {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return coverResult;
+        Rare r = rare;
+        return r == null ? 0 : r.coverError;
     }
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
     synchronized void limitViews() {
-        ByteBuffer view = first == null ? null : first.get();
-        if (view != null) {
-            ((Buffer) view).limit(0);
+        if (first != 0) {
+            Native.dropView(first, true);
+            first = 0;
         }
-        first = null;
-        if (views != null) {
-            views.limitAll();
-            views = null;
+        Rare r = rare;
+        if (r != null && r.views != null) {
+            r.views.limitAll();
+            r.views = null;
         }
     }
 
     /** Forgets the handed-out buffers without touching them: at reclaim, when none is reachable. */
     synchronized void dropViews() {
-        first = null;
-        if (views != null) {
-            views.clear();
-            views = null;
+        if (first != 0) {
+            Native.dropView(first, false);
+            first = 0;
+        }
+        Rare r = rare;
+        if (r != null && r.views != null) {
+            r.views.clear();
+            r.views = null;
         }
     }
 
@@ -313,14 +422,16 @@ final class Mapping {
             ((Buffer) view).limit(0);
             return;
         }
-        if (first == null) {
-            first = new WeakReference<>(view);
+        Rare r = rare;
+        if (first == 0 && (r == null || r.views == null)) {
+            first = Native.weakView(view);
             return;
         }
-        if (views == null) {
-            views = new Views();
+        r = rare();
+        if (r.views == null) {
+            r.views = new Views();
         }
-        views.add(view);
+        r.views.add(view);
     }
 
     /**
@@ -344,10 +455,11 @@ final class Mapping {
      * @param prot the new {@code Native.PROT_*} bits.
      */
     synchronized void protectedAs(long from, long to, int prot) {
-        if (protections == null) {
-            protections = new Protections(address, address + length, protection);
+        Rare r = rare();
+        if (r.protections == null) {
+            r.protections = new Protections(address, address + length, protection);
         }
-        protections.set(from, to, prot);
+        r.protections.set(from, to, prot);
     }
 
     /**
@@ -360,7 +472,8 @@ final class Mapping {
      */
     boolean allows(long at, boolean write) {
         int need = write ? Native.PROT_READ | Native.PROT_WRITE : Native.PROT_READ;
-        Protections p = protections;
+        Rare r = rare;
+        Protections p = r == null ? null : r.protections;
         return ((p == null ? protection : p.at(at)) & need) == need;
     }
 
@@ -371,15 +484,18 @@ final class Mapping {
      * @param resource e.g. the descriptor a growable region extends its file through.
      */
     synchronized void attach(Closeable resource) {
-        this.resource = resource;
+        rare().resource = resource;
     }
 
     /** Closes the attached resource, once; later calls do nothing. */
     void closeResource() {
         Closeable r;
         synchronized (this) {
-            r = resource;
-            resource = null;
+            Rare rare = this.rare;
+            r = rare == null ? null : rare.resource;
+            if (rare != null) {
+                rare.resource = null;
+            }
         }
         if (r != null) {
             try {
@@ -399,8 +515,9 @@ final class Mapping {
      */
     synchronized boolean track(Object tracker) {
         trackers++;
-        if (firstTracker == null) {
-            firstTracker = tracker;
+        Rare r = rare();
+        if (r.firstTracker == null) {
+            r.firstTracker = tracker;
             return true;
         }
         return false;
@@ -413,8 +530,9 @@ final class Mapping {
      * @return {@code true} when it was the one this mapping kept.
      */
     synchronized boolean forget(Object tracker) {
-        if (firstTracker == tracker) {
-            firstTracker = null;
+        Rare r = rare;
+        if (r != null && r.firstTracker == tracker) {
+            r.firstTracker = null;
             return true;
         }
         return false;
@@ -427,7 +545,9 @@ final class Mapping {
 
     /** @return {@code true} when the last tracked object is gone. */
     synchronized boolean untrack() {
-        return --trackers == 0;
+        // A mapping discarded before its buffer was handed out is reclaimed already: its own watch,
+        // enqueued later, must not give the range back twice.
+        return phase != RECLAIMED && --trackers == 0;
     }
 
     void markHandedOut() {

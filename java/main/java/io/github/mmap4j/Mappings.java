@@ -35,9 +35,9 @@ final class Mappings {
 
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
     /**
-     * The mappings, ordered by start address; a lookup probes with a {@code Long}. A set of the
-     * mappings themselves, not a map from a boxed address: one object fewer per mapping, which
-     * every collection during the mapping's life copies.
+     * The mappings, ordered by start address; a lookup probes with its thread's {@link #PROBE}. A
+     * set of the mappings themselves, not a map from a boxed address: one object fewer per mapping,
+     * which every collection during the mapping's life copies.
      */
     private static final ConcurrentSkipListSet<Object> BY_ADDRESS = new ConcurrentSkipListSet<>(
             new Comparator<Object>() {
@@ -51,6 +51,12 @@ final class Mappings {
      * munmap returned). ConcurrentSkipListMap.size() would walk the whole map.
      */
     private static final AtomicLong HELD = new AtomicLong();
+    /**
+     * Each thread's lookup key for {@link #BY_ADDRESS}: one {@code long}, set before each lookup;
+     * a boxed {@code Long} per lookup was 24 bytes of garbage per unmap (issue 27). A {@code long[]},
+     * not a class of its own: one class fewer to load at the first map.
+     */
+    private static final ThreadLocal<long[]> PROBE = new ThreadLocal<>();
     /** Closed ranges covered and waiting to be unmapped (decremented once munmap returned). */
     private static final AtomicLong RETIRED = new AtomicLong();
     private static final AtomicLong RECLAIMED = new AtomicLong();
@@ -62,9 +68,9 @@ final class Mappings {
     private Mappings() {
     }
 
-    /** A table entry's start address: a mapping's, or a lookup's {@code Long}. */
+    /** A table entry's start address: a mapping's, or a lookup's {@link #PROBE}. */
     private static long start(Object entry) {
-        return entry instanceof Mapping ? ((Mapping) entry).address() : (Long) entry;
+        return entry instanceof Mapping ? ((Mapping) entry).address() : ((long[]) entry)[0];
     }
 
     /**
@@ -79,12 +85,12 @@ final class Mappings {
     /**
      * Called before each {@code mmap}: see {@link Pressure#beforeMap} and {@link Pressure#checkHeadroom}.
      *
-     * @param description what is being mapped, for a refusal's message.
-     * @throws MmapException {@code ENOMEM} when the map would take the JVM's last kernel mappings.
+     * @return {@code null}, or the hint of the {@code ENOMEM} the map must fail with: it would take
+     *         the JVM's last kernel mappings.
      */
-    static void beforeMap(Object description) throws MmapException {
+    static String beforeMap() {
         Pressure.beforeMap();
-        Pressure.checkHeadroom(description);
+        return Pressure.checkHeadroom();
     }
 
     /**
@@ -130,12 +136,17 @@ final class Mappings {
      * @param mapping the mapping.
      * @param root    the buffer {@code NewDirectByteBuffer} made (views keep it reachable).
      * @param view    the buffer the user got ({@code root} or a read-only view of it).
+     * @param watched whether the mapping itself watches {@code root} ({@link Mapping#takeRoot}).
      */
-    static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view) {
+    static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view, boolean watched) {
         mapping.markHandedOut();
         if (mapping.length() > 0) { // an empty mapping's buffers have no bytes to limit nor range to reclaim
             mapping.addView(view);
-            Reclaimer.track(mapping, root);
+            if (watched) {
+                Reclaimer.watching();
+            } else {
+                Reclaimer.track(mapping, root);
+            }
         }
     }
 
@@ -146,7 +157,13 @@ final class Mappings {
      * @return the mapping, or {@code null} when mmap4j did not map that address.
      */
     static Mapping find(long address) {
-        Mapping mapping = (Mapping) BY_ADDRESS.floor(address);
+        long[] probe = PROBE.get();
+        if (probe == null) {
+            probe = new long[1];
+            PROBE.set(probe);
+        }
+        probe[0] = address;
+        Mapping mapping = (Mapping) BY_ADDRESS.floor(probe);
         return mapping != null && mapping.contains(address) ? mapping : null;
     }
 
@@ -204,7 +221,7 @@ final class Mappings {
             mapping.phase = Mapping.QUARANTINED;
             mapping.quarantined = true;
             if (LEAK_DETECTION) {
-                mapping.closedAt = new Throwable("closed here");
+                mapping.closedAt(new Throwable("closed here"));
             }
             RETIRED.incrementAndGet();
             return rc;
@@ -312,6 +329,7 @@ final class Mappings {
         if (mapping.handedOut()) {
             throw new IllegalStateException("discard: " + mapping.description() + " was handed out; close it");
         }
+        mapping.clear(); // its own watch (a buffer never handed out) is never enqueued
         reclaim(mapping);
         Reclaimer.release(mapping.address(), mapping.length(), mapping.description());
         released(1, 0);

@@ -80,7 +80,7 @@ final class Maps {
 
     static MappedRegion region(FileSource source, long offset, long length, MapOptions options)
             throws IOException {
-        Mapping mapping = mapping(source, offset, length, options);
+        Mapping mapping = mapping(source, offset, length, options, false);
         return new MappedRegion(mapping, mapping.base(), length);
     }
 
@@ -96,7 +96,7 @@ final class Maps {
                     + " has " + size + " bytes, more than a ByteBuffer holds; map a range of it, or a region");
         }
         int length = (int) size;
-        Mapping mapping = mapping(source, offset, length, options);
+        Mapping mapping = mapping(source, offset, length, options, true);
         try {
             return Mapper.buffer(mapping, mapping.base(), length);
         } catch (RuntimeException | Error e) {
@@ -105,51 +105,13 @@ final class Maps {
         }
     }
 
-    static Mapping mapping(FileSource source, long offset, long length, MapOptions options) throws IOException {
+    static Mapping mapping(FileSource source, long offset, long length, MapOptions options, boolean asBuffer)
+            throws IOException {
         int prot = options.protectionBits();
         int flags = options.flagBits();
         int advice = options.advice() == null ? -1 : Codes.advice(options.advice());
-        Object description = source == null ? new Description("anonymous", -1, offset, length, options)
-                : new Description(source.name(), source.isBorrowed() ? source.fd() : -1, offset, length, options);
-        Mapping mapping = Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null),
-                flags, advice, description);
-        if (source != null) {
-            try {
-                // A borrowed descriptor closed by another thread during the call may have been reused by an
-                // unrelated open: then the range maps that file, and must never reach the caller.
-                source.checkStillOpen();
-            } catch (IOException | RuntimeException e) {
-                Mappings.discard(mapping); // nothing was handed out: the range can go straight back
-                throw e;
-            }
-        }
-        return mapping;
-    }
-
-    /**
-     * What a mapping maps, for messages; its text is built only when one needs it. One small
-     * object per mapping, which lives as long as the mapping: the map/close cycle stays cheap.
-     */
-    private static final class Description {
-        private final String file;
-        /** A borrowed descriptor's number, or -1 when {@code file} says it all. */
-        private final int fd;
-        private final long offset;
-        private final long length;
-        private final MapOptions options;
-
-        Description(String file, int fd, long offset, long length, MapOptions options) {
-            this.file = file;
-            this.fd = fd;
-            this.offset = offset;
-            this.length = length;
-            this.options = options;
-        }
-
-        @Override
-        public String toString() {
-            return file + (fd >= 0 ? " fd=" + fd : "") + ", offset=" + offset + ", length=" + length + ", " + options;
-        }
+        return Mapper.map(source, offset, length, prot, Codes.sharing(options.sharing(), source == null), flags,
+                advice, options, asBuffer);
     }
 
     /**

@@ -221,6 +221,16 @@ final class Native {
     /** {@code NewDirectByteBuffer(address, capacity)}. */
     static native ByteBuffer newBuffer(long address, int capacity);
 
+    /**
+     * A read-only buffer over {@code [address, address + capacity)} in one object: {@code NewObject}
+     * of {@code java.nio.DirectByteBufferR} by the constructor {@code FileChannel.map} uses, with no
+     * file descriptor, unmapper or segment (no cleaner, no attachment: a {@link #newBuffer}, read-only).
+     *
+     * @return the buffer, or {@code null} when this JDK has no constructor the shim knows (then
+     *         {@code newBuffer(...).asReadOnlyBuffer()}).
+     */
+    static native ByteBuffer newReadOnlyBuffer(long address, int capacity);
+
     /** {@code GetDirectBufferAddress}: the buffer's start address, {@code 0} for a heap buffer. */
     static native long address(Buffer buffer);
 
@@ -246,6 +256,9 @@ final class Native {
      * first sets {@code limit(0)} on each view still reachable.
      */
     static native void dropViews(long[] refs, int count, boolean limit);
+
+    /** {@link #dropViews} for one handle ({@code 0}: none). */
+    static native void dropView(long ref, boolean limit);
 
     /** {@code munmap(2)}. */
     static native long unmap(long address, long length);

@@ -102,22 +102,22 @@ final class Pressure {
      * Refuses a map that would leave fewer than {@link #headroom()} of the process's kernel
      * mappings free; see the class comment. One comparison per map until mmap4j holds many.
      *
-     * @param description what is being mapped, for the message.
-     * @throws MmapException {@code ENOMEM} when the headroom would be gone, even after a collection.
+     * @return {@code null}, or the hint of the {@code ENOMEM} the map must fail with: the headroom
+     *         would be gone, even after a collection.
      */
-    static void checkHeadroom(Object description) throws MmapException {
+    static String checkHeadroom() {
         if (Mappings.size() < countAt) {
-            return;
+            return null;
         }
         synchronized (COUNT_LOCK) {
             long held = Mappings.size();
             if (held < countAt) {
-                return;
+                return null;
             }
             long count = kernelMappings();
             if (count < 0) {
                 countAt = held + 1024; // unreadable now (no descriptor free?): ask again later
-                return;
+                return null;
             }
             long limit = limit();
             long headroom = headroom();
@@ -130,13 +130,14 @@ final class Pressure {
             long spare = limit - count - headroom - 1;
             if (count >= 0 && spare < 0) {
                 countAt = held; // count again at the next map: closing or collecting may have helped
-                throw Errors.exception("ENOMEM", "mmap", String.valueOf(description), "the process has " + count
+                return "the process has " + count
                         + " kernel mappings of at most " + limit + " (vm.max_map_count), and mmap4j leaves "
                         + headroom + " free for the JVM's own (heap, thread stacks), whose failure would end the "
                         + "JVM: close mappings and GrowableRegions you no longer need (mmap4j holds " + held
-                        + "), raise `sysctl vm.max_map_count`, or lower -D" + HEADROOM_PROPERTY);
+                        + "), raise `sysctl vm.max_map_count`, or lower -D" + HEADROOM_PROPERTY;
             }
             countAt = held + Math.max(1, spare / 2);
+            return null;
         }
     }
 

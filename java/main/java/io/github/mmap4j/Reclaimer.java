@@ -11,13 +11,11 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.security.AccessController;
 import java.security.PrivilegedAction;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,8 +49,25 @@ final class Reclaimer {
     static final String THREAD_NAME = "mmap4j-reclaimer";
     /** Whether a reclaimer thread runs (or is being started); only the CAS winner starts or stays. */
     private static final AtomicBoolean RUNNING = new AtomicBoolean();
+    /**
+     * The array the last batch was collected in, lent to the next one (whoever drains: the thread
+     * or a map): a batch of thousands, one per collection, allocates nothing once it has grown.
+     */
+    private static final AtomicReference<Mapping[]> SPARE = new AtomicReference<>();
+    /** The largest array kept in {@link #SPARE}. */
+    private static final int SPARE_MAX = 1 << 16;
 
     private Reclaimer() {
+    }
+
+    /**
+     * The queue every watch is enqueued on: the trackers', and that of each mapping that watches
+     * its own buffer ({@link Mapping#takeRoot}).
+     *
+     * @return the queue.
+     */
+    static ReferenceQueue<Object> queue() {
+        return QUEUE;
     }
 
     /** Watches an object (a buffer or a region) that can reach a mapping's range. */
@@ -76,6 +91,11 @@ final class Reclaimer {
         if (!mapping.track(tracker)) {
             TRACKERS.add(tracker);
         }
+        watching();
+    }
+
+    /** Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own buffer). */
+    static void watching() {
         if (!RUNNING.get()) {
             start();
         }
@@ -165,23 +185,48 @@ final class Reclaimer {
      * kernel mapping, so one {@code munmap} per run replaces one per range and the mapping lock
      * is taken far less often by this thread and the ones mapping.
      */
-    private static void drain(Tracker first) {
-        List<Mapping> ready = null;
+    private static void drain(Reference<?> first) {
+        // One mapping (a map draining what one collection found) needs no array; more are collected
+        // in one that doubles: no list, iterator or sort buffer per batch (issue 27).
+        Mapping single = null;
+        Mapping[] ready = null;
+        int count = 0;
         Reference<?> ref = first;
         if (ref == null) {
             ref = QUEUE.poll();
         }
         for (; ref != null; ref = QUEUE.poll()) {
-            Mapping mapping = process((Tracker) ref);
-            if (mapping != null) {
-                if (ready == null) {
-                    ready = new ArrayList<>();
-                }
-                ready.add(mapping);
+            Mapping mapping = process(ref);
+            if (mapping == null) {
+                continue;
             }
+            if (single == null && ready == null) {
+                single = mapping;
+                continue;
+            }
+            if (ready == null) {
+                ready = SPARE.getAndSet(null);
+                if (ready == null) {
+                    ready = new Mapping[8];
+                }
+                ready[count++] = single;
+                single = null;
+            } else if (count == ready.length) {
+                ready = Arrays.copyOf(ready, count * 2);
+            }
+            ready[count++] = mapping;
         }
-        if (ready != null) {
-            unmapAll(ready);
+        if (single != null) {
+            unmapRun(single, single.address(), Platform.alignUp(single.length()), 0, single.quarantined ? 1 : 0);
+        } else if (ready != null) {
+            try {
+                unmapAll(ready, count);
+            } finally {
+                Arrays.fill(ready, 0, count, null);
+                if (ready.length <= SPARE_MAX) {
+                    SPARE.set(ready);
+                }
+            }
         }
     }
 
@@ -193,13 +238,13 @@ final class Reclaimer {
      */
     private static void loop() {
         for (;;) {
-            Tracker first = null;
+            Reference<?> first = null;
             try {
                 // Wait for the first reference, then leave the rest a moment to pile up: threads that
                 // map drain the queue themselves, and one wake-up per reference would put this
                 // thread's munmap (a TLB shoot-down on the mapping thread's CPU) and a context switch
                 // into every map/close cycle.
-                first = (Tracker) QUEUE.remove(IDLE_MILLIS);
+                first = QUEUE.remove(IDLE_MILLIS);
                 if (first == null) {
                     if (Mappings.size() == 0 && stopIfIdle()) {
                         return;
@@ -231,7 +276,7 @@ final class Reclaimer {
     }
 
     /** Processes a reference taken from the queue before an interrupt, and whatever else is queued. */
-    private static void finish(Tracker first) {
+    private static void finish(Reference<?> first) {
         try {
             drain(first);
         } catch (Throwable t) {
@@ -244,10 +289,18 @@ final class Reclaimer {
     }
 
     /** Accounts for one unreachable object; returns its mapping when nothing reaches the range any more. */
-    private static Mapping process(Tracker tracker) {
-        Mapping mapping = tracker.mapping;
-        if (!mapping.forget(tracker) && !TRACKERS.remove(tracker)) {
-            return null;
+    private static Mapping process(Reference<?> ref) {
+        Mapping mapping;
+        if (ref instanceof Mapping) {
+            // The mapping's watch on its own buffer, kept reachable by the table until reclaim.
+            mapping = (Mapping) ref;
+            mapping.clear(); // JDK 8 does not clear a phantom reference it enqueues
+        } else {
+            Tracker tracker = (Tracker) ref;
+            mapping = tracker.mapping;
+            if (!mapping.forget(tracker) && !TRACKERS.remove(tracker)) {
+                return null;
+            }
         }
         if (!mapping.untrack()) {
             return null;
@@ -268,44 +321,75 @@ final class Reclaimer {
                 Log.log(Level.WARNING, "mmap4j: " + touched + " page(s) of a closed mapping were read or "
                         + "written after it was closed (" + mapping.description() + "): stale views read zeros "
                         + "and their writes were discarded; stop using views of a mapping once it is closed. "
-                        + "Closed at:", mapping.closedAt);
+                        + "Closed at:", mapping.closedAt());
             }
         }
         return mapping;
     }
 
     /** munmap of every range, one call per run of neighbouring ranges; counters drop once it returned. */
-    private static void unmapAll(List<Mapping> ready) {
-        if (ready.size() > 1) {
-            // Made here, not in a static field: the class loads at the first reclaim, not the first map.
-            Collections.sort(ready, new Comparator<Mapping>() {
-                @Override
-                public int compare(Mapping a, Mapping b) {
-                    return Long.compare(a.address(), b.address());
-                }
-            });
-        }
+    private static void unmapAll(Mapping[] ready, int count) {
+        sortByAddress(ready, count);
         int i = 0;
-        while (i < ready.size()) {
-            long start = ready.get(i).address();
-            long end = start + Platform.alignUp(ready.get(i).length());
+        while (i < count) {
+            long start = ready[i].address();
+            long end = start + Platform.alignUp(ready[i].length());
             int j = i + 1;
-            while (j < ready.size() && ready.get(j).address() == end) {
-                end += Platform.alignUp(ready.get(j).length());
+            while (j < count && ready[j].address() == end) {
+                end += Platform.alignUp(ready[j].length());
                 j++;
             }
             int quarantined = 0;
             for (int k = i; k < j; k++) {
                 // Set under the mapping's lock by close, read after reclaim took that lock: counted
                 // as waiting until its munmap returned, so the pressure checks see honest numbers.
-                if (ready.get(k).quarantined) {
+                if (ready[k].quarantined) {
                     quarantined++;
                 }
             }
-            release(start, end - start, new Run(ready.get(i), j - i - 1));
-            Mappings.released(j - i, quarantined);
+            unmapRun(ready[i], start, end - start, j - i - 1, quarantined);
             i = j;
         }
+    }
+
+    /** One {@code munmap} of a mapping and its {@code neighbours} after it; counters drop once it returned. */
+    private static void unmapRun(Mapping first, long start, long length, int neighbours, int quarantined) {
+        long rc = Quarantine.release(start, length);
+        if (rc < 0) {
+            reportRelease(rc, start, length, new Run(first, neighbours));
+        }
+        Mappings.released(neighbours + 1, quarantined);
+    }
+
+    /**
+     * Sorts {@code a[0, n)} by address in place (heapsort): no comparator class to load, no merge
+     * buffer to allocate, whatever the batch's size.
+     */
+    private static void sortByAddress(Mapping[] a, int n) {
+        for (int i = n / 2 - 1; i >= 0; i--) {
+            siftDown(a, i, n);
+        }
+        for (int end = n - 1; end > 0; end--) {
+            Mapping top = a[0];
+            a[0] = a[end];
+            a[end] = top;
+            siftDown(a, 0, end);
+        }
+    }
+
+    private static void siftDown(Mapping[] a, int at, int n) {
+        Mapping moving = a[at];
+        for (int child = 2 * at + 1; child < n; child = 2 * at + 1) {
+            if (child + 1 < n && a[child + 1].address() > a[child].address()) {
+                child++;
+            }
+            if (a[child].address() <= moving.address()) {
+                break;
+            }
+            a[at] = a[child];
+            at = child;
+        }
+        a[at] = moving;
     }
 
     /**
@@ -319,9 +403,13 @@ final class Reclaimer {
     static void release(long address, long length, Object description) {
         long rc = Quarantine.release(address, length);
         if (rc < 0) {
-            Log.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
-                    + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
+            reportRelease(rc, address, length, description);
         }
+    }
+
+    private static void reportRelease(long rc, long address, long length, Object description) {
+        Log.log(Level.SEVERE, "mmap4j: munmap failed: " + Errors.name((int) -rc) + " (" + description
+                + ", address 0x" + Long.toHexString(address) + ", length " + length + ")");
     }
 
     /** What a run of neighbours unmapped together was, built only for a failure's report. */

@@ -107,7 +107,7 @@ class CloseRaceTest {
     void aRangeReclaimedDuringACloseIsNeverCovered() throws Exception {
         long page = Platform.pageSize();
         Mapping mapping = Mapper.map(null, 0, page, Native.PROT_READ | Native.PROT_WRITE,
-                Native.SHARE_PRIVATE | Native.SHARE_ANONYMOUS, 0, -1, "race test");
+                Native.SHARE_PRIVATE | Native.SHARE_ANONYMOUS, 0, -1, MapOptions.of(MapMode.PRIVATE), false);
         long address = mapping.address();
         AtomicReference<Object> owner = new AtomicReference<>(new Object());
         Mappings.track(mapping, owner.get());

@@ -1,0 +1,126 @@
+/*
+ * Copyright 2026 The mmap4j Authors
+ * SPDX-License-Identifier: Apache-2.0
+ */
+package io.github.mmap4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What one map makes (issue 27: 451 bytes a map+unmap cycle before, 268 after): a read-only
+ * map is one buffer object, and a mapping handed out as a buffer watches that buffer itself,
+ * without a watch object of its own; neither may weaken a lifetime guarantee.
+ */
+class MapObjectsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aReadOnlyMapIsOneReadOnlyBufferWithNothingBehindIt() throws Exception {
+        Path file = dir.resolve("ro.bin");
+        Files.write(file, new byte[] {1, 2, 3, 4});
+        for (ByteBuffer buffer : new ByteBuffer[] {
+                Mmap.map(file, MapMode.READ_ONLY),
+                Mmap.map(file, 1, 2, MapOptions.of(MapMode.READ_ONLY))}) {
+            assertTrue(buffer.isReadOnly());
+            // Not a read-only view of a writable buffer: nothing a caller could reach to write through.
+            assertNull(Native.attachment(buffer), "made in one object, no buffer behind it");
+            assertThrows(ReadOnlyBufferException.class, () -> buffer.put(0, (byte) 9));
+            ByteBuffer view = buffer.duplicate();
+            assertEquals(buffer.get(0), view.get(0));
+            assertTrue(Mmap.isMapped(view));
+            Mmap.unmap(buffer);
+            assertEquals(0, buffer.limit(), "limit(0) at close, through the mapping's weak handle");
+            assertEquals(0, view.get(0), "a view made before the close reads the quarantine");
+        }
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer buffer = Mmap.map(channel, 0, 4, MapOptions.of(MapMode.READ_ONLY));
+            assertEquals(3, buffer.get(2));
+            assertNull(Native.attachment(buffer));
+            Mmap.unmap(buffer);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aDroppedBufferIsReclaimedThroughItsMappingsOwnWatch() throws Exception {
+        Path file = dir.resolve("dropped.bin");
+        Files.write(file, new byte[(int) Mmap.pageSize()]);
+        long reclaimed = Mappings.reclaimed();
+        for (int i = 0; i < 10; i++) {
+            Mmap.map(file, MapMode.READ_ONLY).get(0); // dropped unclosed
+        }
+        for (int i = 0; i < 200 && Mappings.reclaimed() < reclaimed + 10; i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(Mappings.reclaimed() >= reclaimed + 10, "reclaimed " + (Mappings.reclaimed() - reclaimed));
+    }
+
+    /** Collects until no mapping is reclaimed for five rounds in a row. */
+    private static void settle() throws InterruptedException {
+        long last = -1;
+        for (int quiet = 0; quiet < 5; ) {
+            System.gc();
+            Thread.sleep(20);
+            Reclaimer.drain();
+            long now = Mappings.reclaimed();
+            quiet = now == last ? quiet + 1 : 0;
+            last = now;
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aMappingDiscardedBeforeItsBufferWasHandedOutIsGivenBackOnce() throws Exception {
+        settle(); // what earlier tests dropped is reclaimed first: the count below is this test's
+        long page = Platform.pageSize();
+        int share = Native.SHARE_PRIVATE | Native.SHARE_ANONYMOUS;
+        MapOptions options = MapOptions.of(MapMode.PRIVATE);
+        Mapping mapping = Mapper.map(null, 0, page, Native.PROT_READ | Native.PROT_WRITE, share, 0, -1, options,
+                true);
+        ByteBuffer root = mapping.takeRoot();
+        assertNotNull(root);
+        Mappings.discard(mapping); // as when handing out fails: the range goes straight back
+        long reclaimed = Mappings.reclaimed();
+        root = null;
+        // New mappings take the address space the discarded one gave back; none may be unmapped
+        // when the discarded buffer is collected (the mapping itself stays reachable here).
+        List<ByteBuffer> others = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            ByteBuffer other = Mmap.anonymous((int) page, MapOptions.of(MapMode.READ_WRITE));
+            other.put(0, (byte) i);
+            others.add(other);
+        }
+        for (int i = 0; i < 30; i++) {
+            System.gc();
+            Thread.sleep(20);
+            Reclaimer.drain();
+        }
+        assertEquals(reclaimed, Mappings.reclaimed(), "nothing given back twice");
+        assertEquals(1, mapping.tracked(), "its own watch, enqueued, changed nothing");
+        assertEquals(Mapping.RECLAIMED, mapping.phase);
+        for (int i = 0; i < others.size(); i++) {
+            assertEquals(i, others.get(i).get(0), "mapping " + i + " intact");
+            Mmap.unmap(others.get(i));
+        }
+    }
+}
