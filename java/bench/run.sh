@@ -197,9 +197,15 @@ ipc() { # <jdk label> <java> <class path> <JMH regex> [JVM options...]
   shift 4
   local jmh_jvm=()
   (( $# )) && jmh_jvm=(-jvmArgsAppend "$*")
-  echo "== IPC on JDK $label: ping-pong, then atomics (JMH)"
+  echo "== IPC on JDK $label: ping-pong (C's just before and just after), then atomics (JMH)"
+  # A round trip is mostly the machine's cross-CPU wake-up, which on a VM drifts by 2x within
+  # minutes: the report compares each JDK's round trips with C's taken around them.
+  "$BASELINE" --pingpong "$OUT/pingpong-c-before-jdk$label.csv" "$WARMUPS" $((FORKS * ITERATIONS)) \
+    "$C_ITERATION_MS" 2> "$OUT/pingpong-c-before-jdk$label.log"
   "$java" "$@" -cp "$cp" io.github.mmap4j.bench.PingPong "$OUT/pingpong-jdk$label.csv" "$WARMUPS" \
     $((FORKS * ITERATIONS)) "$C_ITERATION_MS" spin yield futex tcp unix 2> "$OUT/pingpong-jdk$label.log"
+  "$BASELINE" --pingpong "$OUT/pingpong-c-after-jdk$label.csv" "$WARMUPS" $((FORKS * ITERATIONS)) \
+    "$C_ITERATION_MS" 2> "$OUT/pingpong-c-after-jdk$label.log"
   grep -v warmup "$OUT/pingpong-jdk$label.log" | tail -n 20
   "$java" "$@" -cp "$cp" org.openjdk.jmh.Main "${JMH_ARGS[@]}" "${jmh_jvm[@]}" -rf csv \
     -rff "$OUT/atomics-jdk$label.csv" "$regex" > "$OUT/atomics-jdk$label.log"

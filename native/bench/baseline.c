@@ -6,6 +6,7 @@
  * in the columns of JMH's -rf csv so one report reads both.
  *
  *   mmap4j_baseline <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>
+ *   mmap4j_baseline --pingpong <out.csv> <warmup its> <measured its> <ms per it>   (case 7 only)
  *
  * Cases (Java counterpart in parentheses):
  *   MapCycle.c     mmap(PROT_READ, MAP_SHARED) of <size> bytes at offset 0 of an open
@@ -257,30 +258,52 @@ static void ping_pong(const char *name, enum ping_wait how) {
     munmap(word, (size_t) page_size);
 }
 
-int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>\n",
-                argv[0]);
-        return 2;
-    }
-    file_path = argv[1];
+/* The arguments both modes share (argv[2] the CSV, argv[3..5] the iterations): the page size,
+ * the iteration counts and length, and the CSV opened with its header. */
+static int start(char **argv) {
     warmup_its = atoi(argv[3]);
     measured_its = atoi(argv[4]);
     iteration_ns = (int64_t) atoll(argv[5]) * 1000000;
     page_size = sysconf(_SC_PAGESIZE);
     if (measured_its < 1 || iteration_ns <= 0) {
         fprintf(stderr, "baseline: need at least one measured iteration of positive length\n");
+        return -1;
+    }
+    csv = fopen(argv[2], "w");
+    if (csv == NULL) die(argv[2]);
+    fprintf(csv, "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%%)\",\"Unit\","
+                 "\"Param: size\"\n");
+    return 0;
+}
+
+/* Only the ping-pong cases (--pingpong <out.csv> <warmup its> <measured its> <ms per it>): run.sh
+ * runs them just before and just after each JDK's PingPong, because a round trip between two
+ * processes is mostly the machine's cross-CPU wake-up, which on a VM drifts by 2x within minutes. */
+static int ping_pong_only(char **argv) {
+    if (start(argv) != 0) return 2;
+    ping_pong("PingPongSpin.c", SPIN);
+    ping_pong("PingPongYield.c", YIELD);
+#ifdef __linux__
+    ping_pong("PingPongFutex.c", FUTEX);
+#endif
+    fclose(csv);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 6 && strcmp(argv[1], "--pingpong") == 0) return ping_pong_only(argv);
+    if (argc != 7) {
+        fprintf(stderr, "usage: %s <file> <out.csv> <warmup its> <measured its> <ms per it> <size,size,...>\n",
+                argv[0]);
         return 2;
     }
+    file_path = argv[1];
+    if (start(argv) != 0) return 2;
     fd = open(file_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) die(file_path);
     off_t end = lseek(fd, 0, SEEK_END);
     if (end <= 0) die("lseek");
     file_size = (size_t) end;
-    csv = fopen(argv[2], "w");
-    if (csv == NULL) die(argv[2]);
-    fprintf(csv, "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%%)\",\"Unit\","
-                 "\"Param: size\"\n");
 
     char *sizes = strdup(argv[6]);
     for (char *s = strtok(sizes, ","); s != NULL; s = strtok(NULL, ",")) {

@@ -28,6 +28,9 @@ public final class Report {
     private static final String PREFIX = "io.github.mmap4j.bench.";
     /** The JDKs the IPC cases run on (JDK 8 takes Atomics' Unsafe path, the others VarHandles). */
     private static final String[] IPC_JVMS = {"8", "17", "25"};
+    /** The labels of C's ping-pong runs just before and just after a JDK's ({@code "C<17"}, {@code "C>17"}). */
+    private static final String BEFORE = "C<";
+    private static final String AFTER = "C>";
     /** The JDKs cases 1-6 run on (JDK 25 adds FFM's rows); JDK 8 rows show "no result" without a JDK 8. */
     private static final String[] JVMS = {"8", "17", "25"};
 
@@ -80,6 +83,8 @@ public final class Report {
         r.read(dir.resolve("growable-jdk17.csv"), "17");
         for (String jvm : IPC_JVMS) {
             r.read(dir.resolve("pingpong-jdk" + jvm + ".csv"), jvm);
+            r.read(dir.resolve("pingpong-c-before-jdk" + jvm + ".csv"), BEFORE + jvm);
+            r.read(dir.resolve("pingpong-c-after-jdk" + jvm + ".csv"), AFTER + jvm);
             r.read(dir.resolve("atomics-jdk" + jvm + ".csv"), jvm);
         }
         r.write();
@@ -369,6 +374,10 @@ public final class Report {
         row(c7, "C, spinning with sched_yield", "PingPongYield.c", "", "C", us, false, null);
         row(c7, "C, futex wait/wake", "PingPongFutex.c", "", "C", us, false, null);
         for (String jvm : IPC_JVMS) {
+            row(c7, "C, futex wait/wake, just before JDK " + jvm + "'s", "PingPongFutex.c", "", BEFORE + jvm, us,
+                    false, null);
+            row(c7, "C, futex wait/wake, just after JDK " + jvm + "'s", "PingPongFutex.c", "", AFTER + jvm, us,
+                    false, null);
             row(c7, "mmap4j Atomics, spinning", "PingPongSpin.mmap4j", "", jvm, us, false, "PingPongTcp.jdk");
             row(c7, "mmap4j Atomics, spinning with Thread.yield", "PingPongYield.mmap4j", "", jvm, us, false,
                     "PingPongTcp.jdk");
@@ -404,7 +413,7 @@ public final class Report {
             for (String how : new String[] {"Spin", "Futex"}) {
                 String what = how.equals("Spin") ? "spin" : "wait/wake";
                 double m = score("PingPong" + how + ".mmap4j", "", jvm);
-                double c = score("PingPong" + how + ".c", "", "C");
+                double c = besideC("PingPong" + how + ".c", jvm);
                 target(what + " round trip ≤ 1.3× C" + on, m / c <= 1.3, ratio(m / c) + " × C");
                 target(what + " round trip ≥ 10× faster than loopback TCP" + on, tcp / m >= 10,
                         ratio(tcp / m) + "× faster");
@@ -503,7 +512,20 @@ public final class Report {
     }
 
     private static String jvmName(String jvm) {
-        return "C".equals(jvm) ? "—" : "JDK " + jvm;
+        return jvm.startsWith("C") ? "—" : "JDK " + jvm;
+    }
+
+    /**
+     * C's score for a ping-pong case taken around a JDK's: the mean of the runs just before and
+     * just after it (either alone if one is missing), else the one in c.csv.
+     */
+    private double besideC(String benchmark, String jvm) {
+        double before = score(benchmark, "", BEFORE + jvm);
+        double after = score(benchmark, "", AFTER + jvm);
+        if (Double.isNaN(before) && Double.isNaN(after)) {
+            return score(benchmark, "", "C");
+        }
+        return Double.isNaN(before) ? after : Double.isNaN(after) ? before : (before + after) / 2;
     }
 
     private static String ratio(double r) {
