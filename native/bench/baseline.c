@@ -258,6 +258,15 @@ static void ping_pong(const char *name, enum ping_wait how) {
     munmap(word, (size_t) page_size);
 }
 
+/* Case 7: spinning, yielding, and (Linux) futex wait/wake. */
+static void ping_pongs(void) {
+    ping_pong("PingPongSpin.c", SPIN);
+    ping_pong("PingPongYield.c", YIELD);
+#ifdef __linux__
+    ping_pong("PingPongFutex.c", FUTEX);
+#endif
+}
+
 /* The arguments both modes share (argv[2] the CSV, argv[3..5] the iterations): the page size,
  * the iteration counts and length, and the CSV opened with its header. */
 static int start(char **argv) {
@@ -281,11 +290,7 @@ static int start(char **argv) {
  * processes is mostly the machine's cross-CPU wake-up, which on a VM drifts by 2x within minutes. */
 static int ping_pong_only(char **argv) {
     if (start(argv) != 0) return 2;
-    ping_pong("PingPongSpin.c", SPIN);
-    ping_pong("PingPongYield.c", YIELD);
-#ifdef __linux__
-    ping_pong("PingPongFutex.c", FUTEX);
-#endif
+    ping_pongs();
     fclose(csv);
     return 0;
 }
@@ -346,11 +351,7 @@ int main(int argc, char **argv) {
     measure("CallOverhead.cSync", "", sync_async, page, 1, 0);
     munmap(page, (size_t) page_size);
 
-    ping_pong("PingPongSpin.c", SPIN);
-    ping_pong("PingPongYield.c", YIELD);
-#ifdef __linux__
-    ping_pong("PingPongFutex.c", FUTEX);
-#endif
+    ping_pongs();
 
     fclose(csv);
     close(fd);
