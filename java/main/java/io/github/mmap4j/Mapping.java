@@ -213,8 +213,8 @@ final class Mapping extends PhantomReference<Object> {
         if (options == null) {
             return what.toString();
         }
-        Rare r = rare;
-        long asked = r == null ? length - (base - address) : r.requested;
+        Rare r = rare; // made for huge pages with the length asked for; made later, it holds -1
+        long asked = r == null || r.requested < 0 ? length - (base - address) : r.requested;
         return describe(what, offset, asked, options);
     }
 
@@ -385,27 +385,24 @@ final class Mapping extends PhantomReference<Object> {
     }
 
     /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
-    synchronized void limitViews() {
-        if (first != 0) {
-            Native.dropView(first, true);
-            first = 0;
-        }
-        Rare r = rare;
-        if (r != null && r.views != null) {
-            r.views.limitAll();
-            r.views = null;
-        }
+    void limitViews() {
+        forgetViews(true);
     }
 
     /** Forgets the handed-out buffers without touching them: at reclaim, when none is reachable. */
-    synchronized void dropViews() {
+    void dropViews() {
+        forgetViews(false);
+    }
+
+    /** Deletes every handle on a handed-out buffer; with {@code limit}, limits each still reachable first. */
+    private synchronized void forgetViews(boolean limit) {
         if (first != 0) {
-            Native.dropView(first, false);
+            Native.dropView(first, limit);
             first = 0;
         }
         Rare r = rare;
         if (r != null && r.views != null) {
-            r.views.clear();
+            r.views.drop(limit);
             r.views = null;
         }
     }

@@ -92,17 +92,11 @@ final class Views {
         return count;
     }
 
-    /** Sets {@code limit(0)} on every buffer still reachable and forgets them all. */
-    void limitAll() {
-        drop(true);
-    }
-
-    /** Forgets every buffer (at reclaim, when none is reachable) and deletes the handles. */
-    void clear() {
-        drop(false);
-    }
-
-    private void drop(boolean limit) {
+    /**
+     * Forgets every buffer and deletes the handles; with {@code limit}, first sets {@code limit(0)} on
+     * each still reachable (at close; without, at reclaim, when none is reachable).
+     */
+    void drop(boolean limit) {
         for (int s = 0; segments != null && s * SEGMENT < count; s++) {
             Native.dropViews(segments[s], Math.min(SEGMENT, count - s * SEGMENT), limit);
         }

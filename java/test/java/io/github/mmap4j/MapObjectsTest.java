@@ -75,6 +75,18 @@ class MapObjectsTest {
         assertTrue(Mappings.reclaimed() >= reclaimed + 10, "reclaimed " + (Mappings.reclaimed() - reclaimed));
     }
 
+    @Test
+    void theDescriptionKeepsTheLengthAskedForOnceRareFieldsAreMade() throws Exception {
+        Path file = dir.resolve("described.bin");
+        Files.write(file, new byte[2 * (int) Mmap.pageSize()]);
+        try (MappedRegion region = Mmap.mapRegion(file, 0, 100, MapOptions.of(MapMode.READ_WRITE))) {
+            assertTrue(region.toString().contains("offset=0, length=100,"), region.toString());
+            region.view(0, 10);
+            region.view(20, 10); // a second view: the region's list of views is made
+            assertTrue(region.toString().contains("offset=0, length=100,"), region.toString());
+        }
+    }
+
     /** Collects until no mapping is reclaimed for five rounds in a row. */
     private static void settle() throws InterruptedException {
         long last = -1;
