@@ -4,8 +4,10 @@
  */
 package io.github.mmap4j;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -24,31 +26,38 @@ public final class MapOptions {
     /** Mode for files mmap4j creates unless {@link #permissions(int)} says otherwise: {@code 0600}. */
     public static final int DEFAULT_PERMISSIONS = 0600;
 
-    private final Set<Protection> protection;
+    /**
+     * The protections and flags as bits by ordinal ({@code 1 << ordinal()}), not {@code EnumSet}s:
+     * an enum's first {@code EnumSet} reads its values reflectively, which on JDK 18+ spins method
+     * handle classes, milliseconds of a fresh JVM's first map (issue 27). Sets are made when asked for.
+     */
+    private final int protection;
     private final Sharing sharing;
-    private final Set<MapFlag> flags;
+    private final int flags;
     private final Advice advice;
     private final boolean createOrGrow;
     private final int permissions;
     /** {@code protection} as {@code PROT_*} bits, worked out once: options are made once and mapped often. */
     private final int protectionBits;
 
-    private static final MapOptions READ_ONLY = new MapOptions(EnumSet.of(Protection.READ), Sharing.SHARED,
-            EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
-    private static final MapOptions READ_WRITE = new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE),
-            Sharing.SHARED, EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
-    private static final MapOptions PRIVATE = new MapOptions(EnumSet.of(Protection.READ, Protection.WRITE),
-            Sharing.PRIVATE, EnumSet.noneOf(MapFlag.class), null, false, DEFAULT_PERMISSIONS);
+    private static final int READ = 1 << Protection.READ.ordinal();
+    private static final int READ_AND_WRITE = READ | 1 << Protection.WRITE.ordinal();
+    private static final MapOptions READ_ONLY = new MapOptions(READ, Sharing.SHARED, 0, null, false,
+            DEFAULT_PERMISSIONS);
+    private static final MapOptions READ_WRITE = new MapOptions(READ_AND_WRITE, Sharing.SHARED, 0, null, false,
+            DEFAULT_PERMISSIONS);
+    private static final MapOptions PRIVATE = new MapOptions(READ_AND_WRITE, Sharing.PRIVATE, 0, null, false,
+            DEFAULT_PERMISSIONS);
 
-    private MapOptions(Set<Protection> protection, Sharing sharing, Set<MapFlag> flags, Advice advice,
-                       boolean createOrGrow, int permissions) {
+    private MapOptions(int protection, Sharing sharing, int flags, Advice advice, boolean createOrGrow,
+                       int permissions) {
         this.protection = protection;
         this.sharing = sharing;
         this.flags = flags;
         this.advice = advice;
         this.createOrGrow = createOrGrow;
         this.permissions = permissions;
-        this.protectionBits = Codes.protection(protection);
+        this.protectionBits = Codes.protection(MapOptions.<Protection>listOf(Protection.values(), protection));
     }
 
     /**
@@ -74,8 +83,7 @@ public final class MapOptions {
      * @return new options.
      */
     public MapOptions protection(Protection... protections) {
-        return new MapOptions(setOf(Protection.class, protections, "protection"), sharing, flags, advice, createOrGrow,
-                permissions);
+        return new MapOptions(bitsOf(protections, "protection"), sharing, flags, advice, createOrGrow, permissions);
     }
 
     /**
@@ -96,17 +104,40 @@ public final class MapOptions {
      * @return new options.
      */
     public MapOptions flags(MapFlag... newFlags) {
-        return new MapOptions(protection, sharing, setOf(MapFlag.class, newFlags, "flag"), advice, createOrGrow,
-                permissions);
+        return new MapOptions(protection, sharing, bitsOf(newFlags, "flag"), advice, createOrGrow, permissions);
     }
 
-    /** The values as a set; a null array or value is a {@link NullPointerException} naming {@code what}. */
-    private static <E extends Enum<E>> Set<E> setOf(Class<E> type, E[] values, String what) {
-        Set<E> set = EnumSet.noneOf(type);
-        for (E value : Objects.requireNonNull(values, what + "s")) {
-            set.add(Objects.requireNonNull(value, what));
+    /*
+     * The helpers below take enum arrays as Object[]: passing a MapFlag[] where an Enum[] is
+     * declared has the verifier load MapFlag with this class, at every first map (issue 27).
+     */
+
+    /** The values as bits by ordinal; a null array or value is a {@link NullPointerException} naming {@code what}. */
+    private static int bitsOf(Object[] values, String what) {
+        int bits = 0;
+        for (Object value : Objects.requireNonNull(values, what + "s")) {
+            bits |= 1 << ((Enum<?>) Objects.requireNonNull(value, what)).ordinal();
         }
-        return set;
+        return bits;
+    }
+
+    /** The values of {@code universe} (an enum's {@code values()}) whose ordinals are set in {@code bits}, in order. */
+    @SuppressWarnings("unchecked")
+    private static <E extends Enum<E>> List<E> listOf(Object[] universe, int bits) {
+        List<E> list = new ArrayList<>(Integer.bitCount(bits));
+        for (Object value : universe) {
+            if ((bits & 1 << ((Enum<?>) value).ordinal()) != 0) {
+                list.add((E) value);
+            }
+        }
+        return list;
+    }
+
+    /** The values of {@code universe} whose ordinals are set in {@code bits}, as a read-only set. */
+    private static <E extends Enum<E>> Set<E> setOf(Class<E> type, Object[] universe, int bits) {
+        Set<E> set = EnumSet.noneOf(type);
+        set.addAll(MapOptions.<E>listOf(universe, bits));
+        return Collections.unmodifiableSet(set);
     }
 
     /**
@@ -150,7 +181,7 @@ public final class MapOptions {
      * @return an unmodifiable set; empty means {@code PROT_NONE}.
      */
     Set<Protection> protectionSet() {
-        return Collections.unmodifiableSet(protection);
+        return setOf(Protection.class, Protection.values(), protection);
     }
 
     /**
@@ -168,7 +199,7 @@ public final class MapOptions {
      * @return an unmodifiable set.
      */
     Set<MapFlag> flags() {
-        return Collections.unmodifiableSet(flags);
+        return setOf(MapFlag.class, MapFlag.values(), flags);
     }
 
     /** The protection as {@code Native.PROT_*} bits. */
@@ -182,7 +213,7 @@ public final class MapOptions {
      * @throws UnsupportedOperationException when the platform lacks one of them.
      */
     int flagBits() {
-        return flags.isEmpty() ? 0 : Codes.flags(flags);
+        return flags == 0 ? 0 : Codes.flags(MapOptions.<MapFlag>listOf(MapFlag.values(), flags));
     }
 
     /**
@@ -218,15 +249,17 @@ public final class MapOptions {
      * @return {@code true} when the protection has {@link Protection#WRITE}.
      */
     boolean isWritable() {
-        return protection.contains(Protection.WRITE);
+        return (protection & 1 << Protection.WRITE.ordinal()) != 0;
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(protection.isEmpty() ? "PROT_NONE" : protection.toString()).append(' ').append(sharing);
-        if (!flags.isEmpty()) {
-            sb.append(' ').append(flags);
+        sb.append(protection == 0 ? "PROT_NONE" : MapOptions.<Protection>listOf(Protection.values(), protection))
+                .append(' ')
+                .append(sharing);
+        if (flags != 0) {
+            sb.append(' ').append(MapOptions.<MapFlag>listOf(MapFlag.values(), flags));
         }
         if (advice != null) {
             sb.append(" advice=").append(advice);

@@ -14,7 +14,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -35,10 +37,14 @@ import java.util.Set;
  */
 final class ExtractionDirectory {
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_ATTRIBUTE =
-            PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    /**
+     * rwx------. A {@code HashSet}, not an {@code EnumSet}: a JDK enum's first {@code EnumSet} reads
+     * its values reflectively, which on JDK 18+ spins method handle classes (milliseconds of the
+     * first map, issue 27). Sets of permissions compare equal whatever their class.
+     */
+    private static final Set<PosixFilePermission> OWNER_ONLY = Collections.unmodifiableSet(new HashSet<>(
+            Arrays.asList(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE)));
 
     private ExtractionDirectory() {
     }
@@ -78,7 +84,7 @@ final class ExtractionDirectory {
         try {
             // mkdir(2) with the mode: no window where it exists with another mode, and a name that
             // exists in any form (a link included) fails here instead of being followed.
-            Files.createDirectory(directory, OWNER_ONLY_ATTRIBUTE);
+            Files.createDirectory(directory, ownerOnly());
         } catch (FileAlreadyExistsException e) {
             // Made in between, by another JVM of ours or by someone else: the checks below tell.
         }
@@ -94,10 +100,15 @@ final class ExtractionDirectory {
      */
     static Path fresh() throws IOException {
         Path directory = Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")),
-                shared().getFileName() + "-", OWNER_ONLY_ATTRIBUTE).toAbsolutePath();
+                shared().getFileName() + "-", ownerOnly()).toAbsolutePath();
         directory.toFile().deleteOnExit();
         check(directory);
         return directory;
+    }
+
+    /** Mode 0700 for a directory being made (only then: a directory found there needs no attribute). */
+    private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
+        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
     }
 
     /**
