@@ -4,18 +4,14 @@
  */
 package io.github.mmap4j;
 
-import io.github.mmap4j.internal.Jdk;
+import io.github.mmap4j.internal.Threads;
 
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.security.AccessController;
-import java.security.PrivilegedAction;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,7 +26,7 @@ import java.util.logging.Logger;
  * is started by the first map that finds none running, and exits once mmap4j has held
  * no mapping for {@value #IDLE_PROPERTY} milliseconds, or when interrupted.
  */
-final class Reclaimer {
+final class Reclaimer implements Runnable {
 
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
     /**
@@ -47,17 +43,33 @@ final class Reclaimer {
     private static final long IDLE_MILLIS = Math.max(1, Long.getLong(IDLE_PROPERTY, 1000));
     /** The thread's name. */
     static final String THREAD_NAME = "mmap4j-reclaimer";
-    /** Whether a reclaimer thread runs (or is being started); only the CAS winner starts or stays. */
-    private static final AtomicBoolean RUNNING = new AtomicBoolean();
+    /**
+     * Whether a reclaimer thread runs (or is being started); set only through {@link #claim} (only
+     * its winner starts or stays) and {@link #unclaim}, under {@link #LOCK}. A volatile field and a
+     * lock, not {@code AtomicBoolean}/{@code AtomicReference}: JDK classes outside its default
+     * class-data archive, each parsed at the first map (issue 27); neither is on a hot path.
+     */
+    private static volatile boolean running;
+    /** Guards {@link #running}'s changes and {@link #spare}. */
+    private static final Object LOCK = new Object();
     /**
      * The array the last batch was collected in, lent to the next one (whoever drains: the thread
      * or a map): a batch of thousands, one per collection, allocates nothing once it has grown.
      */
-    private static final AtomicReference<Mapping[]> SPARE = new AtomicReference<>();
-    /** The largest array kept in {@link #SPARE}. */
+    private static Mapping[] spare;
+    /** The largest array kept in {@link #spare}. */
     private static final int SPARE_MAX = 1 << 16;
 
     private Reclaimer() {
+    }
+
+    /**
+     * The thread's loop: the reclaimer itself is its {@code Runnable}, not an inner class (one class
+     * fewer for the first map to load, issue 27); only {@link #newThread} makes an instance.
+     */
+    @Override
+    public void run() {
+        loop();
     }
 
     /**
@@ -96,7 +108,7 @@ final class Reclaimer {
 
     /** Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own buffer). */
     static void watching() {
-        if (!RUNNING.get()) {
+        if (!running) {
             start();
         }
     }
@@ -109,19 +121,13 @@ final class Reclaimer {
      * threads that map ({@link Pressure#beforeMap} drains the queue) and the next map tries again.
      */
     private static void start() {
-        if (!RUNNING.compareAndSet(false, true)) {
+        if (!claim()) {
             return;
         }
         try {
-            AccessController.doPrivileged(new PrivilegedAction<Void>() {
-                @Override
-                public Void run() {
-                    newThread().start();
-                    return null;
-                }
-            });
+            newThread().start();
         } catch (Throwable t) {
-            RUNNING.set(false);
+            unclaim();
         }
     }
 
@@ -131,47 +137,9 @@ final class Reclaimer {
         for (ThreadGroup parent = group.getParent(); parent != null; parent = parent.getParent()) {
             group = parent;
         }
-        // An inner class, not a method reference: the first lambda of a JVM costs milliseconds
-        // of bootstrap, paid by the first map.
-        Runnable loop = new Runnable() {
-            @Override
-            public void run() {
-                loop();
-            }
-        };
-        Thread thread = null;
-        if (Jdk.major() >= 9) {
-            try {
-                // Java 9's constructor that copies no inheritable thread-local values (public API,
-                // not in Java 8's class library this is compiled against).
-                thread = Thread.class.getConstructor(ThreadGroup.class, Runnable.class, String.class, long.class,
-                        boolean.class).newInstance(group, loop, THREAD_NAME, 0L, false);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                thread = null;
-            }
-        }
-        if (thread == null) {
-            thread = new Thread(group, loop, THREAD_NAME);
-            forgetInheritedValues(thread);
-        }
-        thread.setContextClassLoader(null);
-        thread.setDaemon(true);
-        return thread;
-    }
-
-    /**
-     * Java 8: drops the inheritable thread-local values {@code Thread}'s constructor copied from
-     * the thread that maps first (Java 8 has no constructor that skips them; its {@code Thread}
-     * is not encapsulated).
-     */
-    private static void forgetInheritedValues(Thread thread) {
-        try {
-            java.lang.reflect.Field field = Thread.class.getDeclaredField("inheritableThreadLocals");
-            field.setAccessible(true);
-            field.set(thread, null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // Another class library: the values stay, as with any thread the caller starts.
-        }
+        // Not a method reference: the first lambda of a JVM costs milliseconds of bootstrap, paid by
+        // the first map.
+        return Threads.detached(group, new Reclaimer(), THREAD_NAME);
     }
 
     /** Processes every enqueued reference and unmaps what nothing reaches any more. */
@@ -205,7 +173,7 @@ final class Reclaimer {
                 continue;
             }
             if (ready == null) {
-                ready = SPARE.getAndSet(null);
+                ready = takeSpare();
                 if (ready == null) {
                     ready = new Mapping[8];
                 }
@@ -224,7 +192,9 @@ final class Reclaimer {
             } finally {
                 Arrays.fill(ready, 0, count, null);
                 if (ready.length <= SPARE_MAX) {
-                    SPARE.set(ready);
+                    synchronized (LOCK) {
+                        spare = ready;
+                    }
                 }
             }
         }
@@ -256,7 +226,7 @@ final class Reclaimer {
             } catch (InterruptedException e) {
                 // Asked to stop (a test runner or server shutting down what it finds): finish the
                 // batch in hand, then exit. The next map starts a new thread.
-                RUNNING.set(false);
+                unclaim();
                 finish(first);
                 return;
             } catch (Throwable t) {
@@ -267,12 +237,39 @@ final class Reclaimer {
 
     /**
      * Gives the thread up once nothing is held, unless a map registered one meanwhile: a mapping
-     * thread registers (counted in {@link Mappings#size()}) before it reads {@code RUNNING}, so
+     * thread registers (counted in {@link Mappings#size()}) before it reads {@link #running}, so
      * either it sees {@code false} and starts a thread, or this one sees its mapping and stays.
      */
     private static boolean stopIfIdle() {
-        RUNNING.set(false);
-        return Mappings.size() == 0 || !RUNNING.compareAndSet(false, true);
+        unclaim();
+        return Mappings.size() == 0 || !claim();
+    }
+
+    /** Marks a thread running unless one is; whether this call did (its caller starts or stays). */
+    private static boolean claim() {
+        synchronized (LOCK) {
+            if (running) {
+                return false;
+            }
+            running = true;
+            return true;
+        }
+    }
+
+    /** Marks no thread running: the next map starts one. */
+    private static void unclaim() {
+        synchronized (LOCK) {
+            running = false;
+        }
+    }
+
+    /** The array a batch was last collected in, if any, taken (one batch uses it at a time). */
+    private static Mapping[] takeSpare() {
+        synchronized (LOCK) {
+            Mapping[] taken = spare;
+            spare = null;
+            return taken;
+        }
     }
 
     /** Processes a reference taken from the queue before an interrupt, and whatever else is queued. */

@@ -55,12 +55,32 @@ class JarIT {
             for (Enumeration<JarEntry> e = j.entries(); e.hasMoreElements();) {
                 String name = e.nextElement().getName();
                 if (name.endsWith(".class") && !name.equals("META-INF/versions/9/module-info.class")) {
-                    assertTrue(name.startsWith("io/github/mmap4j/"), "unrelocated class " + name);
+                    String base = name.startsWith("META-INF/versions/9/") ? name.substring(20) : name;
+                    assertTrue(base.startsWith("io/github/mmap4j/"), "unrelocated class " + name);
                 }
                 hostLibrary |= name.equals("natives/linux_64/libmmap4j.so");
             }
             assertTrue(hostLibrary || !System.getProperty("os.arch").contains("64"), "natives/linux_64 missing");
         }
+    }
+
+    /**
+     * The reclaimer thread, started by a first map from the jar as users run it, takes nothing
+     * from the application thread that mapped: on JDK 9+ the jar's Java 9 {@code Threads} class
+     * makes it (the suite's own runs use the Java 8 class, from a directory).
+     */
+    @Test
+    void fromTheJarTheReclaimerThreadTakesNothingFromTheThreadThatMapsFirst() throws Exception {
+        try (JarFile j = new JarFile(jar)) {
+            assertTrue(j.getEntry("META-INF/versions/9/io/github/mmap4j/internal/Threads.class") != null,
+                    "the Java 9 Threads class");
+        }
+        String testClasses = new File(JarIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .getPath();
+        ChildProcess.Result r = java("-cp", jar.getPath() + File.pathSeparator + testClasses,
+                ReclaimerChild.class.getName(), "isolation");
+        r.assertEndedNormally();
+        assertTrue(r.out.contains("done"), r.toString());
     }
 
     /**
