@@ -6,7 +6,7 @@ package io.github.mmap4j;
 
 import java.nio.ByteBuffer;
 import java.util.Comparator;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,11 +35,14 @@ final class Mappings {
 
     private static final boolean LEAK_DETECTION = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
     /**
-     * The mappings, ordered by start address; a lookup probes with its thread's {@link #PROBE}. A
-     * set of the mappings themselves, not a map from a boxed address: one object fewer per mapping,
-     * which every collection during the mapping's life copies.
+     * The mappings, ordered by start address; a lookup probes with {@link #PROBE}. A set of the
+     * mappings themselves, not a map from a boxed address: one object fewer per mapping, which every
+     * collection during the mapping's life copies. A {@code TreeSet} under its own lock, held for
+     * the tree operation alone (nothing else is locked or called inside it): a
+     * {@code ConcurrentSkipListSet} cost 2 to 3 ms of a fresh JVM's first map (its {@code VarHandle}s
+     * on JDK 9+, its classes on JDK 8) and about 16 bytes more per mapping (issue 27).
      */
-    private static final ConcurrentSkipListSet<Object> BY_ADDRESS = new ConcurrentSkipListSet<>(
+    private static final TreeSet<Object> BY_ADDRESS = new TreeSet<>(
             new Comparator<Object>() {
                 @Override
                 public int compare(Object a, Object b) {
@@ -48,15 +51,15 @@ final class Mappings {
             });
     /**
      * Ranges mmap4j holds: in BY_ADDRESS, or out of it and being unmapped (decremented once
-     * munmap returned). ConcurrentSkipListMap.size() would walk the whole map.
+     * munmap returned): {@link #size} without the table's lock.
      */
     private static final AtomicLong HELD = new AtomicLong();
     /**
-     * Each thread's lookup key for {@link #BY_ADDRESS}: one {@code long}, set before each lookup;
-     * a boxed {@code Long} per lookup was 24 bytes of garbage per unmap (issue 27). A {@code long[]},
-     * not a class of its own: one class fewer to load at the first map.
+     * The lookup key for {@link #BY_ADDRESS}, set under its lock before each lookup: a boxed
+     * {@code Long} per lookup was 24 bytes of garbage per unmap (issue 27). A {@code long[]}, not a
+     * class of its own: one class fewer to load at the first map.
      */
-    private static final ThreadLocal<long[]> PROBE = new ThreadLocal<>();
+    private static final long[] PROBE = new long[1];
     /** Closed ranges covered and waiting to be unmapped (decremented once munmap returned). */
     private static final AtomicLong RETIRED = new AtomicLong();
     private static final AtomicLong RECLAIMED = new AtomicLong();
@@ -107,7 +110,11 @@ final class Mappings {
      * @param mapping the new mapping.
      */
     static void register(Mapping mapping) {
-        if (!BY_ADDRESS.add(mapping)) {
+        boolean added;
+        synchronized (BY_ADDRESS) {
+            added = BY_ADDRESS.add(mapping);
+        }
+        if (!added) {
             // The kernel returned a range mmap4j still holds: impossible while the table is right.
             throw new IllegalStateException("mmap4j: " + mapping.description() + " starts where a mapping mmap4j "
                     + "still holds starts");
@@ -157,13 +164,11 @@ final class Mappings {
      * @return the mapping, or {@code null} when mmap4j did not map that address.
      */
     static Mapping find(long address) {
-        long[] probe = PROBE.get();
-        if (probe == null) {
-            probe = new long[1];
-            PROBE.set(probe);
+        Mapping mapping;
+        synchronized (BY_ADDRESS) {
+            PROBE[0] = address;
+            mapping = (Mapping) BY_ADDRESS.floor(PROBE);
         }
-        probe[0] = address;
-        Mapping mapping = (Mapping) BY_ADDRESS.floor(probe);
         return mapping != null && mapping.contains(address) ? mapping : null;
     }
 
@@ -290,7 +295,9 @@ final class Mappings {
             LEAKED.incrementAndGet();
         }
         // The only entry at its address: a range is out of the table before its munmap can free the address.
-        BY_ADDRESS.remove(mapping);
+        synchronized (BY_ADDRESS) {
+            BY_ADDRESS.remove(mapping);
+        }
         // Out of the fault handlers' table (waiting for any handler acting on it) before the
         // address can be reused by another mapping.
         Guard.unregister(mapping);
