@@ -23,39 +23,45 @@ import java.nio.charset.StandardCharsets;
  */
 final class Platform {
 
-    /** The facts, once the library is loaded; immutable, so publishing it needs no lock. */
-    private static Facts facts;
+    /*
+     * What the shim says about the platform, read once after loading and written before
+     * {@link #loaded}: a thread that reads it true sees them (volatile). Fields of this class, not
+     * of a holder object: one class fewer for the first map to load (issue 27).
+     */
+    private static long pageSize;
+    private static String name;
+    private static long advice;
+    private static long mapFlags;
+    private static boolean fadvise;
+    private static int shmNameMax;
+    /** Set once the library is loaded and the facts above are read. */
+    private static volatile boolean loaded;
 
     private Platform() {
     }
 
-    /** What the shim says about the platform, read once after loading. */
-    private static final class Facts {
-        final long pageSize = Native.pageSize();
-        final String name = NativeLibrary.platform();
-        final long advice = Native.supportedAdvice();
-        final long mapFlags = Native.supportedMapFlags();
-        final boolean fadvise = NativeLibrary.hasFadvise();
-        final int shmNameMax = Native.shmNameMax();
-
-        Facts() {
-            if (pageSize <= 0 || (pageSize & (pageSize - 1)) != 0) {
-                throw new IllegalStateException("mmap4j: sysconf(_SC_PAGESIZE) returned " + pageSize);
-            }
+    private static void facts() {
+        if (!loaded) {
+            load();
         }
     }
 
-    private static Facts facts() {
-        Facts f = facts;
-        return f != null ? f : load();
-    }
-
-    private static synchronized Facts load() {
-        if (facts == null) {
-            NativeLibrary.load();
-            facts = new Facts();
+    private static synchronized void load() {
+        if (loaded) {
+            return;
         }
-        return facts;
+        NativeLibrary.load();
+        long size = Native.pageSize();
+        if (size <= 0 || (size & (size - 1)) != 0) {
+            throw new IllegalStateException("mmap4j: sysconf(_SC_PAGESIZE) returned " + size);
+        }
+        pageSize = size;
+        name = NativeLibrary.platform();
+        advice = Native.supportedAdvice();
+        mapFlags = Native.supportedMapFlags();
+        fadvise = NativeLibrary.hasFadvise();
+        shmNameMax = Native.shmNameMax();
+        loaded = true;
     }
 
     /**
@@ -98,7 +104,8 @@ final class Platform {
      * @return bytes per page, a power of two.
      */
     static long pageSize() {
-        return facts().pageSize;
+        facts();
+        return pageSize;
     }
 
     /**
@@ -108,7 +115,8 @@ final class Platform {
      *     {@code osx_64}, {@code osx_arm64}, with {@code _musl} after a musl build's.
      */
     static String name() {
-        return facts().name;
+        facts();
+        return name;
     }
 
     /**
@@ -117,7 +125,8 @@ final class Platform {
      * @return bit {@code Native.ADV_x} set for each.
      */
     static long supportedAdvice() {
-        return facts().advice;
+        facts();
+        return advice;
     }
 
     /**
@@ -126,7 +135,8 @@ final class Platform {
      * @return bit {@code Native.FLAG_x} set for each.
      */
     static long supportedMapFlags() {
-        return facts().mapFlags;
+        facts();
+        return mapFlags;
     }
 
     /**
@@ -135,7 +145,8 @@ final class Platform {
      * @return {@code true} on Linux.
      */
     static boolean hasFadvise() {
-        return facts().fadvise;
+        facts();
+        return fadvise;
     }
 
     /**
@@ -155,7 +166,8 @@ final class Platform {
      * @return bytes, the leading {@code '/'} included: 31 on macOS, 256 on Linux.
      */
     static int shmNameMax() {
-        return facts().shmNameMax;
+        facts();
+        return shmNameMax;
     }
 
     /**
@@ -267,7 +279,8 @@ final class Platform {
      * @return the largest multiple of the page size not above {@code value}.
      */
     static long alignDown(long value) {
-        return value & -facts().pageSize;
+        facts();
+        return value & -pageSize;
     }
 
     /**
@@ -277,7 +290,7 @@ final class Platform {
      * @return the smallest multiple of the page size not below {@code value}.
      */
     static long alignUp(long value) {
-        long pageSize = facts().pageSize;
+        facts();
         return (value + pageSize - 1) & -pageSize;
     }
 }

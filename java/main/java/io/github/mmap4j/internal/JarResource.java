@@ -4,9 +4,10 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -61,29 +62,29 @@ final class JarResource {
         return JarResource.class.getResourceAsStream("/" + name);
     }
 
-    /** An entry's stream that closes its {@code ZipFile} when closed; null when the jar has no such entry. */
+    /**
+     * An entry's bytes, read whole with the {@code ZipFile} closed before returning; null when the
+     * jar has no such entry. The resources read this way (checksum records, the build identity, the
+     * library, which its reader hashes whole anyway) are small; a stream that closed the jar when
+     * closed was a class of its own for the first map to load (issue 27).
+     */
     private static InputStream fromZip(File jar, String name) throws IOException {
-        final ZipFile zip = new ZipFile(jar);
-        try {
+        try (ZipFile zip = new ZipFile(jar)) {
             ZipEntry entry = zip.getEntry(name);
-            if (entry != null) {
-                return new FilterInputStream(zip.getInputStream(entry)) {
-                    @Override
-                    public void close() throws IOException {
-                        try {
-                            super.close();
-                        } finally {
-                            zip.close();
-                        }
-                    }
-                };
+            if (entry == null) {
+                return null;
             }
-        } catch (IOException | RuntimeException e) {
-            zip.close();
-            throw e;
+            try (InputStream in = zip.getInputStream(entry)) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream(entry.getSize() > 0
+                        && entry.getSize() < Integer.MAX_VALUE - 8 ? (int) entry.getSize() : 8192);
+                byte[] chunk = new byte[8192];
+                int n;
+                while ((n = in.read(chunk)) > 0) {
+                    bytes.write(chunk, 0, n);
+                }
+                return new ByteArrayInputStream(bytes.toByteArray());
+            }
         }
-        zip.close();
-        return null;
     }
 
     /** The local jar or directory these classes were loaded from, or null. */

@@ -277,7 +277,7 @@ public final class NativeLibrary {
         String library = libraryVersion + " (native interface " + libraryInterface + ")";
         String[] expected = expectedBuild();
         if (expected != null && !expected[1].equals(libraryInterface)) {
-            throw new BuildMismatch("the library is mmap4j " + library + ", these classes are mmap4j "
+            throw BuildMismatch.of("the library is mmap4j " + library + ", these classes are mmap4j "
                     + expected[0] + " (native interface " + expected[1] + ")");
         }
         loadedBuild = library;
@@ -326,12 +326,20 @@ public final class NativeLibrary {
         return loadedBuild;
     }
 
-    /** {@link #checkBuild}'s refusal: a library of another build. */
+    /**
+     * {@link #checkBuild}'s refusal: a library of another build. Made by {@link #of}, typed as its
+     * superclass where it is thrown: a {@code throw new BuildMismatch} would have the verifier load
+     * this class with {@code NativeLibrary}, on every first map (issue 27).
+     */
     static final class BuildMismatch extends UnsatisfiedLinkError {
         private static final long serialVersionUID = 1L;
 
-        BuildMismatch(String message) {
+        private BuildMismatch(String message) {
             super(message);
+        }
+
+        static UnsatisfiedLinkError of(String message) {
+            return new BuildMismatch(message);
         }
     }
 

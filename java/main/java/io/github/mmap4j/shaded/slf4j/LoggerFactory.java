@@ -4,26 +4,13 @@
  */
 package io.github.mmap4j.shaded.slf4j;
 
-/** Hands the shaded native-lib-loader a logger that drops everything (see {@link Logger}). */
-public final class LoggerFactory {
+/**
+ * Hands the shaded native-lib-loader a logger that drops everything (see {@link Logger}). The
+ * factory is that logger itself: one class fewer for a fresh JVM's first map to load (issue 27).
+ */
+public final class LoggerFactory implements Logger {
 
-    private static final Logger SILENT = new Logger() {
-        @Override
-        public void debug(String message) {
-        }
-
-        @Override
-        public void debug(String message, Throwable cause) {
-        }
-
-        @Override
-        public void warn(String message) {
-        }
-
-        @Override
-        public void error(String message, Throwable cause) {
-        }
-    };
+    private static final Logger SILENT = new LoggerFactory();
 
     private LoggerFactory() {
     }
@@ -36,5 +23,21 @@ public final class LoggerFactory {
      */
     public static Logger getLogger(String name) {
         return SILENT;
+    }
+
+    @Override
+    public void debug(String message) {
+    }
+
+    @Override
+    public void debug(String message, Throwable cause) {
+    }
+
+    @Override
+    public void warn(String message) {
+    }
+
+    @Override
+    public void error(String message, Throwable cause) {
     }
 }
