@@ -8,6 +8,7 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +28,14 @@ import java.util.Locale;
  * or to try the other build;
  * <li>glibc when no musl loader is installed ({@code /lib/ld-musl-x86_64.so.1},
  * {@code /lib/ld-musl-aarch64.so.1}): every dynamically linked musl program, a JVM included, names
- * it as its interpreter and cannot start without it. Two {@code stat}s; reading
- * {@code /proc/self/maps} costs a fresh JVM 1 to 2 ms, so it is read only where musl is present;
- * <li>{@code /proc/self/maps}, as sqlite-jdbc does: musl when musl's loader or libc is mapped
+ * it as its interpreter and cannot start without it. Two {@code stat}s;
+ * <li>the interpreter this process's executable names ({@code /proc/self/exe}, its ELF
+ * {@code PT_INTERP}): musl for {@code ld-musl-*}, glibc for any other. The loader is the C library
+ * of the process, whatever the executable (a {@code java} launcher or a program that embeds a JVM).
+ * One read of a few hundred bytes: {@code /proc/self/maps}, below, cost a fresh JVM 2 to 3.5 ms
+ * (the kernel's listing of a JVM's mappings, then a search of it by the interpreter, issue 27);
+ * <li>where the executable names no interpreter (linked statically) or cannot be read,
+ * {@code /proc/self/maps}, as sqlite-jdbc does: musl when musl's loader or libc is mapped
  * ({@code ld-musl-*}, {@code libc.musl-*}), glibc otherwise (a glibc distribution with the musl
  * package installed, say);
  * <li>where {@code /proc} cannot be read, {@code /etc/os-release}: musl for Alpine and its
@@ -83,7 +89,8 @@ final class Libc {
         for (String path : MUSL_LOADERS) {
             loader |= new File(path).exists();
         }
-        return isMusl(System.getProperty(PROPERTY), loader, Paths.get("/proc/self/maps"), Paths.get("/etc/os-release"));
+        return isMusl(System.getProperty(PROPERTY), loader, new File("/proc/self/exe"), Paths.get("/proc/self/maps"),
+                Paths.get("/etc/os-release"));
     }
 
     /**
@@ -91,11 +98,12 @@ final class Libc {
      *
      * @param override the value of {@value #PROPERTY}, or null
      * @param muslLoaderInstalled whether a musl dynamic loader exists under {@code /lib}
+     * @param executable this process's executable ({@code /proc/self/exe})
      * @param maps this process's {@code /proc/self/maps}
      * @param osRelease {@code /etc/os-release}
      * @return whether to load the musl build
      */
-    static boolean isMusl(String override, boolean muslLoaderInstalled, Path maps, Path osRelease) {
+    static boolean isMusl(String override, boolean muslLoaderInstalled, File executable, Path maps, Path osRelease) {
         if (override != null && !override.isEmpty()) {
             String value = override.trim().toLowerCase(Locale.ROOT);
             if (value.equals("musl") || value.equals("glibc")) {
@@ -106,6 +114,10 @@ final class Libc {
         }
         if (!muslLoaderInstalled) {
             return false;
+        }
+        String interpreter = interpreter(executable);
+        if (interpreter != null) {
+            return interpreter.contains("/ld-musl-");
         }
         // java.io, not Files.newInputStream: no channel, no temporary direct buffer for a 64 KiB read.
         try (InputStream in = new FileInputStream(maps.toFile())) {
@@ -119,6 +131,64 @@ final class Libc {
         } catch (IOException | SecurityException e) {
             return true; // nothing to ask: the installed loader is all there is to go by
         }
+    }
+
+    /**
+     * The dynamic loader an ELF executable names ({@code PT_INTERP}), e.g.
+     * {@code /lib64/ld-linux-x86-64.so.2} or {@code /lib/ld-musl-x86_64.so.1}.
+     *
+     * @param executable the file
+     * @return the loader's path; null when the file is not ELF, names none (linked statically), or
+     *         cannot be read
+     */
+    static String interpreter(File executable) {
+        try (RandomAccessFile file = new RandomAccessFile(executable, "r")) {
+            byte[] header = new byte[64];
+            file.readFully(header);
+            if (header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F'
+                    || header[4] < 1 || header[4] > 2 || header[5] < 1 || header[5] > 2) {
+                return null;
+            }
+            boolean wide = header[4] == 2; // ELFCLASS64
+            boolean little = header[5] == 1; // ELFDATA2LSB
+            long table = wide ? number(header, 32, 8, little) : number(header, 28, 4, little);
+            int entrySize = (int) number(header, wide ? 54 : 42, 2, little);
+            int entries = (int) number(header, wide ? 56 : 44, 2, little);
+            byte[] entry = new byte[wide ? 56 : 32];
+            for (int i = 0; i < entries && entrySize >= entry.length; i++) {
+                file.seek(table + (long) i * entrySize);
+                file.readFully(entry);
+                if (number(entry, 0, 4, little) != 3) { // PT_INTERP
+                    continue;
+                }
+                long offset = wide ? number(entry, 8, 8, little) : number(entry, 4, 4, little);
+                long size = wide ? number(entry, 32, 8, little) : number(entry, 16, 4, little);
+                if (size <= 0 || size > 4096) {
+                    return null;
+                }
+                byte[] path = new byte[(int) size];
+                file.seek(offset);
+                file.readFully(path);
+                int end = 0;
+                while (end < path.length && path[end] != 0) {
+                    end++;
+                }
+                return new String(path, 0, end, StandardCharsets.ISO_8859_1);
+            }
+            return null;
+        } catch (IOException | SecurityException e) {
+            return null;
+        }
+    }
+
+    /** An unsigned number of {@code width} bytes at {@code at}, in the file's byte order. */
+    private static long number(byte[] bytes, int at, int width, boolean little) {
+        long value = 0;
+        for (int i = 0; i < width; i++) {
+            int b = bytes[at + (little ? width - 1 - i : i)] & 0xff;
+            value = value << 8 | b;
+        }
+        return value;
     }
 
     /**

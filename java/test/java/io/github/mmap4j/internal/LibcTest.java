@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,9 @@ class LibcTest {
             "7f5e2a400000-7f5e2a410000 r--p 00000000 08:01 3333   /opt/musl-cross/lib/libmmap4j-0123456789abcdef.so",
             "7f5e2a800000-7f5e2a82a000 r--p 00000000 08:01 4444   /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
             "7ffc0b1e0000-7ffc0b201000 rw-p 00000000 00:00 0      [stack]");
+
+    /** An executable that is no ELF file: the detection goes on to the maps. */
+    private static final File NOT_ELF = new File("/dev/null");
 
     @TempDir
     Path dir;
@@ -92,37 +97,37 @@ class LibcTest {
 
     @Test
     void withoutAMuslLoaderInstalledItIsGlibcWithoutReadingMaps() throws IOException {
-        assertFalse(Libc.isMusl(null, false, file("maps", MUSL_MAPS), file("os-release", "ID=alpine")));
+        assertFalse(Libc.isMusl(null, false, NOT_ELF, file("maps", MUSL_MAPS), file("os-release", "ID=alpine")));
     }
 
     @Test
     void withAMuslLoaderInstalledTheMapsDecide() throws IOException {
         Path alpine = file("os-release", "ID=alpine");
-        assertTrue(Libc.isMusl(null, true, file("musl-maps", MUSL_MAPS), alpine));
-        assertFalse(Libc.isMusl(null, true, file("glibc-maps", GLIBC_MAPS), alpine), "maps win over os-release");
+        assertTrue(Libc.isMusl(null, true, NOT_ELF, file("musl-maps", MUSL_MAPS), alpine));
+        assertFalse(Libc.isMusl(null, true, NOT_ELF, file("glibc-maps", GLIBC_MAPS), alpine), "maps win over os-release");
     }
 
     @Test
     void withoutProcTheDistributionDecidesAndWithoutOneTheLoader() throws IOException {
-        assertTrue(Libc.isMusl(null, true, missing(), file("alpine", "ID=alpine\n")));
-        assertFalse(Libc.isMusl(null, true, missing(), file("debian", "ID=debian\n")));
-        assertTrue(Libc.isMusl(null, true, missing(), missing()));
+        assertTrue(Libc.isMusl(null, true, NOT_ELF, missing(), file("alpine", "ID=alpine\n")));
+        assertFalse(Libc.isMusl(null, true, NOT_ELF, missing(), file("debian", "ID=debian\n")));
+        assertTrue(Libc.isMusl(null, true, NOT_ELF, missing(), missing()));
     }
 
     @Test
     void theOverrideWinsOverEveryDetection() throws IOException {
         Path muslMaps = file("musl-maps", MUSL_MAPS);
         Path glibcMaps = file("glibc-maps", GLIBC_MAPS);
-        assertTrue(Libc.isMusl("musl", false, glibcMaps, missing()));
-        assertTrue(Libc.isMusl(" MUSL ", true, glibcMaps, missing()));
-        assertFalse(Libc.isMusl("glibc", true, muslMaps, missing()));
-        assertFalse(Libc.isMusl("", false, muslMaps, missing()), "empty: detect");
+        assertTrue(Libc.isMusl("musl", false, NOT_ELF, glibcMaps, missing()));
+        assertTrue(Libc.isMusl(" MUSL ", true, NOT_ELF, glibcMaps, missing()));
+        assertFalse(Libc.isMusl("glibc", true, NOT_ELF, muslMaps, missing()));
+        assertFalse(Libc.isMusl("", false, NOT_ELF, muslMaps, missing()), "empty: detect");
     }
 
     @Test
     void anOverrideNamingNoLibcIsAnErrorThatSaysWhatToPass() {
         UnsatisfiedLinkError e = assertThrows(UnsatisfiedLinkError.class,
-                () -> Libc.isMusl("uclibc", false, missing(), missing()));
+                () -> Libc.isMusl("uclibc", false, NOT_ELF, missing(), missing()));
         assertTrue(e.getMessage().startsWith("mmap4j: -Dmmap4j.libc=uclibc names no C library"), e.getMessage());
         assertTrue(e.getMessage().contains("-Dmmap4j.libc=musl or -Dmmap4j.libc=glibc"), e.getMessage());
     }
@@ -133,6 +138,78 @@ class LibcTest {
         assertEquals("natives/linux_arm64_musl", Libc.folder("natives/linux_arm64", "Linux", true));
         assertEquals("natives/linux_64/", Libc.folder("natives/linux_64/", "Linux", false));
         assertEquals("natives/osx_arm64/", Libc.folder("natives/osx_arm64/", "Mac OS X", true));
+    }
+
+    /**
+     * A minimal ELF file: its header, then one program header, {@code PT_INTERP} naming
+     * {@code interpreter} (or {@code PT_LOAD}, naming none, when null), then the name.
+     */
+    private File elf(String name, boolean wide, boolean little, String interpreter) throws IOException {
+        int headerSize = wide ? 64 : 52;
+        int entrySize = wide ? 56 : 32;
+        byte[] text = (interpreter == null ? "" : interpreter + "\0").getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(headerSize + entrySize + text.length + 256)
+                .order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        b.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) (wide ? 2 : 1), (byte) (little ? 1 : 2), 1});
+        b.position(16);
+        b.putShort((short) 2).putShort((short) 62).putInt(1); // ET_EXEC, EM_X86_64, EV_CURRENT
+        if (wide) {
+            b.putLong(0).putLong(headerSize).putLong(0).putInt(0).putShort((short) headerSize)
+                    .putShort((short) entrySize).putShort((short) 1);
+        } else {
+            b.putInt(0).putInt(headerSize).putInt(0).putInt(0).putShort((short) headerSize)
+                    .putShort((short) entrySize).putShort((short) 1);
+        }
+        b.position(headerSize);
+        int type = interpreter == null ? 1 : 3; // PT_LOAD or PT_INTERP
+        long at = headerSize + entrySize;
+        if (wide) {
+            b.putInt(type).putInt(4).putLong(at).putLong(0).putLong(0).putLong(text.length).putLong(text.length)
+                    .putLong(1);
+        } else {
+            b.putInt(type).putInt((int) at).putInt(0).putInt(0).putInt(text.length).putInt(text.length).putInt(4)
+                    .putInt(1);
+        }
+        b.put(text);
+        Path file = dir.resolve(name);
+        Files.write(file, Arrays.copyOf(b.array(), b.position()));
+        return file.toFile();
+    }
+
+    @Test
+    void theInterpreterIsReadFromTheElfProgramHeaders() throws IOException {
+        assertEquals("/lib/ld-musl-x86_64.so.1", Libc.interpreter(elf("a", true, true, "/lib/ld-musl-x86_64.so.1")));
+        assertEquals("/lib64/ld-linux-x86-64.so.2",
+                Libc.interpreter(elf("b", true, true, "/lib64/ld-linux-x86-64.so.2")));
+        assertEquals("/lib/ld-musl-armhf.so.1", Libc.interpreter(elf("c", false, false, "/lib/ld-musl-armhf.so.1")),
+                "32-bit, big-endian");
+        assertNull(Libc.interpreter(elf("static", true, true, null)), "linked statically: no interpreter");
+        assertNull(Libc.interpreter(NOT_ELF));
+        assertNull(Libc.interpreter(file("script", "#!/bin/sh\n").toFile()));
+        assertNull(Libc.interpreter(missing().toFile()));
+    }
+
+    @Test
+    void withAMuslLoaderInstalledTheExecutablesInterpreterDecidesBeforeTheMaps() throws IOException {
+        Path muslMaps = file("musl-maps", MUSL_MAPS);
+        Path glibcMaps = file("glibc-maps", GLIBC_MAPS);
+        File musl = elf("musl-java", true, true, "/lib/ld-musl-x86_64.so.1");
+        File glibc = elf("glibc-java", true, true, "/lib64/ld-linux-x86-64.so.2");
+        assertTrue(Libc.isMusl(null, true, musl, glibcMaps, missing()));
+        assertFalse(Libc.isMusl(null, true, glibc, muslMaps, missing()));
+        assertTrue(Libc.isMusl(null, true, elf("static-java", true, true, null), muslMaps, missing()),
+                "no interpreter: the maps decide");
+        assertFalse(Libc.isMusl(null, false, musl, muslMaps, missing()), "no musl loader installed: glibc");
+        assertFalse(Libc.isMusl("glibc", true, musl, muslMaps, missing()), "the override first");
+    }
+
+    /** This JVM's own executable names the loader of its C library. */
+    @Test
+    void thisJvmsExecutableNamesItsLoader() {
+        Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux"), "Linux only");
+        String interpreter = Libc.interpreter(new File("/proc/self/exe"));
+        Assumptions.assumeTrue(interpreter != null, "a statically linked launcher");
+        assertEquals(new File("/etc/alpine-release").exists(), interpreter.contains("/ld-musl-"), interpreter);
     }
 
     /** The real thing: on Alpine (the CI job's container) musl, on any other Linux here glibc. */
