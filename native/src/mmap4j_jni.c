@@ -387,6 +387,25 @@ static jobject mm_attachment(JNIEnv *env, jclass cls, jobject buffer) {
     return (*env)->GetObjectField(env, buffer, atomic_load_explicit(&direct_buffer_att, memory_order_relaxed));
 }
 
+/* Sets DirectByteBuffer.att of a buffer NewDirectByteBuffer just made (att null, not yet seen by
+ * any other thread) to attachment: the views a region cuts from it then reach attachment, a batch
+ * that remembers them for limit(0) at close (issue 27: one handle per batch, not per view). False,
+ * and nothing set, when this JDK has no such field, the buffer is no DirectByteBuffer or already
+ * has an attachment. */
+static jboolean mm_attach(JNIEnv *env, jclass cls, jobject buffer, jobject attachment) {
+    (void) cls;
+    jclass dbb = buffer == NULL || attachment == NULL ? NULL : direct_buffer_class(env);
+    if (dbb == NULL || !(*env)->IsInstanceOf(env, buffer, dbb)) return JNI_FALSE;
+    jfieldID att = atomic_load_explicit(&direct_buffer_att, memory_order_relaxed);
+    jobject had = (*env)->GetObjectField(env, buffer, att);
+    if (had != NULL) {
+        (*env)->DeleteLocalRef(env, had);
+        return JNI_FALSE;
+    }
+    (*env)->SetObjectField(env, buffer, att, attachment);
+    return JNI_TRUE;
+}
+
 /* Weak handles on the views a region handed out, for limit(0) at close. A JNI weak global
  * reference is a slot in the JVM's handle table: unlike a WeakReference, no object for the
  * collector to discover, copy and clear per view (issue 27: README's loop makes one per record). */
@@ -653,6 +672,7 @@ static const JNINativeMethod method_table[] = {
     {"newReadOnlyBuffer", "(JI)Ljava/nio/ByteBuffer;", (void *) mm_newReadOnlyBuffer},
     {"address", "(Ljava/nio/Buffer;)J", (void *) mm_address},
     {"attachment", "(Ljava/nio/Buffer;)Ljava/lang/Object;", (void *) mm_attachment},
+    {"attach", "(Ljava/nio/ByteBuffer;Ljava/lang/Object;)Z", (void *) mm_attach},
     {"weakView", "(Ljava/nio/ByteBuffer;)J", (void *) mm_weakView},
     {"purgeViews", "([JI)I", (void *) mm_purgeViews},
     {"dropViews", "([JIZ)V", (void *) mm_dropViews},

@@ -185,13 +185,12 @@ final class Mapper {
         }
         if (length > 0) {
             // The common case, a window already made: no acquire and release. A close racing this
-            // is caught by addView, which limits the view under the lock that close limits views under.
+            // is caught under the lock that close limits views under (Windows.keptView).
             if (mapping.isClosed()) {
                 throw mapping.closedError("view");
             }
             ByteBuffer view = windows.keptView(offset, length);
             if (view != null) {
-                mapping.addView(view);
                 return view;
             }
         }

@@ -432,6 +432,20 @@ final class Mapping extends PhantomReference<Object> {
     }
 
     /**
+     * Remembers a batch of a region's views for {@link #limitViews}. The caller holds this
+     * mapping's lock and found it open.
+     *
+     * @param batch a batch, just made.
+     */
+    synchronized void addBatch(Views.Batch batch) {
+        Rare r = rare();
+        if (r.views == null) {
+            r.views = new Views();
+        }
+        r.views.add(batch);
+    }
+
+    /**
      * The slot of this range in the native fault handlers' table, or -1.
      *
      * @return the slot.

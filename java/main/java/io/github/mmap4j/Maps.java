@@ -170,7 +170,8 @@ final class Maps {
 
     /**
      * The buffer a view was made from, following {@code DirectByteBuffer.att} (JDK 8: the parent,
-     * JDK 9+: the root) to a buffer that has none.
+     * JDK 9+: the root; for a region's view, its {@link Views.Batch}'s window) to a buffer that
+     * has none.
      *
      * @param buffer a direct buffer.
      * @return that buffer, or {@code null} when the chain leads elsewhere (a {@code MemorySegment},
@@ -182,6 +183,10 @@ final class Maps {
             Object made = Native.attachment(at);
             if (made == null) {
                 return at;
+            }
+            if (made instanceof Views.Batch) { // a region's view: its window leads to the root
+                at = ((Views.Batch) made).window;
+                continue;
             }
             if (made == at || !(made instanceof ByteBuffer) || !((ByteBuffer) made).isDirect()) {
                 return null;

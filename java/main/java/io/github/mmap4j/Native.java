@@ -242,6 +242,15 @@ final class Native {
     static native Object attachment(Buffer buffer);
 
     /**
+     * Sets {@code DirectByteBuffer.att} of a buffer {@link #newBuffer} just made ({@code SetObjectField}):
+     * the views cut from it then keep {@code attachment} reachable ({@link Views.Batch}).
+     *
+     * @return {@code false}, and nothing set, when this JDK has no such field or the buffer already
+     *         has an attachment.
+     */
+    static native boolean attach(ByteBuffer buffer, Object attachment);
+
+    /**
      * A JNI weak global reference ({@code NewWeakGlobalRef}) to {@code view}.
      *
      * @return the handle, or 0 when the JVM is out of memory.

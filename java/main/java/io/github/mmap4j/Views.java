@@ -5,6 +5,7 @@
 package io.github.mmap4j;
 
 import java.lang.ref.WeakReference;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -18,9 +19,13 @@ import java.util.Arrays;
  * each) in segments of {@link #SEGMENT} slots: a handle is a slot in the JVM's table, not an object
  * the collector must discover and copy, and a segment is never copied as the list grows. README's
  * growable loop makes a view per record: with a {@code WeakReference} each, the young collections
- * copied millions of them (issue 27). Making and deleting the handle is most of what a view costs
- * there (about 150 of 230 ns); a batch of views held strongly and given handles in one native call
- * cost more, not less.
+ * copied millions of them (issue 27).
+ *
+ * <p>A region's views of a window it already made need no handle each: they are cut in
+ * {@link Batch}es (see there), and this list holds one {@code WeakReference} per batch. Making and
+ * deleting a handle, and limiting every handled view over JNI at close, had been most of what a
+ * view cost in README's loop (about 130 of 210 ns a 64-byte record); a batch of views held strongly
+ * and given handles in one native call had cost more, not less.
  *
  * <p>Handles on collected views are deleted when the list holds twice the views found reachable
  * at the last purge (plus 8), in one pass that compacts the segments in place; segments beyond
@@ -44,6 +49,94 @@ final class Views {
     private int live;
     /** Cleared by the first collection after the last purge: until then, a purge would find nothing. */
     private WeakReference<Object> collected;
+
+    /** The batches of views, each by a {@code WeakReference}; {@code null} until the first. */
+    private WeakReference<?>[] batches;
+    /** Batches in {@link #batches}, in order from 0. */
+    private int batchCount;
+    /** Cleared by the first collection after the last purge of batches. */
+    private WeakReference<Object> batchesCollected;
+
+    /**
+     * Views of one window of a region, cut from {@link #carrier}: a buffer over the window's bytes
+     * whose {@code DirectByteBuffer.att} is this batch ({@link Native#attach}). A view's
+     * {@code att} is then this batch (JDK 9+; on JDK 8 its parent, whose chain leads here), and so
+     * is that of every duplicate or slice the user makes of it: while any is reachable, so is the
+     * batch, which holds its views and the window (whose root the mapping watches) strongly. Close
+     * limits every view of every batch still reachable, one {@code WeakReference} per
+     * {@link #SIZE} views instead of one JNI handle each. The cost: a view kept long after its
+     * siblings keeps them too (at most {@code SIZE - 1}, ~4 KiB for 64-byte views) until it goes.
+     * Guarded by the mapping's lock.
+     */
+    static final class Batch {
+        /** Views per batch. */
+        static final int SIZE = 64;
+
+        /** The window the views are of: keeps its watched root reachable from every view. */
+        final ByteBuffer window;
+        /** What the views are cut from, read-only if the window is; set once, after {@link Native#attach}. */
+        ByteBuffer carrier;
+        private final ByteBuffer[] views = new ByteBuffer[SIZE];
+        private int count;
+
+        Batch(ByteBuffer window) {
+            this.window = window;
+        }
+
+        boolean full() {
+            return count == SIZE;
+        }
+
+        void add(ByteBuffer view) {
+            views[count++] = view;
+        }
+
+        /** Sets {@code limit(0)} on each view, and takes no more. */
+        void limitAll() {
+            for (int i = 0; i < count; i++) {
+                ((Buffer) views[i]).limit(0);
+            }
+            count = SIZE;
+        }
+    }
+
+    /**
+     * Remembers a batch of views: close limits them all while the batch is reachable. Amortised
+     * O(1): when the array is full, collected batches are dropped first (if a collection ran since
+     * the last time), and the array doubles only if that left it more than half full.
+     *
+     * @param batch a batch, just made.
+     */
+    void add(Batch batch) {
+        if (batches == null) {
+            batches = new WeakReference<?>[8];
+        } else if (batchCount == batches.length) {
+            if (batchesCollected == null || batchesCollected.get() == null) {
+                purgeBatches();
+            }
+            if (batchCount > batches.length / 2) {
+                batches = Arrays.copyOf(batches, 2 * batches.length);
+            }
+        }
+        batches[batchCount++] = new WeakReference<>(batch);
+    }
+
+    /** Drops the references to collected batches, keeping the rest in order at the front. */
+    private void purgeBatches() {
+        int kept = 0;
+        for (int i = 0; i < batchCount; i++) {
+            if (batches[i].get() != null) {
+                batches[kept++] = batches[i];
+            }
+        }
+        Arrays.fill(batches, kept, batchCount, null);
+        purgeWork += batchCount;
+        batchCount = kept;
+        if (batches.length > 64 && kept < batches.length / 4) {
+            batches = Arrays.copyOf(batches, batches.length / 2);
+        }
+        batchesCollected = new WeakReference<>(new Object());
+    }
 
     /**
      * Remembers a buffer handed out.
@@ -88,8 +181,9 @@ final class Views {
         return segment;
     }
 
+    /** Handles and batch references held, their views reachable or not. */
     int slots() {
-        return count;
+        return count + batchCount;
     }
 
     /**
@@ -103,6 +197,14 @@ final class Views {
         segments = null;
         count = 0;
         live = 0;
+        for (int i = 0; limit && i < batchCount; i++) {
+            Batch batch = (Batch) batches[i].get();
+            if (batch != null) {
+                batch.limitAll();
+            }
+        }
+        batches = null;
+        batchCount = 0;
     }
 
     /** Deletes the handles on collected views and compacts what is left to the front. */

@@ -38,10 +38,15 @@ final class Windows {
     private final boolean writable;
     private final AtomicReferenceArray<Window> windows;
 
+    /** Whether this JDK lets a carrier be attached to its batch ({@link Native#attach}); racy. */
+    private static volatile boolean carriers = true;
+
     /** A window and where it starts in the region. */
     private static final class Window {
         final long start;
         final ByteBuffer buffer;
+        /** The batch its views are cut in now; guarded by the mapping's lock. */
+        Views.Batch batch;
 
         Window(long start, ByteBuffer buffer) {
             this.start = start;
@@ -84,12 +89,16 @@ final class Windows {
     }
 
     /**
-     * The same view when the window that holds it is already made, else {@code null}: nothing is
-     * made or tracked, so the caller need not hold the mapping open (a slice touches no memory).
+     * The same view when the window that holds it is already made, else {@code null}; remembered
+     * for close (cut in the window's current {@link Views.Batch}, or given a handle of its own
+     * where this JDK has no attachment to set). Nothing is mapped or watched, so the caller need
+     * not hold the mapping open (a slice touches no memory); the mapping's lock orders it against
+     * close.
      *
      * @param offset first byte, from the region's byte 0.
      * @param length bytes, at least 1.
-     * @return the view, or {@code null}.
+     * @return the view, or {@code null} (also when the mapping was closed meanwhile: the caller's
+     *         {@link Mapping#acquire} then says so).
      */
     ByteBuffer keptView(long offset, int length) {
         long start = offset >>> SHIFT << SHIFT;
@@ -98,7 +107,43 @@ final class Windows {
         if (kept == null || kept.start != start || length > kept.buffer.capacity() - index) {
             return null;
         }
-        return Slices.slice(kept.buffer, index, length);
+        if (carriers) {
+            synchronized (mapping) {
+                if (mapping.isClosed()) {
+                    return null;
+                }
+                Views.Batch batch = kept.batch;
+                if (batch == null || batch.full()) {
+                    batch = batch(kept);
+                }
+                if (batch != null) {
+                    ByteBuffer view = Slices.slice(batch.carrier, index, length);
+                    batch.add(view);
+                    return view;
+                }
+                carriers = false;
+            }
+        }
+        ByteBuffer view = Slices.slice(kept.buffer, index, length);
+        mapping.addView(view);
+        return view;
+    }
+
+    /**
+     * A new batch for a window's views, remembered by the mapping; {@code null} when this JDK has
+     * no {@code DirectByteBuffer.att} to set. Called under the mapping's lock, the mapping open.
+     */
+    private Views.Batch batch(Window kept) {
+        Views.Batch batch = new Views.Batch(kept.buffer);
+        ByteBuffer carrier = Native.newBuffer(base + kept.start, kept.buffer.capacity());
+        if (carrier == null || !Native.attach(carrier, batch)) {
+            return null;
+        }
+        // JDK 9+: a read-only copy's att is the carrier's (the batch); JDK 8: the carrier itself.
+        batch.carrier = writable ? carrier : carrier.asReadOnlyBuffer();
+        kept.batch = batch;
+        mapping.addBatch(batch);
+        return batch;
     }
 
     /** The window starting at {@code start} bytes into the region, made if it is not kept. */

@@ -95,6 +95,12 @@ class CheckJniTest {
             }
             try (MappedRegion region = Mmap.anonymousRegion(1 << 20, rw)) {
                 region.view(0, 4096).put(0, (byte) 1);
+                for (int i = 0; i < 200; i++) { // batched views: a carrier attached to each batch
+                    region.view(i * 64L, 64).put(0, (byte) i);
+                }
+                ByteBuffer end = region.view((1 << 20) - 64, 64).duplicate();
+                ((java.nio.Buffer) end).position(64);
+                Mmap.isMapped(end.slice()); // an empty slice: attributed through its batch
             }
             ByteBuffer anon = Mmap.anonymous(4096, rw);
             Futex.wake(anon, 0, 1);
