@@ -424,11 +424,7 @@ final class Mapping extends PhantomReference<Object> {
             first = Native.weakView(view);
             return;
         }
-        r = rare();
-        if (r.views == null) {
-            r.views = new Views();
-        }
-        r.views.add(view);
+        views().add(view);
     }
 
     /**
@@ -438,11 +434,16 @@ final class Mapping extends PhantomReference<Object> {
      * @param batch a batch, just made.
      */
     synchronized void addBatch(Views.Batch batch) {
+        views().add(batch);
+    }
+
+    /** The handed-out buffers after the first, made at the first; the caller holds this mapping's lock. */
+    private Views views() {
         Rare r = rare();
         if (r.views == null) {
             r.views = new Views();
         }
-        r.views.add(batch);
+        return r.views;
     }
 
     /**

@@ -111,7 +111,7 @@ final class Views {
         if (batches == null) {
             batches = new WeakReference<?>[8];
         } else if (batchCount == batches.length) {
-            if (batchesCollected == null || batchesCollected.get() == null) {
+            if (collectedSince(batchesCollected)) {
                 purgeBatches();
             }
             if (batchCount > batches.length / 2) {
@@ -135,7 +135,7 @@ final class Views {
         if (batches.length > 64 && kept < batches.length / 4) {
             batches = Arrays.copyOf(batches, batches.length / 2);
         }
-        batchesCollected = new WeakReference<>(new Object());
+        batchesCollected = mark();
     }
 
     /**
@@ -163,7 +163,7 @@ final class Views {
     private long[] room() {
         if (segments == null) {
             segments = new long[1][];
-        } else if (count >= 2 * live + 8 && (collected == null || collected.get() == null)) {
+        } else if (count >= 2 * live + 8 && collectedSince(collected)) {
             // Only once a collection ran since the last purge: before it, no handle was cleared.
             purge();
         }
@@ -179,6 +179,16 @@ final class Views {
             segment = segments[s] = segment == null ? new long[length] : Arrays.copyOf(segment, length);
         }
         return segment;
+    }
+
+    /** A mark the next collection clears: a purge before it would find nothing to drop. */
+    private static WeakReference<Object> mark() {
+        return new WeakReference<>(new Object());
+    }
+
+    /** Whether a collection ran since {@code mark} was made (or there is none yet). */
+    private static boolean collectedSince(WeakReference<Object> mark) {
+        return mark == null || mark.get() == null;
     }
 
     /** Handles and batch references held, their views reachable or not. */
@@ -234,6 +244,6 @@ final class Views {
         }
         count = kept;
         live = kept;
-        collected = new WeakReference<>(new Object());
+        collected = mark();
     }
 }
