@@ -39,6 +39,12 @@ final class Pressure {
      * mapping of its own: the bound is the budget.
      */
     static final long MAX_RETIRED = Long.getLong(Mappings.MAX_RETIRED_PROPERTY, BUDGET);
+    /**
+     * Closed ranges waiting at which a collection is asked for even while their covers merged:
+     * four times {@link #MAX_RETIRED}, at most 65,536 (about 20 MB of the heap: each waiting range
+     * keeps its mapping's objects until the collection that reclaims it).
+     */
+    static final long MAX_RETIRED_MERGED = Math.max(MAX_RETIRED, Math.min(4 * MAX_RETIRED, 1 << 16));
     /** Mappings nobody closed: each is a kernel mapping until GC finds it. */
     static final long MAX_MAPPINGS = Long.getLong(Mappings.MAX_MAPPINGS_PROPERTY, BUDGET);
 
@@ -79,6 +85,14 @@ final class Pressure {
      * mappings were never closed. When a collection could not bring the numbers
      * down (the buffers are still reachable), it is not asked for again until
      * they grew by another quarter of the bound, so holding many costs no GC per map.
+     *
+     * <p>Closed ranges alone: the bound assumes each waiting range is a kernel mapping of its
+     * own, but neighbouring covers merge (a loop of map and close leaves one or two kernel
+     * mappings for thousands of waiting ranges). So at the bound the process's kernel mappings
+     * are counted first ({@code /proc/self/maps}); while they are fewer than the budget, the
+     * ranges wait for the JVM's own collections, counted again each quarter of the bound more,
+     * up to {@link #MAX_RETIRED_MERGED}: no full collection forced for kernel mappings that are
+     * not there.
      */
     static void beforeMap() {
         Reclaimer.drain();
@@ -90,12 +104,29 @@ final class Pressure {
             synchronized (LOCK) {
                 // Another thread may have relieved it while this one waited for the lock.
                 if (Mappings.retiredWaiting() > retiredMark || notClosed() > pressureMark) {
+                    if (notClosed() <= pressureMark && coversMerged()) {
+                        retiredMark = Mappings.retiredWaiting() + MAX_RETIRED / 4;
+                        return;
+                    }
                     relieve();
                     pressureMark = Math.max(MAX_MAPPINGS, notClosed() + MAX_MAPPINGS / 4);
                     retiredMark = Math.max(MAX_RETIRED, Mappings.retiredWaiting() + MAX_RETIRED / 4);
                 }
             }
         }
+    }
+
+    /**
+     * Whether the closed ranges waiting may wait for the JVM's own collections: fewer than
+     * {@link #MAX_RETIRED_MERGED} of them, and the process holds fewer kernel mappings than the
+     * budget (their covers merged). Called under {@link #LOCK}.
+     */
+    private static boolean coversMerged() {
+        if (Mappings.retiredWaiting() >= MAX_RETIRED_MERGED) {
+            return false;
+        }
+        long count = kernelMappings();
+        return count >= 0 && count < BUDGET;
     }
 
     /**
@@ -149,7 +180,7 @@ final class Pressure {
      */
     static long kernelMappings() {
         try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/maps")) {
-            byte[] buffer = new byte[64 * 1024];
+            byte[] buffer = new byte[4 * 1024];
             long lines = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {
                 for (int i = 0; i < n; i++) {

@@ -55,6 +55,12 @@ final class ExhaustionChild {
             case "map-count":
                 mapUntilRefused(dir);
                 break;
+            case "waiting-merged":
+                waitingCollections(dir, false);
+                break;
+            case "waiting-scarce":
+                waitingCollections(dir, true);
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -228,6 +234,67 @@ final class ExhaustionChild {
      * file, so neighbours never merge), then makes the JVM map memory of its own: collections
      * that grow the heap, new threads. The JVM must survive, and the refusal be ENOMEM with a hint.
      */
+    /**
+     * Closed ranges whose views are all kept, so that no collection can reclaim one: with their
+     * covers merged and few kernel mappings in the process, mmap4j asks for no collection until
+     * {@link Pressure#MAX_RETIRED_MERGED} of them wait; with the process holding a budget of kernel
+     * mappings ({@code scarce}: open mappings of every other page), it asks at
+     * {@link Pressure#MAX_RETIRED}, as before. Run with {@code -Dmmap4j.maxRetired=1000} and a young
+     * generation that the scenario's garbage does not fill.
+     */
+    private static void waitingCollections(Path dir, boolean scarce) throws Exception {
+        int page = (int) Mmap.pageSize();
+        long budget = Math.max(1024, Pressure.limit() / 4);
+        Path file = dir.resolve("waiting");
+        Files.write(file, new byte[page * 4096]);
+        List<ByteBuffer> open = new ArrayList<>();
+        while (scarce && Pressure.kernelMappings() < budget + 8) {
+            open.add(Mmap.map(file, 2L * page * (open.size() % 2048), page, MapOptions.of(MapMode.READ_ONLY)));
+        }
+        List<ByteBuffer> kept = new ArrayList<>();
+        long before = collections();
+        long lines = 0;
+        int cycles = (int) (scarce ? Pressure.MAX_RETIRED * 3 / 2 : Pressure.MAX_RETIRED * 3);
+        for (int i = 0; i < cycles; i++) {
+            ByteBuffer b = Mmap.map(file, 0, page, MapOptions.of(MapMode.READ_ONLY));
+            kept.add(b.duplicate());
+            Mmap.unmap(b);
+            if (i % 250 == 0) {
+                lines = Math.max(lines, Pressure.kernelMappings());
+            }
+        }
+        long waiting = Mappings.retiredWaiting();
+        long asked = collections() - before;
+        OUT.println((scarce ? "scarce" : "merged") + ": " + open.size() + " open, " + waiting + " closed ranges waiting "
+                + "(maxRetired " + Pressure.MAX_RETIRED + ", merged at most " + Pressure.MAX_RETIRED_MERGED + "), "
+                + "kernel mappings at most " + lines + " (budget " + budget + "), collections " + asked);
+        check(waiting >= cycles, "no closed range was reclaimed: its view is kept");
+        if (scarce) {
+            check(asked > 0, "with a budget of kernel mappings held, the waiting ranges asked for a collection");
+            return;
+        }
+        check(lines < budget, "the covers merged");
+        check(asked == 0, "no collection was asked for while the covers merged: " + asked);
+        for (long i = cycles; i <= Pressure.MAX_RETIRED_MERGED + Pressure.MAX_RETIRED / 2; i++) {
+            ByteBuffer b = Mmap.map(file, 0, page, MapOptions.of(MapMode.READ_ONLY));
+            kept.add(b.duplicate());
+            Mmap.unmap(b);
+        }
+        OUT.println("merged, past the bound: " + Mappings.retiredWaiting() + " waiting, collections "
+                + (collections() - before));
+        check(collections() > before, "past " + Pressure.MAX_RETIRED_MERGED + " waiting ranges a collection is asked for");
+    }
+
+    /** Collections so far, of every collector. */
+    private static long collections() {
+        long count = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, gc.getCollectionCount());
+        }
+        return count;
+    }
+
     private static void mapUntilRefused(Path dir) throws Exception {
         Path file = file(dir, "map-count");
         long start = System.nanoTime();

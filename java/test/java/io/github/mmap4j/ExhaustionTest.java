@@ -63,6 +63,21 @@ class ExhaustionTest {
         run("map-count", none(), "-D" + Mappings.MAX_MAPPINGS_PROPERTY + "=1000000", "-Xms8m", "-Xmx256m");
     }
 
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void closedRangesWhoseCoversMergedForceNoCollectionUntilFourTimesTheBound() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "kernel mappings are counted on Linux");
+        run("waiting-merged", none(), "-D" + Mappings.MAX_RETIRED_PROPERTY + "=1000", "-Xms256m", "-Xmn128m");
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void closedRangesAskForACollectionAtTheBoundWhenKernelMappingsAreScarce() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "kernel mappings are counted on Linux");
+        run("waiting-scarce", none(), "-D" + Mappings.MAX_RETIRED_PROPERTY + "=1000",
+                "-D" + Pressure.MAX_MAP_COUNT_PROPERTY + "=6000", "-Xms256m", "-Xmn128m");
+    }
+
     /** {@code prlimit} with this descriptor limit, or a skip where it is missing. */
     static List<String> withDescriptors(int limit) {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "descriptor limits are tested on Linux");

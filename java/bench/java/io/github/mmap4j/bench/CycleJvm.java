@@ -34,6 +34,10 @@ import java.util.Locale;
  * <p>Usage: {@code CycleJvm <out.csv> <pairs> <cycles> <java>...} (a JDK 8 child runs with
  * {@code -Dbench.classpath8}, as in {@link LoadTime}); the children are {@code CycleJvm child
  * mmap4j|jdk <cycles>}: a warm-up of {@code cycles / 4}, then {@code cycles} timed cycles.
+ * {@code -Dbench.liveMb=N} gives each child N MB of live objects (small arrays, as an
+ * application's heap holds) before it starts, with {@code -Xmx} to fit: what a collection costs
+ * grows with them (not a case of {@code run.sh}'s report; docs/performance.md cites its runs).
+ * Each child reports its collections' time too.
  */
 public final class CycleJvm {
 
@@ -64,13 +68,17 @@ public final class CycleJvm {
                 int feature = LoadTime.feature(java);
                 String classPath = LoadTime.classPath(feature);
                 double[][] ns = new double[CONTENDERS.length][pairs];
+                double[][] gcMs = new double[CONTENDERS.length][pairs];
                 for (int i = 0; i < pairs; i++) {
                     for (int c = 0; c < CONTENDERS.length; c++) {
-                        ns[c][i] = run(java, feature >= 22, classPath, file, CONTENDERS[c], cycles);
+                        double[] result = run(java, feature >= 22, classPath, file, CONTENDERS[c], cycles);
+                        ns[c][i] = result[0];
+                        gcMs[c][i] = result[1];
                     }
                 }
                 for (int c = 0; c < CONTENDERS.length; c++) {
                     Arrays.sort(ns[c]); // a child that died is NaN: sorted last, left out of the median
+                    Arrays.sort(gcMs[c]);
                     int ran = 0;
                     while (ran < pairs && !Double.isNaN(ns[c][ran])) {
                         ran++;
@@ -86,17 +94,21 @@ public final class CycleJvm {
                     csv.printf(Locale.ROOT, "\"io.github.mmap4j.bench.CycleJvm.%s\",\"median\",1,%d,%.3f,NaN,"
                             + "\"ns/op\",%d,jdk%d%n", CONTENDERS[c], ran, median, SIZE, feature);
                     System.out.printf(Locale.ROOT, "CycleJvm %s on JDK %d: median %.2f µs/cycle (min %.2f, max %.2f, "
-                            + "%d JVMs of %d cycles)%n", CONTENDERS[c], feature, median / 1e3, ns[c][0] / 1e3,
-                            ns[c][ran - 1] / 1e3, ran, cycles);
+                            + "%d JVMs of %d cycles%s), collections %.0f ms a JVM (median)%n", CONTENDERS[c], feature,
+                            median / 1e3, ns[c][0] / 1e3, ns[c][ran - 1] / 1e3, ran, cycles,
+                            LIVE_MB > 0 ? ", " + LIVE_MB + " MB live" : "", gcMs[c][ran / 2]);
                 }
             }
         }
     }
 
-    /** Runs one child JVM; returns its nanoseconds per cycle. */
-    private static double run(String java, boolean nativeAccess, String classPath, String file, String contender,
-                              int cycles) throws Exception {
+    /** Runs one child JVM; returns its nanoseconds per cycle and its collections' milliseconds. */
+    private static double[] run(String java, boolean nativeAccess, String classPath, String file, String contender,
+                                int cycles) throws Exception {
         List<String> command = new ArrayList<>(Arrays.asList(java, "-Dbench.file=" + file, "-cp", classPath));
+        if (LIVE_MB > 0) {
+            command.addAll(Arrays.asList("-Dbench.liveMb=" + LIVE_MB, "-Xmx" + (3 * LIVE_MB + 256) + "m"));
+        }
         if (nativeAccess) {
             command.add("--enable-native-access=ALL-UNNAMED");
         }
@@ -122,27 +134,58 @@ public final class CycleJvm {
             // The JDK's contender dying (its mappings waiting for a collection can exhaust
             // vm.max_map_count) is a result of the comparison, not a broken run.
             System.err.println("CycleJvm " + contender + " child exited with status " + status + ": " + command);
-            return Double.NaN;
+            return new double[] {Double.NaN, Double.NaN};
         }
-        return Double.parseDouble(result);
+        String[] fields = result.split(" ");
+        return new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1])};
     }
 
-    /** A warm-up, then the timed cycles; returns ns per cycle (the bytes read go to stderr's void). */
-    private static double child(String contender, int cycles) throws Exception {
+    /**
+     * A warm-up, then the timed cycles; returns "ns per cycle, collections' ms" (the bytes read go
+     * to stderr's void).
+     */
+    private static String child(String contender, int cycles) throws Exception {
         Path file = Paths.get(System.getProperty("bench.file"));
         boolean mmap4j = contender.equals("mmap4j");
+        live = ballast(LIVE_MB);
         long sink = 0;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MapOptions options = MapOptions.of(MapMode.READ_ONLY);
             sink += cycles(channel, options, mmap4j, Math.max(1, cycles / 4));
+            long gc = collectionMs();
             long start = System.nanoTime();
             sink += cycles(channel, options, mmap4j, cycles);
             long elapsed = System.nanoTime() - start;
-            if (sink == 42) {
+            gc = collectionMs() - gc;
+            if (sink == 42 || live.length == 42) {
                 System.err.print("");
             }
-            return (double) elapsed / cycles;
+            return (double) elapsed / cycles + " " + gc;
         }
+    }
+
+    /** {@code -Dbench.liveMb}: MB of live objects in each child. */
+    private static final int LIVE_MB = Integer.getInteger("bench.liveMb", 0);
+    /** The child's live objects. */
+    private static Object[] live;
+
+    /** About {@code mb} MB of small live arrays (48 bytes each with their slot). */
+    private static Object[] ballast(int mb) {
+        Object[] objects = new Object[(int) ((long) mb << 20) / 48];
+        for (int i = 0; i < objects.length; i++) {
+            objects[i] = new long[2];
+        }
+        return objects;
+    }
+
+    /** Milliseconds of collection so far, every collector. */
+    private static long collectionMs() {
+        long ms = 0;
+        for (java.lang.management.GarbageCollectorMXBean gc
+                : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return ms;
     }
 
     private static long cycles(FileChannel channel, MapOptions options, boolean mmap4j, int n) throws Exception {
