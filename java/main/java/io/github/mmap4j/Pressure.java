@@ -41,7 +41,7 @@ final class Pressure {
     static final long MAX_RETIRED = Long.getLong(Mappings.MAX_RETIRED_PROPERTY, BUDGET);
     /**
      * Closed ranges waiting at which a collection is asked for even while their covers merged:
-     * four times {@link #MAX_RETIRED}, at most 65,536 (about 20 MB of the heap: each waiting range
+     * four times {@link #MAX_RETIRED}, at most 65,536 (about 15 MB of the heap: each waiting range
      * keeps its mapping's objects until the collection that reclaims it).
      */
     static final long MAX_RETIRED_MERGED = Math.max(MAX_RETIRED, Math.min(4 * MAX_RETIRED, 1 << 16));
