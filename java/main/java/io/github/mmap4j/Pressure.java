@@ -89,10 +89,10 @@ final class Pressure {
      * <p>Closed ranges alone: the bound assumes each waiting range is a kernel mapping of its
      * own, but neighbouring covers merge (a loop of map and close leaves one or two kernel
      * mappings for thousands of waiting ranges). So at the bound the process's kernel mappings
-     * are counted first ({@code /proc/self/maps}); while they are fewer than the budget, the
-     * ranges wait for the JVM's own collections, counted again each quarter of the bound more,
-     * up to {@link #MAX_RETIRED_MERGED}: no full collection forced for kernel mappings that are
-     * not there.
+     * are counted first ({@code /proc/self/maps}); while they stay within the budget until the
+     * next count, the ranges wait for the JVM's own collections, counted again each quarter of
+     * the bound more, up to {@link #MAX_RETIRED_MERGED}: no full collection forced for kernel
+     * mappings that are not there.
      */
     static void beforeMap() {
         Reclaimer.drain();
@@ -118,15 +118,16 @@ final class Pressure {
 
     /**
      * Whether the closed ranges waiting may wait for the JVM's own collections: fewer than
-     * {@link #MAX_RETIRED_MERGED} of them, and the process holds fewer kernel mappings than the
-     * budget (their covers merged). Called under {@link #LOCK}.
+     * {@link #MAX_RETIRED_MERGED} of them, and the process holds so few kernel mappings (their
+     * covers merged) that the quarter of the bound more that may close before the next count,
+     * each a kernel mapping at worst, leaves it within the budget. Called under {@link #LOCK}.
      */
     private static boolean coversMerged() {
         if (Mappings.retiredWaiting() >= MAX_RETIRED_MERGED) {
             return false;
         }
         long count = kernelMappings();
-        return count >= 0 && count < BUDGET;
+        return count >= 0 && count + MAX_RETIRED / 4 < BUDGET;
     }
 
     /**

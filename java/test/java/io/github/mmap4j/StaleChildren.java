@@ -379,6 +379,61 @@ final class StaleChildren {
                 OUT.println("OVER BUDGET");
                 System.exit(9);
             }
+            java.util.Arrays.fill(kept, null);
+            raf.setLength(64L * page);
+            long threadsLines = churnInThreads(raf.getChannel(), file, page, 4, 50_000);
+            OUT.println("churn in 4 threads, 64 pages: most kernel mappings=" + threadsLines + " budget=" + limit / 4);
+            if (threadsLines > limit / 4) {
+                OUT.println("OVER BUDGET");
+                System.exit(9);
+            }
         }
+    }
+
+    /**
+     * {@code threads} threads each map one of 64 pages, keep a duplicate at random (one in four,
+     * in a ring of 4,000), and close, {@code cycles} times: closed ranges of many offsets waiting
+     * at once, reclaimed out of order, while other threads count. The most of mmap4j's kernel
+     * mappings seen (sampled every 50 ms).
+     */
+    private static long churnInThreads(java.nio.channels.FileChannel channel, Path file, int page, int threads,
+                                       int cycles) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            final int seed = t;
+            workers[t] = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    Random random = new Random(seed);
+                    ByteBuffer[] ring = new ByteBuffer[4000];
+                    try {
+                        for (int i = 0; i < cycles; i++) {
+                            ByteBuffer b = Mmap.map(channel, (long) page * random.nextInt(64), page,
+                                    MapOptions.of(MapMode.READ_WRITE));
+                            if (random.nextInt(4) == 0) {
+                                ring[random.nextInt(ring.length)] = b.duplicate();
+                            }
+                            Mmap.unmap(b);
+                        }
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                    }
+                }
+            });
+            workers[t].start();
+        }
+        long most = 0;
+        for (Thread worker : workers) {
+            while (worker.isAlive()) {
+                most = Math.max(most, Children.ourMapsLines(file));
+                worker.join(50);
+            }
+        }
+        if (failed.get() != null) {
+            failed.get().printStackTrace(OUT);
+            System.exit(8);
+        }
+        return Math.max(most, Children.ourMapsLines(file));
     }
 }
