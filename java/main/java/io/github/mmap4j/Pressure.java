@@ -108,7 +108,11 @@ final class Pressure {
                         retiredMark = Mappings.retiredWaiting() + MAX_RETIRED / 4;
                         return;
                     }
-                    relieve();
+                    if (notClosed() > pressureMark) {
+                        relieve(); // only a collection gives mappings nobody closed back
+                    } else {
+                        relieveSoon();
+                    }
                     pressureMark = Math.max(MAX_MAPPINGS, notClosed() + MAX_MAPPINGS / 4);
                     retiredMark = Math.max(MAX_RETIRED, Mappings.retiredWaiting() + MAX_RETIRED / 4);
                 }
@@ -198,15 +202,30 @@ final class Pressure {
 
     /**
      * Asks the JVM to collect unreachable buffers and waits, bounded, for their
-     * ranges to be unmapped: {@code System.gc()} and a short exponential back-off,
-     * as {@code java.nio.Bits.reserveMemory} does for direct memory.
+     * ranges to be unmapped: {@code System.gc()} and a short exponential back-off
+     * (nine waits, 511 ms at most), as {@code java.nio.Bits.reserveMemory} does for
+     * direct memory. For a map that cannot go on without kernel mappings back
+     * ({@code ENOMEM}, the headroom).
      */
     static void relieve() {
+        relieve(9);
+    }
+
+    /**
+     * What a map asks for when closed ranges pass their bound ({@link #beforeMap}): the same
+     * collection, and three waits (7 ms at most) for its reclaims. Where the views are kept
+     * nothing comes back however long one waits, and the reclaimer unmaps what does come later.
+     */
+    private static void relieveSoon() {
+        relieve(3);
+    }
+
+    private static void relieve(int waits) {
         synchronized (LOCK) {
             long before = Mappings.reclaimed();
             System.gc();
             long sleep = 1;
-            for (int attempt = 0; attempt < 9; attempt++) {
+            for (int attempt = 0; attempt < waits; attempt++) {
                 Reclaimer.drain();
                 if (Mappings.reclaimed() > before && Mappings.retiredWaiting() <= MAX_RETIRED / 2) {
                     return;
@@ -217,10 +236,15 @@ final class Pressure {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                sleptMillis += sleep;
                 sleep <<= 1;
             }
+            Reclaimer.drain();
         }
     }
+
+    /** Milliseconds {@link #relieve} slept waiting for reclaims, for tests; written under LOCK. */
+    static volatile long sleptMillis;
 
     /** Mappings in the table that were never closed: each is a kernel mapping of its own. */
     private static long notClosed() {

@@ -271,6 +271,8 @@ final class ExhaustionChild {
         check(waiting >= cycles, "no closed range was reclaimed: its view is kept");
         if (scarce) {
             check(asked > 0, "with a budget of kernel mappings held, the waiting ranges asked for a collection");
+            check(Pressure.sleptMillis <= 7 * asked, "no map waited long for reclaims that could not come: "
+                    + Pressure.sleptMillis + " ms");
             return;
         }
         check(lines < budget, "the covers merged");
@@ -281,8 +283,12 @@ final class ExhaustionChild {
             Mmap.unmap(b);
         }
         OUT.println("merged, past the bound: " + Mappings.retiredWaiting() + " waiting, collections "
-                + (collections() - before));
+                + (collections() - before) + ", waited " + Pressure.sleptMillis + " ms for reclaims");
         check(collections() > before, "past " + Pressure.MAX_RETIRED_MERGED + " waiting ranges a collection is asked for");
+        // Each of those collections could give nothing back (every view is kept): a map waits 7 ms
+        // for it at most, not the half second a map that cannot go on waits.
+        check(Pressure.sleptMillis <= 7 * (collections() - before), "no map waited long for reclaims that could "
+                + "not come: " + Pressure.sleptMillis + " ms");
     }
 
     /** Collections so far, of every collector. */
