@@ -9,7 +9,9 @@ package io.github.mmap4j;
  * the OS: mmap4j keeps what it controls within a quarter of
  * {@code vm.max_map_count} (65530 by default, shared with the JVM's heap,
  * thread stacks and every other library), and collects when {@code mmap} fails
- * with {@code ENOMEM}, as the JDK does for direct memory.
+ * with {@code ENOMEM}, as the JDK does for direct memory. Closed ranges are
+ * counted by the kernel mappings they really take (their covers merge):
+ * {@link #beforeMap}.
  *
  * <p>Headroom: the JVM maps memory of its own until it exits (heap regions a
  * collection commits, thread stacks, code cache), and HotSpot aborts when such an
@@ -18,7 +20,7 @@ package io.github.mmap4j;
  * the limit, at least 1024) free below {@code vm.max_map_count}. The process's
  * count comes from {@code /proc/self/maps}, read rarely: first when mmap4j holds a
  * quarter of the limit, then each time it holds half the distance to the headroom
- * more than at the last read.
+ * more than at the last read (and by {@link #beforeMap} at the closed ranges' bound).
  */
 final class Pressure {
 
