@@ -105,13 +105,13 @@ final class Pressure {
         if (retired > retiredMark || notClosed() > pressureMark) {
             synchronized (LOCK) {
                 // Another thread may have relieved it while this one waited for the lock.
-                if (Mappings.retiredWaiting() > retiredMark || notClosed() > pressureMark) {
-                    if (notClosed() <= pressureMark && coversMerged()) {
+                boolean unclosed = notClosed() > pressureMark;
+                if (unclosed || Mappings.retiredWaiting() > retiredMark) {
+                    if (unclosed) {
+                        relieve(); // only a collection gives mappings nobody closed back
+                    } else if (coversMerged()) {
                         retiredMark = Mappings.retiredWaiting() + MAX_RETIRED / 4;
                         return;
-                    }
-                    if (notClosed() > pressureMark) {
-                        relieve(); // only a collection gives mappings nobody closed back
                     } else {
                         relieveSoon();
                     }
