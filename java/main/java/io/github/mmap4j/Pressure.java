@@ -44,7 +44,8 @@ final class Pressure {
     /**
      * Closed ranges waiting at which a collection is asked for even while their covers merged:
      * four times {@link #MAX_RETIRED}, at most 65,536 (about 15 MB of the heap: each waiting range
-     * keeps its mapping's objects until the collection that reclaims it).
+     * keeps its mapping's objects until the collection that reclaims it). A quarter of the bound
+     * more may close while that collection's reclaims are still on their way.
      */
     static final long MAX_RETIRED_MERGED = Math.max(MAX_RETIRED, Math.min(4 * MAX_RETIRED, 1 << 16));
     /** Mappings nobody closed: each is a kernel mapping until GC finds it. */

@@ -375,7 +375,9 @@ final class StaleChildren {
             churnLines = Math.max(churnLines, Children.ourMapsLines(file));
             OUT.println("churn: max waiting=" + maxWaiting + " (bound " + Pressure.MAX_RETIRED_MERGED
                     + " where covers merged) most kernel mappings=" + churnLines + " budget=" + limit / 4);
-            if (maxWaiting > Pressure.MAX_RETIRED_MERGED + 64 || churnLines > limit / 4) {
+            // A collection at the bound waits 7 ms for its reclaims; those still on their way when
+            // it returns let a quarter of the bound more close before the next one.
+            if (maxWaiting > Pressure.MAX_RETIRED_MERGED + Pressure.MAX_RETIRED / 4 + 64 || churnLines > limit / 4) {
                 OUT.println("OVER BUDGET");
                 System.exit(9);
             }
