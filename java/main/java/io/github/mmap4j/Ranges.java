@@ -40,9 +40,10 @@ final class Ranges {
          * @param keepAlive the buffer, kept reachable through the call.
          * @param address   page-aligned start.
          * @param length    length, a whole number of pages.
+         * @param arg       the argument {@link Ranges#run} was given for it (advice, flags).
          * @return a non-negative result or {@code -errno}.
          */
-        long run(Object keepAlive, long address, long length);
+        long run(Object keepAlive, long address, long length, int arg);
     }
 
     /**
@@ -116,57 +117,67 @@ final class Ranges {
      * Checks the span, rounds it to pages, and runs {@code call} on it while
      * the mapping it belongs to cannot close.
      *
+     * <p>Only unpacks the span, so that the JIT inlines it into every caller and never allocates
+     * the {@link Span} a call makes; the work is in the method it calls, which takes the span's
+     * fields and, with the messages built elsewhere, is too large to be inlined into this one. The
+     * calls take their argument through {@code arg} rather than capture it. So a range call on a
+     * buffer allocates nothing (issue 27).
+     *
      * @param name     the public method, for messages (e.g. {@code "madvise(DONTNEED)"}).
      * @param span     the bytes.
      * @param rounding how to round to pages.
      * @param call     the system call.
+     * @param arg      the call's argument (advice, flags), passed to it as is.
      * @return the call's result; {@code 0} for an empty range.
      * @throws MmapException when the call fails.
      */
-    static long run(String name, Span span, Rounding rounding, Call call) throws MmapException {
-        long offset = span.offset;
-        long length = span.length;
+    static long run(String name, Span span, Rounding rounding, Call call, int arg) throws MmapException {
+        return run(name, span.owner, span.mapping, span.base, span.size, span.offset, span.length, rounding, call,
+                arg);
+    }
+
+    /** {@link #run(String, Span, Rounding, Call, int)} on a span's fields. */
+    private static long run(String name, Object owner, Mapping region, long base, long size, long offset,
+            long length, Rounding rounding, Call call, int arg) throws MmapException {
         long start;
-        Mapping mapping = span.mapping;
+        Mapping mapping = region;
         if (mapping != null) {
-            if (offset < 0 || length < 0 || offset > span.size - length) {
-                throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length + " size="
-                        + span.size + " of the region");
+            if (offset < 0 || length < 0 || offset > size - length) {
+                throw outOfRange(name, offset, length, size, "size", " of the region");
             }
-            start = span.base + offset;
+            start = base + offset;
         } else {
-            ByteBuffer buffer = (ByteBuffer) Objects.requireNonNull(span.owner, "buffer");
+            ByteBuffer buffer = (ByteBuffer) Objects.requireNonNull(owner, "buffer");
             if (!buffer.isDirect()) {
-                throw new IllegalArgumentException(name + ": needs a direct ByteBuffer (from Mmap.map, "
-                        + "FileChannel.map or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
+                throw notDirect(name);
             }
             int capacity = buffer.capacity();
             if (offset < 0 || length < 0 || offset > capacity - length) {
-                throw new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length
-                        + " capacity=" + capacity);
+                throw outOfRange(name, offset, length, capacity, "capacity", "");
             }
             long address = Native.address(buffer);
             start = address + offset;
             mapping = Maps.find(buffer, address);
         }
         long end = start + length;
-        long from = Platform.alignDown(start);
-        long to = Platform.alignUp(end);
+        long from;
+        long to;
         if (rounding == Rounding.INWARD) {
             from = Platform.alignUp(start);
             to = Platform.alignDown(end);
-        } else if (mapping == null && rounding == Rounding.EXACT && (from != start || to != end)) {
-            throw new IllegalArgumentException(name + ": this buffer was not mapped by mmap4j, so the pages around "
-                    + "it may hold other data: the range must start and end on page boundaries (page size "
-                    + Platform.pageSize() + ", range starts at 0x" + Long.toHexString(start) + ", " + length
-                    + " bytes)");
+        } else {
+            from = Platform.alignDown(start);
+            to = Platform.alignUp(end);
+            if (mapping == null && rounding == Rounding.EXACT && (from != start || to != end)) {
+                throw unaligned(name, start, length);
+            }
         }
         if (mapping == null) {
             if (length == 0 || to <= from) {
                 return 0;
             }
-            long rc = call.run(span.owner, from, to - from);
-            return rc >= 0 ? rc : Errors.check(rc, name, describe(start, length));
+            long rc = call.run(owner, from, to - from, arg);
+            return rc >= 0 ? rc : failed(rc, name, null, start, end);
         }
         mapping.acquire(name);
         try {
@@ -174,29 +185,57 @@ final class Ranges {
             if (length == 0 || to <= from) {
                 return 0;
             }
-            long rc = call.run(span.owner, from, to - from);
-            return rc >= 0 ? rc : Errors.check(rc, name, mapping.description() + ", bytes "
-                    + (start - mapping.address()) + ".." + (end - mapping.address()) + " of the mapping");
+            long rc = call.run(owner, from, to - from, arg);
+            return rc >= 0 ? rc : failed(rc, name, mapping, start, end);
         } finally {
             mapping.release();
         }
     }
 
-    private static String describe(long start, long length) {
-        return "address=0x" + Long.toHexString(start) + ", length=" + length;
+    private static IndexOutOfBoundsException outOfRange(String name, long offset, long length, long size,
+            String sizeName, String of) {
+        return new IndexOutOfBoundsException(name + ": offset=" + offset + " length=" + length + " " + sizeName
+                + "=" + size + of);
+    }
+
+    private static IllegalArgumentException notDirect(String name) {
+        return new IllegalArgumentException(name + ": needs a direct ByteBuffer (from Mmap.map, "
+                + "FileChannel.map or ByteBuffer.allocateDirect); a heap buffer has no fixed address");
+    }
+
+    private static IllegalArgumentException unaligned(String name, long start, long length) {
+        return new IllegalArgumentException(name + ": this buffer was not mapped by mmap4j, so the pages around "
+                + "it may hold other data: the range must start and end on page boundaries (page size "
+                + Platform.pageSize() + ", range starts at 0x" + Long.toHexString(start) + ", " + length
+                + " bytes)");
+    }
+
+    /** Throws the call's {@code -errno} as an exception naming the bytes (of the mapping, when known). */
+    private static long failed(long rc, String name, Mapping mapping, long start, long end) throws MmapException {
+        return Errors.check(rc, name, mapping == null
+                ? "address=0x" + Long.toHexString(start) + ", length=" + (end - start)
+                : mapping.description() + ", bytes " + (start - mapping.address()) + ".."
+                        + (end - mapping.address()) + " of the mapping");
     }
 
     // ---------------------------------------------------------------- the range calls
 
+    // The calls run most often, made once: their argument comes through run's arg, so no call
+    // captures one, and a range call allocates no call object (the JIT cannot remove one when a
+    // program uses several of them: the call site in run sees each).
+    private static final Call ADVISE = (keep, address, bytes, advice) -> Native.advise(keep, address, bytes, advice);
+    private static final Call SYNC = (keep, address, bytes, bits) -> Native.sync(keep, address, bytes, bits);
+    private static final Call LOCK = (keep, address, bytes, unused) -> Native.lock(keep, address, bytes);
+    private static final Call UNLOCK = (keep, address, bytes, unused) -> Native.unlock(keep, address, bytes);
+
     /** {@code madvise}: discarding advice rounds inward (a partly covered page is not the caller's). */
     static void advise(String call, Span span, int advice, boolean discards) throws MmapException {
-        run(call, span, discards ? Rounding.INWARD : Rounding.OUTWARD,
-                (keep, address, bytes) -> Native.advise(keep, address, bytes, advice));
+        run(call, span, discards ? Rounding.INWARD : Rounding.OUTWARD, ADVISE, advice);
     }
 
     /** {@code msync} with {@code Native.SYNC_*} bits. */
     static void sync(String call, Span span, int bits) throws MmapException {
-        run(call, span, Rounding.OUTWARD, (keep, address, bytes) -> Native.sync(keep, address, bytes, bits));
+        run(call, span, Rounding.OUTWARD, SYNC, bits);
     }
 
     /**
@@ -210,22 +249,22 @@ final class Ranges {
     static PageCount residency(Span span) throws MmapException {
         final long[][] bits = {null};
         final long[] pages = new long[1];
-        long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes) -> {
+        long resident = run("mincore", span, Rounding.OUTWARD, (keep, address, bytes, unused) -> {
             pages[0] = bytes / Platform.pageSize();
             bits[0] = pages[0] <= MAX_DETAIL_PAGES ? new long[(int) ((pages[0] + 63) >>> 6)] : null;
             return Native.residency(keep, address, bytes, bits[0]);
-        });
+        }, 0);
         return new PageCount(pages[0], resident, pages[0] == 0 ? new long[0] : bits[0]);
     }
 
     /** {@code mlock}. */
     static void lock(Span span) throws MmapException {
-        run("mlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.lock(keep, address, bytes));
+        run("mlock", span, Rounding.OUTWARD, LOCK, 0);
     }
 
     /** {@code munlock}. */
     static void unlock(Span span) throws MmapException {
-        run("munlock", span, Rounding.OUTWARD, (keep, address, bytes) -> Native.unlock(keep, address, bytes));
+        run("munlock", span, Rounding.OUTWARD, UNLOCK, 0);
     }
 
     /**
@@ -233,7 +272,7 @@ final class Ranges {
      * covers an mmap4j mapping before its pages lose an access its buffers may still attempt.
      */
     static void protect(String call, Span span, int bits) throws MmapException {
-        run(call, span, Rounding.EXACT, (keep, address, bytes) -> {
+        run(call, span, Rounding.EXACT, (keep, address, bytes, unused) -> {
             // Before the pages lose access: a fault right after must already be forwarded.
             Mapping mapping = Mappings.find(address);
             if (mapping != null && mapping.isReservation()) {
@@ -249,7 +288,7 @@ final class Ranges {
                 mapping.protectedAs(address, address + bytes, bits);
             }
             return rc;
-        });
+        }, bits);
     }
 
     /** What {@link #residency} found. */
