@@ -231,7 +231,11 @@ final class Native {
      */
     static native ByteBuffer newReadOnlyBuffer(long address, int capacity);
 
-    /** {@code GetDirectBufferAddress}: the buffer's start address, {@code 0} for a heap buffer. */
+    /**
+     * A direct buffer's start address: its {@code Buffer.address} by {@code GetLongField}, what
+     * {@code GetDirectBufferAddress} returns without that call's type check (the caller checked
+     * {@code isDirect()}: a heap buffer's field holds no address on JDK 9+).
+     */
     static native long address(Buffer buffer);
 
     /**

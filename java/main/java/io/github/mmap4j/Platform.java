@@ -150,7 +150,7 @@ final class Platform {
     }
 
     /**
-     * The address of a direct buffer's index 0 ({@code GetDirectBufferAddress}).
+     * The address of a direct buffer's index 0 ({@link Native#address}); the caller checked {@code isDirect()}.
      *
      * @param buffer a direct buffer.
      * @return its address.

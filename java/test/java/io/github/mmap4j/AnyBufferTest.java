@@ -98,6 +98,33 @@ class AnyBufferTest {
         Mmap.unlock(direct);
     }
 
+    /**
+     * The address is read from {@code Buffer.address} (issue 27: without {@code GetDirectBufferAddress}'s
+     * type check): for a buffer made at a known address and every kind of view of it, on every JDK.
+     */
+    @Test
+    void theAddressIsWhereTheBufferWasMadeForEveryKindOfView() throws Exception {
+        Path p = dir.resolve("at.bin");
+        int page = (int) Mmap.pageSize();
+        Files.write(p, new byte[2 * page]);
+        ByteBuffer mapped = Mmap.map(p, MapMode.READ_WRITE);
+        try {
+            long at = Mmap.address(mapped);
+            ByteBuffer made = Native.newBuffer(at, 2 * page); // NewDirectByteBuffer at a known address
+            ByteBuffer[] views = {made, made.duplicate(), made.asReadOnlyBuffer(), TestBuffers.slice(made, 0, page)};
+            for (ByteBuffer view : views) {
+                assertEquals(at, Mmap.address(view), view.toString());
+            }
+            ByteBuffer inner = TestBuffers.slice(made, page + 3, 5);
+            assertEquals(at + page + 3, Mmap.address(inner));
+            assertEquals(at + page + 4, Mmap.address(TestBuffers.slice(inner.asReadOnlyBuffer(), 1, 2)));
+            inner.put(0, (byte) 7);
+            assertEquals(7, mapped.get(page + 3), "the address is the mapping's: a write there is in it");
+        } finally {
+            Mmap.unmap(mapped);
+        }
+    }
+
     @Test
     void aHeapBufferIsRefusedWithAClearMessage() {
         ByteBuffer heap = ByteBuffer.allocate(4096);
