@@ -36,6 +36,14 @@ final class LoadingChild {
                 step("map", () -> mapFirstByte(file));
                 System.out.println("loaded from " + NativeLibrary.loadedFrom());
                 break;
+            case "first-map":
+                // No lambda of the child's own on the way: the lines between the markers are the map's.
+                System.out.println("first map: start");
+                ByteBuffer page = Mmap.map(file, 0, 1, MapOptions.of(MapMode.READ_ONLY));
+                byte first = page.get(0);
+                System.out.println("first map: done");
+                System.out.println("first byte " + first);
+                break;
             case "retry-tmpdir":
                 // Started with -Dmmap4j.tmpdir naming a regular file: extraction fails until it is fixed.
                 step("first call", () -> "page size " + Mmap.pageSize());

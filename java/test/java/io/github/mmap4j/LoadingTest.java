@@ -64,6 +64,50 @@ class LoadingTest {
         }
     }
 
+    /**
+     * The first map's path spins no class and makes no reflective call that the JDK would spin
+     * method handles for (issue 27: each costs a fresh JVM milliseconds). Seen on JDK 25: checking
+     * the extraction directory's mode through {@code PosixFileAttributes.permissions()} built an
+     * {@code EnumSet}, whose first use reads the enum's values reflectively, 2.7 ms of a first map.
+     * Lambdas and regular expressions have been kept off that path since issue 14.
+     */
+    @Test
+    void theFirstMapSpinsNoLambdaNoRegularExpressionAndNoReflectiveCall() throws Exception {
+        Path data = data();
+        Path extractTo = dir.resolve("first-map");
+        for (String run : Arrays.asList("extracting", "reusing")) {
+            ChildProcess.Result r = child(Arrays.asList("-verbose:class", "-Dmmap4j.tmpdir=" + extractTo), "first-map",
+                    data.toString());
+            assertTrue(r.out.contains("first map: done") && r.out.contains("first byte 42"), run + ": " + r);
+            String during = r.out.substring(r.out.indexOf("first map: start"), r.out.indexOf("first map: done"));
+            List<String> spun = Stream.of(during.split("\\s+")).filter(LoadingTest::spun)
+                    .filter(token -> !UNSHADED_SLF4J || !reflective(token)).collect(Collectors.toList());
+            assertEquals(Collections.emptyList(), spun, run + ": classes the first map should not need");
+        }
+    }
+
+    /**
+     * Whether the real SLF4J is on the class path: the build's own tests run on the unshaded
+     * loader, whose SLF4J looks up its bindings with a reflective call; the jar's relocated SLF4J
+     * makes none (the suite against the jar, {@code -Dmmap4j.testJar}, checks that too).
+     */
+    private static final boolean UNSHADED_SLF4J = LoadingTest.class.getClassLoader()
+            .getResource("org/slf4j/LoggerFactory.class") != null;
+
+    /** A class name from a {@code -verbose:class} line that only a costly first use would load. */
+    private static boolean spun(String token) {
+        return token.equals("java.util.RegularEnumSet") || token.equals("java.util.JumboEnumSet")
+                || reflective(token) || token.equals("java.util.regex.Pattern")
+                || token.startsWith("io.github.mmap4j.") && token.contains("$$Lambda");
+    }
+
+    /** A reflective call's accessor, spun on first use (JDK 8 after 15 calls; JDK 18+ at once). */
+    private static boolean reflective(String token) {
+        return token.startsWith("jdk.internal.reflect.MethodHandleAccessorFactory")
+                || token.startsWith("sun.reflect.GeneratedMethodAccessor")
+                || token.startsWith("jdk.internal.reflect.GeneratedMethodAccessor");
+    }
+
     @Test
     void aFailedExtractionIsRetriedByTheNextCall() throws Exception {
         Path data = data();

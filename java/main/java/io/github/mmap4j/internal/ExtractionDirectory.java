@@ -11,12 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,13 +39,17 @@ import java.util.Set;
 final class ExtractionDirectory {
 
     /**
-     * rwx------. A {@code HashSet}, not an {@code EnumSet}: a JDK enum's first {@code EnumSet} reads
-     * its values reflectively, which on JDK 18+ spins method handle classes (milliseconds of the
-     * first map, issue 27). Sets of permissions compare equal whatever their class.
+     * rwx------, for a directory being made. A {@code HashSet}, not an {@code EnumSet}: a JDK
+     * enum's first {@code EnumSet} reads its values reflectively, which on JDK 18+ spins method
+     * handle classes (milliseconds of the first map, issue 27).
      */
     private static final Set<PosixFilePermission> OWNER_ONLY = Collections.unmodifiableSet(new HashSet<>(
             Arrays.asList(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE)));
+    /** The permission bits of {@code st_mode}, and those of rwx------ and of ----w--w-. */
+    private static final int PERMISSION_BITS = 0777;
+    private static final int OWNER_ONLY_MODE = 0700;
+    private static final int WRITABLE_BY_OTHERS = 0022;
 
     private ExtractionDirectory() {
     }
@@ -116,25 +121,24 @@ final class ExtractionDirectory {
      * this user's with mode exactly 0700.
      */
     private static void check(Path directory) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(directory, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (attributes.isSymbolicLink()) {
+        Map<String, Object> attributes = unixAttributes(directory, "isDirectory,isSymbolicLink,owner,mode");
+        if ((Boolean) attributes.get("isSymbolicLink")) {
             throw new IOException(directory + " is a symbolic link; refusing to follow it");
         }
-        if (!attributes.isDirectory()) {
+        if (!(Boolean) attributes.get("isDirectory")) {
             throw new IOException(directory + " exists and is not a directory");
         }
         String me = System.getProperty("user.name");
-        String owner = attributes.owner().getName();
+        String owner = ((UserPrincipal) attributes.get("owner")).getName();
         if (me == null || !me.equals(owner)) {
             throw new IOException(directory + " belongs to " + owner + ", not " + me
                     + "; refusing to load code from a directory another user controls");
         }
-        if (!attributes.permissions().equals(OWNER_ONLY)) {
-            throw new IOException(directory + " has permissions " + PosixFilePermissions.toString(
-                    attributes.permissions()) + ", expected rwx------ (left as found: mmap4j never changes a mode, "
-                    + "which a link could carry elsewhere); fix with chmod 700 or choose another -D"
-                    + NativeLibrary.TMPDIR_PROPERTY);
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & PERMISSION_BITS) != OWNER_ONLY_MODE) {
+            throw new IOException(directory + " has permissions " + permissions(mode) + ", expected rwx------ (left "
+                    + "as found: mmap4j never changes a mode, which a link could carry elsewhere); fix with chmod 700 "
+                    + "or choose another -D" + NativeLibrary.TMPDIR_PROPERTY);
         }
     }
 
@@ -148,22 +152,42 @@ final class ExtractionDirectory {
      * @throws IOException when it is anything else.
      */
     static void checkFile(Path file, Path directory) throws IOException {
-        PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class,
-                LinkOption.NOFOLLOW_LINKS);
-        if (!attributes.isRegularFile()) {
-            throw new IOException(file + " is not a regular file" + (attributes.isSymbolicLink() ? " (a link)" : ""));
+        Map<String, Object> attributes = unixAttributes(file, "isRegularFile,isSymbolicLink,uid,mode");
+        if (!(Boolean) attributes.get("isRegularFile")) {
+            throw new IOException(file + " is not a regular file"
+                    + ((Boolean) attributes.get("isSymbolicLink") ? " (a link)" : ""));
         }
         // Numeric ids: the name check of the directory went through user.name; this one is exact.
-        Object fileOwner = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        Object fileOwner = attributes.get("uid");
         Object directoryOwner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         if (!fileOwner.equals(directoryOwner)) {
             throw new IOException(file + " belongs to uid " + fileOwner + ", its directory to uid " + directoryOwner);
         }
-        Set<PosixFilePermission> permissions = attributes.permissions();
-        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new IOException(file + " can be written by others (" + PosixFilePermissions.toString(permissions)
-                    + ")");
+        int mode = (Integer) attributes.get("mode");
+        if ((mode & WRITABLE_BY_OTHERS) != 0) {
+            throw new IOException(file + " can be written by others (" + permissions(mode) + ")");
         }
+    }
+
+    /**
+     * Attributes of the {@code unix} view, read by one {@code lstat}: the mode as bits, not
+     * {@code PosixFileAttributes.permissions()}, which on JDK 25 (not 21) builds an {@code EnumSet}, whose
+     * first use in a JVM reads the enum's values reflectively and spins method handles for it
+     * (2.7 ms of a first map on JDK 25, issue 27).
+     */
+    private static Map<String, Object> unixAttributes(Path path, String names) throws IOException {
+        return Files.readAttributes(path, "unix:" + names, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** {@code rwxr-x---} and so on, for messages. */
+    private static String permissions(int mode) {
+        Set<PosixFilePermission> permissions = new HashSet<>();
+        PosixFilePermission[] all = PosixFilePermission.values(); // OWNER_READ (0400) ... OTHERS_EXECUTE (0001)
+        for (int i = 0; i < all.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                permissions.add(all[i]);
+            }
+        }
+        return PosixFilePermissions.toString(permissions);
     }
 }
