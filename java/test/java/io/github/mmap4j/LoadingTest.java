@@ -68,7 +68,7 @@ class LoadingTest {
      * The first map's path spins no class and makes no reflective call that the JDK would spin
      * method handles for (issue 27: each costs a fresh JVM milliseconds). Seen on JDK 25: checking
      * the extraction directory's mode through {@code PosixFileAttributes.permissions()} built an
-     * {@code EnumSet}, whose first use reads the enum's values reflectively, 2.7 ms of a first map.
+     * {@code EnumSet}, whose first use reads the enum's values reflectively: 2 to 3 ms of a first map.
      * Lambdas and regular expressions have been kept off that path since issue 14.
      */
     @Test

@@ -173,7 +173,7 @@ final class ExtractionDirectory {
      * Attributes of the {@code unix} view, read by one {@code lstat}: the mode as bits, not
      * {@code PosixFileAttributes.permissions()}, which on JDK 25 (not 21) builds an {@code EnumSet}, whose
      * first use in a JVM reads the enum's values reflectively and spins method handles for it
-     * (2.7 ms of a first map on JDK 25, issue 27).
+     * (2 to 3 ms of a first map on JDK 25, issue 27).
      */
     private static Map<String, Object> unixAttributes(Path path, String names) throws IOException {
         return Files.readAttributes(path, "unix:" + names, LinkOption.NOFOLLOW_LINKS);
