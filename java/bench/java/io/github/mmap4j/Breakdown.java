@@ -93,7 +93,8 @@ public class Breakdown {
         Mmap.advise(empty, Advice.NORMAL);
     }
 
-    /** One JNI transition that does nothing but read the buffer's address (GetDirectBufferAddress). */
+    /** One JNI transition that does nothing but read the buffer's address (GetLongField;
+     * what a range call makes on JDK 9+, where {@code BufferAddress} cannot read it in Java). */
     @Benchmark
     public long address() {
         return Native.address(page);

@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -42,8 +41,6 @@ final class AtomicAccess {
     static final boolean VAR_HANDLES = Jdk.major() >= 9;
 
     private static final Object UNSAFE = VAR_HANDLES ? null : unsafe();
-    /** JDK 8: {@code (ByteBuffer) -> long}, the buffer's {@code address} field. JDK 9+: null. */
-    private static final MethodHandle ADDRESS = VAR_HANDLES ? null : addressReader();
     /** JDK 9+: {@code ByteBuffer.alignmentOffset(int, int)}. JDK 8: null. */
     private static final MethodHandle ALIGNMENT = VAR_HANDLES ? alignmentOffset() : null;
     private static final Object INT_VIEW = VAR_HANDLES ? view(int[].class) : null;
@@ -157,23 +154,6 @@ final class AtomicAccess {
     }
 
     /**
-     * The address of a direct buffer's index 0, where it is known without the native library.
-     *
-     * @param buffer a direct buffer.
-     * @return the address on JDK 8 (read through Unsafe); {@code 0} (unknown) on JDK 9+.
-     */
-    static long address(ByteBuffer buffer) {
-        if (VAR_HANDLES) {
-            return 0;
-        }
-        try {
-            return (long) ADDRESS.invokeExact(buffer);
-        } catch (Throwable t) {
-            throw unchecked(t);
-        }
-    }
-
-    /**
      * The address of a direct buffer's index 0 modulo 8.
      *
      * @param buffer  a direct buffer.
@@ -261,20 +241,6 @@ final class AtomicAccess {
             return f.get(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new ExceptionInInitializerError(initFailure("sun.misc.Unsafe", e));
-        }
-    }
-
-    private static MethodHandle addressReader() {
-        try {
-            Class<?> unsafeClass = UNSAFE.getClass();
-            Field address = Buffer.class.getDeclaredField("address");
-            long offset = (long) unsafeClass.getMethod("objectFieldOffset", Field.class).invoke(UNSAFE, address);
-            MethodHandle getLong = MethodHandles.lookup().findVirtual(unsafeClass, "getLong",
-                    MethodType.methodType(long.class, Object.class, long.class)).bindTo(UNSAFE);
-            return MethodHandles.insertArguments(getLong, 1, offset)
-                    .asType(MethodType.methodType(long.class, ByteBuffer.class));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new ExceptionInInitializerError(initFailure("Buffer.address", e));
         }
     }
 

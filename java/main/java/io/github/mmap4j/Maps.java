@@ -157,7 +157,7 @@ final class Maps {
      * 0 and belong to no mapping.
      *
      * @param buffer  a direct buffer.
-     * @param address its address ({@code Native.address}).
+     * @param address its address ({@link BufferAddress#of}).
      * @return the open or closed mapping, or {@code null}.
      */
     static Mapping find(ByteBuffer buffer, long address) {
@@ -165,7 +165,7 @@ final class Maps {
             return Mappings.find(address);
         }
         ByteBuffer root = root(buffer);
-        return root == null || root.capacity() == 0 ? null : Mappings.find(Native.address(root));
+        return root == null || root.capacity() == 0 ? null : Mappings.find(BufferAddress.of(root));
     }
 
     /**

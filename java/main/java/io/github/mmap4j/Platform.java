@@ -150,14 +150,14 @@ final class Platform {
     }
 
     /**
-     * The address of a direct buffer's index 0 ({@link Native#address}); the caller checked {@code isDirect()}.
+     * The address of a direct buffer's index 0 ({@link BufferAddress#of}); the caller checked {@code isDirect()}.
      *
      * @param buffer a direct buffer.
      * @return its address.
      */
     static long address(java.nio.Buffer buffer) {
         ensureLoaded();
-        return Native.address(buffer);
+        return BufferAddress.of(buffer);
     }
 
     /**

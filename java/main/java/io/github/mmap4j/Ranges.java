@@ -155,7 +155,7 @@ final class Ranges {
             if (offset < 0 || length < 0 || offset > capacity - length) {
                 throw outOfRange(name, offset, length, capacity, "capacity", "");
             }
-            long address = Native.address(buffer);
+            long address = BufferAddress.of(buffer);
             start = address + offset;
             mapping = Maps.find(buffer, address);
         }

@@ -86,7 +86,7 @@ final class Words {
          * @return the address (asked of the native library when not cached).
          */
         long nativeAddress(ByteBuffer buffer, int index) {
-            return (address != 0 ? address : Native.address(buffer)) + index;
+            return (address != 0 ? address : BufferAddress.of(buffer)) + index;
         }
     }
 
@@ -139,10 +139,10 @@ final class Words {
                     + "FileChannel.map or ByteBuffer.allocateDirect); a heap buffer has no fixed address, and no "
                     + "other process can see it");
         }
-        long address = AtomicAccess.address(buffer);
+        long address = BufferAddress.inJava(buffer);
         // Only a buffer mmap4j mapped can be closed; while it maps nothing, the library need not load.
         if (address == 0 && Mappings.size() > 0) {
-            address = Native.address(buffer);
+            address = BufferAddress.of(buffer);
         }
         Mapping mapping = address == 0 ? null : Maps.find(buffer, address);
         Entry entry = new Entry(buffer, mapping, address, AtomicAccess.alignment(buffer, address));
@@ -173,7 +173,7 @@ final class Words {
                 Object s = segment.getMethod("ofBuffer", Buffer.class).invoke(null, buffer);
                 return "0x" + Long.toHexString((long) segment.getMethod("address").invoke(s) + index);
             }
-            return "0x" + Long.toHexString(Native.address(buffer) + index);
+            return "0x" + Long.toHexString(BufferAddress.of(buffer) + index);
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return "<buffer address + " + index + ">";
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.mmap4j.internal.Jdk;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -122,6 +123,20 @@ class AnyBufferTest {
             assertEquals(7, mapped.get(page + 3), "the address is the mapping's: a write there is in it");
         } finally {
             Mmap.unmap(mapped);
+        }
+    }
+
+    @Test
+    void onJdk8TheAddressIsReadInJavaAndEverywhereItIsTheLibrarysAnswer() throws Exception {
+        ByteBuffer direct = ByteBuffer.allocateDirect(64);
+        ByteBuffer[] views = {direct, direct.duplicate(), direct.asReadOnlyBuffer(), TestBuffers.slice(direct, 8, 16),
+            TestBuffers.slice(direct.asReadOnlyBuffer(), 3, 0)};
+        Platform.ensureLoaded();
+        for (ByteBuffer view : views) {
+            long library = Native.address(view);
+            assertEquals(library, BufferAddress.of(view), view.toString());
+            // JDK 8 reads the field in Java: a range call makes one JNI transition, not two (issue 27).
+            assertEquals(Jdk.major() == 8 ? library : 0, BufferAddress.inJava(view), view.toString());
         }
     }
 
