@@ -12,9 +12,10 @@ import java.nio.Buffer;
  * Where a direct buffer's bytes start: its {@code java.nio.Buffer.address}. The one place that
  * reads it.
  *
- * <p>On JDK 8 the field is read in Java, through {@link Field#getLong} (every class may open
- * {@code java.nio} there; the field accessor is {@code Unsafe.getLong}, which the JIT inlines): a
- * range call then makes one JNI transition, the system call, instead of two (issue 27). From JDK 9
+ * <p>On JDK 8 the field is read in Java, through {@link Field#getLong} (JDK 8 has no modules:
+ * making a JDK field accessible needs nothing but a security manager's consent, where one is
+ * installed; the field accessor is {@code Unsafe.getLong}, which the JIT inlines): a range call
+ * then makes one JNI transition, the system call, instead of two (issue 27). From JDK 9
  * {@code java.nio} is not open to mmap4j, and the native library reads the field
  * ({@link Native#address}, {@code GetLongField}); so it does on JDK 8 when reflection is refused
  * (a security manager without {@code suppressAccessChecks}).
