@@ -48,6 +48,20 @@ final class Pressure {
      * more may close while that collection's reclaims are still on their way.
      */
     static final long MAX_RETIRED_MERGED = Math.max(MAX_RETIRED, Math.min(4 * MAX_RETIRED, 1 << 16));
+    /**
+     * A forced collection that took at most this long is cheap: 3 us per range of the bound (49 ms
+     * at the default bound), about what reclaiming a range costs the map that waits for it. Making
+     * cheap collections rarer gains nothing and makes each reclaim longer: 16,384 ranges waiting
+     * took a map 27 ms at most to reclaim on an empty heap, 65,528 up to 207 ms.
+     */
+    static final long CHEAP_COLLECTION_NANOS = 3_000 * MAX_RETIRED;
+    /**
+     * Closed ranges waiting (their covers merged) at which a collection is forced: {@link #MAX_RETIRED}
+     * at first and after a cheap forced collection that gave ranges back, {@link #MAX_RETIRED_MERGED}
+     * after a dear one (a large live heap: each forced collection costs in proportion to it, so fewer
+     * of them) or one that gave nothing back (views kept). Written under LOCK.
+     */
+    private static volatile long mergedBound = MAX_RETIRED;
     /** Mappings nobody closed: each is a kernel mapping until GC finds it. */
     static final long MAX_MAPPINGS = Long.getLong(Mappings.MAX_MAPPINGS_PROPERTY, BUDGET);
 
@@ -94,7 +108,7 @@ final class Pressure {
      * mappings for thousands of waiting ranges). So at the bound the process's kernel mappings
      * are counted first ({@code /proc/self/maps}); while they stay within the budget until the
      * next count, the ranges wait for the JVM's own collections, counted again each quarter of
-     * the bound more, up to {@link #MAX_RETIRED_MERGED}: no full collection forced for kernel
+     * the bound more, up to {@link #mergedBound}: no full collection forced for kernel
      * mappings that are not there.
      */
     static void beforeMap() {
@@ -125,12 +139,12 @@ final class Pressure {
 
     /**
      * Whether the closed ranges waiting may wait for the JVM's own collections: fewer than
-     * {@link #MAX_RETIRED_MERGED} of them, and the process holds so few kernel mappings (their
+     * {@link #mergedBound} of them, and the process holds so few kernel mappings (their
      * covers merged) that the quarter of the bound more that may close before the next count,
      * each a kernel mapping at worst, leaves it within the budget. Called under {@link #LOCK}.
      */
     private static boolean coversMerged() {
-        if (Mappings.retiredWaiting() >= MAX_RETIRED_MERGED) {
+        if (Mappings.retiredWaiting() >= mergedBound) {
             return false;
         }
         long count = kernelMappings();
@@ -226,24 +240,48 @@ final class Pressure {
     private static void relieve(int waits) {
         synchronized (LOCK) {
             long before = Mappings.reclaimed();
+            long start = System.nanoTime();
             System.gc();
-            long sleep = 1;
-            for (int attempt = 0; attempt < waits; attempt++) {
-                Reclaimer.drain();
-                if (Mappings.reclaimed() > before && Mappings.retiredWaiting() <= MAX_RETIRED / 2) {
-                    return;
-                }
-                try {
-                    Thread.sleep(sleep);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                sleptMillis += sleep;
-                sleep <<= 1;
-            }
-            Reclaimer.drain();
+            long took = System.nanoTime() - start;
+            awaitReclaims(before, waits);
+            mergedBound = mergedBoundAfter(took, Mappings.reclaimed() > before);
         }
+    }
+
+    /**
+     * The next {@link #mergedBound}.
+     *
+     * @param collectionNanos how long the forced collection took.
+     * @param gaveBack        whether ranges were reclaimed after it.
+     * @return {@link #MAX_RETIRED} after a cheap collection that gave ranges back, else {@link #MAX_RETIRED_MERGED}.
+     */
+    static long mergedBoundAfter(long collectionNanos, boolean gaveBack) {
+        return gaveBack && collectionNanos <= CHEAP_COLLECTION_NANOS ? MAX_RETIRED : MAX_RETIRED_MERGED;
+    }
+
+    /** Drains the reclaimer's queue until ranges came back (more than {@code before}), waiting up to {@code waits} times. */
+    private static void awaitReclaims(long before, int waits) {
+        long sleep = 1;
+        for (int attempt = 0; attempt < waits; attempt++) {
+            Reclaimer.drain();
+            if (Mappings.reclaimed() > before && Mappings.retiredWaiting() <= MAX_RETIRED / 2) {
+                return;
+            }
+            try {
+                Thread.sleep(sleep);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleptMillis += sleep;
+            sleep <<= 1;
+        }
+        Reclaimer.drain();
+    }
+
+    /** {@link #mergedBound}, for tests. */
+    static long mergedBound() {
+        return mergedBound;
     }
 
     /** Milliseconds {@link #relieve} slept waiting for reclaims, for tests; written under LOCK. */

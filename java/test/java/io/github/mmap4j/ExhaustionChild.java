@@ -236,11 +236,13 @@ final class ExhaustionChild {
      */
     /**
      * Closed ranges whose views are all kept, so that no collection can reclaim one: with their
-     * covers merged and few kernel mappings in the process, mmap4j asks for no collection until
-     * {@link Pressure#MAX_RETIRED_MERGED} of them wait; with the process holding a budget of kernel
-     * mappings ({@code scarce}: open mappings of every other page), it asks at
-     * {@link Pressure#MAX_RETIRED}, as before. Run with {@code -Dmmap4j.maxRetired=1000} and a young
-     * generation that the scenario's garbage does not fill.
+     * covers merged and few kernel mappings in the process, mmap4j asks for one collection at
+     * {@link Pressure#MAX_RETIRED} (the bound after a collection that was cheap and gave ranges back,
+     * and at first), which gives nothing back, and then none until {@link Pressure#MAX_RETIRED_MERGED}
+     * of them wait; with the process holding a budget of kernel mappings ({@code scarce}: open
+     * mappings of every other page), it asks at {@link Pressure#MAX_RETIRED} and each quarter of it
+     * more. Run with {@code -Dmmap4j.maxRetired=1000} and a young generation that the scenario's
+     * garbage does not fill.
      */
     private static void waitingCollections(Path dir, boolean scarce) throws Exception {
         int page = (int) Mmap.pageSize();
@@ -276,7 +278,10 @@ final class ExhaustionChild {
             return;
         }
         check(lines < budget, "the covers merged");
-        check(asked == 0, "no collection was asked for while the covers merged: " + asked);
+        check(asked == 1, "one collection was asked for at the bound, which gave nothing back, and no more "
+                + "while the covers merged: " + asked);
+        check(Pressure.mergedBound() == Pressure.MAX_RETIRED_MERGED, "a collection that gave nothing back "
+                + "raised the bound to " + Pressure.MAX_RETIRED_MERGED + ": " + Pressure.mergedBound());
         for (long i = cycles; i <= Pressure.MAX_RETIRED_MERGED + Pressure.MAX_RETIRED / 2; i++) {
             ByteBuffer b = Mmap.map(file, 0, page, MapOptions.of(MapMode.READ_ONLY));
             kept.add(b.duplicate());

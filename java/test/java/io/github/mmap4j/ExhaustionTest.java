@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -65,9 +66,21 @@ class ExhaustionTest {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void closedRangesWhoseCoversMergedForceNoCollectionUntilFourTimesTheBound() throws Exception {
+    void closedRangesWhoseCoversMergedAndThatNothingGivesBackForceOneCollectionThenNoneUntilFourTimesTheBound()
+            throws Exception {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "kernel mappings are counted on Linux");
         run("waiting-merged", none(), "-D" + Mappings.MAX_RETIRED_PROPERTY + "=1000", "-Xms256m", "-Xmn128m");
+    }
+
+    @Test
+    void theMergedBoundStaysAtTheBoundAfterACheapCollectionThatGaveRangesBackAndRisesAfterAnyOther() {
+        long cheap = Pressure.CHEAP_COLLECTION_NANOS;
+        assertEquals(3_000 * Pressure.MAX_RETIRED, cheap, "3 us per range of the bound");
+        assertEquals(Pressure.MAX_RETIRED, Pressure.mergedBoundAfter(0, true));
+        assertEquals(Pressure.MAX_RETIRED, Pressure.mergedBoundAfter(cheap, true));
+        assertEquals(Pressure.MAX_RETIRED_MERGED, Pressure.mergedBoundAfter(cheap + 1, true), "a dear collection");
+        assertEquals(Pressure.MAX_RETIRED_MERGED, Pressure.mergedBoundAfter(0, false), "nothing came back");
+        assertEquals(Pressure.MAX_RETIRED_MERGED, Pressure.mergedBoundAfter(cheap + 1, false));
     }
 
     @Test
