@@ -138,7 +138,11 @@ final class FileSource implements Closeable {
 
     /** The checks every open by path makes, then {@code open(2)} without waiting; the descriptor. */
     private static int openPath(Path path, int flags, int mode, String arguments) throws MmapException {
-        return (int) Errors.check(openRetrying(checkedPath(path), flags | NO_WAIT, mode), "open", arguments);
+        long fd = openRetrying(checkedPath(path), flags | NO_WAIT, mode);
+        if (fd < 0) { // Errors only on failure: a first map need not load it
+            Errors.check(fd, "open", arguments);
+        }
+        return (int) fd;
     }
 
     /** The checks every open by path makes; the path's bytes for {@code open(2)}. */
@@ -279,7 +283,10 @@ final class FileSource implements Closeable {
                                     Object created) throws MmapException {
         try {
             long size = mappableSize(fd, call, what, false, sharedMemory);
-            Errors.check(Native.clearNonblocking(fd), "fcntl(F_SETFL)", what);
+            long rc = Native.clearNonblocking(fd);
+            if (rc < 0) { // Errors only on failure: a first map need not load it
+                Errors.check(rc, "fcntl(F_SETFL)", what);
+            }
             if (growTo > size) {
                 Errors.check(Native.truncate(fd, growTo), "ftruncate", what + ", size=" + growTo);
                 size = growTo;

@@ -41,18 +41,21 @@ final class Guard {
      */
     static final String PROPERTY = "mmap4j.segvForwarder";
 
-    private static final String SETTING = System.getProperty(PROPERTY, "");
-    /**
-     * Off by default before JDK 11: the forwarder hands faults to HotSpot's own path for a
-     * SIGBUS in an unsafe access, and HotSpot 8 itself crashes in that path (its asynchronous
-     * InternalError, delivered at an arbitrary later point of compiled code, left monitors
-     * inconsistent and a GC thread dead within seconds, with the JDK's own FileChannel.map and a
-     * truncated file, no mmap4j involved). JDK 11 to 25 survive the same loops.
-     */
-    private static final boolean ENABLED = "true".equalsIgnoreCase(SETTING)
-            || (!"false".equalsIgnoreCase(SETTING) && Jdk.major() >= 11);
-    /** Unset on a JDK where the forwarder is off: protect refuses instead of risking a crash. */
-    private static final boolean REFUSE = !ENABLED && !"false".equalsIgnoreCase(SETTING);
+    /** The forwarder's setting: in a holder of its own, asked at the first protect, not at the first map. */
+    private static final class Forwarder {
+        private static final String SETTING = System.getProperty(PROPERTY, "");
+        /**
+         * Off by default before JDK 11: the forwarder hands faults to HotSpot's own path for a
+         * SIGBUS in an unsafe access, and HotSpot 8 itself crashes in that path (its asynchronous
+         * InternalError, delivered at an arbitrary later point of compiled code, left monitors
+         * inconsistent and a GC thread dead within seconds, with the JDK's own FileChannel.map and a
+         * truncated file, no mmap4j involved). JDK 11 to 25 survive the same loops.
+         */
+        static final boolean ENABLED = "true".equalsIgnoreCase(SETTING)
+                || (!"false".equalsIgnoreCase(SETTING) && Jdk.major() >= 11);
+        /** Unset on a JDK where the forwarder is off: protect refuses instead of risking a crash. */
+        static final boolean REFUSE = !ENABLED && !"false".equalsIgnoreCase(SETTING);
+    }
     /** System property: {@code false} leaves a SIGBUS in mmap4j's ranges to HotSpot (see the class comment). */
     static final String SIGBUS_PROPERTY = "mmap4j.sigbusHandler";
     private static final boolean SIGBUS_ENABLED = !"false".equalsIgnoreCase(System.getProperty(SIGBUS_PROPERTY));
@@ -126,7 +129,7 @@ final class Guard {
      * @throws UnsupportedOperationException on a JDK where the forwarder is off by default.
      */
     static void cover(Mapping mapping) {
-        if (!ENABLED && !REFUSE) {
+        if (!Forwarder.ENABLED && !Forwarder.REFUSE) {
             return;
         }
         if (!canTrapFaults()) {
@@ -217,7 +220,7 @@ final class Guard {
      * @return {@code true} when protect can take access away without risking the JVM.
      */
     static boolean canTrapFaults() {
-        if (!ENABLED) {
+        if (!Forwarder.ENABLED) {
             return false;
         }
         synchronized (LOCK) {

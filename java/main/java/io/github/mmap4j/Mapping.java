@@ -40,9 +40,17 @@ final class Mapping extends PhantomReference<Object> {
     /** Set once the close {@link #markClosed} let through has ended ({@link #closed}). */
     private static final int ENDED = 1 << 29;
     private static final int IN_FLIGHT = ENDED - 1;
-    /** {@link #state} in place: no AtomicInteger per mapping (each one is copied by every collection it lives through). */
-    private static final AtomicIntegerFieldUpdater<Mapping> STATE =
-            AtomicIntegerFieldUpdater.newUpdater(Mapping.class, "state");
+
+    /**
+     * {@link #state} in place: no AtomicInteger per mapping (each one is copied by every collection
+     * it lives through). In a holder of its own so that the first map, which only writes the field in
+     * the constructor, does not make the updater (reflection and access checks, about half a
+     * millisecond of a fresh JVM's first map); the first range call or close does.
+     */
+    private static final class State {
+        static final AtomicIntegerFieldUpdater<Mapping> STATE =
+                AtomicIntegerFieldUpdater.newUpdater(Mapping.class, "state");
+    }
 
     private final long address;
     private final long length;
@@ -57,8 +65,11 @@ final class Mapping extends PhantomReference<Object> {
     private final Object what;
     /** The options it was mapped with, for messages; {@code null} when {@link #what} says it all. */
     private final MapOptions options;
-    /** Bit 30: closed; bit 29: that close ended; bits 0-28: operations running now. */
-    private volatile int state;
+    /**
+     * Bit 30: closed; bit 29: that close ended; bits 0-28: operations running now. Not private:
+     * {@link State}'s updater reaches it from another class (no nestmates in Java 8 class files).
+     */
+    volatile int state;
     /** A growable region's reservation ({@link Mapper#reserve}): the only kind {@code Mappings.mapInto} fills. */
     private volatile boolean reservation;
     /** Set once a buffer or region over it reached a caller: from then on only close gives it back. */
@@ -287,7 +298,7 @@ final class Mapping extends PhantomReference<Object> {
             if ((s & IN_FLIGHT) == IN_FLIGHT) {
                 throw new IllegalStateException("mmap4j: too many concurrent operations on one mapping");
             }
-            if (STATE.compareAndSet(this, s, s + 1)) {
+            if (State.STATE.compareAndSet(this, s, s + 1)) {
                 return;
             }
         }
@@ -295,7 +306,7 @@ final class Mapping extends PhantomReference<Object> {
 
     /** Marks an operation begun by {@link #acquire} as finished. */
     void release() {
-        STATE.decrementAndGet(this);
+        State.STATE.decrementAndGet(this);
     }
 
     /**
@@ -321,7 +332,7 @@ final class Mapping extends PhantomReference<Object> {
             if ((s & CLOSED) != 0) {
                 return false;
             }
-            if (STATE.compareAndSet(this, s, s | CLOSED)) {
+            if (State.STATE.compareAndSet(this, s, s | CLOSED)) {
                 break;
             }
         }
@@ -355,7 +366,7 @@ final class Mapping extends PhantomReference<Object> {
         if (coverResult < 0) {
             rare().coverError = coverResult;
         }
-        for (int s = state; !STATE.compareAndSet(this, s, s | ENDED); s = state) {
+        for (int s = state; !State.STATE.compareAndSet(this, s, s | ENDED); s = state) {
             // operations that failed to start may still leave the count: retry
         }
         notifyAll();

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * closing object is passed to the native call, so it stays reachable until the
  * call returns.
  */
-final class Mappings {
+final class Mappings implements Comparator<Object> {
 
     /** System property: report mappings reclaimed by GC without being closed, and ranges touched after close. */
     static final String LEAK_DETECTION_PROPERTY = "mmap4j.leakDetection";
@@ -42,13 +42,7 @@ final class Mappings {
      * {@code ConcurrentSkipListSet} cost 2 to 3 ms of a fresh JVM's first map (its {@code VarHandle}s
      * on JDK 9+, its classes on JDK 8) and about 16 bytes more per mapping (issue 27).
      */
-    private static final TreeSet<Object> BY_ADDRESS = new TreeSet<>(
-            new Comparator<Object>() {
-                @Override
-                public int compare(Object a, Object b) {
-                    return Long.compare(start(a), start(b));
-                }
-            });
+    private static final TreeSet<Object> BY_ADDRESS = new TreeSet<>(new Mappings());
     /**
      * Ranges mmap4j holds: in BY_ADDRESS, or out of it and being unmapped (decremented once
      * munmap returned): {@link #size} without the table's lock.
@@ -68,7 +62,14 @@ final class Mappings {
     /** Test hook: runs in close, after the lookup and before the range is covered. */
     static volatile Runnable beforeCover;
 
+    /** The one instance is {@link #BY_ADDRESS}'s order: not a class of its own, one fewer for the first map to load. */
     private Mappings() {
+    }
+
+    /** {@link #BY_ADDRESS}'s order: by start address. */
+    @Override
+    public int compare(Object a, Object b) {
+        return Long.compare(start(a), start(b));
     }
 
     /** A table entry's start address: a mapping's, or a lookup's {@link #PROBE}. */
