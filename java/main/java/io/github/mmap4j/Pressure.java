@@ -241,6 +241,7 @@ final class Pressure {
         synchronized (LOCK) {
             long before = Mappings.reclaimed();
             long start = System.nanoTime();
+            forced++;
             System.gc();
             long took = System.nanoTime() - start;
             awaitReclaims(before, waits);
@@ -286,6 +287,11 @@ final class Pressure {
 
     /** Milliseconds {@link #relieve} slept waiting for reclaims, for tests; written under LOCK. */
     static volatile long sleptMillis;
+    /**
+     * Collections {@link #relieve} asked for, for tests (a JVM's own counters may count one
+     * {@code System.gc()} twice: the parallel collector's young and full); written under LOCK.
+     */
+    static volatile long forced;
 
     /** Mappings in the table that were never closed: each is a kernel mapping of its own. */
     private static long notClosed() {
