@@ -37,7 +37,8 @@ import java.util.Locale;
  * {@code -Dbench.liveMb=N} gives each child N MB of live objects (small arrays, as an
  * application's heap holds) before it starts, with {@code -Xmx} to fit: what a collection costs
  * grows with them (not a case of {@code run.sh}'s report; docs/performance.md cites its runs).
- * Each child reports its collections' time too.
+ * Each child reports its collections' time too, and its worst cycle (the one that found a collection
+ * or a batch of reclaims in its way): the report gives the median of the JVMs' worst cycles.
  */
 public final class CycleJvm {
 
@@ -69,16 +70,19 @@ public final class CycleJvm {
                 String classPath = LoadTime.classPath(feature);
                 double[][] ns = new double[CONTENDERS.length][pairs];
                 double[][] gcMs = new double[CONTENDERS.length][pairs];
+                double[][] worstMs = new double[CONTENDERS.length][pairs];
                 for (int i = 0; i < pairs; i++) {
                     for (int c = 0; c < CONTENDERS.length; c++) {
                         double[] result = run(java, feature >= 22, classPath, file, CONTENDERS[c], cycles);
                         ns[c][i] = result[0];
                         gcMs[c][i] = result[1];
+                        worstMs[c][i] = result[2];
                     }
                 }
                 for (int c = 0; c < CONTENDERS.length; c++) {
                     Arrays.sort(ns[c]); // a child that died is NaN: sorted last, left out of the median
                     Arrays.sort(gcMs[c]);
+                    Arrays.sort(worstMs[c]);
                     int ran = 0;
                     while (ran < pairs && !Double.isNaN(ns[c][ran])) {
                         ran++;
@@ -93,16 +97,18 @@ public final class CycleJvm {
                     double median = ns[c][ran / 2];
                     csv.printf(Locale.ROOT, "\"io.github.mmap4j.bench.CycleJvm.%s\",\"median\",1,%d,%.3f,NaN,"
                             + "\"ns/op\",%d,jdk%d%n", CONTENDERS[c], ran, median, SIZE, feature);
+                    csv.printf(Locale.ROOT, "\"io.github.mmap4j.bench.CycleJvm.%s:worst\",\"median\",1,%d,%.3f,NaN,"
+                            + "\"ms\",%d,jdk%d%n", CONTENDERS[c], ran, worstMs[c][ran / 2], SIZE, feature);
                     System.out.printf(Locale.ROOT, "CycleJvm %s on JDK %d: median %.2f µs/cycle (min %.2f, max %.2f, "
-                            + "%d JVMs of %d cycles%s), collections %.0f ms a JVM (median)%n", CONTENDERS[c], feature,
-                            median / 1e3, ns[c][0] / 1e3, ns[c][ran - 1] / 1e3, ran, cycles,
-                            LIVE_MB > 0 ? ", " + LIVE_MB + " MB live" : "", gcMs[c][ran / 2]);
+                            + "%d JVMs of %d cycles%s), collections %.0f ms a JVM, worst cycle %.1f ms (medians)%n",
+                            CONTENDERS[c], feature, median / 1e3, ns[c][0] / 1e3, ns[c][ran - 1] / 1e3, ran, cycles,
+                            LIVE_MB > 0 ? ", " + LIVE_MB + " MB live" : "", gcMs[c][ran / 2], worstMs[c][ran / 2]);
                 }
             }
         }
     }
 
-    /** Runs one child JVM; returns its nanoseconds per cycle and its collections' milliseconds. */
+    /** Runs one child JVM; returns its nanoseconds per cycle, its collections' and its worst cycle's milliseconds. */
     private static double[] run(String java, boolean nativeAccess, String classPath, String file, String contender,
                                 int cycles) throws Exception {
         List<String> command = new ArrayList<>(Arrays.asList(java, "-Dbench.file=" + file, "-cp", classPath));
@@ -134,15 +140,16 @@ public final class CycleJvm {
             // The JDK's contender dying (its mappings waiting for a collection can exhaust
             // vm.max_map_count) is a result of the comparison, not a broken run.
             System.err.println("CycleJvm " + contender + " child exited with status " + status + ": " + command);
-            return new double[] {Double.NaN, Double.NaN};
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
         String[] fields = result.split(" ");
-        return new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1])};
+        return new double[] {Double.parseDouble(fields[0]), Double.parseDouble(fields[1]),
+            Double.parseDouble(fields[2])};
     }
 
     /**
-     * A warm-up, then the timed cycles; returns "ns per cycle, collections' ms" (the bytes read go
-     * to stderr's void).
+     * A warm-up, then the timed cycles; returns "ns per cycle, collections' ms, worst cycle's ms" (the
+     * bytes read go to stderr's void).
      */
     private static String child(String contender, int cycles) throws Exception {
         Path file = Paths.get(System.getProperty("bench.file"));
@@ -152,6 +159,7 @@ public final class CycleJvm {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MapOptions options = MapOptions.of(MapMode.READ_ONLY);
             sink += cycles(channel, options, mmap4j, Math.max(1, cycles / 4));
+            worstNanos = 0;
             long gc = collectionMs();
             long start = System.nanoTime();
             sink += cycles(channel, options, mmap4j, cycles);
@@ -160,7 +168,7 @@ public final class CycleJvm {
             if (sink == 42 || live.length == 42) {
                 System.err.print("");
             }
-            return (double) elapsed / cycles + " " + gc;
+            return (double) elapsed / cycles + " " + gc + " " + worstNanos / 1e6;
         }
     }
 
@@ -188,8 +196,13 @@ public final class CycleJvm {
         return ms;
     }
 
+    /** The longest cycle of the {@link #cycles} calls since it was last set to 0, in nanoseconds. */
+    private static long worstNanos;
+
     private static long cycles(FileChannel channel, MapOptions options, boolean mmap4j, int n) throws Exception {
         long sum = 0;
+        long worst = worstNanos;
+        long last = System.nanoTime(); // one clock read a cycle: about 20 ns of 10 us, for both contenders
         for (int i = 0; i < n; i++) {
             if (mmap4j) {
                 ByteBuffer buffer = Mmap.map(channel, 0, SIZE, options);
@@ -198,7 +211,11 @@ public final class CycleJvm {
             } else {
                 sum += channel.map(FileChannel.MapMode.READ_ONLY, 0, SIZE).get(0);
             }
+            long now = System.nanoTime();
+            worst = Math.max(worst, now - last);
+            last = now;
         }
+        worstNanos = worst;
         return sum;
     }
 }

@@ -193,9 +193,10 @@ public final class Report {
         Figure perCycle = ns -> ns / 1000;
         row(c1b, "C mmap + read + munmap", "CycleJvm.c", "4096", "C", perCycle, false, null);
         for (String jvm : JVMS) {
-            row(c1b, "mmap4j map + read + unmap", "CycleJvm.mmap4j", "4096", jvm, perCycle, false, "CycleJvm.jdk");
-            row(c1b, "JDK FileChannel.map + read, drop (its GC unmaps, in its own JVM)", "CycleJvm.jdk", "4096", jvm,
+            row(c1b, "mmap4j map + read + unmap" + worst("CycleJvm.mmap4j", jvm), "CycleJvm.mmap4j", "4096", jvm,
                     perCycle, false, "CycleJvm.jdk");
+            row(c1b, "JDK FileChannel.map + read, drop (its GC unmaps, in its own JVM)" + worst("CycleJvm.jdk", jvm),
+                    "CycleJvm.jdk", "4096", jvm, perCycle, false, "CycleJvm.jdk");
         }
         readCase("2. sequential getLong over " + mib + " (GB/s, higher is better)", "SeqRead", "C loop",
                 ns -> fileSize / ns, true, "Ffm.seqRead");
@@ -297,6 +298,12 @@ public final class Report {
         double alloc = allocPerOp(benchmark, size, jvm);
         return String.format(Locale.ROOT, " [GC: %.0f collections, %.0f ms per million cycles; %s B/cycle]",
                 count.score, gcPerMillion(benchmark, size, jvm), Double.isNaN(alloc) ? "n/a" : fmt(alloc));
+    }
+
+    /** Case 1b's worst cycle (median of the JVMs'), or nothing where the run did not record it. */
+    private String worst(String benchmark, String jvm) {
+        Result r = get(benchmark + ":worst", "4096", jvm);
+        return r == null ? "" : String.format(Locale.ROOT, " [worst cycle %.1f ms]", r.score);
     }
 
     /** GC milliseconds per million operations: JMH sums gc.time over the measured iterations. */
