@@ -240,24 +240,36 @@ final class Pressure {
     private static void relieve(int waits) {
         synchronized (LOCK) {
             long before = Mappings.reclaimed();
+            // Whether System.gc() collected at all: -XX:+DisableExplicitGC makes it return at once,
+            // and JDK 8's G1 with -XX:+ExplicitGCInvokesConcurrent before its cycle is done. A static
+            // field, so that no compiler takes the probe apart.
+            probe = new java.lang.ref.WeakReference<Object>(new Object());
             long start = System.nanoTime();
             forced++;
             System.gc();
             long took = System.nanoTime() - start;
+            boolean collected = probe.get() == null;
+            probe = null;
             awaitReclaims(before, waits);
-            mergedBound = mergedBoundAfter(took, Mappings.reclaimed() > before);
+            mergedBound = mergedBoundAfter(took, collected, Mappings.reclaimed() > before);
         }
     }
+
+    /** What {@link #relieve} asks the collector to clear; under LOCK. */
+    private static java.lang.ref.WeakReference<Object> probe;
 
     /**
      * The next {@link #mergedBound}.
      *
      * @param collectionNanos how long the forced collection took.
+     * @param collected       whether it collected at all (a referent only it could clear was cleared).
      * @param gaveBack        whether ranges were reclaimed after it.
-     * @return {@link #MAX_RETIRED} after a cheap collection that gave ranges back, else {@link #MAX_RETIRED_MERGED}.
+     * @return {@link #MAX_RETIRED} after a cheap collection that gave ranges back, else {@link #MAX_RETIRED_MERGED}
+     *         (a collection that did not happen is not cheap: ranges a collection of the JVM's own gave back
+     *         while the map waited say nothing about the next forced one).
      */
-    static long mergedBoundAfter(long collectionNanos, boolean gaveBack) {
-        return gaveBack && collectionNanos <= CHEAP_COLLECTION_NANOS ? MAX_RETIRED : MAX_RETIRED_MERGED;
+    static long mergedBoundAfter(long collectionNanos, boolean collected, boolean gaveBack) {
+        return collected && gaveBack && collectionNanos <= CHEAP_COLLECTION_NANOS ? MAX_RETIRED : MAX_RETIRED_MERGED;
     }
 
     /** Drains the reclaimer's queue until ranges came back (more than {@code before}), waiting up to {@code waits} times. */

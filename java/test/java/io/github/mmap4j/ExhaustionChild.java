@@ -61,6 +61,9 @@ final class ExhaustionChild {
             case "waiting-scarce":
                 waitingCollections(dir, true);
                 break;
+            case "waiting-no-explicit-gc":
+                waitingWithoutExplicitCollections(dir);
+                break;
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -297,6 +300,62 @@ final class ExhaustionChild {
         check(Pressure.sleptMillis <= 7 * (collections() - before), "no map waited long for reclaims that could "
                 + "not come: " + Pressure.sleptMillis + " ms");
     }
+
+    /**
+     * Run with {@code -XX:+DisableExplicitGC}: mmap4j's {@code System.gc()} does nothing, and a
+     * collection of the JVM's own (one a helper thread brings about while the map waits, by
+     * filling the young generation) gives the closed ranges back. That collection is not the
+     * forced one: the bound must not stay where a cheap forced collection would keep it, or a map
+     * waits for reclaims at every bound from then on.
+     */
+    private static void waitingWithoutExplicitCollections(Path dir) throws Exception {
+        int page = (int) Mmap.pageSize();
+        Path file = dir.resolve("no-explicit-gc");
+        Files.write(file, new byte[page]);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        long[] provoked = new long[1];
+        Thread helper = new Thread(() -> {
+            long seen = Pressure.forced;
+            while (!stop.get()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                if (Pressure.forced != seen) {
+                    seen = Pressure.forced;
+                    java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+                    for (int i = 0; i < 64; i++) {
+                        sink = new byte[256 << 10]; // 16 MB through a young generation of 8
+                    }
+                    provoked[0]++;
+                }
+            }
+        }, "collection-provoker");
+        helper.setDaemon(true);
+        helper.start();
+        long before = collections();
+        long forcedBefore = Pressure.forced;
+        int cycles = (int) Pressure.MAX_RETIRED * 12;
+        for (int i = 0; i < cycles; i++) {
+            Mmap.unmap(Mmap.map(file, 0, page, MapOptions.of(MapMode.READ_ONLY)));
+        }
+        stop.set(true);
+        helper.join();
+        long forced = Pressure.forced - forcedBefore;
+        OUT.println("no explicit gc: " + cycles + " cycles, " + forced + " collections asked for, " + provoked[0]
+                + " brought about, " + (collections() - before) + " collections, " + Mappings.retiredWaiting()
+                + " closed ranges waiting, bound " + Pressure.mergedBound() + ", waited " + Pressure.sleptMillis
+                + " ms for reclaims");
+        check(Mappings.retiredWaiting() < cycles, "the JVM's own collections gave closed ranges back");
+        check(forced >= 1, "a collection was asked for at the bound");
+        check(Pressure.mergedBound() == Pressure.MAX_RETIRED_MERGED, "a System.gc() that collected nothing raised "
+                + "the bound to " + Pressure.MAX_RETIRED_MERGED + ": " + Pressure.mergedBound());
+        // After the first, one at each four times the bound, and one more a quarter of the bound later
+        // where the helper's collection came after the map's 7 ms wait: at most 7 (3 to 5 seen). Before, 16 to 44.
+        check(forced <= 1 + 2 * (cycles / Pressure.MAX_RETIRED_MERGED), "collections were asked for at "
+                + Pressure.MAX_RETIRED_MERGED + " waiting ranges after the first, not at every " + Pressure.MAX_RETIRED
+                + ": " + forced);
+    }
+
+    /** Where {@link #waitingWithoutExplicitCollections}'s helper drops its garbage. */
+    static volatile byte[] sink;
 
     /** Collections so far, of every collector. */
     private static long collections() {
