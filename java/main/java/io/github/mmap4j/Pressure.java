@@ -240,9 +240,9 @@ final class Pressure {
     private static void relieve(int waits) {
         synchronized (LOCK) {
             long before = Mappings.reclaimed();
-            // Whether System.gc() collected at all: -XX:+DisableExplicitGC makes it return at once,
-            // and JDK 8's G1 with -XX:+ExplicitGCInvokesConcurrent before its cycle is done. A static
-            // field, so that no compiler takes the probe apart.
+            // Whether System.gc() collected at all: -XX:+DisableExplicitGC makes it return at once
+            // (the probe stays; every collector of JDK 8, 17 and 25 clears it, G1 with
+            // -XX:+ExplicitGCInvokesConcurrent too). A static field, so that no compiler takes it apart.
             probe = new java.lang.ref.WeakReference<Object>(new Object());
             long start = System.nanoTime();
             forced++;

@@ -107,6 +107,15 @@ class ExhaustionTest {
                 "-D" + Pressure.MAX_MAP_COUNT_PROPERTY + "=6000", "-Xms256m", "-Xmn128m");
     }
 
+    /** The probe's other side: a collection that happened, cheap and giving ranges back, keeps the bound. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aCheapSystemGcThatCollectedAndGaveRangesBackKeepsTheBound() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"), "kernel mappings are counted on Linux");
+        // A fixed young generation: no collection of the JVM's own before the bound.
+        run("waiting-collected", none(), "-Xms128m", "-Xmx128m", "-Xmn48m");
+    }
+
     /** {@code prlimit} with this descriptor limit, or a skip where it is missing. */
     static List<String> withDescriptors(int limit) {
         assumeTrue(System.getProperty("os.name").startsWith("Linux"), "descriptor limits are tested on Linux");
