@@ -57,9 +57,10 @@ final class Pressure {
     static final long CHEAP_COLLECTION_NANOS = 3_000 * MAX_RETIRED;
     /**
      * Closed ranges waiting (their covers merged) at which a collection is forced: {@link #MAX_RETIRED}
-     * at first and after a cheap forced collection that gave ranges back, {@link #MAX_RETIRED_MERGED}
-     * after a dear one (a large live heap: each forced collection costs in proportion to it, so fewer
-     * of them) or one that gave nothing back (views kept). Written under LOCK.
+     * at first and after a cheap forced collection that happened and gave ranges back,
+     * {@link #MAX_RETIRED_MERGED} after a dear one (a large live heap: each forced collection costs in
+     * proportion to it, so fewer of them), one that gave nothing back (views kept) or one that did not
+     * happen ({@code -XX:+DisableExplicitGC}). Written under LOCK.
      */
     private static volatile long mergedBound = MAX_RETIRED;
     /** Mappings nobody closed: each is a kernel mapping until GC finds it. */
@@ -264,9 +265,9 @@ final class Pressure {
      * @param collectionNanos how long the forced collection took.
      * @param collected       whether it collected at all (a referent only it could clear was cleared).
      * @param gaveBack        whether ranges were reclaimed after it.
-     * @return {@link #MAX_RETIRED} after a cheap collection that gave ranges back, else {@link #MAX_RETIRED_MERGED}
-     *         (a collection that did not happen is not cheap: ranges a collection of the JVM's own gave back
-     *         while the map waited say nothing about the next forced one).
+     * @return {@link #MAX_RETIRED} after a cheap collection that happened and gave ranges back, else
+     *         {@link #MAX_RETIRED_MERGED} (a collection that did not happen is not cheap: ranges a collection
+     *         of the JVM's own gave back while the map waited say nothing about the next forced one).
      */
     static long mergedBoundAfter(long collectionNanos, boolean collected, boolean gaveBack) {
         return collected && gaveBack && collectionNanos <= CHEAP_COLLECTION_NANOS ? MAX_RETIRED : MAX_RETIRED_MERGED;
