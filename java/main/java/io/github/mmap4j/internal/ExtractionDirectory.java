@@ -73,17 +73,17 @@ final class ExtractionDirectory {
      *
      * @param directory     the directory.
      * @param createParents whether to create missing parents (a directory the user named, not the temp dir).
+     * @return the directory's owner (uid), which {@link #checkFile} compares its files' with.
      * @throws IOException when it cannot be made, or is not a directory of this user's with mode 0700;
      *                     the message says which.
      */
-    static void prepare(Path directory, boolean createParents) throws IOException {
+    static int prepare(Path directory, boolean createParents) throws IOException {
         // Usually there from an earlier JVM: checked first, so that a fresh JVM pays neither for its
         // parent's stat nor for a failing mkdir and its exception, nor for a stat of its own before the
         // check's (Files.exists: a millisecond of a first map on JDK 8). Only the check decides; mkdir
         // only creates.
         try {
-            check(directory);
-            return;
+            return check(directory);
         } catch (NoSuchFileException e) {
             // not made yet: below
         }
@@ -98,7 +98,7 @@ final class ExtractionDirectory {
         } catch (FileAlreadyExistsException e) {
             // Made in between, by another JVM of ours or by someone else: the checks below tell.
         }
-        check(directory);
+        return check(directory);
     }
 
     /**
@@ -123,10 +123,10 @@ final class ExtractionDirectory {
 
     /**
      * Checks, without following links, that {@code directory} is a directory of
-     * this user's with mode exactly 0700.
+     * this user's with mode exactly 0700; returns its owner's uid.
      */
-    private static void check(Path directory) throws IOException {
-        Map<String, Object> attributes = unixAttributes(directory, "isDirectory,isSymbolicLink,owner,mode");
+    private static int check(Path directory) throws IOException {
+        Map<String, Object> attributes = unixAttributes(directory, "isDirectory,isSymbolicLink,owner,mode,uid");
         if ((Boolean) attributes.get("isSymbolicLink")) {
             throw new IOException(directory + " is a symbolic link; refusing to follow it");
         }
@@ -145,6 +145,7 @@ final class ExtractionDirectory {
                     + "as found: mmap4j never changes a mode, which a link could carry elsewhere); fix with chmod 700 "
                     + "or choose another -D" + NativeLibrary.TMPDIR_PROPERTY);
         }
+        return (Integer) attributes.get("uid");
     }
 
     /**
@@ -152,25 +153,28 @@ final class ExtractionDirectory {
      * the same owner as the directory it is in, and that only that owner may
      * write it: what {@code System.load} may be given.
      *
-     * @param file      a file in {@code directory}.
-     * @param directory a directory {@link #prepare} or {@link #fresh} checked.
+     * @param file           a file in a directory {@link #prepare} checked.
+     * @param directoryOwner the directory's owner, as {@link #prepare} returned it.
+     * @return the file's stamp, from the same {@code lstat} as the checks.
      * @throws IOException when it is anything else.
      */
-    static void checkFile(Path file, Path directory) throws IOException {
-        Map<String, Object> attributes = unixAttributes(file, "isRegularFile,isSymbolicLink,uid,mode");
-        if (!(Boolean) attributes.get("isRegularFile")) {
-            throw new IOException(file + " is not a regular file"
-                    + ((Boolean) attributes.get("isSymbolicLink") ? " (a link)" : ""));
+    static FileStamp checkFile(Path file, int directoryOwner) throws IOException {
+        FileStamp stamp = FileStamp.of(file);
+        checkFile(file, stamp, directoryOwner);
+        return stamp;
+    }
+
+    /** {@link #checkFile(Path, int)} on what an {@code lstat} of the file said ({@link FileStamp#of}). */
+    static void checkFile(Path file, FileStamp stamp, int directoryOwner) throws IOException {
+        if (!stamp.regular) {
+            throw new IOException(file + " is not a regular file" + (stamp.link ? " (a link)" : ""));
         }
         // Numeric ids: the name check of the directory went through user.name; this one is exact.
-        Object fileOwner = attributes.get("uid");
-        Object directoryOwner = Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        if (!fileOwner.equals(directoryOwner)) {
-            throw new IOException(file + " belongs to uid " + fileOwner + ", its directory to uid " + directoryOwner);
+        if (stamp.uid != directoryOwner) {
+            throw new IOException(file + " belongs to uid " + stamp.uid + ", its directory to uid " + directoryOwner);
         }
-        int mode = (Integer) attributes.get("mode");
-        if ((mode & WRITABLE_BY_OTHERS) != 0) {
-            throw new IOException(file + " can be written by others (" + permissions(mode) + ")");
+        if ((stamp.mode & WRITABLE_BY_OTHERS) != 0) {
+            throw new IOException(file + " can be written by others (" + permissions(stamp.mode) + ")");
         }
     }
 

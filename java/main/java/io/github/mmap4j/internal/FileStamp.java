@@ -19,10 +19,15 @@ import java.util.Map;
  * ({@code ctime}) is set by the kernel to its clock on every change and cannot be set by a
  * process (only by changing the system clock). Times are kept in microseconds, what JDK 8 reports
  * (later JDKs report nanoseconds), so that JVMs of different versions read the same stamp.
+ *
+ * <p>A stamp read from the file ({@link #of}) also carries what the same {@code lstat} says about
+ * who may change it (type, owner, mode), which {@link ExtractionDirectory#checkFile} checks: one
+ * {@code lstat} for both, so the checks and the stamp describe the same file.
  */
 final class FileStamp {
 
-    private static final String ATTRIBUTES = "unix:dev,ino,size,lastModifiedTime,ctime";
+    private static final String ATTRIBUTES = "unix:dev,ino,size,lastModifiedTime,ctime,uid,mode,isRegularFile,"
+            + "isSymbolicLink";
 
     final long device;
     final long inode;
@@ -31,13 +36,27 @@ final class FileStamp {
     final long modified;
     /** Status-change time, microseconds since the epoch. */
     final long changed;
+    /** The owner's uid, the mode bits, whether a regular file, whether a link: -1, -1, false, false when parsed. */
+    final int uid;
+    final int mode;
+    final boolean regular;
+    final boolean link;
 
     FileStamp(long device, long inode, long size, long modified, long changed) {
+        this(device, inode, size, modified, changed, -1, -1, false, false);
+    }
+
+    private FileStamp(long device, long inode, long size, long modified, long changed, int uid, int mode,
+                      boolean regular, boolean link) {
         this.device = device;
         this.inode = inode;
         this.size = size;
         this.modified = modified;
         this.changed = changed;
+        this.uid = uid;
+        this.mode = mode;
+        this.regular = regular;
+        this.link = link;
     }
 
     /**
@@ -53,7 +72,9 @@ final class FileStamp {
             throw new IOException("no unix file attributes for " + file + ": " + e.getMessage(), e);
         }
         return new FileStamp(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue(),
-                ((Number) a.get("size")).longValue(), micros(a.get("lastModifiedTime")), micros(a.get("ctime")));
+                ((Number) a.get("size")).longValue(), micros(a.get("lastModifiedTime")), micros(a.get("ctime")),
+                (Integer) a.get("uid"), (Integer) a.get("mode"), (Boolean) a.get("isRegularFile"),
+                (Boolean) a.get("isSymbolicLink"));
     }
 
     /**
@@ -80,7 +101,7 @@ final class FileStamp {
                 Long.parseLong(fields[from + 2]), Long.parseLong(fields[from + 3]), Long.parseLong(fields[from + 4]));
     }
 
-    /** Whether both stamps are of the same file with the same times and size. */
+    /** Whether both stamps are of the same file with the same times and size (type, owner and mode aside). */
     boolean sameAs(FileStamp other) {
         return device == other.device && inode == other.inode && size == other.size && modified == other.modified
                 && changed == other.changed;

@@ -8,7 +8,6 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +53,8 @@ final class Libc {
     static final String MUSL_SUFFIX = "_musl";
 
     private static final String[] MUSL_LOADERS = {"/lib/ld-musl-x86_64.so.1", "/lib/ld-musl-aarch64.so.1"};
+    /** How far into an executable {@link #interpreter} reads at most to find its interpreter. */
+    private static final int READ_LIMIT = 1 << 20;
 
     private Libc() {
     }
@@ -142,43 +143,70 @@ final class Libc {
      *         cannot be read
      */
     static String interpreter(File executable) {
-        try (RandomAccessFile file = new RandomAccessFile(executable, "r")) {
-            byte[] header = new byte[64];
-            file.readFully(header);
-            if (header[0] != 0x7f || header[1] != 'E' || header[2] != 'L' || header[3] != 'F'
-                    || header[4] < 1 || header[4] > 2 || header[5] < 1 || header[5] > 2) {
+        // java.io's FileInputStream, read from the start, not RandomAccessFile and seeks: the JVM has
+        // loaded it already, where RandomAccessFile and its interfaces are classes a fresh JVM 8
+        // reads from rt.jar (issue 27). The header, the program headers and the interpreter's path
+        // lie in the file's first few hundred bytes; up to READ_LIMIT is read to find them.
+        try (InputStream in = new FileInputStream(executable)) {
+            byte[] head = new byte[4096];
+            int length = readUpTo(in, head, 0);
+            if (length < 64 || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F'
+                    || head[4] < 1 || head[4] > 2 || head[5] < 1 || head[5] > 2) {
                 return null;
             }
-            boolean wide = header[4] == 2; // ELFCLASS64
-            boolean little = header[5] == 1; // ELFDATA2LSB
-            long table = wide ? number(header, 32, 8, little) : number(header, 28, 4, little);
-            int entrySize = (int) number(header, wide ? 54 : 42, 2, little);
-            int entries = (int) number(header, wide ? 56 : 44, 2, little);
-            byte[] entry = new byte[wide ? 56 : 32];
-            for (int i = 0; i < entries && entrySize >= entry.length; i++) {
-                file.seek(table + (long) i * entrySize);
-                file.readFully(entry);
-                if (number(entry, 0, 4, little) != 3) { // PT_INTERP
-                    continue;
-                }
-                long offset = wide ? number(entry, 8, 8, little) : number(entry, 4, 4, little);
-                long size = wide ? number(entry, 32, 8, little) : number(entry, 16, 4, little);
-                if (size <= 0 || size > 4096) {
+            boolean wide = head[4] == 2; // ELFCLASS64
+            boolean little = head[5] == 1; // ELFDATA2LSB
+            long table = wide ? number(head, 32, 8, little) : number(head, 28, 4, little);
+            int entrySize = (int) number(head, wide ? 54 : 42, 2, little);
+            int entries = (int) number(head, wide ? 56 : 44, 2, little);
+            long tableEnd = table + (long) entries * entrySize;
+            if (entrySize < (wide ? 56 : 32) || tableEnd > READ_LIMIT) {
+                return null;
+            }
+            if (tableEnd > length) {
+                head = Arrays.copyOf(head, (int) tableEnd);
+                if ((length = readUpTo(in, head, length)) < tableEnd) {
                     return null;
                 }
-                byte[] path = new byte[(int) size];
-                file.seek(offset);
-                file.readFully(path);
+            }
+            for (int i = 0; i < entries; i++) {
+                int at = (int) (table + (long) i * entrySize);
+                if (number(head, at, 4, little) != 3) { // PT_INTERP
+                    continue;
+                }
+                long offset = wide ? number(head, at + 8, 8, little) : number(head, at + 4, 4, little);
+                long size = wide ? number(head, at + 32, 8, little) : number(head, at + 16, 4, little);
+                if (size <= 0 || size > 4096 || offset + size > READ_LIMIT) {
+                    return null;
+                }
+                if (offset + size > length) {
+                    head = Arrays.copyOf(head, (int) (offset + size));
+                    if ((length = readUpTo(in, head, length)) < offset + size) {
+                        return null;
+                    }
+                }
+                char[] path = new char[(int) size];
                 int end = 0;
-                while (end < path.length && path[end] != 0) {
+                while (end < path.length && head[(int) offset + end] != 0) {
+                    path[end] = (char) (head[(int) offset + end] & 0xff);
                     end++;
                 }
-                return new String(path, 0, end, StandardCharsets.ISO_8859_1);
+                return new String(path, 0, end);
             }
             return null;
         } catch (IOException | SecurityException e) {
             return null;
         }
+    }
+
+    /** Fills {@code bytes} from {@code from} until it is full or the stream ends; the bytes it then holds. */
+    private static int readUpTo(InputStream in, byte[] bytes, int from) throws IOException {
+        int length = from;
+        int n;
+        while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
+            length += n;
+        }
+        return length;
     }
 
     /** An unsigned number of {@code width} bytes at {@code at}, in the file's byte order. */

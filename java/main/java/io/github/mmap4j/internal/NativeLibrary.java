@@ -194,16 +194,19 @@ public final class NativeLibrary {
                     + "); the jar carries " + SUPPORTED_TEXT + "\n  hint: build libmmap4j for it (see README, "
                     + "'Build from source') and pass " + OVERRIDES, null);
         }
+        // The folder is native-lib-loader's choice; the file's name the JVM's own (libmmap4j.so,
+        // libmmap4j.dylib), which on the four platforms is what getPlatformLibraryName says, without
+        // the class its switch on the architecture is compiled to (one class less for a first map).
         String resource = Libc.folder(NativeLibraryUtil.getPlatformLibraryPath(NativeLibraryUtil.DEFAULT_SEARCH_PATH))
-                + NativeLibraryUtil.getPlatformLibraryName(NAME);
+                + System.mapLibraryName(NAME);
         String configured = System.getProperty(TMPDIR_PROPERTY);
         boolean shared = configured == null || configured.isEmpty();
         Path directory = shared ? ExtractionDirectory.shared() : Paths.get(configured).toAbsolutePath();
         Path library;
         try {
-            ExtractionDirectory.prepare(directory, !shared);
+            int owner = ExtractionDirectory.prepare(directory, !shared);
             String[] recorded = readRecord(resource);
-            Path ready = readyCopy(recorded, directory);
+            Path ready = readyCopy(recorded, directory, owner);
             if (ready != null) {
                 // Recorded and marked used within the hour: no lock, nothing to write or tidy (OldCopies).
                 library = ready;
@@ -212,7 +215,7 @@ public final class NativeLibrary {
                 // Under the directory's shared lock: no other JVM removes this copy before it is loaded.
                 FileChannel lock = OldCopies.lockShared(directory);
                 try {
-                    library = extract(resource, recorded, directory);
+                    library = extract(resource, recorded, directory, owner);
                     loadExtracted(resource, library);
                 } finally {
                     OldCopies.release(lock);
@@ -230,7 +233,8 @@ public final class NativeLibrary {
             Path fallback = null;
             try {
                 fallback = ExtractionDirectory.fresh();
-                library = extract(resource, readRecord(resource), fallback);
+                int owner = ExtractionDirectory.prepare(fallback, false); // checked by fresh(): its owner
+                library = extract(resource, readRecord(resource), fallback, owner);
                 library.toFile().deleteOnExit(); // after the directory's registration: deleted first
             } catch (IOException again) {
                 again.addSuppressed(e);
@@ -484,13 +488,13 @@ public final class NativeLibrary {
      * add or change files there. Every file is still checked without following
      * links before it is trusted.
      */
-    private static Path extract(String resource, String[] recorded, Path directory) throws IOException {
+    private static Path extract(String resource, String[] recorded, Path directory, int owner) throws IOException {
         String sha256 = recorded[0];
         long size = Long.parseLong(recorded[1]);
         Path target = copyIn(directory, sha256);
         // A copy an earlier JVM extracted: its record, or else its hash, says whether it is the jar's.
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && VerifiedCopy.check(target, sha256, size)) {
-            ExtractionDirectory.checkFile(target, directory);
+            ExtractionDirectory.checkFile(target, owner);
             return target;
         }
         // The jar's bytes are hashed as read, before anything is written: what is written is what was checked.
@@ -508,7 +512,7 @@ public final class NativeLibrary {
                 out.write(bytes);
             }
             // Written by us, so owned by us: a directory owned by anyone else fails here, exactly (uids).
-            ExtractionDirectory.checkFile(temporary, directory);
+            ExtractionDirectory.checkFile(temporary, owner);
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -517,7 +521,7 @@ public final class NativeLibrary {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        ExtractionDirectory.checkFile(target, directory);
+        ExtractionDirectory.checkFile(target, owner);
         return target;
     }
 
@@ -527,7 +531,7 @@ public final class NativeLibrary {
      * the hour ({@link OldCopies#MARK_EVERY}), so no other JVM may remove it and this JVM has
      * nothing to mark. Null otherwise, and on any doubt.
      */
-    private static Path readyCopy(String[] recorded, Path directory) {
+    private static Path readyCopy(String[] recorded, Path directory, int owner) {
         try {
             Path copy = copyIn(directory, recorded[0]);
             FileStamp stamp = VerifiedCopy.recorded(copy, recorded[0], Long.parseLong(recorded[1]));
@@ -535,7 +539,7 @@ public final class NativeLibrary {
             if (stamp == null || stamp.modified / 1000 <= System.currentTimeMillis() - OldCopies.MARK_EVERY) {
                 return null;
             }
-            ExtractionDirectory.checkFile(copy, directory);
+            ExtractionDirectory.checkFile(copy, stamp, owner); // the lstat the record was matched against
             return copy;
         } catch (IOException | RuntimeException e) {
             return null; // the locked path decides, and says why if it fails
@@ -544,7 +548,7 @@ public final class NativeLibrary {
 
     /** {@code libmmap4j-<first 16 hex digits of the SHA-256>.so} (or {@code .dylib}) in {@code directory}. */
     private static Path copyIn(Path directory, String sha256) {
-        String fileName = NativeLibraryUtil.getPlatformLibraryName(NAME);
+        String fileName = System.mapLibraryName(NAME);
         int dot = fileName.lastIndexOf('.');
         return directory.resolve(fileName.substring(0, dot) + "-" + sha256.substring(0, 16) + fileName.substring(dot));
     }

@@ -68,30 +68,35 @@ class ExtractionDirectoryTest {
     @Test
     void aCopyMustBeARegularFileThatOnlyItsOwnerMayWrite() throws Exception {
         Path directory = dir.resolve("copies");
-        ExtractionDirectory.prepare(directory, false);
+        int owner = ExtractionDirectory.prepare(directory, false);
+        assertEquals(Files.getAttribute(directory, "unix:uid", LinkOption.NOFOLLOW_LINKS), owner,
+                "prepare returns the directory's owner");
         for (String mode : new String[] {"rw-r--r--", "r--------", "rwx------", "rw-r-xr-x"}) {
             Path copy = Files.write(directory.resolve("ok-" + mode.replace('-', '_')), new byte[1]);
             Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(mode));
-            ExtractionDirectory.checkFile(copy, directory);
+            FileStamp stamp = ExtractionDirectory.checkFile(copy, owner);
+            assertTrue(stamp.sameAs(FileStamp.of(copy)), "the stamp of the lstat the checks read");
+            IOException e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(copy, owner + 1), mode);
+            assertEquals(copy + " belongs to uid " + owner + ", its directory to uid " + (owner + 1), e.getMessage());
         }
         for (String mode : new String[] {"rw-rw-r--", "rw-r--rw-", "rw--w----", "rw-----w-"}) {
             Path copy = Files.write(directory.resolve("bad-" + mode.replace('-', '_')), new byte[1]);
             Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString(mode));
-            IOException e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(copy, directory),
+            IOException e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(copy, owner),
                     mode);
             assertEquals(copy + " can be written by others (" + mode + ")", e.getMessage());
         }
 
         Path target = Files.write(directory.resolve("target"), new byte[1]);
         Path link = Files.createSymbolicLink(directory.resolve("link"), target);
-        IOException e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(link, directory));
+        IOException e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(link, owner));
         assertEquals(link + " is not a regular file (a link)", e.getMessage());
 
         Path fifo = directory.resolve("fifo");
         Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertTrue(mkfifo.waitFor(30, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo");
         assertTrue(Files.exists(fifo, LinkOption.NOFOLLOW_LINKS));
-        e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(fifo, directory));
+        e = assertThrows(IOException.class, () -> ExtractionDirectory.checkFile(fifo, owner));
         assertEquals(fifo + " is not a regular file", e.getMessage());
     }
 }

@@ -145,10 +145,19 @@ class LibcTest {
      * {@code interpreter} (or {@code PT_LOAD}, naming none, when null), then the name.
      */
     private File elf(String name, boolean wide, boolean little, String interpreter) throws IOException {
+        return elf(name, wide, little, interpreter, 0, 0);
+    }
+
+    /**
+     * {@link #elf(String, boolean, boolean, String)} with {@code gap} bytes between the program
+     * header and the name, cut short by {@code cut} bytes at the end.
+     */
+    private File elf(String name, boolean wide, boolean little, String interpreter, int gap, int cut)
+            throws IOException {
         int headerSize = wide ? 64 : 52;
         int entrySize = wide ? 56 : 32;
         byte[] text = (interpreter == null ? "" : interpreter + "\0").getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer b = ByteBuffer.allocate(headerSize + entrySize + text.length + 256)
+        ByteBuffer b = ByteBuffer.allocate(headerSize + entrySize + gap + text.length + 256)
                 .order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
         b.put(new byte[] {0x7f, 'E', 'L', 'F', (byte) (wide ? 2 : 1), (byte) (little ? 1 : 2), 1});
         b.position(16);
@@ -162,7 +171,7 @@ class LibcTest {
         }
         b.position(headerSize);
         int type = interpreter == null ? 1 : 3; // PT_LOAD or PT_INTERP
-        long at = headerSize + entrySize;
+        long at = headerSize + entrySize + gap;
         if (wide) {
             b.putInt(type).putInt(4).putLong(at).putLong(0).putLong(0).putLong(text.length).putLong(text.length)
                     .putLong(1);
@@ -170,9 +179,10 @@ class LibcTest {
             b.putInt(type).putInt((int) at).putInt(0).putInt(0).putInt(text.length).putInt(text.length).putInt(4)
                     .putInt(1);
         }
+        b.position((int) at);
         b.put(text);
         Path file = dir.resolve(name);
-        Files.write(file, Arrays.copyOf(b.array(), b.position()));
+        Files.write(file, Arrays.copyOf(b.array(), b.position() - cut));
         return file.toFile();
     }
 
@@ -187,6 +197,18 @@ class LibcTest {
         assertNull(Libc.interpreter(NOT_ELF));
         assertNull(Libc.interpreter(file("script", "#!/bin/sh\n").toFile()));
         assertNull(Libc.interpreter(missing().toFile()));
+    }
+
+    @Test
+    void anInterpreterPastTheFirstBlockIsReadAndACutFileNamesNone() throws IOException {
+        // The first read takes 4 KiB; a name beyond it is read on, a file that ends first names none.
+        assertEquals("/lib/ld-musl-x86_64.so.1",
+                Libc.interpreter(elf("far", true, true, "/lib/ld-musl-x86_64.so.1", 10_000, 0)));
+        assertEquals("/lib/ld-musl-x86_64.so.1",
+                Libc.interpreter(elf("edge", true, true, "/lib/ld-musl-x86_64.so.1", 4096 - 64 - 56 - 5, 0)),
+                "a name across the first block's end");
+        assertNull(Libc.interpreter(elf("cut", true, true, "/lib/ld-musl-x86_64.so.1", 10_000, 3)));
+        assertNull(Libc.interpreter(elf("cut-near", true, true, "/lib/ld-musl-x86_64.so.1", 0, 3)));
     }
 
     @Test
