@@ -28,12 +28,11 @@
 
 #define NATIVE_CLASS "io/github/mmap4j/Native"
 #define LOADER_CLASS "io/github/mmap4j/internal/NativeLibrary"
-/* The natives that touch no memory and that the loader's public facts and the tool may reach
- * (package-private in the loader's package): host_table. */
-#define HOST_CLASS "io/github/mmap4j/internal/Host"
+/* The natives that touch no memory, which the loader's public facts and the tool reach: private
+ * to the loader (loader_table), so that the first map loads no class of their own. */
 
 /* The build identity (CMake sets both): the project version, and the hash of the javac -h
- * headers of Native and Host (every native's name and signature, Native's constants). */
+ * headers of Native and NativeLibrary (every native's name and signature, Native's constants). */
 #ifndef MM4J_BUILD_VERSION
 #define MM4J_BUILD_VERSION "unknown"
 #endif
@@ -722,13 +721,13 @@ static const JNINativeMethod method_table[] = {
 #endif
 };
 
-static const JNINativeMethod host_table[] = {
-    {"platform", "()Ljava/lang/String;", (void *) mm_platform},
-    {"hasFadvise", "()Z", (void *) mm_hasFadvise},
+static const JNINativeMethod loader_table[] = {
+    {"builtFor", "()Ljava/lang/String;", (void *) mm_platform},
+    {"fadvisePresent", "()Z", (void *) mm_hasFadvise},
     {"isatty", "(I)Z", (void *) mm_isatty},
     {"openToSeek", "([B)J", (void *) mm_openToSeek},
     {"seekData", "(IJZ)J", (void *) mm_seekData},
-    {"close", "(I)J", (void *) mm_close},
+    {"closeDescriptor", "(I)J", (void *) mm_close},
 };
 // JNI Method Registration Table End
 
@@ -778,9 +777,9 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     if (native_class == NULL) return JNI_ERR;
     jint count = (jint) (sizeof(method_table) / sizeof(method_table[0]));
     if ((*env)->RegisterNatives(env, native_class, method_table, count) != 0) return JNI_ERR;
-    jclass host_class = (*env)->FindClass(env, HOST_CLASS);
-    if (host_class == NULL) return JNI_ERR;
-    count = (jint) (sizeof(host_table) / sizeof(host_table[0]));
-    if ((*env)->RegisterNatives(env, host_class, host_table, count) != 0) return JNI_ERR;
+    jclass loader_class = (*env)->FindClass(env, LOADER_CLASS);
+    if (loader_class == NULL) return JNI_ERR;
+    count = (jint) (sizeof(loader_table) / sizeof(loader_table[0]));
+    if ((*env)->RegisterNatives(env, loader_class, loader_table, count) != 0) return JNI_ERR;
     return JNI_VERSION_1_6;
 }

@@ -143,7 +143,7 @@ final class Native {
     private Native() {
     }
 
-    // ---- platform facts, read once (the platform's name and posix_fadvise: internal.Host) ----
+    // ---- platform facts, read once (the platform's name and posix_fadvise: internal.NativeLibrary) ----
 
     /** {@code sysconf(_SC_PAGESIZE)}, or {@code -errno}. */
     static native long pageSize();

@@ -128,8 +128,14 @@ class SurfaceTest {
         }
     }
 
+    /**
+     * No native can be called from outside its package: each is declared in a class no outside code
+     * reaches ({@code Native}), or is itself neither public nor protected ({@code NativeLibrary}'s
+     * natives that touch no memory, private or package-private since issue 27's tenth pass, so that
+     * a first map loads no class of their own). Only {@code NativeLibrary} may hold the second kind.
+     */
     @Test
-    void noPublicClassDeclaresANativeMethod() throws Exception {
+    void noNativeMethodIsReachableFromOutsideItsPackage() throws Exception {
         List<String> wrong = new ArrayList<>();
         int declaring = 0;
         for (String name : CLASSES.keySet()) {
@@ -137,14 +143,15 @@ class SurfaceTest {
             for (Method m : c.getDeclaredMethods()) {
                 if (Modifier.isNative(m.getModifiers())) {
                     declaring++;
-                    if (reachable(c)) {
+                    boolean open = Modifier.isPublic(m.getModifiers()) || Modifier.isProtected(m.getModifiers());
+                    if (reachable(c) && (open || !name.equals("io.github.mmap4j.internal.NativeLibrary"))) {
                         wrong.add(name + "." + m.getName());
                     }
                 }
             }
         }
         assertTrue(declaring > 0, "no native method found in " + CLASSES.size() + " classes");
-        assertEquals(new ArrayList<String>(), wrong, "natives in public classes");
+        assertEquals(new ArrayList<String>(), wrong, "natives reachable from outside their package");
     }
 
     /** The natives are reached only through package-private classes: the engine that checks ranges. */

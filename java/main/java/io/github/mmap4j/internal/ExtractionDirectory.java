@@ -39,14 +39,6 @@ import java.util.Set;
  */
 final class ExtractionDirectory {
 
-    /**
-     * rwx------, for a directory being made. A {@code HashSet}, not an {@code EnumSet}: a JDK
-     * enum's first {@code EnumSet} reads its values reflectively, which on JDK 18+ spins method
-     * handle classes (milliseconds of the first map, issue 27).
-     */
-    private static final Set<PosixFilePermission> OWNER_ONLY = Collections.unmodifiableSet(new HashSet<>(
-            Arrays.asList(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                    PosixFilePermission.OWNER_EXECUTE)));
     /** The permission bits of {@code st_mode}, and those of rwx------ and of ----w--w-. */
     private static final int PERMISSION_BITS = 0777;
     private static final int OWNER_ONLY_MODE = 0700;
@@ -116,9 +108,15 @@ final class ExtractionDirectory {
         return directory;
     }
 
-    /** Mode 0700 for a directory being made (only then: a directory found there needs no attribute). */
+    /**
+     * Mode 0700 for a directory being made (only then: a directory found there needs no attribute,
+     * and a first map that finds it loads no {@code PosixFilePermission}). A {@code HashSet}, not an
+     * {@code EnumSet}: a JDK enum's first {@code EnumSet} reads its values reflectively, which on JDK
+     * 18+ spins method handle classes (milliseconds of the first map, issue 27).
+     */
     private static FileAttribute<Set<PosixFilePermission>> ownerOnly() {
-        return PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+        return PosixFilePermissions.asFileAttribute(Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+                PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE))));
     }
 
     /**

@@ -4,11 +4,13 @@
  */
 package io.github.mmap4j.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -18,12 +20,15 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,8 +55,11 @@ import org.scijava.nativelib.NativeLibraryUtil;
  *
  * <p>Public because the engine ({@code io.github.mmap4j}, where the natives are package-private)
  * and the tool call it from other packages. Nothing here touches memory: it loads the library,
- * says where from and which build, and passes on {@link Host}'s facts (platform,
- * {@code posix_fadvise}) and {@code isatty}.
+ * says where from and which build, and passes on the facts of its natives here that touch no memory
+ * (the platform it was built for, {@code posix_fadvise}, {@code isatty}, {@code lseek(SEEK_DATA)}),
+ * bound by the library's {@code JNI_OnLoad} next to {@code io.github.mmap4j.Native}'s (the
+ * compiled-in build identity covers both; a class of their own, {@code Host}, until issue 27's tenth
+ * pass: one class more for every first map).
  */
 public final class NativeLibrary {
 
@@ -69,7 +77,13 @@ public final class NativeLibrary {
     private static final String OVERRIDES = "-D" + LIBRARY_PATH_PROPERTY + "=/path/to/libmmap4j.so (a library you "
             + "built) or -D" + TMPDIR_PROPERTY + "=/a/directory/mounted/exec (where to extract)";
 
+    /** The build identity of these classes: {@code <version> <interface>}, written by the native build. */
+    private static final String BUILD_RESOURCE = "io/github/mmap4j/internal/native-build.txt";
+
     private static String loadedFrom;
+    /** {@link #expectedBuild}'s answer (null when unknown), once {@code buildRead}. */
+    private static String[] expectedBuild;
+    private static boolean buildRead;
     /** True while this class loads the library (see {@link #load}). */
     private static boolean loading;
     /** The build identity of the library being loaded, as {@link #checkBuild} received it. */
@@ -77,7 +91,7 @@ public final class NativeLibrary {
     /**
      * Libraries named by {@value #LIBRARY_PATH_PROPERTY} that {@code System.load} refused as another
      * build's, with the reason: never loaded again. A build older than the identity check may have
-     * bound some of {@code Native}'s (or {@link Host}'s) methods to its code before it failed, and
+     * bound some of {@code Native}'s (or this class's) methods to its code before it failed, and
      * the JDK unloads it; loading it again can return without error, leaving those methods pointing
      * at unmapped code.
      * Only a successful load of the right library (which binds every method) makes them safe.
@@ -205,7 +219,7 @@ public final class NativeLibrary {
         Path library;
         try {
             int owner = ExtractionDirectory.prepare(directory, !shared);
-            String[] recorded = readRecord(resource);
+            String[] recorded = readRecord(resource, true);
             Path ready = readyCopy(recorded, directory, owner);
             if (ready != null) {
                 // Recorded and marked used within the hour: no lock, nothing to write or tidy (OldCopies).
@@ -234,7 +248,7 @@ public final class NativeLibrary {
             try {
                 fallback = ExtractionDirectory.fresh();
                 int owner = ExtractionDirectory.prepare(fallback, false); // checked by fresh(): its owner
-                library = extract(resource, readRecord(resource), fallback, owner);
+                library = extract(resource, readRecord(resource, false), fallback, owner);
                 library.toFile().deleteOnExit(); // after the directory's registration: deleted first
             } catch (IOException again) {
                 again.addSuppressed(e);
@@ -288,16 +302,18 @@ public final class NativeLibrary {
     }
 
     /** {@code [version, interface]} of the build these classes come from, or null when unknown. */
-    private static String[] expectedBuild() {
-        try (InputStream in = JarResource.open("io/github/mmap4j/internal/native-build.txt")) {
-            if (in == null) {
-                return null;
-            }
-            String[] fields = fields(in);
-            return fields.length == 2 ? fields : null;
-        } catch (IOException e) {
-            return null;
+    private static synchronized String[] expectedBuild() {
+        if (!buildRead) {
+            readBuild(resources(BUILD_RESOURCE)[0]);
         }
+        return expectedBuild;
+    }
+
+    /** Keeps the build identity {@link #expectedBuild} returns, from the bytes of {@value #BUILD_RESOURCE}. */
+    private static void readBuild(byte[] text) {
+        String[] fields = text == null ? null : fields(text);
+        expectedBuild = fields != null && fields.length == 2 ? fields : null;
+        buildRead = true;
     }
 
     /** A library of another build: a refused identity, or (a build older than the check) a native
@@ -365,7 +381,7 @@ public final class NativeLibrary {
      */
     public static String platform() {
         load();
-        return Host.platform();
+        return builtFor();
     }
 
     /**
@@ -376,7 +392,7 @@ public final class NativeLibrary {
      */
     public static boolean hasFadvise() {
         load();
-        return Host.hasFadvise();
+        return fadvisePresent();
     }
 
     /**
@@ -388,7 +404,7 @@ public final class NativeLibrary {
      */
     public static boolean isTerminal(int fd) {
         load();
-        return Host.isatty(fd);
+        return isatty(fd);
     }
 
     /**
@@ -413,7 +429,7 @@ public final class NativeLibrary {
         public static DataMap open(byte[] path) {
             load();
             byte[] withNul = java.util.Arrays.copyOf(path, path.length + 1);
-            long fd = Host.openToSeek(withNul);
+            long fd = openToSeek(withNul);
             return fd < 0 ? null : new DataMap((int) fd);
         }
 
@@ -427,14 +443,50 @@ public final class NativeLibrary {
          *         cannot be told (then treat the rest as data).
          */
         public long next(long offset, boolean hole) {
-            return Host.seekData(fd, offset, hole);
+            return seekData(fd, offset, hole);
         }
 
         @Override
         public void close() {
-            Host.close(fd);
+            closeDescriptor(fd);
         }
     }
+
+    /** The platform the library was compiled for: its jar folder, e.g. {@code linux_64} or {@code linux_64_musl}. */
+    private static native String builtFor();
+
+    /** Whether the platform has {@code posix_fadvise}. */
+    private static native boolean fadvisePresent();
+
+    /** {@code isatty(3)}: whether the descriptor is a terminal ({@code 2} for standard error). */
+    private static native boolean isatty(int fd);
+
+    /**
+     * {@code open(2)} read-only with {@code O_NONBLOCK}: a FIFO does not wait for a writer.
+     *
+     * @param path the path's bytes, NUL-terminated.
+     * @return the descriptor, or {@code -errno}.
+     */
+    static native long openToSeek(byte[] path);
+
+    /**
+     * {@code lseek(2)} {@code SEEK_DATA} or {@code SEEK_HOLE}.
+     *
+     * @param fd     a descriptor from {@link #openToSeek}.
+     * @param offset where to look from.
+     * @param hole   {@code true} for the next hole, {@code false} for the next data.
+     * @return the offset found; {@code -1} when no data follows {@code offset} ({@code ENXIO});
+     *         {@code -2} when it cannot be told (not supported, a descriptor that cannot seek).
+     */
+    static native long seekData(int fd, long offset, boolean hole);
+
+    /**
+     * {@code close(2)}.
+     *
+     * @param fd the descriptor.
+     * @return 0 or {@code -errno}.
+     */
+    static native long closeDescriptor(int fd);
 
     private static UnsatisfiedLinkError failure(String message, Throwable cause) {
         UnsatisfiedLinkError error = new UnsatisfiedLinkError("mmap4j: " + message);
@@ -498,7 +550,7 @@ public final class NativeLibrary {
             return target;
         }
         // The jar's bytes are hashed as read, before anything is written: what is written is what was checked.
-        byte[] bytes = readResource(resource, size);
+        byte[] bytes = readResource(resource);
         String actual = Sha256.hex(bytes, bytes.length);
         if (!sha256.equals(actual) || bytes.length != size) {
             throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
@@ -564,27 +616,14 @@ public final class NativeLibrary {
                 + Integer.toHexString(System.identityHashCode(new Object())) + ".tmp");
     }
 
-    /** The resource's bytes, up to one more than {@code size} (so that a longer one shows). */
-    private static byte[] readResource(String resource, long size) throws IOException {
-        byte[] bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, size + 1)];
-        int length = 0;
-        try (InputStream in = open(resource)) {
-            int n;
-            while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
-                length += n;
-            }
-        }
-        return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    /** The resource's bytes. */
+    private static byte[] readResource(String resource) throws IOException {
+        return present(resource, resources(resource)[0]);
     }
 
     /** The fields of a small ASCII resource (its first 256 bytes), separated by white space. */
-    private static String[] fields(InputStream in) throws IOException {
-        byte[] bytes = new byte[256];
-        int length = 0;
-        int n;
-        while (length < bytes.length && (n = in.read(bytes, length, bytes.length - length)) > 0) {
-            length += n;
-        }
+    private static String[] fields(byte[] bytes) {
+        int length = Math.min(bytes.length, 256);
         // Split by hand: split("\\s+") compiles a regular expression, which on JDK 9+ bootstraps the
         // JVM's first lambda (java.util.regex uses them): 5 to 10 ms of a fresh JVM's first map.
         List<String> fields = new ArrayList<>(2);
@@ -601,23 +640,115 @@ public final class NativeLibrary {
         return fields.toArray(new String[0]);
     }
 
-    private static String[] readRecord(String resource) throws IOException {
-        try (InputStream in = open(resource + ".sha256")) {
-            String[] fields = fields(in);
-            if (fields.length != 2 || fields[0].length() != 64) {
-                throw new IOException("malformed checksum record " + resource + ".sha256");
+    /**
+     * The jar's checksum record of {@code resource}: {@code [sha256, size]}.
+     *
+     * @param withBuild whether to read the build identity ({@link #expectedBuild}) too, from the
+     *        jar opened once for both (the first map's path).
+     */
+    private static String[] readRecord(String resource, boolean withBuild) throws IOException {
+        String record = resource + ".sha256";
+        byte[][] found = withBuild ? resources(record, BUILD_RESOURCE) : resources(record);
+        if (withBuild) {
+            synchronized (NativeLibrary.class) {
+                readBuild(found[1]);
             }
-            return new String[] {fields[0].toLowerCase(Locale.ROOT), fields[1]};
         }
+        String[] fields = fields(present(record, found[0]));
+        if (fields.length != 2 || fields[0].length() != 64) {
+            throw new IOException("malformed checksum record " + record);
+        }
+        return new String[] {fields[0].toLowerCase(Locale.ROOT), fields[1]};
     }
 
-    private static InputStream open(String resource) throws IOException {
-        InputStream in = JarResource.open(resource);
-        if (in == null) {
+    private static byte[] present(String resource, byte[] bytes) throws IOException {
+        if (bytes == null) {
             throw new IOException("the jar has no resource " + resource + " (a jar built for other platforms only; "
                     + "build with -Pall-platforms for all six)");
         }
-        return in;
+        return bytes;
+    }
+
+    /**
+     * The named resources of the jar (or class directory) these classes were loaded from, each read
+     * whole, the jar opened once for all; null for one that is missing.
+     *
+     * <p>Read from that file directly, not through {@code Class.getResourceAsStream}: on JDK 9+ the
+     * class loader asks the boot loader first (which opens the runtime image's reader) and then
+     * opens a {@code jar:} URL connection, about 5 ms of a fresh JVM's first map; a {@code ZipFile}
+     * of the same jar shares the central directory the class loader already read. It also reads the
+     * copy of the jar these classes came from, not whichever jar comes first on the class path.
+     * Where the location is not a local file (a jar inside a jar, a custom class loader, a security
+     * manager that hides it) or lacks a resource, the class's own lookup is used. (A class of its
+     * own until issue 27's tenth pass: one more for the first map to load.)
+     *
+     * @param names paths inside the jar without a leading {@code /}, e.g. {@code natives/linux_64/libmmap4j.so}.
+     * @return their bytes, in the order of {@code names}.
+     */
+    static byte[][] resources(String... names) {
+        byte[][] found = new byte[names.length][];
+        File location = location();
+        if (location != null) {
+            try {
+                if (location.isDirectory()) {
+                    for (int i = 0; i < names.length; i++) {
+                        File file = new File(location, names[i]);
+                        if (file.isFile()) {
+                            try (InputStream in = new FileInputStream(file)) {
+                                found[i] = readAll(in, file.length());
+                            }
+                        }
+                    }
+                } else {
+                    try (ZipFile zip = new ZipFile(location)) {
+                        for (int i = 0; i < names.length; i++) {
+                            ZipEntry entry = zip.getEntry(names[i]);
+                            if (entry != null) {
+                                try (InputStream in = zip.getInputStream(entry)) {
+                                    found[i] = readAll(in, entry.getSize());
+                                }
+                            }
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // The class's own lookup below.
+            }
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (found[i] == null) {
+                // Class.getResourceAsStream, not the class loader's: in the named module (JDK 9+, module path)
+                // natives/<platform>/ is a package of the module, whose resources only its own classes see.
+                try (InputStream in = NativeLibrary.class.getResourceAsStream("/" + names[i])) {
+                    found[i] = in == null ? null : readAll(in, -1);
+                } catch (IOException e) {
+                    found[i] = null;
+                }
+            }
+        }
+        return found;
+    }
+
+    private static byte[] readAll(InputStream in, long size) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(size > 0 && size < Integer.MAX_VALUE - 8
+                ? (int) size : 8192);
+        byte[] chunk = new byte[8192];
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+            bytes.write(chunk, 0, n);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The local jar or directory these classes were loaded from, or null. */
+    private static File location() {
+        try {
+            CodeSource source = NativeLibrary.class.getProtectionDomain().getCodeSource();
+            URL url = source == null ? null : source.getLocation();
+            return url != null && "file".equals(url.getProtocol()) ? new File(url.toURI()) : null;
+        } catch (Exception e) { // SecurityException, a URL that is no URI: the class's lookup
+            return null;
+        }
     }
 
 }
