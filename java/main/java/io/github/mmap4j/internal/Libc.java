@@ -160,7 +160,8 @@ final class Libc {
             int entrySize = (int) number(head, wide ? 54 : 42, 2, little);
             int entries = (int) number(head, wide ? 56 : 44, 2, little);
             long tableEnd = table + (long) entries * entrySize;
-            if (entrySize < (wide ? 56 : 32) || tableEnd > READ_LIMIT) {
+            // Offsets are unsigned: one with the top bit set reads as negative here, and is as far out of reach.
+            if (entrySize < (wide ? 56 : 32) || table < 0 || tableEnd > READ_LIMIT) {
                 return null;
             }
             if (tableEnd > length) {
@@ -176,7 +177,7 @@ final class Libc {
                 }
                 long offset = wide ? number(head, at + 8, 8, little) : number(head, at + 4, 4, little);
                 long size = wide ? number(head, at + 32, 8, little) : number(head, at + 16, 4, little);
-                if (size <= 0 || size > 4096 || offset + size > READ_LIMIT) {
+                if (size <= 0 || size > 4096 || offset < 0 || offset + size > READ_LIMIT) {
                     return null;
                 }
                 if (offset + size > length) {

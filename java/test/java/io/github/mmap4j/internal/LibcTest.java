@@ -199,6 +199,14 @@ class LibcTest {
         assertNull(Libc.interpreter(missing().toFile()));
     }
 
+    /** {@code file} with the byte at {@code at} set to 0x80 (the top bit of a little-endian 64-bit field ending there). */
+    private static File patched(File file, int at) throws IOException {
+        byte[] bytes = Files.readAllBytes(file.toPath());
+        bytes[at] = (byte) 0x80;
+        Files.write(file.toPath(), bytes);
+        return file;
+    }
+
     @Test
     void anInterpreterPastTheFirstBlockIsReadAndACutFileNamesNone() throws IOException {
         // The first read takes 4 KiB; a name beyond it is read on, a file that ends first names none.
@@ -209,6 +217,9 @@ class LibcTest {
                 "a name across the first block's end");
         assertNull(Libc.interpreter(elf("cut", true, true, "/lib/ld-musl-x86_64.so.1", 10_000, 3)));
         assertNull(Libc.interpreter(elf("cut-near", true, true, "/lib/ld-musl-x86_64.so.1", 0, 3)));
+        // Offsets with the top bit set (unsigned, so far beyond the file): no interpreter, no exception.
+        assertNull(Libc.interpreter(patched(elf("far-table", true, true, "/lib/ld-musl-x86_64.so.1"), 32 + 7)));
+        assertNull(Libc.interpreter(patched(elf("far-name", true, true, "/lib/ld-musl-x86_64.so.1"), 64 + 8 + 7)));
     }
 
     @Test
