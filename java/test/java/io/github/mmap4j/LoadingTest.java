@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -18,9 +19,11 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -299,6 +302,48 @@ class LoadingTest {
             assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
             assertTrue(r.out.contains("loaded from " + into), r.toString());
         }
+    }
+
+    /**
+     * A record vouches for a copy's bytes, not for who may change them: a copy that others may write
+     * is refused even when its record fits (one rewritten to fit after {@code chmod g+w}). The loader
+     * matches the record and checks the owner and mode on one {@code lstat} of the copy (issue 27's
+     * tenth pass), on the path without the lock and on the locked one.
+     */
+    @Test
+    void aRecordDoesNotMakeACopyOthersMayWriteLoadable() throws Exception {
+        Path data = data();
+        Path into = dir.resolve("extracted");
+        List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
+        child(options, "load", data.toString()); // extracts
+        Thread.sleep(2_100); // beyond the record's margin, even on a file system of whole seconds
+        child(options, "load", data.toString()); // hashes the settled copy and records it
+        String recordName = names(into).stream().filter(n -> n.endsWith(".verified")).findFirst()
+                .orElseThrow(() -> new AssertionError("no record in " + into));
+        Path record = into.resolve(recordName);
+        Path copy = into.resolve(recordName.substring(0, recordName.length() - ".verified".length()));
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-rw-r--"));
+        // The record's stamp (fields 3 to 7: device, inode, size, modification and change time in
+        // microseconds) rewritten to the copy's after the chmod, as only this user could.
+        String[] fields = new String(Files.readAllBytes(record), StandardCharsets.US_ASCII).trim().split(" ");
+        assertEquals(8, fields.length, Arrays.toString(fields));
+        Map<String, Object> now = Files.readAttributes(copy, "unix:dev,ino,size,lastModifiedTime,ctime",
+                LinkOption.NOFOLLOW_LINKS);
+        fields[3] = now.get("dev").toString();
+        fields[4] = now.get("ino").toString();
+        fields[5] = now.get("size").toString();
+        fields[6] = Long.toString(micros((FileTime) now.get("lastModifiedTime")));
+        fields[7] = Long.toString(micros((FileTime) now.get("ctime")));
+        Files.write(record, (String.join(" ", fields) + "\n").getBytes(StandardCharsets.US_ASCII));
+
+        ChildProcess.Result r = child(options, "load", data.toString());
+        assertTrue(r.out.contains("map: java.lang.UnsatisfiedLinkError: mmap4j: could not extract "), r.toString());
+        assertTrue(r.out.contains(copy + " can be written by others (rw-rw-r--)"), r.toString());
+    }
+
+    private static long micros(FileTime time) {
+        Instant instant = time.toInstant();
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     private static Set<String> names(Path directory) throws Exception {
