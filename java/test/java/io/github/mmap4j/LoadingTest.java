@@ -291,10 +291,7 @@ class LoadingTest {
         Path data = data();
         Path into = dir.resolve("extracted");
         List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
-        child(options, "load", data.toString()); // extracts
-        Thread.sleep(2_100); // beyond the record's margin, even on a file system of whole seconds
-        child(options, "load", data.toString()); // hashes the settled copy and records it
-        assertTrue(names(into).stream().anyMatch(n -> n.endsWith(".verified")), names(into).toString());
+        recordedCopy(options, data, into);
         try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
              FileLock cleaning = lockFile.lock()) {
@@ -315,12 +312,8 @@ class LoadingTest {
         Path data = data();
         Path into = dir.resolve("extracted");
         List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
-        child(options, "load", data.toString()); // extracts
-        Thread.sleep(2_100); // beyond the record's margin, even on a file system of whole seconds
-        child(options, "load", data.toString()); // hashes the settled copy and records it
-        String recordName = names(into).stream().filter(n -> n.endsWith(".verified")).findFirst()
-                .orElseThrow(() -> new AssertionError("no record in " + into));
-        Path record = into.resolve(recordName);
+        Path record = recordedCopy(options, data, into);
+        String recordName = record.getFileName().toString();
         Path copy = into.resolve(recordName.substring(0, recordName.length() - ".verified".length()));
         Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-rw-r--"));
         // The record's stamp (fields 3 to 7: device, inode, size, modification and change time in
@@ -339,6 +332,21 @@ class LoadingTest {
         ChildProcess.Result r = child(options, "load", data.toString());
         assertTrue(r.out.contains("map: java.lang.UnsatisfiedLinkError: mmap4j: could not extract "), r.toString());
         assertTrue(r.out.contains(copy + " can be written by others (rw-rw-r--)"), r.toString());
+    }
+
+    /**
+     * Two child JVMs with {@code options}: the first extracts the library into {@code into}, the
+     * second (past the record's margin) hashes the settled copy and records it.
+     *
+     * @return the copy's record ({@code .verified}).
+     */
+    private Path recordedCopy(List<String> options, Path data, Path into) throws Exception {
+        child(options, "load", data.toString()); // extracts
+        Thread.sleep(2_100); // beyond the record's margin, even on a file system of whole seconds
+        child(options, "load", data.toString()); // hashes the settled copy and records it
+        String recordName = names(into).stream().filter(n -> n.endsWith(".verified")).findFirst()
+                .orElseThrow(() -> new AssertionError("no record in " + into));
+        return into.resolve(recordName);
     }
 
     private static long micros(FileTime time) {
