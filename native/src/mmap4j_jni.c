@@ -483,9 +483,10 @@ static jlong mm_unmap(JNIEnv *env, jclass cls, jlong address, jlong length) {
     return mm4j_unmap(ADDR(address), length);
 }
 
-static jlong mm_quarantine(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint fd) {
+static jlong mm_quarantine(JNIEnv *env, jclass cls, jobject keep, jlong address, jlong length, jint fd,
+                           jboolean writable) {
     (void) env; (void) cls; (void) keep;
-    return mm4j_quarantine(ADDR(address), length, fd);
+    return mm4j_quarantine(ADDR(address), length, fd, writable == JNI_TRUE);
 }
 
 static jlong mm_quarantineFd(JNIEnv *env, jclass cls) {
@@ -683,7 +684,7 @@ static const JNINativeMethod method_table[] = {
     {"dropViews", "([JIZ)V", (void *) mm_dropViews},
     {"dropView", "(JZ)V", (void *) mm_dropView},
     {"unmap", "(JJ)J", (void *) mm_unmap},
-    {"quarantine", "(Ljava/lang/Object;JJI)J", (void *) mm_quarantine},
+    {"quarantine", "(Ljava/lang/Object;JJIZ)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},
     {"release", "(JJI)J", (void *) mm_release},
     {"reserve", "(J)J", (void *) mm_reserve},

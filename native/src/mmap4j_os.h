@@ -49,18 +49,20 @@ int64_t mm4j_seek_data(int fd, int64_t offset, int hole);
 int64_t mm4j_map(int64_t length, int prot, int flags, int fd, int64_t offset);
 int64_t mm4j_unmap(uintptr_t address, int64_t length);
 /* The quarantine: what covers a closed range until it is unmapped (see
- * ARCHITECTURE.md, "Lifetime"). Ordinary readable, writable memory, so no access
- * of any kind can fault there: stale reads see zeros (or what stale writes put
- * there), stale writes never reach the file that was mapped.
+ * ARCHITECTURE.md, "Lifetime"). Memory that allows every access the range ever
+ * allowed, so no such access can fault there: stale reads see zeros (or what
+ * stale writes put there), stale writes never reach the file that was mapped.
  *
  * mm4j_quarantine_fd: Linux: a memfd sized past every user address (sparse: it
  * costs nothing until touched). -ENOSYS elsewhere: covers are then private
  * anonymous memory (MAP_NORESERVE). */
 int64_t mm4j_quarantine_fd(void);
-/* Covers [address, address+length) with MAP_FIXED: the quarantine file at file
- * offset = address (neighbouring covers merge into one kernel mapping), or private
- * anonymous memory when quarantine_fd < 0. Only for a range the caller owns. */
-int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd);
+/* Covers [address, address+length) with MAP_FIXED. writable: the quarantine file at
+ * file offset = address (neighbouring covers merge into one kernel mapping), or
+ * private anonymous memory when quarantine_fd < 0. Not writable (a range nothing
+ * could ever write): private anonymous memory that can only be read, whatever
+ * quarantine_fd is. Only for a range the caller owns. */
+int64_t mm4j_quarantine(uintptr_t address, int64_t length, int quarantine_fd, int writable);
 /* Returns a range to the OS: punches the quarantine file's hole at offset = address
  * (what stale accesses allocated there) when quarantine_fd >= 0, then munmap.
  * Both are tried; -errno of the last failure. */

@@ -244,7 +244,7 @@ static void test_quarantine_never_faults(void) {
 #else
     CHECK(q == -ENOSYS);
 #endif
-    CHECK(mm4j_quarantine((uintptr_t) addr, 2 * page, (int) q) == 0);
+    CHECK(mm4j_quarantine((uintptr_t) addr, 2 * page, (int) q, 1) == 0);
     /* The file is released: truncating it cannot affect the range any more; stale reads see
      * zeros, stale writes stay in the quarantine and never reach the file. */
     mm4j_close(fd);
@@ -262,6 +262,34 @@ static void test_quarantine_never_faults(void) {
 #endif
     struct stat st;
     CHECK(stat(path, &st) == 0 && st.st_size == 0);
+}
+
+/* A range nothing could write gets a cover that can only be read: stale reads see zeros,
+ * the truncated file cannot fault them, and the cover takes no quarantine pages. */
+static void test_read_only_quarantine(void) {
+    char path[512];
+    int64_t page = mm4j_page_size();
+    int fd = make_file("quarantine-ro", 2 * page, path);
+    CHECK(pwrite(fd, "abc", 3, 0) == 3);
+    int64_t addr = mm4j_map(2 * page, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(addr > 0);
+    volatile char *p = (volatile char *) (uintptr_t) addr;
+    CHECK(p[0] == 'a');
+    int64_t q = mm4j_quarantine_fd();
+    CHECK(mm4j_quarantine((uintptr_t) addr, 2 * page, (int) q, 0) == 0);
+    mm4j_close(fd);
+    CHECK(truncate(path, 0) == 0);
+    CHECK(p[0] == 0 && p[page + 5] == 0);
+    /* Still mapped: the zero page read above is resident. */
+    CHECK(mm4j_residency((uintptr_t) addr, 2 * page, page, NULL) >= 1);
+#ifdef __linux__
+    CHECK(q >= 0);
+    CHECK(lseek((int) q, (off_t) addr, SEEK_DATA) < 0 || lseek((int) q, (off_t) addr, SEEK_DATA) >= addr + 2 * page);
+#endif
+    CHECK(mm4j_release((uintptr_t) addr, 2 * page, (int) q) == 0);
+    CHECK(mm4j_residency((uintptr_t) addr, page, page, NULL) == -ENOMEM);
+    if (q >= 0) mm4j_close((int) q);
+    unlink(path);
 }
 
 static void test_shared_memory(void) {
@@ -421,6 +449,7 @@ int main(void) {
     test_residency_counts_pages();
     test_lock_and_protect();
     test_quarantine_never_faults();
+    test_read_only_quarantine();
     test_reserve_and_grow();
     test_shared_memory();
     test_fadvise();

@@ -71,12 +71,25 @@ public class Breakdown {
         return address + size;
     }
 
-    /** mmap4j's system calls, all on this thread: fstat, mmap, mmap(MAP_FIXED) of the quarantine, punch, munmap. */
+    /**
+     * mmap4j's system calls for this read-only mapping, all on this thread: fstat, mmap, the cover
+     * (mmap(MAP_FIXED) of read-only anonymous memory), punch, munmap.
+     */
     @Benchmark
     public long syscallsSafeClose() throws IOException {
         long size = channel.size();
         long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
-        Native.quarantine(null, address, SIZE, quarantineFd);
+        Native.quarantine(null, address, SIZE, quarantineFd, false);
+        Native.release(address, SIZE, quarantineFd);
+        return address + size;
+    }
+
+    /** The same with the cover a writable range gets: mmap(MAP_FIXED) of the quarantine memfd. */
+    @Benchmark
+    public long syscallsSafeCloseWritableCover() throws IOException {
+        long size = channel.size();
+        long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
+        Native.quarantine(null, address, SIZE, quarantineFd, true);
         Native.release(address, SIZE, quarantineFd);
         return address + size;
     }

@@ -486,6 +486,18 @@ final class Mapping extends PhantomReference<Object> {
     }
 
     /**
+     * Whether anything could ever have written the range: it was mapped with WRITE, or
+     * {@code protect} changed it (whatever to: the cover must allow all it ever allowed).
+     * Otherwise its close covers it with memory that can only be read ({@link Quarantine}).
+     *
+     * @return {@code false} only for a range mapped without WRITE and never {@code protect}ed.
+     */
+    boolean mayHaveBeenWritable() {
+        Rare r = rare;
+        return (protection & Native.PROT_WRITE) != 0 || (r != null && r.protections != null);
+    }
+
+    /**
      * Whether the bytes {@code [at, at + size)} (inside one page) may be accessed as asked,
      * given what the mapping was made with and what {@code protect} changed since.
      *

@@ -278,9 +278,10 @@ final class Native {
 
     /**
      * Covers a range mmap4j owns with quarantine memory ({@code mmap(MAP_FIXED)}): see
-     * {@code mm4j_quarantine}; {@code keepAlive} is the object that closes it.
+     * {@code mm4j_quarantine}; {@code keepAlive} is the object that closes it. Read-only
+     * private anonymous memory unless {@code writable}.
      */
-    static native long quarantine(Object keepAlive, long address, long length, int quarantineFd);
+    static native long quarantine(Object keepAlive, long address, long length, int quarantineFd, boolean writable);
 
     /** The quarantine file ({@code memfd_create}, sized past every address), or {@code -errno}. */
     static native long quarantineFd();

@@ -5,12 +5,15 @@
 package io.github.mmap4j;
 
 /**
- * The memory that covers a closed range until it is unmapped: one sparse
- * {@code memfd} on Linux, mapped at file offset = address (neighbouring covers
- * merge into one kernel mapping), or private anonymous memory elsewhere. It is
- * ordinary readable, writable memory, so no access of any kind faults there; see
- * {@code mm4j_quarantine}. Opened at the first close, kept open for the JVM's life;
- * a close that finds no descriptor free covers with anonymous memory and the next
+ * The memory that covers a closed range until it is unmapped. A range that could
+ * be written: one sparse {@code memfd} on Linux, mapped at file offset = address
+ * (neighbouring covers merge into one kernel mapping), or private anonymous memory
+ * elsewhere; ordinary readable, writable memory. A range nothing could ever write
+ * (mapped without WRITE, never {@code protect}ed): private anonymous memory that can
+ * only be read, cheaper to set up. Either way no access the range allowed faults
+ * there; see {@code mm4j_quarantine}. The memfd is opened by the SIGBUS handler's
+ * install or the first close of a writable range, kept open for the JVM's life; a
+ * close that finds no descriptor free covers with anonymous memory and the next
  * close tries again (no static initialiser: one that failed would make every later
  * close throw {@code NoClassDefFoundError}).
  */
@@ -69,7 +72,8 @@ final class Quarantine {
      * @return 0 or {@code -errno}.
      */
     static long cover(Object keepAlive, Mapping mapping) {
-        return Native.quarantine(keepAlive, mapping.address(), mapping.length(), fd());
+        boolean writable = mapping.mayHaveBeenWritable();
+        return Native.quarantine(keepAlive, mapping.address(), mapping.length(), writable ? fd() : -1, writable);
     }
 
     /**

@@ -77,12 +77,22 @@ final class WaitWake {
                     return Futex.Result.TIMED_OUT;
                 }
             } else if (rc != EINTR) {
+                checkOpen(word, "await");
                 Errors.check(rc, "futex wait", describe(address, index));
             }
-            Mapping mapping = word.mapping();
-            if (mapping != null && mapping.isClosed()) {
-                throw mapping.closedError("await");
-            }
+            checkOpen(word, "await");
+        }
+    }
+
+    /**
+     * Throws the closed mapping's error when the word's mapping was closed: after a wait's slice,
+     * and before a failed call's errno, which a close racing the call causes (a read-only range's
+     * cover is private memory that can only be read: the kernel answers {@code EFAULT} there).
+     */
+    private static void checkOpen(Words.Entry word, String call) {
+        Mapping mapping = word.mapping();
+        if (mapping != null && mapping.isClosed()) {
+            throw mapping.closedError(call);
         }
     }
 
@@ -102,7 +112,11 @@ final class WaitWake {
         }
         Words.Entry word = Words.check("wake", buffer, index, 4, false);
         long address = word.nativeAddress(buffer, index);
-        return (int) Errors.check(Native.futexWake(buffer, address, count), "futex wake", describe(address, index));
+        long rc = Native.futexWake(buffer, address, count);
+        if (rc < 0) {
+            checkOpen(word, "wake");
+        }
+        return (int) Errors.check(rc, "futex wake", describe(address, index));
     }
 
     /** What the natives return for an errno: its negated value here (they differ by platform). */
