@@ -11,6 +11,9 @@
  * Cases (Java counterpart in parentheses):
  *   MapCycle.c     mmap(PROT_READ, MAP_SHARED) of <size> bytes at offset 0 of an open
  *                  descriptor, then munmap                        (MapCycle, Ffm.mapCycle*)
+ *   CycleJvm.c     the same for 4 KiB with a read of its first byte  (CycleJvm)
+ *   CycleJvm.cSyscalls  mmap4j's system calls for that cycle, without a JVM: fstat, mmap, read,
+ *                  the close's read-only cover, covers unmapped in runs  (CycleJvm, its floor)
  *   SeqRead.c      sum of every 64-bit word of the whole file       (SeqRead, Ffm.seqRead)
  *   RandomRead.c   4096 reads at xorshift64 offsets, same seed      (RandomRead, Ffm.randomRead)
  *   Residency.c    mincore of the whole mapping, count resident     (Residency)
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -143,6 +147,44 @@ static uint64_t map_read_cycle(void *ctx) {
     if (p == MAP_FAILED) die("mmap");
     uint64_t byte = p[0];
     if (munmap((void *) p, size) != 0) die("munmap");
+    return byte;
+}
+
+/* ---- case 1b, mmap4j's own system calls, as a read-only cycle makes them: fstat (the size
+ * check), mmap, read, the close's cover (MAP_FIXED of private anonymous memory that can only be
+ * read), and, as the reclaimer does once a collection found the views gone, one munmap per run
+ * of neighbouring covers (here every 4,096 cycles): the floor of mmap4j's cycle before any JVM. */
+struct covers {
+    uintptr_t from, to;
+    int count;
+};
+
+static void unmap_covers(struct covers *c) {
+    if (c->count > 0 && munmap((void *) c->from, c->to - c->from) != 0) die("munmap");
+    c->count = 0;
+}
+
+static uint64_t syscalls_cycle(void *ctx) {
+    static struct covers covers;
+    size_t size = *(size_t *) ctx;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (size_t) st.st_size < size) die("fstat");
+    const volatile unsigned char *p = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED) die("mmap");
+    uint64_t byte = p[0];
+    uintptr_t at = (uintptr_t) p;
+    if (mmap((void *) at, size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0)
+        == MAP_FAILED) die("mmap(MAP_FIXED)");
+    if (covers.count > 0 && at + size != covers.from && at != covers.to) unmap_covers(&covers);
+    if (covers.count == 0) {
+        covers.from = at;
+        covers.to = at + size;
+    } else if (at < covers.from) {
+        covers.from = at;
+    } else {
+        covers.to = at + size;
+    }
+    if (++covers.count == 4096) unmap_covers(&covers);
     return byte;
 }
 
@@ -320,6 +362,8 @@ int main(int argc, char **argv) {
     size_t one_page = 4096;
     load();
     measure("CycleJvm.c", "4096", map_read_cycle, &one_page, 1, 0);
+    load();
+    measure("CycleJvm.cSyscalls", "4096", syscalls_cycle, &one_page, 1, 0);
 
     struct whole w;
     void *p = mmap(NULL, file_size, PROT_READ, MAP_SHARED, fd, 0);
