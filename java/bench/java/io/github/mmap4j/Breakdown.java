@@ -77,19 +77,19 @@ public class Breakdown {
      */
     @Benchmark
     public long syscallsSafeClose() throws IOException {
-        long size = channel.size();
-        long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
-        Native.quarantine(null, address, SIZE, quarantineFd, false);
-        Native.release(address, SIZE, quarantineFd);
-        return address + size;
+        return safeClose(false);
     }
 
     /** The same with the cover a writable range gets: mmap(MAP_FIXED) of the quarantine memfd. */
     @Benchmark
     public long syscallsSafeCloseWritableCover() throws IOException {
+        return safeClose(true);
+    }
+
+    private long safeClose(boolean writableCover) throws IOException {
         long size = channel.size();
         long address = Native.map(SIZE, Native.PROT_READ, Native.SHARE_SHARED, 0, fd, 0);
-        Native.quarantine(null, address, SIZE, quarantineFd, true);
+        Native.quarantine(null, address, SIZE, quarantineFd, writableCover);
         Native.release(address, SIZE, quarantineFd);
         return address + size;
     }
