@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,20 +33,12 @@ class CoverTest {
     @TempDir
     Path dir;
 
-    /** The permission letters ({@code r--p}) and inode of the /proc/self/maps line holding the address. */
+    /** The permission letters ({@code r--p}), inode and path of the /proc/self/maps line holding the address. */
     private static String[] lineAt(long address) throws Exception {
-        Path maps = Paths.get("/proc/self/maps");
-        assumeTrue(Files.isReadable(maps), "needs /proc/self/maps");
-        for (String line : Files.readAllLines(maps)) {
-            String[] fields = line.trim().split("\\s+");
-            String[] range = fields[0].split("-");
-            long from = Long.parseUnsignedLong(range[0], 16);
-            long to = Long.parseUnsignedLong(range[1], 16);
-            if (address >= from && address < to) {
-                return new String[] {fields[1], fields[4], fields.length > 5 ? fields[5] : ""};
-            }
-        }
-        return new String[] {"unmapped", "0", ""};
+        String[] fields = ProtectTest.mapsLineAt(address);
+        assumeTrue(fields != null, "needs /proc/self/maps");
+        return fields.length < 5 ? new String[] {"unmapped", "0", ""}
+                : new String[] {fields[1], fields[4], fields.length > 5 ? fields[5] : ""};
     }
 
     private Path file(int size, byte fill) throws Exception {

@@ -26,20 +26,29 @@ class ProtectTest {
 
     /** The rwx letters of the /proc/self/maps line holding the address, or null without /proc. */
     static String permissionsAt(long address) throws Exception {
+        String[] line = mapsLineAt(address);
+        return line == null ? null : line.length < 5 ? "unmapped" : line[1].substring(0, 3);
+    }
+
+    /**
+     * The fields of the /proc/self/maps line holding the address (range, permissions, offset,
+     * device, inode, path if any), {@code {"unmapped"}} when none does, or null without /proc.
+     */
+    static String[] mapsLineAt(long address) throws Exception {
         Path maps = Paths.get("/proc/self/maps");
         if (!Files.exists(maps)) {
             return null;
         }
         for (String line : Files.readAllLines(maps)) {
-            String[] fields = line.split("\\s+");
+            String[] fields = line.trim().split("\\s+");
             String[] range = fields[0].split("-");
             long from = Long.parseUnsignedLong(range[0], 16);
             long to = Long.parseUnsignedLong(range[1], 16);
             if (address >= from && address < to) {
-                return fields[1].substring(0, 3);
+                return fields;
             }
         }
-        return "unmapped";
+        return new String[] {"unmapped"};
     }
 
     private static void assertPermissions(String expected, long address) throws Exception {
