@@ -23,8 +23,9 @@ import java.util.zip.ZipOutputStream;
  * java/build/StoreClasses.java <jar>}); not part of the jar.
  *
  * <p>Why: a fresh JVM reads every class of its first map through the class loader's inflater,
- * running interpreted; stored, the same 34 classes load 0.8 to 1.7 ms faster (JDK 17 / 8, paired
- * fresh JVMs, issue 27's twelfth pass, docs/loading.md). The jar grows from about 250 KB to 440.
+ * running interpreted; stored, the first map's 34 classes load 0.8 to 2.2 ms sooner (paired fresh
+ * JVMs on JDK 8 to 25, issue 27's twelfth pass, docs/loading.md). The jar grows from about 250 KB
+ * to 440.
  */
 public final class StoreClasses {
 

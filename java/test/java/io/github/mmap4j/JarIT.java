@@ -67,7 +67,7 @@ class JarIT {
     /**
      * Class files are stored, not deflated (java/build/StoreClasses.java, run by the pom after
      * the shade): a fresh JVM's class loader reads them without its inflater, which it runs
-     * interpreted (issue 27: the first map 0.8 to 1.6 ms sooner). The native libraries stay
+     * interpreted (issue 27: the first map 0.8 to 2.2 ms sooner). The native libraries stay
      * deflated: only a first extraction reads one, once. The jar still reads as a jar, classes
      * included (CRC and size match), since every other test here loads from it.
      */
