@@ -54,6 +54,17 @@ final class Mappings implements Comparator<Object> {
      * class of its own: one class fewer to load at the first map.
      */
     private static final long[] PROBE = new long[1];
+    /**
+     * The mapping {@link #find} took from the table last, tried before the table: calls on the
+     * buffers of one mapping, again and again, take neither the table's lock nor its tree walk.
+     * Written only under the table's lock: by a lookup that found a mapping, and to null by
+     * {@link #reclaim} before the mapping leaves the table. So whatever a lookup reads here is
+     * in the table (open or closed, as the table would give it) for as long as a buffer over its
+     * range can be reached, and never holds a mapping past its reclaim, when its address may go
+     * to another mapping. Volatile: a buffer of a mapping mapped at a reused address is made
+     * after that reclaim's write, and whoever has the buffer reads after it too.
+     */
+    private static volatile Mapping lastFound;
     /** Closed ranges covered and waiting to be unmapped (decremented once munmap returned). */
     private static final AtomicLong RETIRED = new AtomicLong();
     private static final AtomicLong RECLAIMED = new AtomicLong();
@@ -165,12 +176,19 @@ final class Mappings implements Comparator<Object> {
      * @return the mapping, or {@code null} when mmap4j did not map that address.
      */
     static Mapping find(long address) {
-        Mapping mapping;
+        Mapping mapping = lastFound;
+        if (mapping != null && mapping.contains(address)) {
+            return mapping;
+        }
         synchronized (BY_ADDRESS) {
             PROBE[0] = address;
             mapping = (Mapping) BY_ADDRESS.floor(PROBE);
+            if (mapping == null || !mapping.contains(address)) {
+                return null;
+            }
+            lastFound = mapping;
         }
-        return mapping != null && mapping.contains(address) ? mapping : null;
+        return mapping;
     }
 
     /**
@@ -297,6 +315,9 @@ final class Mappings implements Comparator<Object> {
         }
         // The only entry at its address: a range is out of the table before its munmap can free the address.
         synchronized (BY_ADDRESS) {
+            if (lastFound == mapping) {
+                lastFound = null;
+            }
             BY_ADDRESS.remove(mapping);
         }
         // Out of the fault handlers' table (waiting for any handler acting on it) before the
