@@ -51,15 +51,15 @@ public final class StoreClasses {
                 }
                 ZipEntry to = new ZipEntry(from.getName());
                 to.setTime(from.getTime());
-                boolean store = from.getName().endsWith(".class") || from.getMethod() == ZipEntry.STORED;
-                if (store) {
+                boolean classFile = from.getName().endsWith(".class");
+                if (classFile || from.getMethod() == ZipEntry.STORED) {
                     CRC32 crc = new CRC32();
                     crc.update(bytes);
                     to.setMethod(ZipEntry.STORED);
                     to.setSize(bytes.length);
                     to.setCompressedSize(bytes.length);
                     to.setCrc(crc.getValue());
-                    stored += from.getName().endsWith(".class") ? 1 : 0;
+                    stored += classFile ? 1 : 0;
                 } else {
                     to.setMethod(ZipEntry.DEFLATED);
                 }
