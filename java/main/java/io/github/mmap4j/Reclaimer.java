@@ -22,9 +22,10 @@ import java.util.logging.Logger;
  * so when the last watched object of a mapping is enqueued, {@code munmap} is
  * safe. A daemon thread ({@code mmap4j-reclaimer}) does it in batches, and every
  * {@code map} drains the queue too ({@link Pressure#beforeMap}). The thread belongs to
- * no application (root thread group, no context class loader, nothing inherited),
- * is started by the first map that finds none running, and exits once mmap4j has held
- * no mapping for {@value #IDLE_PROPERTY} milliseconds, or when interrupted.
+ * no application (root thread group, no context class loader, nothing inherited), is
+ * started at the beginning of the first map that finds none running ({@link FirstMapClasses}),
+ * and exits once mmap4j has held no mapping for {@value #IDLE_PROPERTY} milliseconds, or when
+ * interrupted.
  */
 final class Reclaimer implements Runnable {
 
@@ -69,6 +70,7 @@ final class Reclaimer implements Runnable {
      */
     @Override
     public void run() {
+        FirstMapClasses.load();
         loop();
     }
 
@@ -106,7 +108,12 @@ final class Reclaimer implements Runnable {
         watching();
     }
 
-    /** Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own buffer). */
+    /**
+     * Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own
+     * buffer), or a map begins ({@code Maps}: the first one's thread loads its later classes
+     * meanwhile, {@link FirstMapClasses}). A thread started at a map's beginning may idle out before
+     * the mapping is registered; the call after registering is the one {@link #stopIfIdle} counts on.
+     */
     static void watching() {
         if (!running) {
             start();

@@ -120,6 +120,24 @@ class LoadingTest {
                 || token.startsWith("jdk.internal.reflect.GeneratedMethodAccessor");
     }
 
+    /**
+     * A fresh JVM's first map is nearly all class loading, and its thread needs the native library
+     * before anything else: so the map starts the reclaimer thread at its beginning, and that
+     * thread loads the classes the map goes on to need while the mapping thread loads the library
+     * (issue 27, thirteenth pass). The child holds the mapping thread back after the library until
+     * another thread asked for the last of them (or 20 s went by): before, none did.
+     */
+    @Test
+    void theReclaimerThreadLoadsTheFirstMapsLaterClassesWhileTheLibraryLoads() throws Exception {
+        Path data = data();
+        ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + dir.resolve("preloaded")), "preloaded",
+                data.toString());
+        assertTrue(r.out.contains("first byte 42"), r.toString());
+        for (String name : LoadingChild.AHEAD) {
+            assertTrue(r.out.contains("asked for " + name + " first: " + Reclaimer.THREAD_NAME), name + ": " + r);
+        }
+    }
+
     @Test
     void aFailedExtractionIsRetriedByTheNextCall() throws Exception {
         Path data = data();

@@ -46,7 +46,8 @@ class SurfaceTest {
     /** The public types {@code internal} keeps: loading the library and facts about it, touching no memory. */
     private static final Set<String> INTERNAL_PUBLIC = new HashSet<>(Arrays.asList(
             "io.github.mmap4j.internal.NativeLibrary", "io.github.mmap4j.internal.Jdk",
-            "io.github.mmap4j.internal.NativeLibrary$DataMap", "io.github.mmap4j.internal.Threads"));
+            "io.github.mmap4j.internal.NativeLibrary$DataMap", "io.github.mmap4j.internal.Threads",
+            "io.github.mmap4j.internal.LoaderClasses"));
     /** Public methods there whose longs are file offsets ({@code lseek} for the tool), not addresses or ranges. */
     private static final Set<String> FILE_OFFSETS = new HashSet<>(Arrays.asList(
             "io.github.mmap4j.internal.NativeLibrary$DataMap.next"));
