@@ -20,22 +20,25 @@ import java.util.Set;
 /**
  * Extracted copies of other builds in an extraction directory, removed once unused for a day and
  * when no JVM can be loading one. A JVM holds a shared lock on the directory's {@value #LOCK} file
- * from before it checks or writes its copy until {@code System.load} returned
+ * from before it checks its copy (or writes one over it) until {@code System.load} returned
  * ({@link #lockShared}, {@link #release}); once loaded, it marks its copy used (its modification
  * time, at most hourly), takes that lock exclusively without waiting, and removes every other
  * {@code libmmap4j-<hash>} copy no JVM marked for {@value #IDLE_HOURS} hours with its
- * {@link VerifiedCopy} record, every record whose copy is gone, and every leftover
- * {@code .extract-*.tmp} ({@link #remove}). Copies in use by other versions, or by JVMs of
- * another platform sharing the directory (an arm64 JVM under emulation, a musl JVM in a
- * container), stay. A copy that a running JVM loaded may go: the JVM keeps its mapping, only the
+ * {@link VerifiedCopy} record, every record whose copy is gone, and every {@code .extract-*.tmp}
+ * older than {@value #LEFTOVER_HOURS} hour ({@link #remove}). A JVM that finds no copy at all (a
+ * first extraction) writes and loads one without the lock and tidies nothing: no cleaner takes a
+ * copy written within the day or a temporary file written within the hour. Copies in use by
+ * other versions, or by JVMs of another platform sharing the directory (an arm64 JVM under
+ * emulation, a musl JVM in a container), stay. A copy that a running JVM loaded may go: the JVM keeps its mapping, only the
  * file's name goes. When the lock is busy or locks are not supported there, nothing is removed
  * (the next JVM tries again).
  *
  * <p>A JVM whose copy is vouched for by its {@link VerifiedCopy} record and was marked within the
  * hour ({@link #MARK_EVERY}) takes no lock and tidies nothing: it writes no file a cleaner could
  * take for a leftover, and no cleaner takes a copy marked within the last day. So the directory is
- * tidied by the JVMs that extract or hash a copy, and by one JVM an hour per copy in use (the one
- * that marks it): an idle copy goes within about an hour of its day running out.
+ * tidied by the JVMs that hash a copy (the one after a first extraction does) or write one over a
+ * copy that failed its check, and by one JVM an hour per copy in use (the one that marks it): an
+ * idle copy goes within about an hour of its day running out.
  *
  * <p>Names are matched by hand, not by regular expressions: compiling them cost a fresh JVM's
  * first map about a millisecond.
@@ -47,6 +50,12 @@ final class OldCopies {
 
     /** How long a copy no JVM loaded stays. */
     static final int IDLE_HOURS = 24;
+
+    /**
+     * How old a temporary file must be to be a leftover (of a JVM that died before renaming it): a
+     * first extraction writes one without the lock, in milliseconds.
+     */
+    static final int LEFTOVER_HOURS = 1;
 
     /**
      * How often a JVM marks its copy used (ms): a JVM whose recorded copy was marked more recently
@@ -123,8 +132,9 @@ final class OldCopies {
                         if (!old || !delete(entry)) {
                             copies.add(name);
                         }
-                    } else if (name.startsWith(".extract-") && name.endsWith(".tmp")) {
-                        delete(entry);
+                    } else if (name.startsWith(".extract-") && name.endsWith(".tmp") && Files.getLastModifiedTime(
+                            entry, LinkOption.NOFOLLOW_LINKS).toMillis() < now - LEFTOVER_HOURS * HOUR) {
+                        delete(entry); // a first extraction writes its own without the lock
                     }
                 }
                 for (String name : names) {

@@ -7,13 +7,11 @@ package io.github.mmap4j.internal;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Whether a copy of the library already in the extraction directory holds the bytes the jar
@@ -139,11 +137,8 @@ final class VerifiedCopy {
         Path record = copy.resolveSibling(copy.getFileName() + SUFFIX);
         Path temporary = NativeLibrary.temporaryIn(copy.getParent());
         try {
-            try (OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                out.write((MAGIC + " " + sha256 + " " + size + " " + stamp.format() + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-            }
+            NativeLibrary.writeNew(temporary, (MAGIC + " " + sha256 + " " + size + " " + stamp.format() + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             try {
                 Files.move(temporary, record, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
