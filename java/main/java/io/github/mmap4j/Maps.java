@@ -37,7 +37,7 @@ final class Maps {
     static <T> T map(String call, Object source, long offset, long length, MapOptions options, Class<T> as)
             throws IOException {
         Objects.requireNonNull(options, "options");
-        Reclaimer.watching(); // before the library: see FirstMapClasses
+        Reclaimer.mapBegins(); // before the library: see FirstMapClasses
         // The range check asks for the page size: loading the library with no descriptor free is
         // EMFILE here, for anonymous memory too.
         Platform.ensureLoadedToOpen();
@@ -74,7 +74,7 @@ final class Maps {
     /** Maps the whole of a file (for a buffer, at most 2 GiB; an empty file gives an empty buffer). */
     static <T> T whole(String call, Path path, MapMode mode, Class<T> as) throws IOException {
         MapOptions options = MapOptions.of(mode);
-        Reclaimer.watching(); // before the library: see FirstMapClasses
+        Reclaimer.mapBegins(); // before the library: see FirstMapClasses
         try (FileSource source = open(path, options, -1)) {
             return handOut(as, source, 0, source.size(), options);
         }

@@ -4,6 +4,7 @@
  */
 package io.github.mmap4j;
 
+import io.github.mmap4j.internal.Jdk;
 import io.github.mmap4j.internal.Threads;
 
 import java.lang.ref.PhantomReference;
@@ -23,9 +24,9 @@ import java.util.logging.Logger;
  * safe. A daemon thread ({@code mmap4j-reclaimer}) does it in batches, and every
  * {@code map} drains the queue too ({@link Pressure#beforeMap}). The thread belongs to
  * no application (root thread group, no context class loader, nothing inherited), is
- * started at the beginning of the first map that finds none running ({@link FirstMapClasses}),
- * and exits once mmap4j has held no mapping for {@value #IDLE_PROPERTY} milliseconds, or when
- * interrupted.
+ * started at the beginning of the first map that finds none running ({@link FirstMapClasses};
+ * at its end on JDK 10 to 14, {@link #STARTS_AT_MAP}), and exits once mmap4j has held no
+ * mapping for {@value #IDLE_PROPERTY} milliseconds, or when interrupted.
  */
 final class Reclaimer implements Runnable {
 
@@ -70,7 +71,9 @@ final class Reclaimer implements Runnable {
      */
     @Override
     public void run() {
-        FirstMapClasses.load();
+        if (STARTS_AT_MAP) {
+            FirstMapClasses.load();
+        }
         loop();
     }
 
@@ -109,11 +112,28 @@ final class Reclaimer implements Runnable {
     }
 
     /**
-     * Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own
-     * buffer), or a map begins ({@code Maps}: the first one's thread loads its later classes
-     * meanwhile, {@link FirstMapClasses}). A thread started at a map's beginning may idle out before
-     * the mapping is registered; the call after registering is the one {@link #stopIfIdle} counts on.
+     * Whether a map starts the thread at its beginning, so that the first map's later classes load
+     * on it meanwhile ({@link FirstMapClasses}). Not on JDK 10 to 14: their HotSpot biases locks
+     * from the JVM's start, and this thread's first use of each lock the mapping thread took (the
+     * class loader's, the jar's) costs a revocation at a safepoint: a first map 1.2 to 2 ms slower
+     * on JDK 11, where JDK 8, 17 and 25 gain 2 to 3 ms (JDK 8 and 9 bias only 4 s after start, 15
+     * stopped biasing by default, 18 removed it; JDK 11 with {@code -XX:-UseBiasedLocking} gains 1.9).
      */
+    private static final boolean STARTS_AT_MAP = Jdk.major() < 10 || Jdk.major() > 14;
+
+    /**
+     * Called at the beginning of every map, before the library is loaded: starts the thread unless
+     * one runs (see {@link #STARTS_AT_MAP}). The thread may idle out before the mapping is
+     * registered; the call after registering ({@link #watching}) is the one {@link #stopIfIdle}
+     * counts on.
+     */
+    static void mapBegins() {
+        if (STARTS_AT_MAP) {
+            watching();
+        }
+    }
+
+    /** Starts the thread unless one runs: something is watched ({@link #track}, or a mapping's own buffer). */
     static void watching() {
         if (!running) {
             start();

@@ -106,6 +106,10 @@ final class LoadingChild {
         ByteBuffer page = (ByteBuffer) mmap.getMethod("map", Path.class, long.class, int.class, options)
                 .invoke(null, file, 0L, 1, readOnly);
         System.out.println("first byte " + page.get(0));
+        java.lang.reflect.Field early = Class.forName("io.github.mmap4j.Reclaimer", false, loader)
+                .getDeclaredField("STARTS_AT_MAP");
+        early.setAccessible(true);
+        System.out.println("loads ahead: " + early.getBoolean(null));
         for (String name : AHEAD) {
             System.out.println("asked for " + name + " first: " + loader.firstAskedBy.get(name));
         }

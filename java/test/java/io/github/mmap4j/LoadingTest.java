@@ -133,6 +133,8 @@ class LoadingTest {
         ChildProcess.Result r = child(Arrays.asList("-Dmmap4j.tmpdir=" + dir.resolve("preloaded")), "preloaded",
                 data.toString());
         assertTrue(r.out.contains("first byte 42"), r.toString());
+        // Not on JDK 10 to 14, whose biased locks make a second thread dearer than the classes it loads.
+        assumeTrue(r.out.contains("loads ahead: true"), "this JDK biases locks from its start: " + r.out);
         for (String name : LoadingChild.AHEAD) {
             assertTrue(r.out.contains("asked for " + name + " first: " + Reclaimer.THREAD_NAME), name + ": " + r);
         }
