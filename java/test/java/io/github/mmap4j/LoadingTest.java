@@ -20,11 +20,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -320,16 +324,7 @@ class LoadingTest {
         Path data = data();
         Path into = Files.createDirectory(dir.resolve("first"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
-        try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock cleaning = lockFile.lock()) {
-            ChildProcess.Result r = ChildProcess.jvm(LoadingChild.class, "load", data.toString()).in(dir)
-                    .options(options).timeout(20).run();
-            assertEquals(0, r.exit, "the first extraction waited for the lock: " + r);
-            assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
-            assertTrue(r.out.contains("loaded from " + into), r.toString());
-        }
+        loadsWhileACleanerHoldsTheLock(into, data);
     }
 
     /**
@@ -342,13 +337,13 @@ class LoadingTest {
         Path data = data();
         Path into = dir.resolve("crowd");
         List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
-        java.util.concurrent.ExecutorService starting = java.util.concurrent.Executors.newFixedThreadPool(6);
+        ExecutorService starting = Executors.newFixedThreadPool(6);
         try {
-            List<java.util.concurrent.Future<ChildProcess.Result>> results = new java.util.ArrayList<>();
+            List<Future<ChildProcess.Result>> results = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 results.add(starting.submit(() -> child(options, "load", data.toString())));
             }
-            for (java.util.concurrent.Future<ChildProcess.Result> result : results) {
+            for (Future<ChildProcess.Result> result : results) {
                 ChildProcess.Result r = result.get();
                 assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
             }
@@ -376,10 +371,20 @@ class LoadingTest {
         Path into = dir.resolve("extracted");
         List<String> options = Arrays.asList("-Dmmap4j.tmpdir=" + into);
         recordedCopy(options, data, into);
-        try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        loadsWhileACleanerHoldsTheLock(into, data);
+    }
+
+    /**
+     * A JVM loading into {@code into} while this one holds the directory's lock exclusively, as a
+     * cleaner does: it must load without waiting for the lock (20 s, then it counts as waiting).
+     */
+    private void loadsWhileACleanerHoldsTheLock(Path into, Path data) throws Exception {
+        try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock cleaning = lockFile.lock()) {
-            ChildProcess.Result r = child(options, "load", data.toString());
+            ChildProcess.Result r = ChildProcess.jvm(LoadingChild.class, "load", data.toString()).in(dir)
+                    .options("-Dmmap4j.tmpdir=" + into).timeout(20).run();
+            assertEquals(0, r.exit, "it waited for the lock: " + r);
             assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
             assertTrue(r.out.contains("loaded from " + into), r.toString());
         }
