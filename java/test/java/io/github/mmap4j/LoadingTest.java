@@ -376,14 +376,14 @@ class LoadingTest {
 
     /**
      * A JVM loading into {@code into} while this one holds the directory's lock exclusively, as a
-     * cleaner does: it must load without waiting for the lock (20 s, then it counts as waiting).
+     * cleaner does: it must load without waiting for the lock (a minute, then it counts as waiting).
      */
     private void loadsWhileACleanerHoldsTheLock(Path into, Path data) throws Exception {
         try (FileChannel lockFile = FileChannel.open(into.resolve(".lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.READ, StandardOpenOption.WRITE);
              FileLock cleaning = lockFile.lock()) {
             ChildProcess.Result r = ChildProcess.jvm(LoadingChild.class, "load", data.toString()).in(dir)
-                    .options("-Dmmap4j.tmpdir=" + into).timeout(20).run();
+                    .options("-Dmmap4j.tmpdir=" + into).timeout(60).run();
             assertEquals(0, r.exit, "it waited for the lock: " + r);
             assertTrue(r.out.contains("map: ok: mapped, first byte 42"), r.toString());
             assertTrue(r.out.contains("loaded from " + into), r.toString());
