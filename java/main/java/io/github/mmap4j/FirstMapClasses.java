@@ -11,11 +11,12 @@ import io.github.mmap4j.internal.LoaderClasses;
  * reclaimer thread while the mapping thread loads the library (issue 27). Nearly all of a first map
  * is loading classes from the jar (about 0.2 ms each on JDK 8), and the mapping thread needs the
  * library before anything else; so the first map starts the reclaimer thread at its beginning, not
- * at its end, and that thread, before its loop, loads what the map goes on to need: the loader's
- * later classes ({@link LoaderClasses}), then the map's own. The mapping thread finds them loaded,
- * or waits for the one being loaded: the class loader loads each class once, whichever thread asks
- * first. Loading neither links nor initialises a class: every static initialiser still runs in
- * the thread that first uses the class, as before.
+ * at its end (except on JDK 10 to 14: {@code Reclaimer.STARTS_AT_MAP}), and that thread, before its
+ * loop, loads what the map goes on to need: the loader's later classes ({@link LoaderClasses}),
+ * then the map's own. The mapping thread finds them loaded, or waits for the one being loaded: the
+ * class loader loads each class once, whichever thread asks first. Loading neither links nor
+ * initialises a class: every static initialiser still runs in the thread that first uses the
+ * class, as before.
  *
  * <p>Only classes every map (of a file, cached copy of the library) loads anyway: nothing a map
  * defers to a range call, a close or a failure ({@code Errors}, {@code Mapping.State}), so
