@@ -127,13 +127,12 @@ final class OldCopies {
                 for (String name : names) {
                     Path entry = directory.resolve(name);
                     if (isCopy(name)) {
-                        boolean old = !name.equals(kept) && Files.getLastModifiedTime(entry,
-                                LinkOption.NOFOLLOW_LINKS).toMillis() < now - IDLE_HOURS * HOUR;
+                        boolean old = !name.equals(kept) && modifiedBefore(entry, now - IDLE_HOURS * HOUR);
                         if (!old || !delete(entry)) {
                             copies.add(name);
                         }
-                    } else if (name.startsWith(".extract-") && name.endsWith(".tmp") && Files.getLastModifiedTime(
-                            entry, LinkOption.NOFOLLOW_LINKS).toMillis() < now - LEFTOVER_HOURS * HOUR) {
+                    } else if (name.startsWith(".extract-") && name.endsWith(".tmp")
+                            && modifiedBefore(entry, now - LEFTOVER_HOURS * HOUR)) {
                         delete(entry); // a first extraction writes its own without the lock
                     }
                 }
@@ -148,6 +147,19 @@ final class OldCopies {
             }
         } catch (IOException | RuntimeException e) {
             // Tidying only: the next JVM tries again.
+        }
+    }
+
+    /**
+     * Whether {@code entry} was last modified before {@code millis}; false when it is gone (a first
+     * extraction, which takes no lock, renamed its temporary file after the listing) or cannot be
+     * read: it stays, and the rest of the directory is still tidied.
+     */
+    private static boolean modifiedBefore(Path entry, long millis) {
+        try {
+            return Files.getLastModifiedTime(entry, LinkOption.NOFOLLOW_LINKS).toMillis() < millis;
+        } catch (IOException e) {
+            return false;
         }
     }
 
