@@ -46,8 +46,9 @@ import org.scijava.nativelib.NativeLibraryUtil;
  * {@link Libc}), extracted to a directory only
  * the current user can write ({@value #TMPDIR_PROPERTY}, else
  * {@code ${java.io.tmpdir}/mmap4j-<user>}; see {@link ExtractionDirectory}),
- * checked against the size and SHA-256 recorded in the jar at build time, and
- * reused by later JVMs when it still matches (hashed again only until a JVM
+ * named by the SHA-256 the jar records for it at build time and checked against the
+ * size and CRC-32 recorded with it, and
+ * reused by later JVMs when it still matches (checked again only until a JVM
  * could record it unchanged, see {@link VerifiedCopy}). Writes go to a private temporary
  * file renamed into place, so JVMs starting together never see a half-written
  * library. When the shared directory is unusable or hostile (another user's, a
@@ -548,21 +549,18 @@ public final class NativeLibrary {
      * links before it is trusted.
      */
     private static Path extract(String resource, String[] recorded, Path directory, int owner) throws IOException {
-        String sha256 = recorded[0];
-        long size = Long.parseLong(recorded[1]);
-        Path target = copyIn(directory, sha256);
-        // A copy an earlier JVM extracted: its record, or else its hash, says whether it is the jar's.
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && VerifiedCopy.check(target, sha256, size)) {
+        Path target = copyIn(directory, recorded[0]);
+        // A copy an earlier JVM extracted: its record, or else its checksum, says whether it is the jar's.
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && VerifiedCopy.check(target, recorded)) {
             ExtractionDirectory.checkFile(target, owner);
             return target;
         }
-        // The jar's bytes are hashed as read, before anything is written: what is written is what was checked.
+        // The jar's bytes are checked as read, before anything is written: what is written is what was checked.
         byte[] bytes = readResource(resource);
-        String actual = Sha256.hex(bytes, bytes.length);
-        if (!sha256.equals(actual) || bytes.length != size) {
-            throw new IOException("checksum mismatch: the jar records SHA-256 " + sha256 + " and " + size
-                    + " bytes for " + resource + ", its copy has " + actual + " and " + bytes.length
-                    + " bytes; the jar is damaged or was altered");
+        if (!VerifiedCopy.holds(bytes, bytes.length, recorded)) {
+            throw new IOException("checksum mismatch: the jar records CRC-32 " + recorded[2] + " and " + recorded[1]
+                    + " bytes for " + resource + ", its copy has " + VerifiedCopy.crc32(bytes, bytes.length) + " and "
+                    + bytes.length + " bytes; the jar is damaged or was altered");
         }
         Path temporary = temporaryIn(directory);
         try {
@@ -590,7 +588,7 @@ public final class NativeLibrary {
     private static Path readyCopy(String[] recorded, Path directory, int owner) {
         try {
             Path copy = copyIn(directory, recorded[0]);
-            FileStamp stamp = VerifiedCopy.recorded(copy, recorded[0], Long.parseLong(recorded[1]));
+            FileStamp stamp = VerifiedCopy.recorded(copy, recorded);
             // Marked within the hour (or ahead: a clock set back); a constant, so OldCopies stays unloaded.
             if (stamp == null || stamp.modified / 1000 <= System.currentTimeMillis() - OldCopies.MARK_EVERY) {
                 return null;
@@ -664,7 +662,9 @@ public final class NativeLibrary {
     }
 
     /**
-     * The jar's checksum record of {@code resource}: {@code [sha256, size]}.
+     * The jar's checksum record of {@code resource}: {@code [sha256, size, crc32]}, the SHA-256 (64
+     * lower-case hex digits) naming the copy, the size and CRC-32 (8 lower-case hex digits)
+     * checking its bytes ({@code native/cmake/checksum.cmake} writes it).
      *
      * @param withBuild whether to read the build identity ({@link #expectedBuild}) too, from the
      *        jar opened once for both (the first map's path).
@@ -678,10 +678,16 @@ public final class NativeLibrary {
             }
         }
         String[] fields = fields(present(record, found[0]));
-        if (fields.length != 2 || fields[0].length() != 64) {
+        if (fields.length != 3 || fields[0].length() != 64 || fields[2].length() != 8) {
             throw new IOException("malformed checksum record " + record);
         }
-        return new String[] {fields[0].toLowerCase(Locale.ROOT), fields[1]};
+        try {
+            Long.parseLong(fields[1]);
+            Long.parseLong(fields[2], 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("malformed checksum record " + record, e);
+        }
+        return new String[] {fields[0].toLowerCase(Locale.ROOT), fields[1], fields[2].toLowerCase(Locale.ROOT)};
     }
 
     private static byte[] present(String resource, byte[] bytes) throws IOException {
