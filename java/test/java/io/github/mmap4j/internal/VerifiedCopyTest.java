@@ -143,6 +143,22 @@ class VerifiedCopyTest {
         assertNotEquals(before.changed, after.changed, "a write moves the status-change time");
     }
 
+    /**
+     * The stamp's times are microseconds since the epoch, the same on every JDK (JDK 8 reads them
+     * as a unit count, later ones through an {@code Instant}), so records pass between JVMs of
+     * different versions.
+     */
+    @Test
+    void theStampsTimesAreMicrosecondsSinceTheEpochOnEveryJdk() throws Exception {
+        Files.setLastModifiedTime(copy, FileTime.from(java.time.Instant.parse("2026-01-02T03:04:05.678901234Z")));
+        FileStamp stamp = FileStamp.of(copy);
+        java.time.Instant modified = Files.getLastModifiedTime(copy).toInstant();
+        assertEquals(modified.getEpochSecond() * 1_000_000 + modified.getNano() / 1_000, stamp.modified);
+        assertEquals(1_767_323_045_678_901L, stamp.modified, "microseconds, truncated (JDK 8 keeps no more)");
+        long now = System.currentTimeMillis() * 1_000;
+        assertTrue(Math.abs(stamp.changed - now) < 60_000_000L, "ctime " + stamp.changed + " against now " + now);
+    }
+
     @Test
     void theChecksumIsTheCrc32OfTheBytesInTheRecordsForm() {
         byte[] check = "123456789".getBytes(StandardCharsets.US_ASCII);
