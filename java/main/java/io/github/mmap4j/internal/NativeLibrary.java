@@ -230,7 +230,7 @@ public final class NativeLibrary {
             } else if (!Files.isRegularFile(copyIn(directory, recorded[0]), LinkOption.NOFOLLOW_LINKS)) {
                 // No copy yet: extracted and loaded without the lock (whose first FileChannel costs a
                 // fresh JVM 2 to 3 ms). No cleaner takes a copy written within the day, nor a temporary
-                // file written within the hour; the next JVM, which hashes this copy once, tidies.
+                // file written within the hour; the next JVM, which checks this copy once, tidies.
                 library = extract(resource, recorded, directory, owner);
                 loadExtracted(resource, library);
             } else {

@@ -36,7 +36,7 @@ import java.util.Set;
  * <p>A JVM whose copy is vouched for by its {@link VerifiedCopy} record and was marked within the
  * hour ({@link #MARK_EVERY}) takes no lock and tidies nothing: it writes no file a cleaner could
  * take for a leftover, and no cleaner takes a copy marked within the last day. So the directory is
- * tidied by the JVMs that hash a copy (the one after a first extraction does) or write one over a
+ * tidied by the JVMs that check a copy (the one after a first extraction does) or write one over a
  * copy that failed its check, and by one JVM an hour per copy in use (the one that marks it): an
  * idle copy goes within about an hour of its day running out.
  *
@@ -52,8 +52,8 @@ final class OldCopies {
     static final int IDLE_HOURS = 24;
 
     /**
-     * How old a temporary file must be to be a leftover (of a JVM that died before renaming it): a
-     * first extraction writes one without the lock, in milliseconds.
+     * How old, in hours, a temporary file must be to be a leftover (of a JVM that died before
+     * renaming it): a first extraction writes and renames one without the lock, within milliseconds.
      */
     static final int LEFTOVER_HOURS = 1;
 
