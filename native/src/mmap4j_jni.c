@@ -445,6 +445,26 @@ static jint mm_purgeViews(JNIEnv *env, jclass cls, jlongArray refs, jint count) 
     return kept;
 }
 
+/* Native.lateFaultProbe()I, looked up at the first lateFault (only JVMs that protect ever call it). */
+static _Atomic(jmethodID) late_fault_probe;
+
+/* The error a call into Java finds pending on this thread, cleared, or NULL. Before JDK 19 HotSpot
+ * throws the InternalError of a fault on a protected page not at the access but at the thread's
+ * next call into Java (JavaCallWrapper) or armed safepoint poll. The probe is a method that returns
+ * a constant: a method with no code at all is skipped before that check (JavaCalls::call_helper). */
+static jthrowable mm_lateFault(JNIEnv *env, jclass cls) {
+    jmethodID probe = atomic_load_explicit(&late_fault_probe, memory_order_relaxed);
+    if (probe == NULL) {
+        probe = (*env)->GetStaticMethodID(env, cls, "lateFaultProbe", "()I");
+        if (probe == NULL) return NULL; /* NoSuchMethodError, thrown */
+        atomic_store_explicit(&late_fault_probe, probe, memory_order_relaxed);
+    }
+    (*env)->CallStaticIntMethod(env, cls, probe);
+    jthrowable pending = (*env)->ExceptionOccurred(env);
+    if (pending != NULL) (*env)->ExceptionClear(env);
+    return pending;
+}
+
 /* Deletes a handle; with limit, first sets limit(0) on its view if still reachable
  * (java.nio.Buffer.limit(int): position and mark follow, nothing to throw). */
 static void drop_view(JNIEnv *env, jweak ref, jboolean limit) {
@@ -683,6 +703,7 @@ static const JNINativeMethod method_table[] = {
     {"purgeViews", "([JI)I", (void *) mm_purgeViews},
     {"dropViews", "([JIZ)V", (void *) mm_dropViews},
     {"dropView", "(JZ)V", (void *) mm_dropView},
+    {"lateFault", "()Ljava/lang/Throwable;", (void *) mm_lateFault},
     {"unmap", "(JJ)J", (void *) mm_unmap},
     {"quarantine", "(Ljava/lang/Object;JJIZ)J", (void *) mm_quarantine},
     {"quarantineFd", "()J", (void *) mm_quarantineFd},

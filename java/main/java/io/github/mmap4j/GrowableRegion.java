@@ -289,13 +289,23 @@ public final class GrowableRegion extends MappedRegion {
      * does, and closes the region's descriptor. Closing twice does nothing.
      *
      * @throws MmapException when the kernel refuses to replace the range.
+     * @throws InternalError on JDK 11 to 18, once closed: an earlier access of this thread faulted on a
+     *                       page {@code protect} took access from, and the JVM had not thrown its error yet.
      */
     @Override
     public void close() throws MmapException {
+        Error late;
         try {
-            Mappings.close(mapping, this);
+            try {
+                late = Mappings.close(mapping, this, null);
+            } catch (InternalError struck) {
+                late = Mappings.close(mapping, this, struck); // an earlier fault's, on the way in: close anyway
+            }
         } finally {
             mapping.closeResource();
+        }
+        if (late != null) {
+            throw late;
         }
     }
 

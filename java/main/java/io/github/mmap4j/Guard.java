@@ -66,6 +66,11 @@ final class Guard {
     private static volatile long busInstalled = 1;
     /** The handlers' fault counter as a buffer, made at first use ({@link #faultCounter}). */
     private static volatile ByteBuffer faultCounter;
+    /**
+     * Set when a {@code protect} first takes access away on a JDK that throws a fault's error late
+     * (before 19): from then on mmap4j's calls take such an error first ({@link #takeLateFault}).
+     */
+    private static volatile boolean lateFaults;
 
     private Guard() {
     }
@@ -141,10 +146,53 @@ final class Guard {
                     + PROPERTY + "=true to accept HotSpot 8's asynchronous InternalError, or =false to let "
                     + "such an access kill the JVM as it would in C");
         }
+        if (Jdk.major() < 19) {
+            lateFaults = true; // before the mprotect: no fault can come before the flag
+        }
         synchronized (LOCK) {
             if (installed == 0 && mapping.slot() >= 0 && !mapping.isClosed()) {
                 Native.rangeUpdate(mapping.slot(), Native.RANGE_GUARDED, 0);
             }
+        }
+    }
+
+    /**
+     * The {@code InternalError} of an earlier fault on a protected page that HotSpot still holds
+     * for this thread, taken so that it is no longer pending; else {@code null}. Before JDK 19
+     * HotSpot throws that error not at the access but at the thread's next call into Java from the
+     * VM or native code (such as close's {@code limit(0)}, or the making of a buffer), or at its
+     * next safepoint poll while one is armed: wherever that is, halfway through mmap4j's own
+     * bookkeeping included. So every mmap4j call that changes mmap4j's state takes it before it
+     * changes anything ({@link Platform#ensureLoaded}, {@link Mapping#acquire}, {@link
+     * Mappings#close}): no thread that faulted can then reach such a point with the error pending.
+     * A volatile read until this JVM's first {@code protect} took access away (JDK 19 and later:
+     * always); a native call and a call into Java after.
+     *
+     * @return the error, or {@code null}.
+     */
+    static Error takeLateFault() {
+        if (!lateFaults) {
+            return null;
+        }
+        Throwable pending;
+        try {
+            pending = Native.lateFault();
+        } catch (Error e) {
+            pending = e; // arrived in the probe's lookup instead
+        }
+        return pending == null || pending instanceof Error ? (Error) pending
+                : new InternalError("a fault occurred in an earlier access", pending);
+    }
+
+    /**
+     * Throws {@link #takeLateFault}'s error, if any: at the start of a call, before it changes anything.
+     *
+     * @throws Error the {@code InternalError} of an earlier fault on a protected page (JDK 11 to 18).
+     */
+    static void throwLateFault() {
+        Error late = takeLateFault();
+        if (late != null) {
+            throw late;
         }
     }
 

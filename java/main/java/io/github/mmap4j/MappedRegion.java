@@ -179,10 +179,20 @@ public class MappedRegion implements AutoCloseable {
      * Closing twice does nothing.
      *
      * @throws MmapException when the kernel refuses to replace the range.
+     * @throws InternalError on JDK 11 to 18, once closed: an earlier access of this thread faulted on a
+     *                       page {@code protect} took access from, and the JVM had not thrown its error yet.
      */
     @Override
     public void close() throws MmapException {
-        Mappings.close(mapping, this);
+        Error late;
+        try {
+            late = Mappings.close(mapping, this, null);
+        } catch (InternalError struck) {
+            late = Mappings.close(mapping, this, struck); // an earlier fault's, on the way in: close anyway
+        }
+        if (late != null) {
+            throw late;
+        }
     }
 
     /**

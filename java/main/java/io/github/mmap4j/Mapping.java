@@ -288,8 +288,11 @@ final class Mapping extends PhantomReference<Object> {
      *
      * @param call the operation, for the message.
      * @throws IllegalStateException when the mapping is closed.
+     * @throws Error                the {@code InternalError} of an earlier fault on a protected page
+     *                              (JDK 11 to 18, {@link Guard#takeLateFault}), before anything is marked.
      */
     void acquire(String call) {
+        Guard.throwLateFault();
         for (;;) {
             int s = state;
             if ((s & CLOSED) != 0) {

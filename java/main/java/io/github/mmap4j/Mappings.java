@@ -199,31 +199,43 @@ final class Mappings implements Comparator<Object> {
      * @param mapping   the mapping.
      * @param keepAlive the buffer or region being closed: reachable until the range is covered.
      * @return {@code false} if it was closed already (closing twice is a no-op).
+     * <p>Before JDK 19 an earlier fault's {@code InternalError} may be pending on the thread
+     * ({@link Guard#takeLateFault}): it is taken before anything changes and returned, for the
+     * caller to throw once closed, so that a close in a finally block still releases the file and
+     * the thread still learns of its fault. A public close calls this inside a {@code try}: when
+     * that error struck on the way here (a call site the JVM resolved, a poll), it calls this
+     * again with it as {@code struck}, and the mapping is closed all the same.
+     *
+     * @param mapping   the mapping.
+     * @param keepAlive the buffer or region being closed: reachable until the range is covered.
+     * @param struck    the error that stopped a first attempt on the way here, or {@code null}.
+     * @return the error to throw once closed ({@code struck}, or the one taken), or {@code null}.
      * @throws MmapException when the kernel refuses to cover the range (then the
-     *                       range stays mapped until it is reclaimed).
+     *                       range stays mapped until it is reclaimed), with that error suppressed.
      */
-    static boolean close(Mapping mapping, Object keepAlive) throws MmapException {
-        if (!mapping.markClosed()) {
-            // Another close got there first and may still wait for operations in flight: no close
-            // returns before the range is released (or the kernel refused, which this reports too).
-            long rc = mapping.awaitClosed();
-            if (rc < 0) {
-                Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+    static Error close(Mapping mapping, Object keepAlive, Error struck) throws MmapException {
+        Error late = struck != null ? struck : Guard.takeLateFault();
+        boolean first = mapping.markClosed();
+        // Another close got there first and may still wait for operations in flight: no close
+        // returns before the range is released (or the kernel refused, which this reports too).
+        long rc = first ? 0 : mapping.awaitClosed();
+        if (first) {
+            try {
+                rc = retire(mapping, keepAlive);
+            } finally {
+                mapping.closed(rc);
             }
-            return false;
-        }
-        long rc = 0;
-        try {
-            rc = retire(mapping, keepAlive);
-        } finally {
-            mapping.closed(rc);
         }
         // On failure the range keeps the file mapped (stale views still read it, nothing can crash),
         // it stays in the table, closed, and is unmapped when no buffer reaches it, like any other.
         if (rc < 0) {
-            Errors.check(rc, "mmap(MAP_FIXED) while closing", mapping.description());
+            MmapException e = Errors.exception((int) -rc, "mmap(MAP_FIXED) while closing", mapping.description());
+            if (late != null) {
+                e.addSuppressed(late);
+            }
+            throw e;
         }
-        return true;
+        return late;
     }
 
     /** The rest of a close once no operation runs: limit(0), then the cover; {@code 0} or {@code -errno}. */

@@ -128,7 +128,7 @@ final class Maps {
      */
     static Mapping owner(String call, ByteBuffer buffer) {
         Objects.requireNonNull(buffer, "buffer");
-        Platform.ensureLoaded();
+        Platform.ensureLoadedToClose();
         long address = buffer.isDirect() ? Platform.address(buffer) : 0;
         Mapping mapping = buffer.isDirect() ? find(buffer, address) : null;
         if (mapping != null) {

@@ -193,12 +193,28 @@ public final class Mmap {
      * @throws IllegalArgumentException when mmap4j did not map the buffer (or it is an empty buffer
      *                                  mmap4j cannot attribute to one of its mappings).
      * @throws MmapException when the kernel refuses to replace the range.
+     * @throws InternalError on JDK 11 to 18, once closed: an earlier access of this thread faulted on a
+     *                       page {@code protect} took access from, and the JVM had not thrown its error yet.
      */
     public static void unmap(ByteBuffer buffer) throws MmapException {
+        Error late;
+        try {
+            late = unmap(buffer, null);
+        } catch (InternalError struck) {
+            late = unmap(buffer, struck); // an earlier fault's, on the way in: close anyway
+        }
+        if (late != null) {
+            throw late;
+        }
+    }
+
+    /** {@link #unmap(ByteBuffer)}: returns the error to throw once closed (see {@link Mappings#close}). */
+    private static Error unmap(ByteBuffer buffer, Error struck) throws MmapException {
         Mapping mapping = Maps.owner("unmap", buffer);
         if (mapping != null) {
-            Mappings.close(mapping, buffer);
+            return Mappings.close(mapping, buffer, struck);
         }
+        return struck != null ? struck : Guard.takeLateFault();
     }
 
     /**

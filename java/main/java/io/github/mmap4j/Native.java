@@ -273,6 +273,24 @@ final class Native {
     /** {@link #dropViews} for one handle ({@code 0}: none). */
     static native void dropView(long ref, boolean limit);
 
+    /**
+     * Takes the error HotSpot holds for this thread until its next call into Java: before JDK 19,
+     * the {@code InternalError} of a fault on a protected page ({@link Guard#takeLateFault}).
+     *
+     * @return the error, no longer pending, or {@code null}.
+     */
+    static native Throwable lateFault();
+
+    /**
+     * The call into Java {@link #lateFault} makes. It must run code: HotSpot does not even enter
+     * a method whose only instruction is {@code return}, nor look for pending errors then.
+     *
+     * @return 1.
+     */
+    static int lateFaultProbe() {
+        return 1;
+    }
+
     /** {@code munmap(2)}. */
     static native long unmap(long address, long length);
 

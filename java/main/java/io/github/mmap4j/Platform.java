@@ -65,11 +65,23 @@ final class Platform {
     }
 
     /**
-     * Loads the native library if no call did yet; a no-op after the first success.
+     * Loads the native library if no call did yet; a no-op after the first success. Then throws
+     * the error of an earlier fault HotSpot still holds for this thread, before the call changes
+     * anything ({@link Guard#takeLateFault}).
      *
      * @throws UnsatisfiedLinkError when it cannot be loaded (this time: a later call tries again).
+     * @throws Error                the {@code InternalError} of an earlier fault on a protected page (JDK 11 to 18).
      */
     static void ensureLoaded() {
+        facts();
+        Guard.throwLateFault();
+    }
+
+    /**
+     * {@link #ensureLoaded()} for a close: loads, and leaves an earlier fault's error to the
+     * close, which takes it first and throws it once closed ({@link Mappings#close}).
+     */
+    static void ensureLoadedToClose() {
         facts();
     }
 
@@ -96,6 +108,7 @@ final class Platform {
             m.initCause(e);
             throw m;
         }
+        Guard.throwLateFault();
     }
 
     /**
@@ -156,7 +169,7 @@ final class Platform {
      * @return its address.
      */
     static long address(java.nio.Buffer buffer) {
-        ensureLoaded();
+        facts();
         return BufferAddress.of(buffer);
     }
 

@@ -126,6 +126,11 @@ final class Children {
             OUT.println("done");
             return;
         }
+        if (what.equals("late")) {
+            lateFaults(200);
+            OUT.println("done");
+            return;
+        }
         if (what.equals("none")) {
             // Mapped with no access at all: registered at map time, before any protect call.
             MappedRegion region = Mmap.anonymousRegion(2 * page, MapOptions.of(MapMode.READ_WRITE).protection(new Protection[0]));
@@ -179,6 +184,97 @@ final class Children {
         }
         Mmap.unmap(buf);
         OUT.println("done");
+    }
+
+    /** The sum of every faulting read, so that no read is optimised away. */
+    private static long lateSink;
+
+    /** The calls {@link #lateFaults} makes after a fault, by index (a switch on a String calls String code). */
+    private static final String[] LATE_CALLS = {"map", "advise", "isMapped", "unmap", "region-view", "region-close"};
+
+    /**
+     * A read of a protected page, then one mmap4j call, {@code rounds} times for each call: the
+     * thread must have seen the fault's InternalError by the end of that call, wherever HotSpot
+     * throws it (at the access on JDK 19+, at the next call into Java or safepoint poll before),
+     * exactly once, and a close must still have closed. One line per call: where the error was seen.
+     */
+    private static void lateFaults(int rounds) throws Exception {
+        int page = (int) Mmap.pageSize();
+        MapOptions options = MapOptions.of(MapMode.READ_WRITE).sharing(Sharing.PRIVATE);
+        ByteBuffer other = Mmap.anonymous(page, options);
+        Advice normal = Advice.NORMAL; // initialised here: a class initialiser run with the error pending fails for good
+        for (int c = 0; c < LATE_CALLS.length; c++) {
+            boolean region = c >= 4;
+            boolean close = c == 3 || c == 5;
+            int atAccess = 0;
+            int atCall = 0;
+            int never = 0;
+            int open = 0;
+            int atEntry = 0;
+            for (int round = 0; round < rounds; round++) {
+                MappedRegion r = region ? Mmap.anonymousRegion(page, options) : null;
+                ByteBuffer b = region ? r.view(0, page) : Mmap.anonymous(page, options);
+                Mmap.protect(b);
+                boolean seen = false;
+                int stage = 0; // 1 once the call is being made
+                try {
+                    lateSink += b.get(round % page);
+                    stage = 1;
+                    if (c == 0) {
+                        Mmap.unmap(Mmap.anonymous(page, options));
+                    } else if (c == 1) {
+                        Mmap.advise(other, normal);
+                    } else if (c == 2) {
+                        Mmap.isMapped(other);
+                    } else if (c == 3) {
+                        Mmap.unmap(b);
+                    } else if (c == 4) {
+                        r.view(0, 8);
+                    } else {
+                        r.close();
+                    }
+                    stage = 2;
+                } catch (InternalError e) {
+                    seen = true;
+                    if (stage == 0) {
+                        atAccess++;
+                    } else {
+                        atCall++;
+                    }
+                    if (close && stage == 1 && (region ? r.isOpen() : Mmap.isMapped(b))) {
+                        // Left open: allowed only when the error struck as the JVM entered the public
+                        // close itself (its invocation counter), before any of its code ran; HotSpot
+                        // then matches no handler of that method. Closing again closes.
+                        StackTraceElement[] at = e.getStackTrace();
+                        boolean entry = at.length > 1 && at[1].getClassName().equals(Children.class.getName())
+                                && at[0].getClassName().equals((region ? MappedRegion.class : Mmap.class).getName())
+                                && at[0].getMethodName().equals(region ? "close" : "unmap");
+                        if (!entry) {
+                            e.printStackTrace(OUT);
+                        }
+                        if (region) {
+                            r.close();
+                        } else {
+                            Mmap.unmap(b);
+                        }
+                        atEntry += entry ? 1 : 0;
+                        open += entry && !Mmap.isMapped(b) ? 0 : 1;
+                    }
+                }
+                if (!seen) {
+                    never++;
+                }
+                if (region) {
+                    r.close();
+                } else if (Mmap.isMapped(b)) {
+                    Mmap.unmap(b);
+                }
+            }
+            OUT.println("late " + LATE_CALLS[c] + ": rounds=" + rounds + " atAccess=" + atAccess + " atCall=" + atCall
+                    + " never=" + never + " leftOpen=" + open + " (closed again after an error at the close's entry: "
+                    + atEntry + ")");
+        }
+        Mmap.unmap(other);
     }
 
     // ---------------------------------------------------------------- close while reading

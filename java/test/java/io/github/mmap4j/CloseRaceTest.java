@@ -117,7 +117,7 @@ class CloseRaceTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread closer = new Thread(() -> {
             try {
-                Mappings.close(mapping, null); // a close that does not keep the owner reachable
+                Mappings.close(mapping, null, null); // a close that does not keep the owner reachable
             } catch (Throwable t) {
                 failure.set(t);
             }

@@ -95,6 +95,31 @@ class SegvForwarderTest {
         assertTrue(!r.out.contains("caught InternalError"), r.toString());
     }
 
+    /**
+     * Before JDK 19 HotSpot throws a fault's InternalError late, wherever the thread next calls
+     * into Java: it once struck inside mmap4j's table of mappings, and a close swallowed it. Now
+     * every mmap4j call takes it before it changes anything: the thread has seen it by the end of
+     * its next call (a close closes first), exactly once per fault.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aLateFaultErrorIsThrownByTheNextCallAndNeverLost() throws Exception {
+        assumeLinux();
+        for (String mode : new String[] {"-Xint", "-XX:+UseSerialGC"}) {
+            ChildProcess.Result r = run("late", mode);
+            if (refusedBeforeJava11(r)) {
+                return;
+            }
+            assertEquals(0, r.exit, r.toString());
+            for (String call : new String[] {"map", "advise", "isMapped", "unmap", "region-view", "region-close"}) {
+                assertTrue(r.out.contains("late " + call + ": rounds=200 ") && r.out.contains(" never=0 leftOpen=0"),
+                        call + ":\n" + r);
+            }
+            assertEquals(6, r.out.split(" never=0 leftOpen=0", -1).length - 1, r.toString());
+            assertTrue(r.out.contains("done"), r.toString());
+        }
+    }
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void readOfARegionMappedWithoutAccessThrowsInternalError() throws Exception {
