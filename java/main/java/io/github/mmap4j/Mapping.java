@@ -80,6 +80,12 @@ final class Mapping extends PhantomReference<Object> {
      * collector to process per map. Guarded by this.
      */
     private long first;
+    /**
+     * {@link #first} when the one buffer handed out is the root this mapping watches ({@link
+     * #addRoot}): no handle. Close limits it through the buffer being closed, which is it or a view
+     * that reaches it ({@code DirectByteBuffer.att}). Never a JNI handle (they are aligned pointers).
+     */
+    private static final long ROOT = -1;
     /** The buffer this mapping watches, between the map and its hand-out ({@link #takeRoot}). */
     private ByteBuffer root;
     /** Slot in the native fault handlers' table from registration until reclaim, else -1 ({@link Guard}). */
@@ -398,19 +404,32 @@ final class Mapping extends PhantomReference<Object> {
         return r == null ? 0 : r.coverError;
     }
 
-    /** Sets limit(0) on every handed-out buffer still reachable, so reuse fails early. */
-    void limitViews() {
-        forgetViews(true);
+    /**
+     * Sets limit(0) on every handed-out buffer still reachable, so reuse fails early.
+     *
+     * @param closing the buffer or region being closed: a root handed out ({@link #addRoot}) is
+     *                found through it.
+     */
+    void limitViews(Object closing) {
+        forgetViews(closing, true);
     }
 
     /** Forgets the handed-out buffers without touching them: at reclaim, when none is reachable. */
     void dropViews() {
-        forgetViews(false);
+        forgetViews(null, false);
     }
 
     /** Deletes every handle on a handed-out buffer; with {@code limit}, limits each still reachable first. */
-    private synchronized void forgetViews(boolean limit) {
-        if (first != 0) {
+    private synchronized void forgetViews(Object closing, boolean limit) {
+        if (first == ROOT) {
+            if (limit && closing instanceof ByteBuffer) {
+                ByteBuffer handedOut = Maps.root((ByteBuffer) closing);
+                if (handedOut != null && BufferAddress.of(handedOut) == base) {
+                    ((Buffer) handedOut).limit(0);
+                }
+            }
+            first = 0;
+        } else if (first != 0) {
             Native.dropView(first, limit);
             first = 0;
         }
@@ -439,6 +458,27 @@ final class Mapping extends PhantomReference<Object> {
             return;
         }
         views().add(view);
+    }
+
+    /**
+     * Remembers that the root this mapping watches ({@link #takeRoot}) was handed out as it is,
+     * the only buffer of the mapping a caller gets: every view of it reaches it, so close finds
+     * it through the buffer it is given, and no handle is needed ({@code Mmap.map}: a JNI weak
+     * reference made and deleted per map was 2% of a map+unmap cycle, issue 27).
+     *
+     * @param handedOut the root.
+     */
+    synchronized void addRoot(ByteBuffer handedOut) {
+        if (isClosed()) {
+            ((Buffer) handedOut).limit(0);
+            return;
+        }
+        first = ROOT;
+    }
+
+    /** Whether the one buffer handed out is the root, remembered without a handle ({@link #addRoot}); for tests. */
+    synchronized boolean remembersOnlyItsRoot() {
+        return first == ROOT;
     }
 
     /**

@@ -160,7 +160,11 @@ final class Mappings implements Comparator<Object> {
     static void handOut(Mapping mapping, ByteBuffer root, ByteBuffer view, boolean watched) {
         mapping.markHandedOut();
         if (mapping.length() > 0) { // an empty mapping's buffers have no bytes to limit nor range to reclaim
-            mapping.addView(view);
+            if (watched && view == root) {
+                mapping.addRoot(root);
+            } else {
+                mapping.addView(view);
+            }
             if (watched) {
                 Reclaimer.watching();
             } else {
@@ -240,7 +244,7 @@ final class Mappings implements Comparator<Object> {
 
     /** The rest of a close once no operation runs: limit(0), then the cover; {@code 0} or {@code -errno}. */
     private static long retire(Mapping mapping, Object keepAlive) {
-        mapping.limitViews();
+        mapping.limitViews(keepAlive);
         Runnable hook = beforeCover;
         if (hook != null) {
             hook.run();
