@@ -294,18 +294,10 @@ public final class GrowableRegion extends MappedRegion {
      */
     @Override
     public void close() throws MmapException {
-        Error late;
         try {
-            try {
-                late = Mappings.close(mapping, this, null);
-            } catch (InternalError struck) {
-                late = Mappings.close(mapping, this, struck); // an earlier fault's, on the way in: close anyway
-            }
+            super.close();
         } finally {
             mapping.closeResource();
-        }
-        if (late != null) {
-            throw late;
         }
     }
 

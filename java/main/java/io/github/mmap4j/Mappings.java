@@ -198,11 +198,9 @@ final class Mappings implements Comparator<Object> {
     /**
      * Closes a mapping: waits for running operations, covers the range with
      * quarantine memory (releasing the file at once), and limits handed-out
-     * buffers to 0. The range itself is unmapped when no buffer can reach it.
+     * buffers to 0. The range itself is unmapped when no buffer can reach it. Closing twice is a
+     * no-op (that close waits until the first has covered the range).
      *
-     * @param mapping   the mapping.
-     * @param keepAlive the buffer or region being closed: reachable until the range is covered.
-     * @return {@code false} if it was closed already (closing twice is a no-op).
      * <p>Before JDK 19 an earlier fault's {@code InternalError} may be pending on the thread
      * ({@link Guard#takeLateFault}): it is taken before anything changes and returned, for the
      * caller to throw once closed, so that a close in a finally block still releases the file and
