@@ -7,6 +7,7 @@ package io.github.mmap4j.bench;
 import io.github.mmap4j.MapOptions;
 import io.github.mmap4j.MapMode;
 import io.github.mmap4j.Mmap;
+import io.github.mmap4j.MmapException;
 import io.github.mmap4j.Residency;
 
 import java.io.IOException;
@@ -95,6 +96,29 @@ public final class Fixture {
             }
         }
     }
+
+    /**
+     * Locks a mapping of the data file in memory ({@code mlock}) for the read cases, in C alike:
+     * a machine with proactive reclaim (DAMON's {@code pageout}) takes pages of the file between
+     * iterations, and the reload puts them back in the page cache but not in the benchmark's own
+     * mapping, whose reads then measure page faults (issue 27, seventeenth pass). Without the
+     * privilege ({@code ulimit -l}), says so once and reads unlocked.
+     *
+     * @param mapping a mapping of the whole data file.
+     */
+    public static void pin(ByteBuffer mapping) {
+        try {
+            Mmap.lock(mapping);
+        } catch (MmapException e) {
+            if (!pinWarned) {
+                pinWarned = true;
+                System.err.println("bench: WARNING: reads run unlocked, so a machine that reclaims idle page cache "
+                        + "may make them measure page faults: " + e.getMessage());
+            }
+        }
+    }
+
+    private static volatile boolean pinWarned;
 
     /** The next value of the shared xorshift64 sequence. */
     public static long next(long x) {

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
  * Case 3: 8-byte reads at pseudo-random 8-byte-aligned offsets of the whole
  * page-cached file, {@link Fixture#RANDOM_BATCH} per invocation, the offsets
  * from one xorshift64 sequence with a fixed seed (the same in C and FFM). The
- * mappings are the ones of {@link SeqRead}. Figure: ns per read.
+ * mappings are the ones of {@link SeqRead}, locked in memory as there. Figure: ns per read.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -54,13 +54,13 @@ public class RandomRead {
 
     @Benchmark
     @OperationsPerInvocation(Fixture.RANDOM_BATCH)
-    public long mmap4j(SeqRead.Mmap4jMapping m, Sequence s, Fixture.Hot hot) {
+    public long mmap4j(SeqRead.Mmap4jPinned m, Sequence s, Fixture.Hot hot) {
         return reads(m.buffer, s);
     }
 
     @Benchmark
     @OperationsPerInvocation(Fixture.RANDOM_BATCH)
-    public long jdk(SeqRead.JdkMapping m, Sequence s, Fixture.Hot hot) {
+    public long jdk(SeqRead.JdkPinned m, Sequence s, Fixture.Hot hot) {
         return reads(m.buffer, s);
     }
 }

@@ -256,7 +256,9 @@ public final class Report {
                 + "\"vs C\" divides by the C baseline (for case 5: our ns minus C's), \"vs JDK\" by the JDK's "
                 + "FileChannel.map / MappedByteBuffer row on the same JVM. Page-cached: the " + size(fileSize)
                 + " data file (on " + machine.get("filesystem") + ") is read through and checked with mincore "
-                + "before each trial, and again before every iteration of cases 2-4, in Java and in C alike.\n");
+                + "before each trial, and again before every iteration of cases 2-4, in Java and in C alike; "
+                + "the mappings that cases 2 and 3 read are locked in memory (mlock), so that proactive reclaim "
+                + "cannot turn their reads into page faults.\n");
 
         if (!syscalls.isEmpty()) {
             md.append("\n## System calls per map+unmap cycle of 4 KiB (")

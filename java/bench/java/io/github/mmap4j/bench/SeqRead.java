@@ -66,6 +66,30 @@ public class SeqRead {
         }
     }
 
+    /** {@link Mmap4jMapping}, locked in memory for the read cases ({@link Fixture#pin}); residency reads it unlocked. */
+    @State(Scope.Benchmark)
+    public static class Mmap4jPinned {
+        ByteBuffer buffer;
+
+        @Setup(Level.Trial)
+        public void setUp(Mmap4jMapping m) {
+            Fixture.pin(m.buffer);
+            buffer = m.buffer;
+        }
+    }
+
+    /** {@link JdkMapping}, locked in memory for the read cases ({@link Fixture#pin}). */
+    @State(Scope.Benchmark)
+    public static class JdkPinned {
+        ByteBuffer buffer;
+
+        @Setup(Level.Trial)
+        public void setUp(JdkMapping m) {
+            Fixture.pin(m.buffer);
+            buffer = m.buffer;
+        }
+    }
+
     static long sum(ByteBuffer buffer) {
         long sum = 0;
         for (int i = 0, n = buffer.capacity() - 7; i < n; i += 8) {
@@ -75,12 +99,12 @@ public class SeqRead {
     }
 
     @Benchmark
-    public long mmap4j(Mmap4jMapping m, Fixture.Hot hot) {
+    public long mmap4j(Mmap4jPinned m, Fixture.Hot hot) {
         return sum(m.buffer);
     }
 
     @Benchmark
-    public long jdk(JdkMapping m, Fixture.Hot hot) {
+    public long jdk(JdkPinned m, Fixture.Hot hot) {
         return sum(m.buffer);
     }
 }
