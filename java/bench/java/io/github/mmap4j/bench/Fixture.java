@@ -101,8 +101,8 @@ public final class Fixture {
      * Locks a mapping of the data file in memory ({@code mlock}) for the read cases, in C alike:
      * a machine with proactive reclaim (DAMON's {@code pageout}) takes pages of the file between
      * iterations, and the reload puts them back in the page cache but not in the benchmark's own
-     * mapping, whose reads then measure page faults (issue 27, seventeenth pass). Without the
-     * privilege ({@code ulimit -l}), says so once and reads unlocked.
+     * mapping, whose reads would then measure page faults. Without the privilege ({@code ulimit
+     * -l}), says so once and reads unlocked.
      *
      * @param mapping a mapping of the whole data file.
      */
