@@ -66,6 +66,7 @@ public class Ffm {
             try (FileChannel ch = Fixture.open()) {
                 segment = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             }
+            Fixture.pin(segment.asByteBuffer()); // locked like the other contenders' mappings
         }
 
         @TearDown(Level.Trial)
