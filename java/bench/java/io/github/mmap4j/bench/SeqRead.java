@@ -66,27 +66,34 @@ public class SeqRead {
         }
     }
 
-    /** {@link Mmap4jMapping}, locked in memory for the read cases ({@link Fixture#pin}); residency reads it unlocked. */
-    @State(Scope.Benchmark)
-    public static class Mmap4jPinned {
+    /**
+     * A mapping locked in memory for the read cases ({@link Fixture#pin}); residency reads the
+     * same mappings unlocked.
+     */
+    abstract static class Pinned {
         ByteBuffer buffer;
 
-        @Setup(Level.Trial)
-        public void setUp(Mmap4jMapping m) {
-            Fixture.pin(m.buffer);
-            buffer = m.buffer;
+        final void pin(ByteBuffer mapping) {
+            Fixture.pin(mapping);
+            buffer = mapping;
         }
     }
 
-    /** {@link JdkMapping}, locked in memory for the read cases ({@link Fixture#pin}). */
+    /** {@link Mmap4jMapping}, locked. */
     @State(Scope.Benchmark)
-    public static class JdkPinned {
-        ByteBuffer buffer;
+    public static class Mmap4jPinned extends Pinned {
+        @Setup(Level.Trial)
+        public void setUp(Mmap4jMapping m) {
+            pin(m.buffer);
+        }
+    }
 
+    /** {@link JdkMapping}, locked. */
+    @State(Scope.Benchmark)
+    public static class JdkPinned extends Pinned {
         @Setup(Level.Trial)
         public void setUp(JdkMapping m) {
-            Fixture.pin(m.buffer);
-            buffer = m.buffer;
+            pin(m.buffer);
         }
     }
 
